@@ -1,0 +1,309 @@
+"""Typer commands: parse arguments, call the core, hand results to render.
+
+No business logic lives here. ``main()`` owns the process edge: exit codes,
+one-line errors, closed pipes and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import IO, Annotated, NoReturn
+
+import typer
+
+from cj_errors import __version__, codes, render
+from cj_errors.errors import CliError
+from cj_errors.exits import ExitStatus
+from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
+
+app = typer.Typer(
+    name="cjerr",
+    help="Explain CJ Dropshipping API 2.0 error codes and probe endpoints. Offline lookups; exit codes for scripts.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    # Never render local variables: they may hold a token.
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# --- shell completion callbacks (kept import-light: no httpx, no Rich) -------------
+
+
+def complete_code(incomplete: str) -> list[tuple[str, str]]:
+    prefix = incomplete.strip()
+    return [(str(entry.code), entry.title) for entry in codes.all_entries() if str(entry.code).startswith(prefix)]
+
+
+def complete_family(incomplete: str) -> list[tuple[str, str]]:
+    return [(key, family.description) for key, family in codes.FAMILIES.items() if key.startswith(incomplete)]
+
+
+# --- shared options ---------------------------------------------------------------
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (see README, JSON output).")]
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option("--color", help="Colour and Rich layout: auto (terminal only, honours NO_COLOR), always, never."),
+]
+
+
+def _terminal(json_output: bool, color: ColorChoice) -> Terminal:
+    return choose_terminal(json_output=json_output, color=color)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"cjerr {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version_callback)
+    ] = False,
+) -> None:
+    """Explain CJ Dropshipping API 2.0 error codes, validate and probe requests, and stand in for the API."""
+
+
+# --- lookup / list / exit-codes ------------------------------------------------------
+
+
+def _read_queries(arguments: list[str]) -> list[str]:
+    queries: list[str] = []
+    for argument in arguments:
+        if argument == "-":
+            queries.extend(line.strip() for line in _stdin_text().splitlines() if line.strip())
+        else:
+            queries.append(argument)
+    return queries
+
+
+def _stdin_text() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    return data.decode("utf-8", errors="replace")
+
+
+@app.command()
+def lookup(
+    queries: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="CODE_OR_TEXT...",
+            help='Codes (1600200), message text ("No permission"), or - to read one query per line from stdin.',
+            autocompletion=complete_code,
+            show_default=False,
+        ),
+    ],
+    json_output: JsonOption = False,
+    color: ColorOption = ColorChoice.AUTO,
+) -> None:
+    """Explain CJ codes: messages in every doc version, retry advice and numbered steps.
+
+    Exit 0 when every query is found, 1 when any is not (a family hint is still printed).
+
+    Example: cjerr lookup 1600200 "No permission"
+    """
+    terminal = _terminal(json_output, color)
+    expanded = _read_queries(queries)
+    if not expanded:
+        raise CliError("lookup needs at least one code or text (standard input was empty)", ExitStatus.USAGE)
+    results = codes.lookup_many(expanded)
+    status = ExitStatus.SUCCESS if all(result.found for result in results) else ExitStatus.NOT_FOUND
+    render.show_lookup(terminal, results, status)
+    raise typer.Exit(int(status))
+
+
+@app.command("list")
+def list_codes(
+    family: Annotated[
+        str | None,
+        typer.Option("--family", "-f", help="Only codes of this family.", autocompletion=complete_family),
+    ] = None,
+    json_output: JsonOption = False,
+    color: ColorOption = ColorChoice.AUTO,
+) -> None:
+    """List every code (CODE<TAB>title per line when piped).
+
+    Example: cjerr list --family quota
+    """
+    terminal = _terminal(json_output, color)
+    if family is not None and family not in codes.FAMILIES:
+        known = ", ".join(codes.FAMILIES)
+        raise CliError(f"unknown family '{family}'; known families: {known}", ExitStatus.USAGE)
+    entries = codes.entries_in_family(family) if family else codes.all_entries()
+    render.show_list(terminal, entries)
+
+
+@app.command("exit-codes")
+def exit_codes(json_output: JsonOption = False) -> None:
+    """Print the exit-code contract that scripts can rely on."""
+    render.show_exit_codes(_terminal(json_output, ColorChoice.NEVER))
+
+
+# --- explain ------------------------------------------------------------------------
+
+
+_HEAD_BYTES = 64 * 1024
+
+
+class _HeadRecorder(io.RawIOBase):
+    """Passes a binary stream through, keeping its first bytes for a non-JSON preview."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.head = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        chunk = self._stream.readline(-1 if size is None else size)
+        if len(self.head) < _HEAD_BYTES:
+            self.head.extend(chunk[: _HEAD_BYTES - len(self.head)])
+        return chunk
+
+
+@app.command()
+def explain(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="[FILE|-]", help="A file with one envelope, JSON Lines or log lines; - for stdin."),
+    ] = "-",
+    http_status: Annotated[
+        int | None,
+        typer.Option("--status", min=100, max=599, help="HTTP status the response came with (default 200)."),
+    ] = None,
+    each: Annotated[
+        bool, typer.Option("--each", help="With many responses, also print one line per response.")
+    ] = False,
+    json_output: JsonOption = False,
+    color: ColorOption = ColorChoice.AUTO,
+) -> None:
+    """Explain CJ response bodies by CJ's success rule, with the requestId support needs.
+
+    One response gets a full explanation; many (JSON Lines or logs) get a summary per code.
+    The exit status follows the most pressing outcome found.
+
+    Example: cjerr explain response.json      curl ... | cjerr explain -
+    """
+    from cj_errors import explanation as explaining
+
+    terminal = _terminal(json_output, color)
+    if source == "-" and sys.stdin.isatty():
+        raise CliError(
+            "explain reads a FILE or standard input; give a file, or pipe a response into 'cjerr explain -'",
+            ExitStatus.USAGE,
+        )
+    stream = _open_input(source)
+    recorder = _HeadRecorder(stream)
+    summary = explaining.Summary()
+    items = explaining.explain_stream(explaining.read_lines(recorder), summary, http_status=http_status or 200)
+    first: explaining.Item | None = None
+    for item in items:
+        if first is None:
+            first = item
+            continue
+        if each:
+            _emit_item(terminal, first if summary.responses == 2 else None)
+            _emit_item(terminal, item)
+    status = summary.exit_status
+    if summary.responses <= 1:
+        explanation = first.explanation if first else explaining.explain_response(bytes(recorder.head), http_status)
+        render.show_explanation(terminal, explanation)
+        raise typer.Exit(int(explanation.exit_status))
+    if terminal.mode.value == "json":
+        render.write_json(terminal, render.document("explain", status, summary=render.summary_to_dict(summary)))
+    else:
+        terminal.stdout.write(render.summary_plain(summary))
+    raise typer.Exit(int(status))
+
+
+def _emit_item(terminal: Terminal, item: object) -> None:
+    from cj_errors.explanation import Item
+
+    if not isinstance(item, Item):
+        return
+    if terminal.mode.value == "json":
+        import json
+
+        line = {"line": item.line, **render.explanation_to_dict(item.explanation)}
+        terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    else:
+        terminal.stdout.write(render.item_line(item.line, item.explanation))
+
+
+def _open_input(source: str) -> IO[bytes]:
+    if source == "-":
+        return sys.stdin.buffer
+    path = Path(source)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise CliError(f"cannot read '{source}': no such file", ExitStatus.NO_INPUT) from None
+    except IsADirectoryError:
+        raise CliError(f"cannot read '{source}': it is a directory", ExitStatus.NO_INPUT) from None
+    except OSError as error:
+        raise CliError(f"cannot read '{source}': {error.strerror or error}", ExitStatus.NO_INPUT) from None
+
+
+# --- process edge ---------------------------------------------------------------------
+
+
+def _fail(message: str, status: ExitStatus) -> NoReturn:
+    from cj_errors.redact import scrub
+
+    sys.stderr.write(f"cjerr: {scrub(message)}\n")
+    sys.stderr.flush()
+    raise SystemExit(int(status))
+
+
+def _silence_stdout() -> None:
+    # After a closed pipe, point stdout at devnull so the interpreter's final
+    # flush does not print "Exception ignored ... BrokenPipeError".
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _is_click_error(error: BaseException) -> bool:
+    # Typer vendors Click from 0.26 on; duck-typing keeps this independent of
+    # which Click the installed Typer uses.
+    return hasattr(error, "exit_code") and hasattr(error, "format_message")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and turn every outcome into an exit status."""
+    try:
+        result = app(args=argv, prog_name="cjerr", standalone_mode=False)
+        sys.stdout.flush()
+    except CliError as error:
+        _fail(error.message, error.status)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("\ncjerr: interrupted\n")
+        raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
+    except RecursionError:
+        _fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT)
+    except MemoryError:
+        _fail("out of memory while processing the input", ExitStatus.INTERNAL)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if type(error).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
+            raise SystemExit(int(ExitStatus.USAGE)) from None
+        if _is_click_error(error):
+            context = getattr(error, "ctx", None)
+            command = context.command_path if context is not None else "cjerr"
+            _fail(f"{error.format_message()} (see '{command} --help')", ExitStatus.USAGE)  # type: ignore[attr-defined]
+        _fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
+    status = result if isinstance(result, int) else 0
+    raise SystemExit(status)

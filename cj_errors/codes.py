@@ -1,0 +1,248 @@
+"""Queries over the code table: get, search, family ranges, suggestions.
+
+Standard library only, because shell completion imports this on every TAB.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cj_errors.code_table import ENTRIES, FAMILIES, SOURCES
+from cj_errors.model import CodeEntry, Family, Message, Outcome, Retry, Source
+
+__all__ = [
+    "FAMILIES",
+    "SOURCES",
+    "CodeEntry",
+    "Family",
+    "FamilyGuess",
+    "LookupResult",
+    "Message",
+    "Outcome",
+    "Retry",
+    "Source",
+    "all_entries",
+    "entries_in_family",
+    "get",
+    "guess_family",
+    "is_retryable",
+    "lookup",
+    "match_message",
+    "nearest",
+    "parse_code",
+    "retry_advice",
+    "search",
+]
+
+_BY_CODE: dict[int, CodeEntry] = {entry.code: entry for entry in ENTRIES}
+_SORTED_CODES: tuple[int, ...] = tuple(sorted(_BY_CODE))
+
+# Longest CJ code is 8 digits; anything much longer is not a code, and capping
+# the length keeps int() away from Python's 4300-digit conversion limit.
+_MAX_CODE_DIGITS = 12
+_CODE_IN_TEXT = re.compile(r"""^(?:cj[-_ ]?)?(?:["']?code["']?\s*[:=]\s*)?["']?(\d{1,12})["']?,?$""", re.IGNORECASE)
+
+
+def all_entries() -> tuple[CodeEntry, ...]:
+    """Every entry, in code order."""
+    return tuple(_BY_CODE[code] for code in _SORTED_CODES)
+
+
+def get(code: int) -> CodeEntry | None:
+    """The entry for ``code``, or None when the table does not have it."""
+    return _BY_CODE.get(code)
+
+
+def entries_in_family(family: str) -> tuple[CodeEntry, ...]:
+    return tuple(entry for entry in all_entries() if entry.family == family)
+
+
+def parse_code(text: str) -> int | None:
+    """Read a code from lenient input: ``1600200``, `` CJ1600200 ``, ``"code": 1600200``.
+
+    Returns None when the text is not a code, so the caller can search instead.
+    """
+    match = _CODE_IN_TEXT.match(text.strip())
+    if match is None:
+        return None
+    return int(match.group(1))
+
+
+def is_retryable(code: int) -> bool:
+    """True when resending the same request can help (now or after the daily reset)."""
+    entry = get(code)
+    return entry is not None and entry.retryable
+
+
+def retry_advice(entry: CodeEntry) -> str:
+    """One sentence on whether and when to resend the same request."""
+    if entry.retry is Retry.SHORT_WAIT:
+        wait = f"at least {entry.min_wait_seconds:g} s" if entry.min_wait_seconds else "a short wait"
+        limit = f", {entry.max_attempts} tries in all at most" if entry.max_attempts else ""
+        return f"retry after {wait}, with backoff{limit}"
+    if entry.retry is Retry.DAILY_RESET:
+        return "do not retry before the daily reset at 00:00 UTC"
+    if entry.retry is Retry.NEVER:
+        return "retrying the same request will not help; change it first"
+    return "nothing to retry"
+
+
+# --- message matching -------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = _normalize(template).split("{param}")
+    body = "(?:.*?)".join(re.escape(part) for part in parts)
+    # CJ is inconsistent about a trailing full stop; accept either.
+    return re.compile(body.rstrip("\\.") + r"\.?", re.DOTALL)
+
+
+def _message_fits(message: Message, normalized_text: str) -> bool:
+    return _template_pattern(message.text).fullmatch(normalized_text) is not None
+
+
+def match_message(text: str) -> list[tuple[CodeEntry, Message]]:
+    """Every (entry, wording) whose wording matches ``text`` in full; ``{param}`` matches anything."""
+    normalized = _normalize(text)
+    if not normalized:
+        return []
+    return [
+        (entry, message) for entry in all_entries() for message in entry.messages if _message_fits(message, normalized)
+    ]
+
+
+def search(text: str) -> list[CodeEntry]:
+    """Entries whose messages or title match ``text``, best first.
+
+    A full match of a wording ranks first, then the text as a phrase inside a
+    wording or title, then entries that contain every word of the text.
+    """
+    normalized = _normalize(text)
+    if not normalized:
+        return []
+    words = normalized.split()
+    ranked: dict[int, int] = {}
+    for entry in all_entries():
+        haystacks = [_normalize(message.text) for message in entry.messages] + [_normalize(entry.title)]
+        if any(_message_fits(message, normalized) for message in entry.messages):
+            rank = 0
+        elif any(normalized in haystack for haystack in haystacks):
+            rank = 1
+        elif any(all(word in haystack for word in words) for haystack in haystacks):
+            rank = 2
+        else:
+            continue
+        ranked[entry.code] = rank
+    return [_BY_CODE[code] for code in sorted(ranked, key=lambda code: (ranked[code], code))]
+
+
+# --- unknown codes ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyGuess:
+    """What the digits of an unknown code say about it."""
+
+    family: str | None
+    range: str
+    explanation: str
+
+
+# (prefix, digit count, family, range label, explanation), most specific first.
+_RANGES: tuple[tuple[str, int, str | None, str, str], ...] = (
+    ("169002", 8, "request", "169002xx", "request-format checks: HTTP method, Content-Type, body, JSON syntax"),
+    ("169004", 8, "parameter", "169004xx", "parameter checks (a required field is empty)"),
+    ("169005", 8, "quota", "169005xx", "API points (daily budget)"),
+    ("16900", 8, "request", "16900xxx", "gateway checks made before the request reaches the interface"),
+    ("16070", 8, "webhook", "16070xxx", "an 8-digit webhook code as printed in CJ's table (16070002)"),
+    ("16000", 7, "auth", "16000xx", "authentication: access token, refresh token, API key, store authorization"),
+    ("16001", 7, "interface", "16001xx", "the interface itself: offline or path not found"),
+    ("16002", 7, "rate-limit", "16002xx", "call limits: 1600200 per-second rate, 1600201 daily quota"),
+    ("16003", 7, "parameter", "16003xx", "parameters and read timeouts"),
+    ("1601", 7, "auth", "1601xxx", "CJ user accounts"),
+    ("1602", 7, "product", "1602xxx", "products and variants"),
+    ("16031", 7, "payment", "16031xx", "order lookup, payment and inventory deduction"),
+    ("1603", 7, "order", "1603xxx", "order creation, confirmation and deletion"),
+    ("1604", 7, "payment", "1604xxx", "balance and balance payment"),
+    ("1605", 7, "logistics", "1605xxx", "shipping methods, freight and country codes"),
+    ("1606", 7, "webhook", "1606xxx", "webhook settings and product subscriptions"),
+    (
+        "1607",
+        7,
+        "webhook",
+        "1607xxx",
+        "webhook URL checks (1607000-1607003), but also freight (1607004), disputes (1607006-1607009) "
+        "and product updates (1607010)",
+    ),
+    ("1608", 7, "storage", "1608xxx", "warehouses"),
+    ("1609", 7, "ticket", "1609xxx", "support tickets"),
+    ("8", 3, "sandbox", "8xx", "sandbox order tools and waybill uploads"),
+)
+
+
+def guess_family(code: int) -> FamilyGuess:
+    """Explain an unknown code from its prefix, the way SQLSTATE classes work."""
+    digits = str(code)
+    for prefix, length, family, label, explanation in _RANGES:
+        if len(digits) == length and digits.startswith(prefix):
+            return FamilyGuess(family, label, explanation)
+    if len(digits) == 3 and 100 <= code <= 599:
+        return FamilyGuess(None, "HTTP", "looks like an HTTP status, not a CJ body code")
+    return FamilyGuess(None, "none", "matches no known CJ code range (CJ codes are 7 or 8 digits starting 160 or 169)")
+
+
+def nearest(code: int, limit: int = 3) -> list[int]:
+    """Known codes closest to ``code``, same digit count first."""
+    digits = len(str(code))
+    return sorted(_SORTED_CODES, key=lambda known: (len(str(known)) != digits, abs(known - code), known))[:limit]
+
+
+# --- lookup -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """The answer to one lookup query: a code, or text to search for."""
+
+    query: str
+    code: int | None
+    entries: tuple[CodeEntry, ...]
+    family_guess: FamilyGuess | None = None
+    suggestions: tuple[int, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.entries)
+
+    @property
+    def entry(self) -> CodeEntry | None:
+        return self.entries[0] if self.entries else None
+
+
+def lookup(query: str | int) -> LookupResult:
+    """Resolve a code (``1600200``, ``"CJ1600200"``) or search text (``"No permission"``)."""
+    text = str(query).strip()
+    code = parse_code(text)
+    if code is not None and len(str(code)) <= _MAX_CODE_DIGITS:
+        entry = get(code)
+        if entry is not None:
+            return LookupResult(text, code, (entry,))
+        return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)))
+    return LookupResult(text, None, tuple(search(text)))
+
+
+def lookup_many(queries: Iterable[str | int]) -> list[LookupResult]:
+    return [lookup(query) for query in queries]
+
+
+def outcome_of(code: int) -> Outcome | None:
+    entry = get(code)
+    return entry.outcome if entry else None

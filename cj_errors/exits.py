@@ -1,0 +1,106 @@
+"""The published exit-code contract of cjerr.
+
+Scripts branch on these numbers, so they never change meaning. The scheme is
+grep-like for 0/1/2 and uses the BSD sysexits values (64-78) for the rest. The
+numbers are defined here rather than taken from ``os.EX_*``, which exists only
+on Unix, so Windows gets the same values.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+@enum.unique
+class ExitStatus(enum.IntEnum):
+    """Every status cjerr can exit with."""
+
+    SUCCESS = 0
+    NOT_FOUND = 1
+    USAGE = 2
+    INVALID_INPUT = 65
+    NO_INPUT = 66
+    NETWORK = 68
+    API_ERROR = 69
+    INTERNAL = 70
+    TEMPORARY = 75
+    NOT_ENVELOPE = 76
+    AUTH = 77
+    CONFIG = 78
+    QUOTA = 79
+    INTERRUPTED = 130
+    BROKEN_PIPE = 141
+
+    @property
+    def summary(self) -> str:
+        return _SUMMARIES[self][0]
+
+    @property
+    def when(self) -> str:
+        return _SUMMARIES[self][1]
+
+
+# (one-line meaning, when it happens). The README table and `cjerr exit-codes`
+# are both rendered from this mapping, so they cannot drift apart.
+_SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
+    ExitStatus.SUCCESS: (
+        "success",
+        "lookup found every code; explain or probe saw only CJ successes",
+    ),
+    ExitStatus.NOT_FOUND: (
+        "not found",
+        "lookup: a code or text is not in the table (a family hint is still printed)",
+    ),
+    ExitStatus.USAGE: (
+        "usage error",
+        "a bad option, argument or option value",
+    ),
+    ExitStatus.INVALID_INPUT: (
+        "invalid input, nothing sent",
+        "probe: local validation found errors (bad JSON, missing field, wrong method...); mock: a bad rules file",
+    ),
+    ExitStatus.NO_INPUT: (
+        "input file unreadable",
+        "an @file body, a token file, a config file or an explain FILE is missing or unreadable",
+    ),
+    ExitStatus.NETWORK: (
+        "network failure",
+        "could not reach the API: DNS, refused or dropped connection, TLS failure, body too large",
+    ),
+    ExitStatus.API_ERROR: (
+        "API error, retrying won't help",
+        "CJ answered with an error that needs a change first (parameter, product, order...)",
+    ),
+    ExitStatus.INTERNAL: (
+        "internal error",
+        "a bug in cjerr; the one-line message says what failed",
+    ),
+    ExitStatus.TEMPORARY: (
+        "temporary trouble, retry can help",
+        "system busy, QPS limit, read timeout, HTTP 502/503/504 (after probe's own retries)",
+    ),
+    ExitStatus.NOT_ENVELOPE: (
+        "not a CJ envelope",
+        "the response is not JSON, is truncated, or has no CJ envelope in it",
+    ),
+    ExitStatus.AUTH: (
+        "authentication problem",
+        "token missing, wrong or expired; API key wrong; store not authorized",
+    ),
+    ExitStatus.CONFIG: (
+        "configuration problem",
+        "a malformed config file, or a request refused for safety (token to another host, token over plain HTTP)",
+    ),
+    ExitStatus.QUOTA: (
+        "quota or points exhausted",
+        "1600201, 16900500 or HTTP 429 for points; retry only after the 00:00 UTC reset",
+    ),
+    ExitStatus.INTERRUPTED: (
+        "interrupted",
+        "Ctrl-C (SIGINT)",
+    ),
+    ExitStatus.BROKEN_PIPE: (
+        "output closed",
+        "the reader of stdout went away (for example `cjerr list | head -1`)",
+    ),
+}

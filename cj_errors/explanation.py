@@ -1,0 +1,576 @@
+"""Turn a CJ response (HTTP status + body) into an Explanation.
+
+Standard library only. CJ's success rule (Development Documentation): a call
+succeeded when the HTTP status is 200 and ``code`` is 200 or absent; the
+message is informational only. Some endpoints answer ``code: 0`` with
+``success: true`` instead, and errors usually arrive with HTTP 200.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cj_errors import codes
+from cj_errors.exits import ExitStatus
+from cj_errors.model import CodeEntry, Outcome
+
+ENVELOPE_KEYS = frozenset({"code", "result", "success", "message", "data", "requestId"})
+_PREVIEW_BYTES = 200
+# A single response bigger than this is reported, not parsed: a product list
+# page is a few MB at most, and the limit keeps hostile input bounded.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+_MAX_INT_DIGITS = 40
+_MAX_DECODE_ATTEMPTS_PER_LINE = 32
+
+_QPS_PATTERN = re.compile(r"QPS limit is (\d+) times?/(\d*)\s*(second|seconds|minute|minutes|hour|hours)", re.I)
+_POINTS_PATTERN = re.compile(r"Used today:\s*([\d',.]+),\s*Remaining:\s*([\d',.]+),\s*Required:\s*([\d',.]+)", re.I)
+_DAILY_LIMIT_PATTERN = re.compile(r"daily request limit", re.I)
+
+
+class _TooBigNumber(str):
+    """A JSON integer too long to convert safely; kept as its digits."""
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else _TooBigNumber(digits)
+
+
+def loads_tolerant(text: str) -> Any:
+    """json.loads that cannot blow up on huge integers or deep nesting.
+
+    Raises ValueError (with a readable message) for anything it cannot parse.
+    """
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except RecursionError:
+        raise ValueError("JSON is nested too deeply to read") from None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The CJ envelope fields, as found. Absent fields are None."""
+
+    code: int | None
+    has_code: bool
+    result: bool | None
+    success: bool | None
+    message: str | None
+    request_id: str | None
+    has_data: bool
+    problems: tuple[str, ...] = ()
+
+
+def _as_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def parse_envelope(document: object) -> Envelope | None:
+    """Read the envelope fields from a decoded JSON document; None if it is not an envelope."""
+    if not isinstance(document, dict) or not (ENVELOPE_KEYS & document.keys()):
+        return None
+    if not ({"code", "result", "success"} & document.keys()):
+        # A bare {"message": ...} or {"data": ...} is only an envelope if the
+        # message is one CJ sends (e.g. "access token cannot be empty").
+        message = document.get("message")
+        if not (isinstance(message, str) and codes.match_message(message)):
+            return None
+    problems: list[str] = []
+    raw_code = document.get("code")
+    code: int | None = None
+    if "code" in document and raw_code is not None:
+        if isinstance(raw_code, bool):
+            problems.append(f"`code` is a boolean ({json.dumps(raw_code)}), not a number")
+        elif isinstance(raw_code, _TooBigNumber):
+            problems.append(f"`code` is a {len(raw_code)}-digit number, far longer than any CJ code")
+        elif isinstance(raw_code, int):
+            code = raw_code
+        elif isinstance(raw_code, float) and raw_code.is_integer() and abs(raw_code) < 1e15:
+            code = int(raw_code)
+            problems.append("`code` is a float, not an integer")
+        elif isinstance(raw_code, str) and raw_code.strip().isdigit() and len(raw_code.strip()) <= _MAX_INT_DIGITS:
+            code = int(raw_code.strip())
+            problems.append("`code` is a string, not a number")
+        else:
+            problems.append(f"`code` has an unexpected type ({type(raw_code).__name__})")
+    elif "code" in document:
+        problems.append("`code` is null")
+    result = _as_bool(document.get("result"))
+    if "result" in document and result is None and document["result"] is not None:
+        problems.append("`result` is not a boolean")
+    success = _as_bool(document.get("success"))
+    message = document.get("message")
+    if message is not None and not isinstance(message, str):
+        problems.append("`message` is not a string")
+        message = json.dumps(message)[:_PREVIEW_BYTES] if _dumpable(message) else None
+    request_id = document.get("requestId")
+    if request_id is not None and not isinstance(request_id, str):
+        request_id = str(request_id) if isinstance(request_id, int) else None
+    return Envelope(
+        code=code,
+        has_code="code" in document and raw_code is not None,
+        result=result,
+        success=success,
+        message=message,
+        request_id=request_id,
+        has_data="data" in document,
+        problems=tuple(problems),
+    )
+
+
+def _dumpable(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What one response means. ``exit_status`` follows the outcome."""
+
+    ok: bool
+    verdict: str
+    exit_status: ExitStatus
+    http_status: int | None = None
+    envelope: Envelope | None = None
+    code: int | None = None
+    code_inferred: bool = False
+    entry: CodeEntry | None = None
+    outcome: Outcome | None = None
+    retry: str = ""
+    contradiction: str | None = None
+    hints: tuple[str, ...] = ()
+    content_type: str | None = None
+    body_preview: str | None = None
+
+    @property
+    def request_id(self) -> str | None:
+        return self.envelope.request_id if self.envelope else None
+
+    @property
+    def retryable(self) -> bool:
+        return self.exit_status in (ExitStatus.TEMPORARY, ExitStatus.QUOTA)
+
+
+def preview(body: bytes, limit: int = _PREVIEW_BYTES) -> str:
+    """The first bytes of a body, escaped so control characters cannot reach the terminal."""
+    text = body[:limit].decode("utf-8", errors="replace")
+    escaped = text.encode("unicode_escape").decode("ascii")
+    return escaped + ("..." if len(body) > limit else "")
+
+
+def next_reset(now: dt.datetime | None = None) -> dt.datetime:
+    """The next 00:00 UTC, when CJ's daily points and quotas reset."""
+    current = now or dt.datetime.now(dt.timezone.utc)
+    tomorrow = (current + dt.timedelta(days=1)).date()
+    return dt.datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=dt.timezone.utc)
+
+
+def _reset_hint(now: dt.datetime | None) -> str:
+    current = now or dt.datetime.now(dt.timezone.utc)
+    reset = next_reset(current)
+    minutes = int((reset - current).total_seconds() // 60)
+    when = f"{reset:%Y-%m-%d %H:%M} UTC, in {minutes // 60} h {minutes % 60:02d} min"
+    return f"daily points and quotas reset at 00:00 UTC ({when})"
+
+
+def _limit_hints(code: int | None, message: str | None, http_status: int | None, now: dt.datetime | None) -> list[str]:
+    hints: list[str] = []
+    text = message or ""
+    qps = _QPS_PATTERN.search(text)
+    if qps:
+        count, span, unit = qps.groups()
+        span_text = f"{span} {unit}" if span else unit
+        hints.append(f"QPS limit hit: {count} request(s) per {span_text}; wait at least that long before the next call")
+    elif code == 1600200:
+        hints.append("per-second rate limit (QPS) hit; wait at least 1 s and space calls 1.1-1.2 s apart")
+    points = _POINTS_PATTERN.search(text)
+    if points:
+        used, remaining, required = points.groups()
+        hints.append(f"daily points spent: used today {used}, remaining {remaining}, this call needs {required}")
+    if code in (1600201, 16900500, 429) or points or _DAILY_LIMIT_PATTERN.search(text):
+        hints.append(_reset_hint(now))
+    if http_status == 429 and not qps and not points and code is None:
+        hints.append("HTTP 429: either the per-second limit or, per CJ's points page, spent daily points")
+    return hints
+
+
+def _contradiction(entry: CodeEntry | None, code: int, message: str | None) -> str | None:
+    if not message or entry is None:
+        return None
+    own = [variant for variant in entry.messages if codes._message_fits(variant, codes._normalize(message))]
+    for variant in own:
+        if variant.belongs_to is not None:
+            return (
+                f'the message "{variant.text}" is the table wording of {variant.belongs_to}, '
+                f"not of {code}; yet {codes.SOURCES[variant.source].title} pair them"
+            )
+    if own:
+        return None
+    others = [matched for matched, _ in codes.match_message(message) if matched.code != code]
+    if others:
+        names = ", ".join(f"{other.code} ({other.title})" for other in others[:3])
+        return f"the message matches the wording of {names}, not of {code}; judge by the code, as CJ advises"
+    return None
+
+
+def _http_only(http_status: int | None, content_type: str | None, body: bytes, reason: str) -> Explanation:
+    """A response with no usable envelope: explain it from the HTTP status."""
+    status_text = f"HTTP {http_status}" if http_status is not None else "the response"
+    outcome: Outcome | None
+    hints: tuple[str, ...] = ()
+    if http_status in (502, 503, 504):
+        verdict = f"{status_text}: CJ's gateway or servers are temporarily unavailable ({reason})"
+        outcome, retry = Outcome.TEMPORARY, "retry after a short wait, with backoff"
+    elif http_status == 429:
+        verdict = f"{status_text}: too many requests ({reason})"
+        outcome, retry = Outcome.TEMPORARY, "retry after at least 1 s, unless your daily points are spent"
+        hints = tuple(_limit_hints(None, None, 429, None))
+    elif http_status in (401, 403):
+        verdict = f"{status_text}: access refused ({reason}); CJ normally reports auth errors as codes with HTTP 200"
+        outcome, retry = Outcome.AUTH, "retrying will not help; check the token and the base URL"
+    else:
+        verdict = f"{status_text} is not a CJ envelope ({reason})"
+        outcome, retry = None, "check the base URL and path; CJ's API answers JSON envelopes"
+    return Explanation(
+        ok=False,
+        verdict=verdict,
+        exit_status=outcome.exit_status if outcome else ExitStatus.NOT_ENVELOPE,
+        http_status=http_status,
+        outcome=outcome,
+        retry=retry,
+        hints=hints,
+        content_type=content_type,
+        body_preview=preview(body),
+    )
+
+
+def explain_document(document: object, http_status: int | None = 200, now: dt.datetime | None = None) -> Explanation:
+    """Explain an already decoded JSON document (a dict for a CJ envelope)."""
+    envelope = parse_envelope(document)
+    if envelope is None:
+        body = json.dumps(document)[:_PREVIEW_BYTES].encode() if _dumpable(document) else b""
+        return _http_only(http_status, "application/json", body, "JSON without the code/result/message fields")
+    return explain_envelope(envelope, http_status, now)
+
+
+def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.datetime | None = None) -> Explanation:
+    http_ok = http_status is None or http_status == 200
+    code = envelope.code
+    inferred = False
+    hints: list[str] = list(envelope.problems)
+    if code is None and not envelope.has_code and envelope.message:
+        matched = codes.match_message(envelope.message)
+        if matched and envelope.result is not True and envelope.success is not True:
+            code, inferred = matched[0][0].code, True
+            hints.append(f"no `code` field; the message is the wording of {code}")
+    flagged_failure = envelope.result is False or envelope.success is False
+    code_success = code in (None, 200) or (code == 0 and envelope.success is not False)
+    if http_ok and code_success and not flagged_failure and not inferred:
+        verdict = "CJ success" if code is not None else "CJ success (no `code` field, which CJ's rule allows)"
+        if code == 0:
+            verdict = "CJ success (code 0 with success=true, a variant some endpoints use)"
+        return Explanation(
+            ok=True,
+            verdict=verdict,
+            exit_status=ExitStatus.SUCCESS,
+            http_status=http_status,
+            envelope=envelope,
+            code=code,
+            entry=codes.get(code) if code is not None else None,
+            outcome=Outcome.SUCCESS,
+            retry="nothing to retry",
+            hints=tuple(hints),
+        )
+    entry = codes.get(code) if code is not None else None
+    if code is None or code in (0, 200):
+        # Failure flagged by result/success or the HTTP status alone.
+        if not http_ok:
+            reason = f"envelope says {'success' if code_success and not flagged_failure else 'failure'}"
+            explanation = _http_only(http_status, "application/json", b"", reason)
+            return _with(explanation, envelope=envelope, code=code, hints=tuple(hints) + explanation.hints)
+        hints.append("`result`/`success` is false although `code` is " + ("absent" if code is None else str(code)))
+        return Explanation(
+            ok=False,
+            verdict="CJ failure without an error code",
+            exit_status=ExitStatus.API_ERROR,
+            http_status=http_status,
+            envelope=envelope,
+            code=code,
+            outcome=Outcome.API_ERROR,
+            retry="read the message; there is no code to judge by",
+            hints=tuple(hints),
+        )
+    if entry is not None:
+        outcome = entry.outcome
+        title = entry.title
+        retry = codes.retry_advice(entry)
+    else:
+        guess = codes.guess_family(code)
+        outcome = Outcome.API_ERROR
+        title = f"unknown code ({guess.range}: {guess.explanation})"
+        retry = "unknown code: do not retry blindly"
+    if http_status == 429 and outcome is Outcome.API_ERROR:
+        outcome = Outcome.TEMPORARY
+    if not http_ok:
+        hints.append(f"HTTP {http_status} as well as CJ code {code}")
+    hints.extend(_limit_hints(code, envelope.message, http_status, now))
+    return Explanation(
+        ok=False,
+        verdict=f"CJ error {code}: {title}",
+        exit_status=outcome.exit_status,
+        http_status=http_status,
+        envelope=envelope,
+        code=code,
+        code_inferred=inferred,
+        entry=entry,
+        outcome=outcome,
+        retry=retry,
+        contradiction=_contradiction(entry, code, envelope.message),
+        hints=tuple(hints),
+    )
+
+
+def _with(explanation: Explanation, **changes: Any) -> Explanation:
+    import dataclasses
+
+    return dataclasses.replace(explanation, **changes)
+
+
+def explain_response(
+    body: bytes | str,
+    http_status: int | None = 200,
+    content_type: str | None = None,
+    now: dt.datetime | None = None,
+) -> Explanation:
+    """Explain a raw HTTP response body, JSON or not."""
+    raw = body.encode("utf-8", errors="surrogateescape") if isinstance(body, str) else body
+    if not raw.strip():
+        return _http_only(http_status, content_type, raw, "empty body")
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return _http_only(http_status, content_type, raw, f"body larger than {MAX_DOCUMENT_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _http_only(http_status, content_type, raw, "body is not valid UTF-8")
+    try:
+        document = loads_tolerant(text)
+    except ValueError as error:
+        stripped = text.lstrip()
+        kind = "HTML page" if stripped[:1] == "<" else "not JSON"
+        if stripped[:1] in "{[":
+            kind = f"truncated or malformed JSON: {_short_error(error)}"
+        return _http_only(http_status, content_type, raw, kind)
+    explanation = explain_document(document, http_status, now)
+    if content_type is not None:
+        explanation = _with(explanation, content_type=content_type)
+    return explanation
+
+
+def _short_error(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at line {error.lineno} column {error.colno}"
+    return str(error)
+
+
+# --- many responses: JSON Lines, log lines, pretty-printed documents ----------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One response found in a stream, with where it started."""
+
+    line: int
+    explanation: Explanation
+
+
+@dataclass
+class Summary:
+    """Running counts over a stream; memory does not grow with the input."""
+
+    responses: int = 0
+    lines: int = 0
+    skipped_lines: int = 0
+    oversized: int = 0
+    per_code: Counter[int | None] = field(default_factory=Counter)
+    per_status: Counter[ExitStatus] = field(default_factory=Counter)
+    first_request_id: dict[int | None, str] = field(default_factory=dict)
+    first_line: dict[int | None, int] = field(default_factory=dict)
+
+    def add(self, item: Item) -> None:
+        explanation = item.explanation
+        key = explanation.code if explanation.envelope is not None else None
+        self.responses += 1
+        self.per_code[key] += 1
+        self.per_status[explanation.exit_status] += 1
+        self.first_line.setdefault(key, item.line)
+        if explanation.request_id and key not in self.first_request_id:
+            self.first_request_id[key] = explanation.request_id
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        """The most pressing outcome seen: what a script should act on first."""
+        if self.responses == 0:
+            return ExitStatus.NOT_ENVELOPE
+        for status in _SEVERITY:
+            if self.per_status[status]:
+                return status
+        return ExitStatus.SUCCESS
+
+
+# Most pressing first: a human must act on auth and quota; API errors need a
+# code change; temporary trouble passes by itself.
+_SEVERITY = (
+    ExitStatus.AUTH,
+    ExitStatus.QUOTA,
+    ExitStatus.API_ERROR,
+    ExitStatus.NOT_ENVELOPE,
+    ExitStatus.TEMPORARY,
+)
+
+
+class _BraceTracker:
+    """Tracks {} / [] depth across lines, ignoring brackets inside strings."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def feed(self, text: str) -> None:
+        for char in text:
+            if self.in_string:
+                if self.escaped:
+                    self.escaped = False
+                elif char == "\\":
+                    self.escaped = True
+                elif char == '"':
+                    self.in_string = False
+            elif char == '"':
+                self.in_string = True
+            elif char in "{[":
+                self.depth += 1
+            elif char in "}]":
+                self.depth -= 1
+
+
+def _documents_in_line(line: str) -> list[object]:
+    """Decoded JSON values found in one line: the whole line, or objects embedded in log text."""
+    stripped = line.strip()
+    if not stripped:
+        return []
+    try:
+        return [loads_tolerant(stripped)]
+    except ValueError:
+        pass
+    decoder = json.JSONDecoder(parse_int=_parse_int)
+    found: list[object] = []
+    position = line.find("{")
+    attempts = 0
+    while position != -1 and attempts < _MAX_DECODE_ATTEMPTS_PER_LINE:
+        attempts += 1
+        try:
+            value, end = decoder.raw_decode(line, position)
+        except (ValueError, RecursionError):
+            position = line.find("{", position + 1)
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+        position = line.find("{", end)
+    return found
+
+
+def _expand(document: object) -> list[object]:
+    """A top-level array of envelopes counts as several responses."""
+    if isinstance(document, list) and document and all(isinstance(item, dict) for item in document):
+        return list(document)
+    return [document]
+
+
+class LineSource(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:
+    """Yield (line, oversized) from a binary stream without holding more than ``limit`` bytes.
+
+    An oversized line is skipped to its end and reported as (None, True).
+    """
+    while True:
+        chunk = stream.readline(limit + 1)
+        if not chunk:
+            return
+        if len(chunk) > limit and not chunk.endswith(b"\n"):
+            while True:
+                rest = stream.readline(limit)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None, True
+            continue
+        yield chunk.decode("utf-8", errors="replace"), False
+
+
+def explain_stream(
+    lines: Iterable[tuple[str | None, bool]],
+    summary: Summary,
+    http_status: int | None = 200,
+    now: dt.datetime | None = None,
+) -> Iterator[Item]:
+    """Explain every response in a stream of lines, updating ``summary`` as it goes."""
+    pending: list[str] = []
+    pending_size = 0
+    pending_start = 0
+    tracker = _BraceTracker()
+    for number, (line, oversized) in enumerate(lines, start=1):
+        summary.lines = number
+        if oversized or line is None:
+            summary.oversized += 1
+            continue
+        if pending:
+            pending.append(line)
+            pending_size += len(line)
+            tracker.feed(line)
+            if pending_size > MAX_DOCUMENT_BYTES:
+                summary.oversized += 1
+                pending, pending_size, tracker = [], 0, _BraceTracker()
+                continue
+            if tracker.depth > 0:
+                continue
+            documents = _documents_in_line("".join(pending))
+            start = pending_start
+            pending, pending_size, tracker = [], 0, _BraceTracker()
+        else:
+            documents = _documents_in_line(line)
+            start = number
+            if not documents:
+                opening = line.find("{")
+                if opening != -1:
+                    tracker.feed(line[opening:])
+                    if tracker.depth > 0 and not tracker.in_string:
+                        pending, pending_size, pending_start = [line[opening:]], len(line), number
+                        continue
+                    tracker = _BraceTracker()
+        found_envelope = False
+        for document in documents:
+            for value in _expand(document):
+                if parse_envelope(value) is None:
+                    continue
+                found_envelope = True
+                item = Item(start, explain_document(value, http_status, now))
+                summary.add(item)
+                yield item
+        if not found_envelope:
+            summary.skipped_lines += 1
+    if pending:
+        summary.skipped_lines += len(pending)

@@ -1,0 +1,101 @@
+"""Types of the code table: plain frozen dataclasses, no behaviour.
+
+Kept apart from the data (``code_table.py``) and the queries (``codes.py``) so
+that the data file reads like a table and the queries stay short.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from cj_errors.exits import ExitStatus
+
+
+class Outcome(str, enum.Enum):
+    """What a code means for the caller; each outcome maps to one exit status."""
+
+    SUCCESS = "success"
+    API_ERROR = "api_error"  # needs a change before it can work
+    TEMPORARY = "temporary"  # the same request may work after a short wait
+    AUTH = "auth"  # credentials or authorization
+    QUOTA = "quota"  # spent until the daily reset
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return _OUTCOME_EXIT[self]
+
+
+_OUTCOME_EXIT = {
+    Outcome.SUCCESS: ExitStatus.SUCCESS,
+    Outcome.API_ERROR: ExitStatus.API_ERROR,
+    Outcome.TEMPORARY: ExitStatus.TEMPORARY,
+    Outcome.AUTH: ExitStatus.AUTH,
+    Outcome.QUOTA: ExitStatus.QUOTA,
+}
+
+
+class Retry(str, enum.Enum):
+    """Whether sending the very same request again can help, and when."""
+
+    NEVER = "never"  # change something first
+    SHORT_WAIT = "short_wait"  # after a short wait (see min_wait_seconds)
+    DAILY_RESET = "daily_reset"  # after 00:00 UTC, when points and quotas reset
+    NOT_APPLICABLE = "not_applicable"  # success markers
+
+
+@dataclass(frozen=True)
+class Source:
+    """One version of CJ's documentation, or a kind of evidence."""
+
+    key: str
+    title: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One wording of a code's message, exactly as CJ returns or prints it.
+
+    ``{param}`` stands for the part CJ fills in (a method name, a field name).
+    ``belongs_to`` is set when this wording is the table message of another
+    code, which is how contradictions such as 1600100 "Param error" are found.
+    """
+
+    text: str
+    source: str
+    note: str = ""
+    belongs_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    """Everything cjerr knows about one CJ code."""
+
+    code: int
+    title: str
+    family: str
+    outcome: Outcome
+    retry: Retry
+    messages: tuple[Message, ...]
+    steps: tuple[str, ...]
+    doc: str
+    notes: tuple[str, ...] = ()
+    min_wait_seconds: float | None = None
+    max_attempts: int | None = None
+    related: tuple[int, ...] = field(default=())
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return self.outcome.exit_status
+
+    @property
+    def retryable(self) -> bool:
+        return self.retry in (Retry.SHORT_WAIT, Retry.DAILY_RESET)

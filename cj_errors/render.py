@@ -1,0 +1,309 @@
+"""Print result objects as plain text or versioned JSON; Rich is delegated.
+
+Standard library only: plain and JSON output never import Rich, so piped
+commands stay fast. Every JSON document carries ``cjerr_schema`` so scripts
+can detect a change of shape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from cj_errors import codes
+from cj_errors.exits import ExitStatus
+from cj_errors.explanation import Explanation, Summary
+from cj_errors.model import CodeEntry
+from cj_errors.terminal import Mode, Terminal
+
+SCHEMA_VERSION = 1
+
+
+# --- data shapes (the published JSON contract) ---------------------------------
+
+
+def entry_to_dict(entry: CodeEntry) -> dict[str, Any]:
+    family = codes.FAMILIES[entry.family]
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "family": entry.family,
+        "family_title": family.title,
+        "outcome": entry.outcome.value,
+        "exit_code": int(entry.exit_status),
+        "retry": entry.retry.value,
+        "retryable": entry.retryable,
+        "retry_advice": codes.retry_advice(entry),
+        "min_wait_seconds": entry.min_wait_seconds,
+        "max_attempts": entry.max_attempts,
+        "messages": [
+            {
+                "text": message.text,
+                "source": message.source,
+                "source_title": codes.SOURCES[message.source].title,
+                "note": message.note or None,
+                "belongs_to": message.belongs_to,
+            }
+            for message in entry.messages
+        ],
+        "steps": list(entry.steps),
+        "notes": list(entry.notes),
+        "related": list(entry.related),
+        "doc_url": entry.doc,
+    }
+
+
+def lookup_result_to_dict(result: codes.LookupResult) -> dict[str, Any]:
+    guess = result.family_guess
+    return {
+        "query": result.query,
+        "kind": "code" if result.code is not None else "text",
+        "found": result.found,
+        "code": result.code,
+        "matches": [entry_to_dict(entry) for entry in result.entries],
+        "family_guess": None
+        if guess is None
+        else {"family": guess.family, "range": guess.range, "explanation": guess.explanation},
+        "suggestions": [
+            {"code": code, "title": entry.title}
+            for code in result.suggestions
+            if (entry := codes.get(code)) is not None
+        ],
+    }
+
+
+def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
+    envelope = explanation.envelope
+    return {
+        "ok": explanation.ok,
+        "verdict": explanation.verdict,
+        "exit_code": int(explanation.exit_status),
+        "http_status": explanation.http_status,
+        "code": explanation.code,
+        "code_inferred": explanation.code_inferred,
+        "outcome": explanation.outcome.value if explanation.outcome else None,
+        "retryable": explanation.retryable,
+        "retry_advice": explanation.retry,
+        "request_id": explanation.request_id,
+        "message": envelope.message if envelope else None,
+        "contradiction": explanation.contradiction,
+        "hints": list(explanation.hints),
+        "envelope": None
+        if envelope is None
+        else {
+            "code": envelope.code,
+            "result": envelope.result,
+            "success": envelope.success,
+            "message": envelope.message,
+            "requestId": envelope.request_id,
+            "has_data": envelope.has_data,
+            "problems": list(envelope.problems),
+        },
+        "entry": entry_to_dict(explanation.entry) if explanation.entry else None,
+        "content_type": explanation.content_type,
+        "body_preview": explanation.body_preview,
+    }
+
+
+def summary_to_dict(summary: Summary) -> dict[str, Any]:
+    rows = []
+    for code, count in sorted(summary.per_code.items(), key=lambda item: (-item[1], item[0] or 0)):
+        entry = codes.get(code) if code is not None else None
+        rows.append(
+            {
+                "code": code,
+                "count": count,
+                "title": entry.title if entry else ("not an envelope" if code is None else "unknown code"),
+                "retryable": entry.retryable if entry else False,
+                "outcome": entry.outcome.value if entry else None,
+                "first_line": summary.first_line.get(code),
+                "first_request_id": summary.first_request_id.get(code),
+            }
+        )
+    return {
+        "responses": summary.responses,
+        "lines": summary.lines,
+        "skipped_lines": summary.skipped_lines,
+        "oversized": summary.oversized,
+        "codes": rows,
+    }
+
+
+def document(command: str, exit_status: ExitStatus, **payload: Any) -> dict[str, Any]:
+    return {"cjerr_schema": SCHEMA_VERSION, "command": command, "exit_code": int(exit_status), **payload}
+
+
+def write_json(terminal: Terminal, data: object) -> None:
+    terminal.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# --- plain text -----------------------------------------------------------------
+
+
+def _entry_lines(entry: CodeEntry) -> list[str]:
+    family = codes.FAMILIES[entry.family]
+    lines = [
+        f"{entry.code}  {entry.title}",
+        f"  family:   {entry.family} ({family.title})",
+        f"  outcome:  {entry.outcome.value} (exit {int(entry.exit_status)})",
+        f"  retry:    {codes.retry_advice(entry)}",
+        "  messages:",
+    ]
+    for message in entry.messages:
+        note = f"; {message.note}" if message.note else ""
+        lines.append(f'    "{message.text}"  [{codes.SOURCES[message.source].title}{note}]')
+    lines.append("  steps:")
+    lines.extend(f"    {number}. {step}" for number, step in enumerate(entry.steps, start=1))
+    if entry.notes:
+        lines.append("  notes:")
+        lines.extend(f"    - {note}" for note in entry.notes)
+    if entry.related:
+        lines.append("  related:  " + ", ".join(str(code) for code in entry.related))
+    lines.append(f"  docs:     {entry.doc}")
+    return lines
+
+
+def _compact_line(entry: CodeEntry) -> str:
+    return f"{entry.code}\t{entry.title}"
+
+
+def lookup_plain(results: Sequence[codes.LookupResult]) -> str:
+    blocks: list[str] = []
+    for result in results:
+        if result.found and (result.code is not None or len(result.entries) <= 3):
+            blocks.extend("\n".join(_entry_lines(entry)) for entry in result.entries)
+        elif result.found:
+            lines = [f'{len(result.entries)} codes match "{result.query}" (cjerr lookup CODE for details):']
+            lines.extend("  " + _compact_line(entry) for entry in result.entries)
+            blocks.append("\n".join(lines))
+        else:
+            blocks.append("\n".join(not_found_lines(result)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def not_found_lines(result: codes.LookupResult) -> list[str]:
+    if result.code is None:
+        return [f'"{_one_line(result.query)}": no code, message or title in cjerr\'s table matches']
+    guess = result.family_guess
+    lines = [f"{result.code}  not in cjerr's code table"]
+    if guess is not None:
+        family = f" ({guess.family})" if guess.family else ""
+        lines.append(f"  range:    {guess.range}{family}: {guess.explanation}")
+    if result.suggestions:
+        nearest = ", ".join(
+            f"{code} {entry.title}" for code in result.suggestions if (entry := codes.get(code)) is not None
+        )
+        lines.append(f"  nearest:  {nearest}")
+    return lines
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def list_plain(entries: Iterable[CodeEntry]) -> str:
+    return "".join(_compact_line(entry) + "\n" for entry in entries)
+
+
+def explanation_plain(explanation: Explanation) -> str:
+    lines = [explanation.verdict]
+    if explanation.http_status is not None:
+        lines.append(f"  http:       {explanation.http_status}")
+    if explanation.request_id:
+        lines.append(f"  requestId:  {explanation.request_id}   (quote it to CJ support)")
+    envelope = explanation.envelope
+    if envelope is not None and envelope.message is not None:
+        lines.append(f"  message:    {_one_line(envelope.message, 300)}")
+    if explanation.content_type:
+        lines.append(f"  type:       {explanation.content_type}")
+    if explanation.body_preview is not None:
+        lines.append(f"  body:       {explanation.body_preview}")
+    if explanation.contradiction:
+        lines.append(f"  mismatch:   {explanation.contradiction}")
+    lines.extend(f"  note:       {hint}" for hint in explanation.hints)
+    lines.append(f"  retry:      {explanation.retry}")
+    lines.append(f"  exit:       {int(explanation.exit_status)} ({explanation.exit_status.summary})")
+    if explanation.entry is not None and not explanation.ok:
+        lines.append("")
+        lines.extend(_entry_lines(explanation.entry))
+    return "\n".join(lines) + "\n"
+
+
+def item_line(line_number: int, explanation: Explanation) -> str:
+    request = f"  requestId={explanation.request_id}" if explanation.request_id else ""
+    return f"line {line_number}: {explanation.verdict}{request}\n"
+
+
+def summary_plain(summary: Summary) -> str:
+    data = summary_to_dict(summary)
+    lines = [f"{summary.responses} responses in {summary.lines} lines"]
+    if summary.skipped_lines:
+        lines[0] += f" ({summary.skipped_lines} lines without an envelope skipped)"
+    if summary.oversized:
+        lines.append(f"{summary.oversized} oversized lines or documents skipped")
+    for row in data["codes"]:
+        label = "-" if row["code"] is None else str(row["code"])
+        retry = "retryable" if row["retryable"] else "not retryable"
+        if row["outcome"] == "success":
+            retry = "ok"
+        request = f"  first requestId {row['first_request_id']}" if row["first_request_id"] else ""
+        lines.append(f"  {row['count']:>7}  {label:<9} {row['title']}  [{retry}]{request}")
+    status = summary.exit_status
+    lines.append(f"exit {int(status)} ({status.summary})")
+    return "\n".join(lines) + "\n"
+
+
+def exit_codes_plain() -> str:
+    return "".join(f"{int(status):>4}  {status.summary:<32} {status.when}\n" for status in ExitStatus)
+
+
+def exit_codes_data() -> list[dict[str, Any]]:
+    return [
+        {"exit_code": int(status), "name": status.name.lower(), "summary": status.summary, "when": status.when}
+        for status in ExitStatus
+    ]
+
+
+# --- dispatch ---------------------------------------------------------------------
+
+
+def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
+    if terminal.mode is Mode.JSON:
+        write_json(terminal, document("lookup", exit_status, results=[lookup_result_to_dict(r) for r in results]))
+    elif terminal.mode is Mode.RICH:
+        from cj_errors import render_rich
+
+        render_rich.show_lookup(terminal, results)
+    else:
+        terminal.stdout.write(lookup_plain(results))
+
+
+def show_list(terminal: Terminal, entries: Sequence[CodeEntry]) -> None:
+    if terminal.mode is Mode.JSON:
+        write_json(terminal, document("list", ExitStatus.SUCCESS, codes=[entry_to_dict(e) for e in entries]))
+    elif terminal.mode is Mode.RICH:
+        from cj_errors import render_rich
+
+        render_rich.show_list(terminal, entries)
+    else:
+        terminal.stdout.write(list_plain(entries))
+
+
+def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
+    if terminal.mode is Mode.JSON:
+        write_json(terminal, document("explain", explanation.exit_status, explanation=explanation_to_dict(explanation)))
+    elif terminal.mode is Mode.RICH:
+        from cj_errors import render_rich
+
+        render_rich.show_explanation(terminal, explanation)
+    else:
+        terminal.stdout.write(explanation_plain(explanation))
+
+
+def show_exit_codes(terminal: Terminal) -> None:
+    if terminal.mode is Mode.JSON:
+        write_json(terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
+    else:
+        terminal.stdout.write(exit_codes_plain())

@@ -1,0 +1,67 @@
+"""Decide once how output should look: Rich, plain text or JSON.
+
+Rich is only used for an interactive terminal; pipes get plain text with no
+escape codes, so scripts and `grep` see stable lines.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+
+class ColorChoice(str, enum.Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class Mode(str, enum.Enum):
+    RICH = "rich"
+    PLAIN = "plain"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """Where output goes and in what form; tests build one over StringIO."""
+
+    mode: Mode
+    stdout: TextIO
+    stderr: TextIO
+    color: bool = False
+    width: int | None = None
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def choose_terminal(
+    *,
+    json_output: bool = False,
+    color: ColorChoice = ColorChoice.AUTO,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Terminal:
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    env = os.environ if environ is None else environ
+    if json_output:
+        return Terminal(Mode.JSON, out, err)
+    if color is ColorChoice.ALWAYS or (color is ColorChoice.AUTO and env.get("FORCE_COLOR")):
+        return Terminal(Mode.RICH, out, err, color=True)
+    if color is ColorChoice.NEVER:
+        return Terminal(Mode.PLAIN, out, err)
+    # no-color.org: only a non-empty NO_COLOR counts.
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb" or not _isatty(out):
+        return Terminal(Mode.PLAIN, out, err)
+    return Terminal(Mode.RICH, out, err, color=True)
