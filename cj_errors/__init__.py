@@ -6,42 +6,56 @@ The Python API needs neither Typer nor Rich::
     lookup(1600200).entry.title      # 'Rate limit hit (too many requests)'
     explain('{"code":1600200,"result":false,"message":"Too Many Requests"}').exit_status
     is_retryable(16900500)           # True: after the 00:00 UTC reset
+
+Names are imported on first use (PEP 562), so shell completion, which imports
+this package on every TAB, only pays for what it touches.
 """
 
 from __future__ import annotations
 
-from cj_errors.codes import (
-    FAMILIES,
-    SOURCES,
-    CodeEntry,
-    LookupResult,
-    all_entries,
-    get,
-    guess_family,
-    is_retryable,
-    lookup,
-    search,
-)
-from cj_errors.exits import ExitStatus
-from cj_errors.explanation import Explanation, parse_envelope
-from cj_errors.explanation import explain_response as explain
-from cj_errors.model import Message, Outcome, Retry
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# public name -> (module, attribute)
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "FAMILIES": ("cj_errors.codes", "FAMILIES"),
+    "SOURCES": ("cj_errors.codes", "SOURCES"),
+    "CodeEntry": ("cj_errors.model", "CodeEntry"),
+    "LookupResult": ("cj_errors.codes", "LookupResult"),
+    "Message": ("cj_errors.model", "Message"),
+    "Outcome": ("cj_errors.model", "Outcome"),
+    "Retry": ("cj_errors.model", "Retry"),
+    "ExitStatus": ("cj_errors.exits", "ExitStatus"),
+    "Explanation": ("cj_errors.explanation", "Explanation"),
+    "Envelope": ("cj_errors.explanation", "Envelope"),
+    "all_entries": ("cj_errors.codes", "all_entries"),
+    "get": ("cj_errors.codes", "get"),
+    "guess_family": ("cj_errors.codes", "guess_family"),
+    "is_retryable": ("cj_errors.codes", "is_retryable"),
+    "lookup": ("cj_errors.codes", "lookup"),
+    "search": ("cj_errors.codes", "search"),
+    "explain": ("cj_errors.explanation", "explain_response"),
+    "explain_document": ("cj_errors.explanation", "explain_document"),
+    "parse_envelope": ("cj_errors.explanation", "parse_envelope"),
+}
+
 __all__ = [
-    "FAMILIES",
-    "SOURCES",
     "CodeEntry",
+    "Envelope",
     "ExitStatus",
     "Explanation",
+    "FAMILIES",
     "LookupResult",
     "Message",
     "Outcome",
     "Retry",
+    "SOURCES",
     "__version__",
     "all_entries",
     "explain",
+    "explain_document",
     "get",
     "guess_family",
     "is_retryable",
@@ -49,3 +63,34 @@ __all__ = [
     "parse_envelope",
     "search",
 ]
+
+if TYPE_CHECKING:
+    from cj_errors.codes import (
+        FAMILIES,
+        SOURCES,
+        LookupResult,
+        all_entries,
+        get,
+        guess_family,
+        is_retryable,
+        lookup,
+        search,
+    )
+    from cj_errors.exits import ExitStatus
+    from cj_errors.explanation import Envelope, Explanation, explain_document, parse_envelope
+    from cj_errors.explanation import explain_response as explain
+    from cj_errors.model import CodeEntry, Message, Outcome, Retry
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'cj_errors' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module_name), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

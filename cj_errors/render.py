@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cj_errors import codes
 from cj_errors.exits import ExitStatus
-from cj_errors.explanation import Explanation, Summary
 from cj_errors.model import CodeEntry
 from cj_errors.terminal import Mode, Terminal
+
+if TYPE_CHECKING:
+    from cj_errors.explanation import Explanation, Summary
 
 SCHEMA_VERSION = 1
 
