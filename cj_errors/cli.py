@@ -146,6 +146,163 @@ def exit_codes(json_output: JsonOption = False) -> None:
     render.show_exit_codes(_terminal(json_output, ColorChoice.NEVER))
 
 
+# --- endpoints / probe -------------------------------------------------------------
+
+
+def complete_endpoint(incomplete: str) -> list[tuple[str, str]]:
+    from cj_errors import catalog
+
+    return [
+        (endpoint.path, f"{endpoint.method} {endpoint.summary}")
+        for endpoint in catalog.ENDPOINTS
+        if endpoint.path.startswith(incomplete) or endpoint.path.lstrip("/").startswith(incomplete)
+    ]
+
+
+@app.command()
+def endpoints(
+    filter_text: Annotated[
+        str,
+        typer.Argument(
+            metavar="[FILTER]",
+            help="Only paths, groups or summaries containing this text.",
+            autocompletion=complete_endpoint,
+        ),
+    ] = "",
+    detail: Annotated[bool, typer.Option("--detail", "-d", help="Show fields, lengths and notes.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """List the endpoint catalog that probe validates against (METHOD PATH<TAB>location<TAB>summary).
+
+    Example: cjerr endpoints order --detail
+    """
+    from cj_errors import catalog
+
+    terminal = _terminal(json_output, ColorChoice.NEVER)
+    found = catalog.search(filter_text)
+    if terminal.mode.value == "json":
+        render.write_json(
+            terminal,
+            render.document(
+                "endpoints",
+                ExitStatus.SUCCESS if found else ExitStatus.NOT_FOUND,
+                endpoints=[render.endpoint_to_dict(endpoint) for endpoint in found],
+            ),
+        )
+    else:
+        terminal.stdout.write(render.endpoints_plain(found, detail or len(found) == 1))
+        if not found:
+            sys.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
+    if not found:
+        raise typer.Exit(int(ExitStatus.NOT_FOUND))
+
+
+@app.command()
+def probe(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH_OR_URL",
+            help="/product/query, product/query, /api2.0/v1/... or a full URL.",
+            autocompletion=complete_endpoint,
+        ),
+    ],
+    method: Annotated[
+        str | None,
+        typer.Option("--method", "-X", help="HTTP method (default: the catalog's; else GET, or POST with a body)."),
+    ] = None,
+    data: Annotated[str | None, typer.Option("--data", "-d", help="JSON body: inline, @file, or @- for stdin.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Query parameter key=value; repeat a key for a list.")
+    ] = None,
+    header: Annotated[list[str] | None, typer.Option("--header", "-H", help="Extra header 'Name: value'.")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url", help="API base (default https://developers.cjdropshipping.com/api2.0/v1; env CJERR_BASE_URL)."
+        ),
+    ] = None,
+    token_file: Annotated[
+        str | None,
+        typer.Option(
+            "--token-file",
+            help="File holding the access token, or - for stdin. Else $CJ_ACCESS_TOKEN, else the config file.",
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")] = 30.0,
+    connect_timeout: Annotated[float, typer.Option("--connect-timeout", min=0.1, help="Connect timeout.")] = 10.0,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, max=10, help="Retries where repeating can help (1600000 at most 3 tries)."),
+    ] = 2,
+    retry_mutating: Annotated[
+        bool, typer.Option("--retry-mutating", help="Also retry calls that create, pay, confirm or delete.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Validate and show the request; send nothing.")
+    ] = False,
+    curl: Annotated[bool, typer.Option("--curl", help="Print the equivalent curl command (secrets masked).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Send even when validation finds errors.")] = False,
+    allow_other_host: Annotated[
+        bool, typer.Option("--allow-other-host", help="Allow a full URL on a host other than the base URL's.")
+    ] = False,
+    max_body: Annotated[
+        int, typer.Option("--max-body", min=1024, help="Largest response body accepted, in bytes.")
+    ] = 16 * 1024 * 1024,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Do not verify TLS certificates (never with real tokens).")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the request and the raw response.")] = False,
+    json_output: JsonOption = False,
+    color: ColorOption = ColorChoice.AUTO,
+) -> None:
+    """Validate a request locally, send it, and explain what CJ answered.
+
+    Nothing is sent when validation finds errors (exit 65) unless --force is given.
+
+    Example: cjerr probe /product/query -p pid=04A22450-67F0-4617-A132-E7AE7F8963B0
+    """
+    from cj_errors import catalog, config
+    from cj_errors import probe as probing
+
+    terminal = _terminal(json_output, color)
+    token = config.resolve_token(token_file)
+    options = probing.ProbeOptions(
+        target=target,
+        method=method,
+        data=data,
+        params=tuple(param or ()),
+        headers=tuple(header or ()),
+        base_url=base_url or config.default_base_url() or catalog.BASE_URL,
+        token=token.token,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        retries=retries,
+        retry_mutating=retry_mutating,
+        force=force,
+        allow_other_host=allow_other_host,
+        max_body=max_body,
+    )
+    prepared = probing.prepare(options)
+    if curl:
+        terminal.stdout.write(prepared.curl() + "\n")
+        if prepared.findings:
+            sys.stderr.write(render.findings_plain(prepared.findings))
+        raise typer.Exit(int(ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS))
+    if dry_run or (prepared.blocked and not force):
+        status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
+        render.show_probe(terminal, prepared, None, status, show_request=True, verbose=verbose)
+        raise typer.Exit(int(status))
+
+    def announce(line: str) -> None:
+        sys.stderr.write(f"cjerr: {line}\n")
+        sys.stderr.flush()
+
+    outcome = probing.send(prepared, options, announce, verify=not insecure)
+    render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
+    raise typer.Exit(int(outcome.exit_status))
+
+
 # --- explain ------------------------------------------------------------------------
 
 

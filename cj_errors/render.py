@@ -11,13 +11,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cj_errors import codes
+from cj_errors import codes, redact
 from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry
 from cj_errors.terminal import Mode, Terminal
 
 if TYPE_CHECKING:
+    from cj_errors.catalog import Endpoint
     from cj_errors.explanation import Explanation, Summary
+    from cj_errors.probe import PreparedProbe, ProbeOutcome
+    from cj_errors.validate import Finding
 
 SCHEMA_VERSION = 1
 
@@ -309,3 +312,189 @@ def show_exit_codes(terminal: Terminal) -> None:
         write_json(terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
     else:
         terminal.stdout.write(exit_codes_plain())
+
+
+# --- probe and endpoints ------------------------------------------------------------
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "likely_code": finding.likely_code,
+        "field": finding.field,
+        "detail": finding.detail or None,
+    }
+
+
+def findings_plain(findings: Sequence[Finding]) -> str:
+    lines = []
+    for finding in findings:
+        code = f" [{finding.likely_code}]" if finding.likely_code else ""
+        lines.append(f"{finding.severity.value:<8}{code} {finding.message}")
+        if finding.detail:
+            lines.extend("         " + line for line in finding.detail.splitlines())
+    return "".join(line + "\n" for line in lines)
+
+
+def request_plain(prepared: PreparedProbe) -> str:
+    lines = [f"> {prepared.plan.method} {prepared.url}"]
+    lines.extend(f"> {name}: {value}" for name, value in prepared.shown_headers())
+    body = prepared.shown_body()
+    if body is not None:
+        text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+        lines.append(">")
+        lines.extend("> " + line for line in text.splitlines())
+    return "".join(line + "\n" for line in lines)
+
+
+def request_to_dict(prepared: PreparedProbe) -> dict[str, Any]:
+    endpoint = prepared.plan.endpoint
+    return {
+        "method": prepared.plan.method,
+        "url": prepared.url,
+        "path": prepared.plan.path,
+        "known_endpoint": endpoint is not None,
+        "headers": dict(prepared.shown_headers()),
+        "query": [list(pair) for pair in prepared.plan.query],
+        "body": prepared.shown_body(),
+        "token": "present" if prepared.token else "absent",
+    }
+
+
+def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_status: ExitStatus) -> dict[str, Any]:
+    from cj_errors.probe import response_body_for_display
+
+    response = outcome.response if outcome else None
+    return document(
+        "probe",
+        exit_status,
+        request=request_to_dict(prepared),
+        findings=[finding_to_dict(finding) for finding in prepared.findings],
+        sent=bool(outcome and outcome.sent),
+        attempts=[
+            {
+                "attempt": attempt.number,
+                "http_status": attempt.http_status,
+                "elapsed_ms": round(attempt.elapsed * 1000),
+                "code": attempt.code,
+                "verdict": attempt.verdict,
+                "error": attempt.error,
+                "wait_after_s": attempt.wait_after,
+            }
+            for attempt in (outcome.attempts if outcome else ())
+        ],
+        response=None
+        if response is None
+        else {
+            "status": response.status,
+            "content_type": response.content_type,
+            "headers": redact.headers(dict(response.headers)),
+            "body": response_body_for_display(response),
+        },
+        explanation=explanation_to_dict(outcome.explanation) if outcome and outcome.explanation else None,
+        transport_error=outcome.transport_error if outcome else None,
+        notes=list(outcome.notes) if outcome else [],
+    )
+
+
+def show_probe(
+    terminal: Terminal,
+    prepared: PreparedProbe,
+    outcome: ProbeOutcome | None,
+    exit_status: ExitStatus,
+    *,
+    show_request: bool,
+    verbose: bool,
+) -> None:
+    if terminal.mode is Mode.JSON:
+        write_json(terminal, probe_to_dict(prepared, outcome, exit_status))
+        return
+    out = terminal.stdout
+    if show_request:
+        out.write(request_plain(prepared))
+    if prepared.findings:
+        out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
+    if outcome is None:
+        if prepared.blocked:
+            out.write("nothing sent: fix the errors above, or pass --force to send anyway\n")
+        else:
+            out.write("dry run: nothing sent\n")
+        return
+    for note in outcome.notes:
+        out.write(f"note: {note}\n")
+    if outcome.transport_error is not None:
+        out.write(f"no response: {outcome.transport_error}\n")
+        out.write(f"  exit:       {int(exit_status)} ({exit_status.summary})\n")
+        return
+    response = outcome.response
+    if verbose and response is not None:
+        from cj_errors.probe import response_body_for_display
+
+        out.write(f"< HTTP {response.status} {response.reason}  ({response.elapsed * 1000:.0f} ms)\n")
+        out.write("".join(f"< {name}: {value}\n" for name, value in redact.headers(dict(response.headers)).items()))
+        body = response_body_for_display(response)
+        text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+        out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
+    if outcome.explanation is not None:
+        show_explanation(terminal, outcome.explanation)
+
+
+def endpoint_to_dict(endpoint: Endpoint) -> dict[str, Any]:
+    return {
+        "path": endpoint.path,
+        "method": endpoint.method,
+        "location": endpoint.location.value,
+        "group": endpoint.group,
+        "summary": endpoint.summary,
+        "needs_token": endpoint.needs_token,
+        "points": endpoint.points,
+        "mutating": endpoint.mutating,
+        "official": endpoint.official,
+        "deprecated": endpoint.deprecated or None,
+        "replacement": endpoint.replacement or None,
+        "one_of": [list(group) for group in endpoint.one_of],
+        "fields": [
+            {
+                "name": spec.name,
+                "type": spec.type,
+                "required": spec.required,
+                "max_length": spec.max_length,
+                "choices": list(spec.choices),
+                "items": [item.name for item in spec.items],
+                "note": spec.note or None,
+            }
+            for spec in endpoint.fields
+        ],
+        "doc_url": endpoint.doc or None,
+        "note": endpoint.note or None,
+    }
+
+
+def endpoints_plain(endpoints: Sequence[Endpoint], detail: bool) -> str:
+    lines = []
+    for endpoint in endpoints:
+        flags = []
+        if endpoint.deprecated:
+            flags.append("deprecated")
+        if not endpoint.official:
+            flags.append("secondary source")
+        if endpoint.points:
+            flags.append(f"{endpoint.points} pts")
+        suffix = f"  ({', '.join(flags)})" if flags else ""
+        lines.append(f"{endpoint.method:<6} {endpoint.path}\t{endpoint.location.value}\t{endpoint.summary}{suffix}")
+        if detail:
+            for spec in endpoint.fields:
+                size = f"({spec.max_length})" if spec.max_length else ""
+                need = "required" if spec.required else "optional"
+                note = f"  {spec.note}" if spec.note else ""
+                lines.append(f"         {spec.name}: {spec.type}{size} {need}{note}")
+            for group in endpoint.one_of:
+                lines.append(f"         one of: {' / '.join(group)}")
+            if endpoint.deprecated:
+                lines.append(f"         {endpoint.deprecated}")
+            if endpoint.note:
+                lines.append(f"         note: {endpoint.note}")
+            if endpoint.doc:
+                lines.append(f"         docs: {endpoint.doc}")
+    return "".join(line + "\n" for line in lines)

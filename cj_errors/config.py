@@ -1,0 +1,148 @@
+"""Where the access token and defaults come from: a token file, the environment, or the config file.
+
+Never from a plain command-line value, which would leak into `ps` and shell
+history. The config file is TOML:
+
+    access_token = "..."          # or: token_file = "~/.config/cjerr/token"
+    base_url = "https://developers.cjdropshipping.com/api2.0/v1"
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cj_errors import redact
+from cj_errors.errors import CliError
+from cj_errors.exits import ExitStatus
+
+TOKEN_ENV = "CJ_ACCESS_TOKEN"
+BASE_URL_ENV = "CJERR_BASE_URL"
+CONFIG_ENV = "CJERR_CONFIG"
+_MAX_SECRET_BYTES = 64 * 1024
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The config file: $CJERR_CONFIG, else the platform's user config directory."""
+    env = os.environ if environ is None else environ
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser()
+    if sys.platform == "win32" and env.get("APPDATA"):
+        return Path(env["APPDATA"]) / "cjerr" / "config.toml"
+    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    return base / "cjerr" / "config.toml"
+
+
+def _load_toml(data: bytes) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return dict(tomllib.loads(data.decode("utf-8")))
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    values: Mapping[str, Any]
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Read the config file; a missing default file is fine, a named or malformed one is an error."""
+    env = os.environ if environ is None else environ
+    path = config_path(env)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if env.get(CONFIG_ENV):
+            raise CliError(f"config file {path} (from ${CONFIG_ENV}) does not exist", ExitStatus.NO_INPUT) from None
+        return Config(path, {})
+    except OSError as error:
+        raise CliError(f"cannot read config file {path}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
+    try:
+        values = _load_toml(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        # The message of a TOML error can quote the line, which may hold the token.
+        detail = redact.scrub(str(error).splitlines()[0]) if str(error) else "not valid TOML"
+        raise CliError(f"config file {path} is not valid TOML: {detail}", ExitStatus.CONFIG) from None
+    return Config(path, values)
+
+
+def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(_MAX_SECRET_BYTES + 1)
+        where = "standard input"
+    else:
+        path = Path(source).expanduser()
+        where = str(path)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(_MAX_SECRET_BYTES + 1)
+        except FileNotFoundError:
+            raise CliError(f"token file {where} does not exist", ExitStatus.NO_INPUT) from None
+        except IsADirectoryError:
+            raise CliError(f"token file {where} is a directory", ExitStatus.NO_INPUT) from None
+        except OSError as error:
+            raise CliError(f"cannot read token file {where}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
+    if len(data) > _MAX_SECRET_BYTES:
+        raise CliError(
+            f"token file {where} is larger than {_MAX_SECRET_BYTES} bytes; is it the right file?", ExitStatus.CONFIG
+        )
+    try:
+        token = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise CliError(f"token file {where} is not UTF-8 text", ExitStatus.CONFIG) from None
+    if not token:
+        raise CliError(f"token file {where} is empty", ExitStatus.CONFIG)
+    if "\n" in token or "\r" in token:
+        raise CliError(
+            f"token file {where} holds more than one line; put only the access token in it", ExitStatus.CONFIG
+        )
+    return token
+
+
+@dataclass(frozen=True)
+class TokenSource:
+    token: str | None
+    origin: str  # for messages: "--token-file", "$CJ_ACCESS_TOKEN", "config file ...", "none"
+
+
+def resolve_token(
+    token_file: str | None,
+    environ: Mapping[str, str] | None = None,
+    stdin: BinaryIO | None = None,
+) -> TokenSource:
+    """The access token, by precedence: --token-file, $CJ_ACCESS_TOKEN, then the config file."""
+    env = os.environ if environ is None else environ
+    if token_file is not None:
+        token = _read_secret_file(token_file, stdin)
+        origin = "--token-file"
+    elif env.get(TOKEN_ENV, "").strip():
+        token = env[TOKEN_ENV].strip()
+        origin = f"${TOKEN_ENV}"
+    else:
+        config = load_config(env)
+        value = config.values.get("access_token")
+        file_value = config.values.get("token_file")
+        if isinstance(value, str) and value.strip():
+            token, origin = value.strip(), f"config file {config.path}"
+        elif isinstance(file_value, str) and file_value.strip():
+            token, origin = _read_secret_file(file_value.strip()), f"token_file in {config.path}"
+        else:
+            return TokenSource(None, "none")
+    if any(ord(char) < 32 or ord(char) == 127 for char in token):
+        raise CliError(f"the token from {origin} contains control characters", ExitStatus.CONFIG)
+    redact.register(token)
+    return TokenSource(token, origin)
+
+
+def default_base_url(environ: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    if env.get(BASE_URL_ENV):
+        return env[BASE_URL_ENV]
+    return None

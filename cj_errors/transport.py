@@ -1,0 +1,150 @@
+"""Send one HTTP request with httpx: the only module that imports httpx.
+
+Bounded in time (connect and read timeouts plus a total deadline, so a server
+trickling one byte a second cannot hold us) and in size (Content-Length is
+checked before reading, and the body is counted while it streams).
+Redirects are not followed, so a token can never travel to another host.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from cj_errors.redact import scrub
+
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 30.0
+    total: float = 60.0
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None = None
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    elapsed: float
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str | None:
+        return self.header("content-type")
+
+
+class TransportError(Exception):
+    """The request did not produce a complete response.
+
+    ``kind`` is one of: timeout, connect, dns, tls, dropped, too_large, invalid.
+    """
+
+    RETRYABLE = frozenset({"timeout", "connect", "dropped"})
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in self.RETRYABLE
+
+
+def _describe_connect_error(error: Exception) -> TransportError:
+    text = str(error)
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
+        return TransportError("tls", f"TLS certificate not trusted: {_first_line(text)}")
+    if isinstance(cause, ssl.SSLError) or "SSL" in text or "TLS" in text:
+        return TransportError("tls", f"TLS handshake failed: {_first_line(text)}")
+    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return TransportError("dns", f"cannot resolve the host name: {_first_line(text)}")
+    return TransportError("connect", f"cannot connect: {_first_line(text) or type(error).__name__}")
+
+
+def _first_line(text: str) -> str:
+    return scrub(text.strip().splitlines()[0]) if text.strip() else ""
+
+
+def send(
+    request: HttpRequest,
+    timeouts: Timeouts = Timeouts(),
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    verify: bool | str = True,
+) -> RawResponse:
+    """Send ``request`` once; raise TransportError on any failure to get a whole response."""
+    started = time.monotonic()
+    deadline = started + timeouts.total
+    read_timeout = min(timeouts.read, timeouts.total)
+    timeout = httpx.Timeout(
+        connect=min(timeouts.connect, timeouts.total), read=read_timeout, write=read_timeout, pool=read_timeout
+    )
+    try:
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=False, verify=verify) as client,
+            client.stream(request.method, request.url, headers=list(request.headers), content=request.body) as reply,
+        ):
+            declared = reply.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_body_bytes:
+                raise TransportError(
+                    "too_large",
+                    f"the server announced a {int(declared):,}-byte body; the limit is {max_body_bytes:,} bytes "
+                    "(raise it with --max-body)",
+                )
+            chunks: list[bytes] = []
+            received = 0
+            for chunk in reply.iter_bytes():
+                received += len(chunk)
+                if received > max_body_bytes:
+                    raise TransportError("too_large", f"the body passed the {max_body_bytes:,}-byte limit")
+                if time.monotonic() > deadline:
+                    raise TransportError(
+                        "timeout", f"no complete answer within {timeouts.total:g} s (the body was still arriving)"
+                    )
+                chunks.append(chunk)
+            return RawResponse(
+                status=reply.status_code,
+                reason=reply.reason_phrase,
+                headers=tuple(reply.headers.items()),
+                body=b"".join(chunks),
+                elapsed=time.monotonic() - started,
+            )
+    except TransportError:
+        raise
+    except httpx.ConnectTimeout:
+        raise TransportError("timeout", f"connecting took longer than {timeouts.connect:g} s") from None
+    except httpx.TimeoutException:
+        raise TransportError("timeout", f"no answer within the {read_timeout:g} s read timeout") from None
+    except httpx.ConnectError as error:
+        raise _describe_connect_error(error) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+        raise TransportError(
+            "dropped", f"the connection broke off: {_first_line(str(error)) or 'closed early'}"
+        ) from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError) as error:
+        raise TransportError("invalid", f"the request cannot be sent: {_first_line(str(error))}") from None
+    except httpx.HTTPError as error:
+        raise TransportError("connect", f"{type(error).__name__}: {_first_line(str(error))}") from None
+    except ssl.SSLError as error:
+        raise TransportError("tls", f"TLS failed: {_first_line(str(error))}") from None
+    except (OSError, ValueError) as error:
+        raise TransportError("connect", f"{type(error).__name__}: {_first_line(str(error))}") from None

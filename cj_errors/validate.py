@@ -1,0 +1,451 @@
+"""Pure checks on a request before it is sent. They return findings; they send nothing.
+
+Each finding names the CJ code the mistake would most likely cause, so the
+user learns what CJ would have said without spending a call (or points).
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cj_errors import catalog
+from cj_errors.catalog import Endpoint, FieldSpec, Location
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"  # the request would fail; nothing is sent without --force
+    WARNING = "warning"  # it may work, but probably not as intended
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    message: str
+    likely_code: int | None = None
+    field: str | None = None
+    detail: str = ""  # extra lines, e.g. the offending JSON line with a caret
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """What the user asked to send, before any network code runs."""
+
+    method: str
+    path: str
+    endpoint: Endpoint | None
+    query: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None
+    content_type: str | None = None
+    has_token: bool = False
+
+
+# --- JSON syntax -----------------------------------------------------------------
+
+_MAX_NUMBER_DIGITS = 1000
+_CONSTANTS = re.compile(r"-?\b(?:NaN|Infinity)\b")
+
+
+class _DuplicateKeys:
+    """object_pairs_hook that keeps the last value (as CJ's parser would) and records duplicates."""
+
+    def __init__(self) -> None:
+        self.duplicates: list[str] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result and key not in self.duplicates:
+                self.duplicates.append(key)
+            result[key] = value
+        return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (JSON has no NaN or Infinity)")
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits) > _MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number with {len(digits)} digits is far longer than CJ accepts")
+    return int(digits)
+
+
+def caret_context(text: str, line_number: int, column: int, width: int = 100) -> str:
+    """The offending line (clipped around the column, control characters escaped) and a caret under it."""
+    lines = text.split("\n")
+    if not 1 <= line_number <= len(lines):
+        return ""
+    line = lines[line_number - 1].rstrip("\r")
+    start = max(0, column - 1 - width // 2)
+    clip = line[start : start + width]
+    shown = clip.encode("unicode_escape").decode("ascii")
+    caret_at = len(line[start : column - 1].encode("unicode_escape").decode("ascii"))
+    prefix = "..." if start else ""
+    return f"  {line_number} | {prefix}{shown}\n  {' ' * len(str(line_number))} | {' ' * (len(prefix) + caret_at)}^"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def parse_json_body(raw: bytes) -> tuple[Any, list[Finding]]:
+    """Strictly parse a request body. Returns (value or None, findings)."""
+    findings: list[Finding] = []
+    if not raw.strip():
+        return None, [Finding(Severity.ERROR, "the body is empty", 16900204)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw[: error.start].decode("utf-8", errors="replace"), error.start)
+        detail = caret_context(raw.decode("utf-8", errors="replace"), line, column)
+        return None, [
+            Finding(
+                Severity.ERROR,
+                f"the body is not valid UTF-8 (byte 0x{raw[error.start]:02x} at line {line}, column {column}); "
+                "CJ requires UTF-8",
+                16900205,
+                detail=detail,
+            )
+        ]
+    if text.startswith("\ufeff"):
+        return None, [Finding(Severity.ERROR, "the body starts with a UTF-8 byte-order mark; remove it", 16900205)]
+    hook = _DuplicateKeys()
+    try:
+        value = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant, parse_int=_bounded_int)
+    except json.JSONDecodeError as error:
+        message = "text after the end of the JSON value" if error.msg == "Extra data" else error.msg
+        return None, [
+            Finding(
+                Severity.ERROR,
+                f"invalid JSON at line {error.lineno}, column {error.colno}: {message}",
+                16900205,
+                detail=caret_context(text, error.lineno, error.colno),
+            )
+        ]
+    except RecursionError:
+        return None, [Finding(Severity.ERROR, "the JSON is nested too deeply to parse", 16900205)]
+    except ValueError as error:
+        constant = _CONSTANTS.search(text)
+        detail = caret_context(text, *_position(text, constant.start())) if constant else ""
+        where = " at line {}, column {}".format(*_position(text, constant.start())) if constant else ""
+        return None, [Finding(Severity.ERROR, f"invalid JSON{where}: {error}", 16900205, detail=detail)]
+    for key in hook.duplicates:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                f'duplicate key "{key}": only one value survives parsing, which one is up to the server',
+                field=key,
+            )
+        )
+    return value, findings
+
+
+# --- request checks -------------------------------------------------------------------
+
+
+def _unknown_path_findings(path: str) -> list[Finding]:
+    wrong = catalog.known_wrong(path)
+    if wrong is not None:
+        right, reason = wrong
+        advice = f"; use {right}" if right else ""
+        return [Finding(Severity.ERROR, f"{path} is a known wrong path ({reason}){advice}", 1600101)]
+    same_but_case = catalog.find_case_insensitive(path)
+    if same_but_case is not None:
+        return [
+            Finding(
+                Severity.ERROR,
+                f"CJ paths are case-sensitive: {path} should be {same_but_case.path}",
+                1600101,
+            )
+        ]
+    suggestions = catalog.suggest(path)
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return [
+        Finding(
+            Severity.WARNING,
+            f"{path} is not in cjerr's endpoint catalog; CJ answers 1600101 for unknown paths{hint}",
+            1600101,
+        )
+    ]
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _type_name(value: object) -> str:
+    return {
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, code: int) -> list[Finding]:
+    """Type, length and enum checks for one field value."""
+    findings: list[Finding] = []
+    if not catalog.type_known(spec) or spec.type == "file":
+        return findings
+    if from_query:
+        text = str(value)
+        if spec.type == "integer" and not re.fullmatch(r"-?\d+", text):
+            findings.append(Finding(Severity.ERROR, f"{name} must be an integer, got {text!r}", code, name))
+        elif spec.type == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            findings.append(Finding(Severity.ERROR, f"{name} must be a number, got {text!r}", code, name))
+        elif spec.type == "boolean" and text.lower() not in ("true", "false", "0", "1"):
+            findings.append(Finding(Severity.ERROR, f"{name} must be true or false, got {text!r}", code, name))
+    else:
+        allowed = _JSON_TYPES.get(spec.type)
+        wrong_bool = isinstance(value, bool) and spec.type in ("integer", "number")
+        if allowed is not None and value is not None and (not isinstance(value, allowed) or wrong_bool):
+            hint = ""
+            if spec.type in ("integer", "number") and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
+                hint = f" (write {value} without quotes)"
+            elif spec.type == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+                hint = f' (write "{value}" in quotes)'
+            findings.append(
+                Finding(Severity.ERROR, f"{name} must be {spec.type}, got {_type_name(value)}{hint}", code, name)
+            )
+            return findings
+    if spec.max_length is not None:
+        if isinstance(value, str) and len(value) > spec.max_length:
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"{name} is {len(value)} characters long; CJ allows at most {spec.max_length}",
+                    code,
+                    name,
+                )
+            )
+        elif isinstance(value, list) and spec.type == "array" and len(value) > spec.max_length:
+            findings.append(
+                Finding(
+                    Severity.ERROR, f"{name} has {len(value)} items; CJ allows at most {spec.max_length}", code, name
+                )
+            )
+    if spec.choices:
+        values = value if isinstance(value, list) else [value]
+        allowed_text = {str(choice) for choice in spec.choices}
+        for single in values:
+            if isinstance(single, str | int) and not isinstance(single, bool) and str(single) not in allowed_text:
+                options = ", ".join(str(choice) for choice in spec.choices)
+                findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        f"{name}={single!r} is not one of the documented values: {options}",
+                        code,
+                        name,
+                    )
+                )
+    if spec.items and isinstance(value, list):
+        for index, item in enumerate(value[:200]):
+            if isinstance(item, dict):
+                findings.extend(
+                    _check_fields(spec.items, (), item, f"{name}[{index}].", False, code, warn_unknown=True)
+                )
+    elif spec.items and isinstance(value, dict):
+        findings.extend(_check_fields(spec.items, (), value, f"{name}.", False, code, warn_unknown=True))
+    return findings
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and len(value) == 0)
+
+
+def _check_fields(
+    specs: Sequence[FieldSpec],
+    one_of: Sequence[Sequence[str]],
+    given: dict[str, Any],
+    prefix: str,
+    from_query: bool,
+    code: int,
+    warn_unknown: bool,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    by_name = {spec.name: spec for spec in specs}
+    for spec in specs:
+        name = prefix + spec.name
+        if spec.required and (spec.name not in given or _is_empty(given[spec.name])):
+            state = "missing" if spec.name not in given else "empty"
+            findings.append(
+                Finding(Severity.ERROR, f'required field {name} is {state} (CJ: "{name} can not be empty")', code, name)
+            )
+    for group in one_of:
+        present = [name for name in group if name in given and not _is_empty(given[name])]
+        names = " / ".join(prefix + name for name in group)
+        if not present:
+            findings.append(Finding(Severity.ERROR, f"one of {names} is required", code, prefix + group[0]))
+        elif len(present) > 1:
+            findings.append(
+                Finding(
+                    Severity.WARNING, f"give only one of {names}; got {', '.join(present)}", None, prefix + present[0]
+                )
+            )
+    for key, value in given.items():
+        known = by_name.get(key)
+        if known is not None:
+            findings.extend(_check_value(known, value, prefix + key, from_query, code))
+        elif warn_unknown and by_name:
+            close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
+            lowered = [name for name in by_name if name.lower() == key.lower()]
+            suggestion = lowered[0] if lowered else (close[0] if close else None)
+            hint = f"; did you mean {prefix}{suggestion}?" if suggestion else ""
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    f"{prefix}{key} is not a documented field; CJ silently ignores unknown fields{hint}",
+                    None,
+                    prefix + key,
+                )
+            )
+    return findings
+
+
+def _query_as_fields(query: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in query:
+        if key in fields:
+            existing = fields[key]
+            fields[key] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            fields[key] = value
+    return fields
+
+
+def validate(plan: RequestPlan) -> list[Finding]:
+    """Every finding for a planned request, errors first."""
+    findings: list[Finding] = []
+    body_value: Any = None
+    if plan.body is not None:
+        body_value, body_findings = parse_json_body(plan.body)
+        findings.extend(body_findings)
+    endpoint = plan.endpoint
+    if endpoint is None:
+        findings.extend(_unknown_path_findings(plan.path))
+        if plan.body is not None and plan.method in ("GET", "DELETE"):
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"a body on {plan.method}: CJ reads GET and DELETE parameters from the query string only",
+                    1600300,
+                )
+            )
+        return _ordered(findings)
+    findings.extend(_endpoint_findings(plan, endpoint, body_value))
+    return _ordered(findings)
+
+
+def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any) -> list[Finding]:
+    findings: list[Finding] = []
+    if endpoint.deprecated:
+        replacement = f"; use {endpoint.replacement}" if endpoint.replacement else ""
+        findings.append(Finding(Severity.WARNING, f"{endpoint.path} is {endpoint.deprecated}{replacement}", 1600100))
+    if plan.method != endpoint.method:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                f"{endpoint.path} takes {endpoint.method}, not {plan.method} "
+                f"(CJ: \"Request method '{plan.method}' not supported\")",
+                16900202,
+            )
+        )
+    if endpoint.needs_token and not plan.has_token:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "no access token: give --token-file PATH, set CJ_ACCESS_TOKEN, or add access_token to the config file",
+                1600002,
+            )
+        )
+    if plan.content_type is not None and endpoint.location is Location.JSON:
+        if plan.content_type.split(";")[0].strip().lower() != "application/json":
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"Content-Type {plan.content_type!r}: {endpoint.path} takes application/json",
+                    16900203,
+                )
+            )
+    location = endpoint.location
+    body_given = plan.body is not None
+    code = 1600300 if location is Location.QUERY else 16900403
+    if location in (Location.QUERY, Location.HEADERS) and body_given:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                f"{endpoint.path} takes no body: CJ reads {endpoint.method} parameters from the query string "
+                "(use -p key=value)",
+                1600300,
+            )
+        )
+    if location is Location.JSON and plan.query:
+        names = ", ".join(sorted({key for key, _ in plan.query}))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                f"{endpoint.path} is a JSON endpoint: CJ ignores URL parameters ({names}); put them in the -d body",
+                1600300,
+            )
+        )
+    if location is Location.FORM:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                f"{endpoint.path} takes multipart/form-data with a file; probe sends JSON only, so expect 16900203",
+                16900203,
+            )
+        )
+    if location is Location.HEADERS and plan.query:
+        findings.append(Finding(Severity.WARNING, f"{endpoint.path} takes no parameters; they will be ignored"))
+    warn_unknown = not endpoint.note.startswith(catalog.PARAMS_NOT_CAPTURED) and "unknown fields" not in endpoint.note
+    if location is Location.QUERY:
+        given = _query_as_fields(plan.query)
+        findings.extend(_check_fields(endpoint.fields, endpoint.one_of, given, "", True, code, warn_unknown))
+    elif location is Location.JSON:
+        if body_given and body_value is not None and not isinstance(body_value, dict):
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"the body is {_type_name(body_value)}; {endpoint.path} takes a JSON object",
+                    16900205,
+                )
+            )
+        elif not body_given:
+            if any(spec.required for spec in endpoint.fields) or endpoint.one_of:
+                findings.append(
+                    Finding(
+                        Severity.ERROR, f"{endpoint.path} needs a JSON body (-d '{{...}}' or -d @file.json)", 16900204
+                    )
+                )
+        elif isinstance(body_value, dict):
+            findings.extend(_check_fields(endpoint.fields, endpoint.one_of, body_value, "", False, code, warn_unknown))
+    return findings
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda finding: _SEVERITY_ORDER[finding.severity])
+
+
+def has_errors(findings: Sequence[Finding]) -> bool:
+    return any(finding.severity is Severity.ERROR for finding in findings)
