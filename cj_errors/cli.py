@@ -287,7 +287,7 @@ def probe(
     if curl:
         terminal.stdout.write(prepared.curl() + "\n")
         if prepared.findings:
-            sys.stderr.write(render.findings_plain(prepared.findings))
+            terminal.stderr.write(render.findings_plain(prepared.findings))
         raise typer.Exit(int(ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS))
     if dry_run or (prepared.blocked and not force):
         status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
@@ -295,7 +295,7 @@ def probe(
         raise typer.Exit(int(status))
 
     def announce(line: str) -> None:
-        sys.stderr.write(f"cjerr: {line}\n")
+        terminal.stderr.write(f"cjerr: {line}\n")
         sys.stderr.flush()
 
     outcome = probing.send(prepared, options, announce, verify=not insecure)
@@ -409,6 +409,62 @@ def _open_input(source: str) -> IO[bytes]:
         raise CliError(f"cannot read '{source}': {error.strerror or error}", ExitStatus.NO_INPUT) from None
 
 
+@app.command()
+def mock(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (warns unless loopback).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")] = 8765,
+    qps: Annotated[int, typer.Option("--qps", min=0, help="Requests per second per token; 0 = no limit.")] = 1,
+    points: Annotated[
+        int | None, typer.Option("--points", min=0, help="Daily points budget (catalog costs); default unlimited.")
+    ] = None,
+    fail: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail",
+            metavar="FAULT[:RATE[:PATH]]",
+            help="Inject a fault (repeatable): a CJ code, http429, http500, http502, http503, http504, html, "
+            "empty, drop or slow:SECONDS. Example: --fail 1600000:0.3",
+        ),
+    ] = None,
+    latency: Annotated[float, typer.Option("--latency", min=0, help="Seconds added to every answer.")] = 0.0,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the fault dice (repeatable runs).")] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="JSON or TOML fault rules (see README: cjerr mock).")
+    ] = None,
+    token_file: Annotated[
+        Path | None, typer.Option("--token-file", help="Accept the access token(s) in this file, one per line.")
+    ] = None,
+    accept_any_key: Annotated[
+        bool, typer.Option("--accept-any-key", help="getAccessToken accepts any non-empty apiKey.")
+    ] = False,
+    token_ttl: Annotated[
+        float | None, typer.Option("--token-ttl", min=0.001, help="Token life in seconds (default 180 days).")
+    ] = None,
+) -> None:
+    """Run a local stand-in for the CJ API that can answer with any error code.
+
+    Prints the base URL as the first line on stdout; logs one line per request on stderr. Ctrl-C stops it.
+
+    Example: cjerr mock --port 0 --fail 1600200:0.5 --seed 1
+    """
+    from cj_errors import mock as mocking
+
+    settings = mocking.build_config(
+        host=host,
+        port=port,
+        qps=qps,
+        points=points,
+        fail=tuple(fail or ()),
+        latency=latency,
+        seed=seed,
+        rules_file=rules,
+        token_file=token_file,
+        accept_any_key=accept_any_key,
+        token_ttl=token_ttl,
+    )
+    mocking.serve(settings, sys.stdout, sys.stderr)
+
+
 # --- process edge ---------------------------------------------------------------------
 
 
@@ -438,6 +494,9 @@ def _is_click_error(error: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every outcome into an exit status."""
+    from cj_errors.shellcomplete import use_plain_help
+
+    use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     try:
         result = app(args=argv, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()

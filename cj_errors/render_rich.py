@@ -32,6 +32,9 @@ def console_for(terminal: Terminal, stderr: bool = False) -> Console:
         file=terminal.stderr if stderr else terminal.stdout,
         force_terminal=terminal.color,
         no_color=not terminal.color,
+        # Styles below use only the 16 standard colours; pinning the system makes
+        # --color always work even where TERM=dumb would make Rich guess "none".
+        color_system="standard" if terminal.color else None,
         width=terminal.width,
         highlight=False,
         markup=False,

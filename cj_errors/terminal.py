@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, cast
 
 
 class ColorChoice(str, enum.Enum):
@@ -37,6 +37,36 @@ class Terminal:
     width: int | None = None
 
 
+class ScrubbingStream:
+    """Masks secrets in everything written through it: the last line of redaction.
+
+    Response bodies and messages can echo a token (getAccessToken returns them),
+    so every byte cjerr prints passes here, whatever renderer produced it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from cj_errors.redact import scrub
+
+        self._stream.write(scrub(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self._stream)
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", "utf-8") or "utf-8"
+
+
 def _isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -52,8 +82,8 @@ def choose_terminal(
     stderr: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Terminal:
-    out = stdout if stdout is not None else sys.stdout
-    err = stderr if stderr is not None else sys.stderr
+    out = cast(TextIO, ScrubbingStream(stdout if stdout is not None else sys.stdout))
+    err = cast(TextIO, ScrubbingStream(stderr if stderr is not None else sys.stderr))
     env = os.environ if environ is None else environ
     if json_output:
         return Terminal(Mode.JSON, out, err)

@@ -1,0 +1,63 @@
+"""Shared fixtures: the installed cjerr, run as a real process in a clean environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cjerr_executable() -> str:
+    """The console script installed next to this interpreter (falls back to PATH)."""
+    candidate = Path(sys.executable).with_name("cjerr")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("cjerr")
+    if found is None:
+        raise RuntimeError("cjerr is not installed; run: pip install -e '.[test]'")
+    return found
+
+
+def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CJ_", "CJERR_", "FORCE_COLOR", "NO_COLOR", "_CJERR", "_TYPER"))
+    }
+    env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "TERM": "dumb", "COLUMNS": "100"})
+    env.update(extra or {})
+    return env
+
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Runner:
+    """run("lookup", "1600200", input=..., env={...}) -> CompletedProcess with text stdout/stderr."""
+    executable = cjerr_executable()
+
+    def _run(
+        *args: str,
+        input: str | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 60,
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [executable, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=clean_env(tmp_path, env),
+            timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+
+    return _run

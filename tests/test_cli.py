@@ -1,0 +1,207 @@
+"""lookup, list, explain and exit-codes through real subprocesses of the installed cjerr."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cj_errors.exits import ExitStatus
+from tests.conftest import ROOT, Runner
+
+ANSI = re.compile(r"\x1b\[")
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("cjerr: ")
+    return lines[0]
+
+
+def test_lookup_found_prints_plain_text_when_piped(run: Runner) -> None:
+    result = run("lookup", "1600200")
+    assert result.returncode == 0
+    assert result.stdout.startswith("1600200  Rate limit hit")
+    assert "1. Wait for the window" in result.stdout
+    assert "Too Many Requests, QPS limit is 1 time/1second" in result.stdout
+    assert not ANSI.search(result.stdout)
+    assert result.stderr == ""
+
+
+def test_lookup_several_arguments_and_whitespace(run: Runner) -> None:
+    result = run("lookup", " 1600200 ", "No permission")
+    assert result.returncode == 0
+    assert "1600200  Rate limit hit" in result.stdout and "1600001  Invalid API key" in result.stdout
+
+
+def test_lookup_unknown_code_exits_not_found_with_family_hint(run: Runner) -> None:
+    result = run("lookup", "1603999")
+    assert result.returncode == ExitStatus.NOT_FOUND == 1
+    assert "1603999  not in cjerr's code table" in result.stdout
+    assert "1603xxx (order)" in result.stdout and "nearest:" in result.stdout
+
+
+def test_lookup_any_unknown_among_several_is_not_found(run: Runner) -> None:
+    assert run("lookup", "1600200", "no such message at all").returncode == 1
+
+
+def test_lookup_reads_standard_input(run: Runner) -> None:
+    result = run("lookup", "-", input="1600200\n\n  16900500  \n")
+    assert result.returncode == 0
+    assert "1600200  Rate limit hit" in result.stdout and "16900500  API points exhausted" in result.stdout
+
+
+def test_lookup_empty_standard_input_is_a_usage_error(run: Runner) -> None:
+    result = run("lookup", "-", input="")
+    assert result.returncode == ExitStatus.USAGE
+    _one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    "args", [("lookup",), ("lookup", "--jsn", "1"), ("list", "--family", "nope"), ("explain", "--status", "700", "x")]
+)
+def test_usage_errors_are_one_line_and_exit_2(run: Runner, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == ExitStatus.USAGE
+    assert _one_line_error(result)
+
+
+LOOKUP_ENTRY_KEYS = {
+    "code", "title", "family", "family_title", "outcome", "exit_code", "retry", "retryable", "retry_advice",
+    "min_wait_seconds", "max_attempts", "messages", "steps", "notes", "related", "doc_url",
+}  # fmt: skip
+
+
+def test_lookup_json_shape_is_pinned(run: Runner) -> None:
+    result = run("lookup", "--json", "1600200", "1603999")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"cjerr_schema", "command", "exit_code", "results"}
+    assert (data["cjerr_schema"], data["command"], data["exit_code"]) == (1, "lookup", 1)
+    found, missing = data["results"]
+    assert set(found) == {"query", "kind", "found", "code", "matches", "family_guess", "suggestions"}
+    assert set(found["matches"][0]) == LOOKUP_ENTRY_KEYS
+    assert set(found["matches"][0]["messages"][0]) == {"text", "source", "source_title", "note", "belongs_to"}
+    assert found["matches"][0]["outcome"] == "temporary" and found["matches"][0]["exit_code"] == 75
+    assert missing["found"] is False and missing["family_guess"]["family"] == "order"
+    assert [set(item) for item in missing["suggestions"]] == [{"code", "title"}] * 3
+
+
+def test_color_always_uses_rich_and_escapes_markup(run: Runner) -> None:
+    result = run("lookup", "--color", "always", "1600200")
+    assert result.returncode == 0 and ANSI.search(result.stdout)
+    body = '{"code": 1600300, "result": false, "message": "[bold red]injected[/bold red] Param error"}'
+    explained = run("explain", "--color", "always", "-", input=body)
+    assert "[bold red]injected[/bold red]" in ANSI.sub("", explained.stdout).replace("\x1b", "")
+
+
+def test_no_color_and_color_never_stay_plain(run: Runner) -> None:
+    assert not ANSI.search(run("lookup", "--color", "never", "1600200").stdout)
+    assert not ANSI.search(run("lookup", "1600200", env={"NO_COLOR": "1"}).stdout)
+
+
+def test_list_piped_is_code_tab_title(run: Runner) -> None:
+    result = run("list")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and len(lines) >= 90
+    assert all(re.fullmatch(r"\d+\t[^\t]+", line) for line in lines)
+    assert "1600200\tRate limit hit (too many requests)" in lines
+
+
+def test_list_family_filter_and_json(run: Runner) -> None:
+    quota = run("list", "--family", "quota").stdout.splitlines()
+    assert [line.split("\t")[0] for line in quota] == ["429", "1600201", "16900500"]
+    data = json.loads(run("list", "--family", "rate-limit", "--json").stdout)
+    assert data["command"] == "list" and [entry["code"] for entry in data["codes"]] == [1600200]
+
+
+def test_exit_codes_command_matches_the_enum(run: Runner) -> None:
+    plain = run("exit-codes").stdout.splitlines()
+    assert [int(line.split()[0]) for line in plain] == [int(status) for status in ExitStatus]
+    data = json.loads(run("exit-codes", "--json").stdout)
+    assert {row["exit_code"] for row in data["exit_codes"]} == {int(status) for status in ExitStatus}
+    assert {row["name"] for row in data["exit_codes"]} >= {"quota", "auth", "temporary", "not_envelope"}
+
+
+@pytest.mark.parametrize(
+    ("body", "exit_code"),
+    [
+        ('{"code":200,"result":true,"message":"Success","data":{},"requestId":"r1"}', 0),
+        ('{"code":0,"success":true,"message":null,"data":[]}', 0),
+        ('{"result":true,"message":"Success","data":{}}', 0),
+        ('{"code":1600001,"result":false,"message":"Invalid API key or access token."}', 77),
+        ('{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 1, Remaining: 0, '
+         'Required: 10. x","data":null}', 79),
+        ('{"code":1600200,"message":"Too Many Requests, QPS limit is 1 time/1second"}', 75),
+        ('{"code":1602001,"result":false,"message":"Product not found"}', 69),
+        ("<html><body>502 Bad Gateway</body></html>", 76),
+        ('{"code":1600200,"result":fal', 76),
+        ("", 76),
+    ],
+)
+def test_explain_exit_status_follows_the_outcome(run: Runner, body: str, exit_code: int) -> None:
+    result = run("explain", "-", input=body)
+    assert result.returncode == exit_code, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explain_shows_request_id_and_contradiction(run: Runner) -> None:
+    body = '{"code":1600100,"result":false,"message":"Param error","data":null,"requestId":"ae543fd1-cdd7-4a61"}'
+    result = run("explain", "-", input=body)
+    assert "requestId:  ae543fd1-cdd7-4a61" in result.stdout
+    assert "mismatch:" in result.stdout and "1600300" in result.stdout
+
+
+def test_explain_many_responses_prints_a_summary(run: Runner, tmp_path: Path) -> None:
+    log = tmp_path / "cj.log"
+    log.write_text(
+        '2026-11-01T10:00:00 INFO resp={"code":200,"result":true,"message":"Success","requestId":"a"}\n'
+        '2026-11-01T10:00:01 WARN resp={"code":1600200,"result":false,"message":"Too Many Requests, QPS limit '
+        'is 1 time/1second","requestId":"b"}\n'
+        "not json at all\n"
+        '{"code":1600200,"result":false,"message":"Too Many Requests, QPS limit is 1 time/1second"}\n'
+        '{\n  "code": 1600001,\n  "result": false,\n  "message": "No permission"\n}\n'
+    )
+    result = run("explain", str(log))
+    assert result.returncode == ExitStatus.AUTH
+    assert "4 responses in" in result.stdout
+    assert re.search(r"2\s+1600200\s+Rate limit hit .*\[retryable\]", result.stdout)
+    assert re.search(r"1\s+1600001\s+Invalid API key or access token\s+\[not retryable\]", result.stdout)
+    data = json.loads(run("explain", "--json", str(log)).stdout)
+    assert data["summary"]["responses"] == 4
+    assert {row["code"]: row["count"] for row in data["summary"]["codes"]} == {1600200: 2, 200: 1, 1600001: 1}
+
+
+def test_explain_missing_file_is_no_input(run: Runner) -> None:
+    result = run("explain", "/nonexistent/cj.log")
+    assert result.returncode == ExitStatus.NO_INPUT
+    assert "no such file" in _one_line_error(result)
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cj_errors", "lookup", "1600300"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.startswith("1600300  Parameter error")
+
+
+PROBE_MODULES = "import sys; from cj_errors.cli import main\n"
+
+
+@pytest.mark.parametrize("argv", [["lookup", "1600200"], ["list"], ["lookup", "--json", "16900500"]])
+def test_lookup_and_list_import_neither_httpx_nor_rich(argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom cj_errors.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'rich', 'httpcore'))\n"
+        "sys.stderr.write('LOADED=' + ','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert "LOADED=" in result.stderr
+    assert result.stderr.split("LOADED=")[1] == ""

@@ -1,0 +1,155 @@
+"""The code table: every code of every source, well-formed entries, messages that resolve back."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cj_errors import codes
+from cj_errors.code_table import ENTRIES
+from cj_errors.model import Outcome, Retry
+
+# The three sources, as listed in the reference (cj-api-facts.md §1.1, §1.2, §1.5).
+LEGACY_23 = [
+    200, 1600000, 1600001, 1600002, 1600003, 1600100, 1600101, 1600200, 1600201, 1600300, 1601000, 1602000,
+    1602001, 1603000, 1603001, 1603002, 1603100, 1603101, 1604000, 1605000, 1606000, 1606001, 1607000,
+]  # fmt: skip
+CURRENT_59 = [
+    200, 1600000, 1600001, 1600002, 1600003, 1600031, 1600030, 1600004, 1600005, 1600006, 1600007, 1600008,
+    1600009, 1600010, 1600011, 1600012, 1600013, 1600100, 1600101, 1600200, 1600201, 1600300, 1600301, 1601000,
+    1602000, 1602001, 1602002, 1602003, 1602004, 1603000, 1603001, 1603002, 1603003, 1603100, 1603101, 1603102,
+    1604000, 1604001, 1605000, 1605001, 1605002, 1606000, 1606001, 1607000, 1607001, 1607002, 1607003, 16070002,
+    1607004, 1607006, 1607007, 1607008, 1607009, 1607010, 16900202, 16900203, 16900204, 16900205, 16900403,
+]  # fmt: skip
+SEEN_OUTSIDE_TABLES = [
+    16900500, 429, 1606010, 1606011, 1606012, 1606013, 1608001, *range(1609000, 1609017),
+    803, 811, 818, 819, 820, 821, 804, 806, 1001, 0, 100202,
+]  # fmt: skip
+
+ORIGINAL_PAGE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "global-error-codes-original.txt"
+
+
+def test_source_lists_have_the_documented_sizes() -> None:
+    assert len(LEGACY_23) == 23 and len(set(LEGACY_23)) == 23
+    assert len(CURRENT_59) == 59 and len(set(CURRENT_59)) == 59
+
+
+@pytest.mark.parametrize("code", sorted(set(LEGACY_23 + CURRENT_59 + SEEN_OUTSIDE_TABLES)))
+def test_every_code_of_every_source_is_present(code: int) -> None:
+    assert codes.get(code) is not None, f"{code} missing from the table"
+
+
+def test_original_page_codes_are_all_present() -> None:
+    if not ORIGINAL_PAGE.exists():
+        pytest.skip("reference folder not beside the checkout")
+    listed = {int(match) for match in re.findall(r"^(\d{3,8}) ", ORIGINAL_PAGE.read_text(), flags=re.MULTILINE)}
+    assert len(listed) == 23
+    assert listed <= {entry.code for entry in ENTRIES}
+
+
+def test_no_code_appears_twice() -> None:
+    duplicates = [code for code, count in Counter(entry.code for entry in ENTRIES).items() if count > 1]
+    assert duplicates == []
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda entry: str(entry.code))
+def test_entry_is_complete(entry: codes.CodeEntry) -> None:
+    assert entry.title.strip()
+    assert entry.family in codes.FAMILIES
+    assert len(entry.steps) >= 3, "every entry needs concrete steps"
+    assert all(step.strip() and not re.match(r"^\d+\.", step) for step in entry.steps), "steps are unnumbered text"
+    assert entry.doc.startswith("https://developers.cjdropshipping.com/")
+    assert all(message.source in codes.SOURCES for message in entry.messages)
+    assert all(codes.get(related) is not None for related in entry.related)
+    if entry.outcome is Outcome.SUCCESS:
+        assert entry.retry is Retry.NOT_APPLICABLE
+    if entry.retry is Retry.DAILY_RESET:
+        assert entry.outcome is Outcome.QUOTA
+    if entry.code not in (0, 429):  # CJ sends no message for 0; the 429 body was cut off in every copy
+        assert entry.messages
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [(entry, message) for entry in ENTRIES for message in entry.messages],
+    ids=lambda value: str(getattr(value, "code", getattr(value, "text", "")))[:40],
+)
+def test_every_message_variant_resolves_back_to_its_code(entry: codes.CodeEntry, message: codes.Message) -> None:
+    filled = message.text.replace("{param}", "X")
+    matched = {matched.code for matched, _ in codes.match_message(filled)}
+    assert entry.code in matched
+    assert entry.code in {found.code for found in codes.lookup(filled).entries}
+
+
+@pytest.mark.parametrize(
+    ("real_message", "code"),
+    [
+        ("Request method 'POST' not supported", 16900202),
+        ("Content type not supported[text/plain;charset=UTF-8]", 16900203),
+        ("startCountryCode can not be empty", 16900403),
+        ("Too much request, QPS limit is 1 time/1second", 1600200),
+        ("Insufficient API points. Used today: 104890, Remaining: 0, Required: 10. ...", 16900500),
+        ("Warehouse “null” does not support logistics carrier “USPS”.", 806),
+    ],
+)
+def test_placeholder_messages_match_the_real_filled_messages(real_message: str, code: int) -> None:
+    assert code in {entry.code for entry, _ in codes.match_message(real_message)}
+
+
+@pytest.mark.parametrize("text", ["No permission", "Invalid API key or access token", "  no PERMISSION "])
+def test_old_and_new_wording_find_1600001(text: str) -> None:
+    assert codes.lookup(text).entry is not None
+    assert codes.lookup(text).entry.code == 1600001  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("query", ["1600200", " 1600200\t", "CJ1600200", '"code": 1600200', "code=1600200"])
+def test_lenient_code_forms(query: str) -> None:
+    assert codes.lookup(query).code == 1600200
+    assert codes.lookup(query).found
+
+
+def test_unknown_code_gets_family_and_nearest_codes() -> None:
+    result = codes.lookup("1603999")
+    assert not result.found
+    assert result.family_guess is not None and result.family_guess.family == "order"
+    assert len(result.suggestions) == 3 and all(str(code).startswith("160") for code in result.suggestions)
+    assert codes.guess_family(16900299).family == "request"
+    assert codes.guess_family(1609999).family == "ticket"
+    assert codes.guess_family(404).family is None
+
+
+def test_retry_classes() -> None:
+    assert codes.is_retryable(1600200) and codes.get(1600200).min_wait_seconds == 1.0  # type: ignore[union-attr]
+    assert codes.get(1600000).max_attempts == 3  # type: ignore[union-attr]
+    assert codes.get(16900500).retry is Retry.DAILY_RESET  # type: ignore[union-attr]
+    assert codes.get(1600201).retry is Retry.DAILY_RESET  # type: ignore[union-attr]
+    assert not codes.is_retryable(1600300)
+    assert not codes.is_retryable(1600001)
+    assert not codes.is_retryable(99)
+
+
+def _steps(code: int) -> str:
+    entry = codes.get(code)
+    assert entry is not None
+    return " ".join(entry.steps)
+
+
+def test_key_troubleshooting_content() -> None:
+    rate = _steps(1600200)
+    assert "1 request/s" in rate and "level 4-5" in rate and "timed batch job" in rate
+    assert "per-minute" in rate and "hourly" in rate
+    parameter = _steps(1600300)
+    assert "POST" in parameter and "query string" in parameter and "form-data" in parameter
+    assert "Param error" in _steps(1600100)
+    token = _steps(1600001)
+    assert "expired" in token and "wrong" in token
+
+
+def test_1600100_records_the_doc_example_contradiction() -> None:
+    entry = codes.get(1600100)
+    assert entry is not None
+    example = [message for message in entry.messages if message.text == "Param error"]
+    assert example and example[0].source == "doc-example" and example[0].belongs_to == 1600300
