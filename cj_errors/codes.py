@@ -199,10 +199,41 @@ def guess_family(code: int) -> FamilyGuess:
     return FamilyGuess(None, "none", "matches no known CJ code range (CJ codes are 7 or 8 digits starting 160 or 169)")
 
 
+def _shared_prefix(left: str, right: str) -> int:
+    length = 0
+    for a, b in zip(left, right):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
 def nearest(code: int, limit: int = 3) -> list[int]:
-    """Known codes closest to ``code``, same digit count first."""
-    digits = len(str(code))
-    return sorted(_SORTED_CODES, key=lambda known: (len(str(known)) != digits, abs(known - code), known))[:limit]
+    """Known codes closest to ``code``: same digit count, longest shared prefix, then numeric distance."""
+    digits = str(code)
+
+    def closeness(known: int) -> tuple[bool, int, int, int]:
+        text = str(known)
+        return len(text) != len(digits), -_shared_prefix(text, digits), abs(known - code), known
+
+    return sorted(_SORTED_CODES, key=closeness)[:limit]
+
+
+_PREFIX_QUERY = re.compile(r"^(\d{1,7})(x*)$", re.IGNORECASE)
+
+
+def codes_with_prefix(query: str) -> list[CodeEntry]:
+    """Codes that a prefix (``16002``) or a mask (``1603xxx``) stands for."""
+    match = _PREFIX_QUERY.match(query.strip())
+    if match is None:
+        return []
+    prefix, mask = match.groups()
+    length = len(prefix) + len(mask) if mask else None
+    return [
+        entry
+        for entry in all_entries()
+        if str(entry.code).startswith(prefix) and (length is None or len(str(entry.code)) == length)
+    ]
 
 
 # --- lookup -------------------------------------------------------------------
@@ -217,6 +248,7 @@ class LookupResult:
     entries: tuple[CodeEntry, ...]
     family_guess: FamilyGuess | None = None
     suggestions: tuple[int, ...] = ()
+    prefix: str | None = None  # set when the query was a prefix or mask such as 16002 or 1603xxx
 
     @property
     def found(self) -> bool:
@@ -235,7 +267,11 @@ def lookup(query: str | int) -> LookupResult:
         entry = get(code)
         if entry is not None:
             return LookupResult(text, code, (entry,))
+        if len(text) < 7 and (matches := codes_with_prefix(text)):
+            return LookupResult(text, None, tuple(matches), prefix=text)
         return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)))
+    if matches := codes_with_prefix(text):
+        return LookupResult(text, None, tuple(matches), prefix=text)
     return LookupResult(text, None, tuple(search(text)))
 
 

@@ -63,7 +63,7 @@ def lookup_result_to_dict(result: codes.LookupResult) -> dict[str, Any]:
     guess = result.family_guess
     return {
         "query": result.query,
-        "kind": "code" if result.code is not None else "text",
+        "kind": "code" if result.code is not None else ("prefix" if result.prefix else "text"),
         "found": result.found,
         "code": result.code,
         "matches": [entry_to_dict(entry) for entry in result.entries],
@@ -173,10 +173,17 @@ def _compact_line(entry: CodeEntry) -> str:
     return f"{entry.code}\t{entry.title}"
 
 
+def shows_full_entries(result: codes.LookupResult) -> bool:
+    """A code, or a search with few hits, gets full entries; a prefix or a broad search gets a list."""
+    if len(result.entries) == 1 or result.code is not None:
+        return True
+    return result.prefix is None and len(result.entries) <= 3
+
+
 def lookup_plain(results: Sequence[codes.LookupResult]) -> str:
     blocks: list[str] = []
     for result in results:
-        if result.found and (result.code is not None or len(result.entries) <= 3):
+        if result.found and shows_full_entries(result):
             blocks.extend("\n".join(_entry_lines(entry)) for entry in result.entries)
         elif result.found:
             lines = [f'{len(result.entries)} codes match "{result.query}" (cjerr lookup CODE for details):']

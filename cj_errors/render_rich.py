@@ -83,7 +83,7 @@ def entry_panel(entry: CodeEntry) -> Panel:
 def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> None:
     console = console_for(terminal)
     for result in results:
-        if result.found and (result.code is not None or len(result.entries) <= 3):
+        if result.found and render.shows_full_entries(result):
             for entry in result.entries:
                 console.print(entry_panel(entry))
         elif result.found:

@@ -1,0 +1,143 @@
+"""The README and docs/codes.md stay true: every example runs and shows what it claims."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from cj_errors.cli import app
+from cj_errors.exits import ExitStatus
+from cj_errors.reference import render_codes_markdown
+from tests.conftest import ROOT, clean_env, cjerr_executable
+
+README = (ROOT / "README.md").read_text()
+EXIT_ANNOTATION = re.compile(r"\s+#\s*exit (\d+)\s*$")
+
+
+@dataclass
+class Example:
+    block: int
+    command: str
+    expected_exit: int
+    expected_lines: list[str] = field(default_factory=list)
+
+
+def console_examples() -> list[Example]:
+    examples: list[Example] = []
+    blocks = re.findall(r"```console\n(.*?)```", README, flags=re.DOTALL)
+    for number, block in enumerate(blocks):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                command = line[2:]
+                annotation = EXIT_ANNOTATION.search(command)
+                expected = int(annotation.group(1)) if annotation else 0
+                command = EXIT_ANNOTATION.sub("", command)
+                examples.append(Example(number, command, expected))
+            elif examples and examples[-1].block == number and line.strip() != "...":
+                examples[-1].expected_lines.append(line.rstrip())
+    return examples
+
+
+EXAMPLES = console_examples()
+
+
+def test_readme_has_console_examples_for_every_command() -> None:
+    commands = {info.name or info.callback.__name__.replace("_", "-") for info in app.registered_commands}
+    assert commands >= {"lookup", "list", "explain", "exit-codes", "endpoints", "probe"}
+    for command in commands:
+        assert f"cjerr {command}" in README, f"README does not show `cjerr {command}`"
+    assert len(EXAMPLES) >= 12
+
+
+@pytest.fixture(scope="module")
+def example_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("readme")
+
+
+def _subsequence(expected: list[str], actual: list[str]) -> list[str]:
+    """Expected lines missing from ``actual`` (in order); empty when all are there."""
+    position = 0
+    for index, line in enumerate(expected):
+        while position < len(actual) and actual[position] != line:
+            position += 1
+        if position == len(actual):
+            return expected[index:]
+        position += 1
+    return []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[example.command[:60] for example in EXAMPLES])
+def test_readme_console_example(example: Example, example_dir: Path) -> None:
+    env = clean_env(example_dir)
+    env["PATH"] = str(Path(cjerr_executable()).parent) + os.pathsep + env["PATH"]
+    # Exports earlier in the same block apply to later commands, as in one shell session.
+    for earlier in EXAMPLES:
+        if earlier is example:
+            break
+        if earlier.block == example.block and earlier.command.startswith("export "):
+            name, _, value = earlier.command[len("export ") :].partition("=")
+            env[name] = shlex.split(value)[0]
+    result = subprocess.run(
+        ["bash", "-c", "set -o pipefail; " + example.command if "| head" not in example.command else example.command],
+        cwd=example_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr
+    assert result.returncode == example.expected_exit, result.stdout + result.stderr
+    actual = [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
+    assert _subsequence(example.expected_lines, actual) == [], result.stdout
+
+
+def test_readme_python_example_prints_what_its_comments_say() -> None:
+    block = re.search(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    assert block is not None
+    code = block.group(1)
+    expected = [match.strip() for match in re.findall(r"print\(.*\)\s+#\s*(.*)$", code, flags=re.MULTILINE)]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert [line.strip().replace('"', "'") for line in result.stdout.splitlines()] == [
+        line.replace('"', "'") for line in expected
+    ]
+
+
+def test_readme_exit_code_table_matches_the_enum() -> None:
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \| (.+) \|$", README, flags=re.MULTILINE)
+    table = {int(code): (summary.strip(), when.strip().replace("\\|", "|")) for code, summary, when in rows}
+    assert table == {int(status): (status.summary, status.when) for status in ExitStatus}
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = re.findall(r"```sh\n(python3 -m venv .venv && .*?)\n```", README)
+    assert len(commands) == 2, "README keeps two set-up commands"
+    install_and_run, install_and_test = commands
+    assert install_and_run.endswith("cjerr lookup 1600200")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert install_and_test in ci.splitlines()
+
+
+def test_codes_reference_is_up_to_date() -> None:
+    committed = (ROOT / "docs" / "codes.md").read_text()
+    assert committed == render_codes_markdown(), "run: python -m cj_errors.reference > docs/codes.md"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to copy the tracked tree")
+def test_readme_install_command_works_in_a_fresh_venv(tmp_path: Path) -> None:
+    command = re.findall(r"```sh\n(python3 -m venv .venv && .*?)\n```", README)[0]
+    copy = tmp_path / "cjerr"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".*cache"))
+    result = subprocess.run(
+        ["bash", "-c", command], cwd=copy, capture_output=True, text=True, timeout=600, env=clean_env(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("1600200  Rate limit hit")
