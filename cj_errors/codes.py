@@ -201,7 +201,7 @@ def guess_family(code: int) -> FamilyGuess:
 
 def _shared_prefix(left: str, right: str) -> int:
     length = 0
-    for a, b in zip(left, right):
+    for a, b in zip(left, right, strict=False):
         if a != b:
             break
         length += 1

@@ -49,8 +49,10 @@ class ScriptedServer:
                 if answer.delay:
                     time.sleep(answer.delay)
                 payload = answer.body
-                data = json.dumps(payload).encode() if isinstance(payload, dict) else (
-                    payload.encode() if isinstance(payload, str) else payload
+                data = (
+                    json.dumps(payload).encode()
+                    if isinstance(payload, dict)
+                    else (payload.encode() if isinstance(payload, str) else payload)
                 )
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.content_type)

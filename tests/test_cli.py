@@ -136,8 +136,11 @@ def test_exit_codes_command_matches_the_enum(run: Runner) -> None:
         ('{"code":0,"success":true,"message":null,"data":[]}', 0),
         ('{"result":true,"message":"Success","data":{}}', 0),
         ('{"code":1600001,"result":false,"message":"Invalid API key or access token."}', 77),
-        ('{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 1, Remaining: 0, '
-         'Required: 10. x","data":null}', 79),
+        (
+            '{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 1, Remaining: 0, '
+            'Required: 10. x","data":null}',
+            79,
+        ),
         ('{"code":1600200,"message":"Too Many Requests, QPS limit is 1 time/1second"}', 75),
         ('{"code":1602001,"result":false,"message":"Product not found"}', 69),
         ("<html><body>502 Bad Gateway</body></html>", 76),

@@ -16,7 +16,7 @@ import pytest
 from cj_errors.cli import app
 from cj_errors.exits import ExitStatus
 from cj_errors.reference import render_codes_markdown
-from tests.conftest import ROOT, clean_env, cjerr_executable
+from tests.conftest import ROOT, cjerr_executable, clean_env
 
 README = (ROOT / "README.md").read_text()
 EXIT_ANNOTATION = re.compile(r"\s+#\s*exit (\d+)\s*$")

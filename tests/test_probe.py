@@ -15,11 +15,24 @@ from tests.conftest import Runner
 
 TOKEN = "API@CJ4242@CJ:eyJhbGciOiJIUzI1NiJ9.PROBE-SENTINEL-TOKEN-91c7.signature"
 OK = Answer(body={"code": 200, "result": True, "message": "Success", "data": {"pid": "1"}, "requestId": "rq-ok"})
-RATE = Answer(body={"code": 1600200, "result": False, "message": "Too Many Requests, QPS limit is 1 time/1second",
-                    "data": None, "requestId": "rq-rate"})
+RATE = Answer(
+    body={
+        "code": 1600200,
+        "result": False,
+        "message": "Too Many Requests, QPS limit is 1 time/1second",
+        "data": None,
+        "requestId": "rq-rate",
+    }
+)
 BUSY = Answer(body={"code": 1600000, "result": False, "message": "System busy, please contact CJ IT"})
-POINTS = Answer(body={"code": 16900500, "result": False, "data": None,
-                      "message": "Insufficient API points. Used today: 104890, Remaining: 0, Required: 10. ..."})
+POINTS = Answer(
+    body={
+        "code": 16900500,
+        "result": False,
+        "data": None,
+        "message": "Insufficient API points. Used today: 104890, Remaining: 0, Required: 10. ...",
+    }
+)
 ENV = {"CJ_ACCESS_TOKEN": TOKEN}
 
 
@@ -99,7 +112,9 @@ def test_envelope_variants_count_as_success(run: Runner, server: ScriptedServer)
     server.script(Answer(body={"code": 0, "success": True, "message": None, "data": []}))
     assert probe(run, server, "/product/globalWarehouseList").returncode == 0
     server.script(Answer(body={"success": True, "message": "ok", "data": {"payId": "1"}}))
-    assert probe(run, server, "/shopping/order/saveGenerateParentOrder", "-d", '{"shipmentOrderId":"S1"}').returncode == 0
+    assert (
+        probe(run, server, "/shopping/order/saveGenerateParentOrder", "-d", '{"shipmentOrderId":"S1"}').returncode == 0
+    )
 
 
 def test_rate_limit_without_result_field_is_still_an_error(run: Runner, server: ScriptedServer) -> None:
@@ -147,8 +162,17 @@ def test_slow_answer_times_out(run: Runner, server: ScriptedServer) -> None:
 
 
 def test_connection_refused_is_network_failure(run: Runner) -> None:
-    result = run("probe", "--base-url", "http://127.0.0.1:9/api2.0/v1", "/product/query", "-p", "pid=1",
-                 "--retries", "0", env=ENV)
+    result = run(
+        "probe",
+        "--base-url",
+        "http://127.0.0.1:9/api2.0/v1",
+        "/product/query",
+        "-p",
+        "pid=1",
+        "--retries",
+        "0",
+        env=ENV,
+    )
     assert result.returncode == ExitStatus.NETWORK
     assert "cannot connect" in result.stdout
 
@@ -186,8 +210,15 @@ PROBE_JSON_KEYS = {
 def test_json_output_shape_and_redaction(run: Runner, server: ScriptedServer) -> None:
     issued = {"accessToken": TOKEN, "refreshToken": TOKEN[::-1], "accessTokenExpiryDate": "2027-02-14T13:31:52+08:00"}
     server.script(Answer(body={"code": 200, "result": True, "message": "Success", "data": issued, "requestId": "r"}))
-    result = probe(run, server, "/authentication/getAccessToken", "-d", '{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}',
-                   "--json", "--verbose")
+    result = probe(
+        run,
+        server,
+        "/authentication/getAccessToken",
+        "-d",
+        '{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}',
+        "--json",
+        "--verbose",
+    )
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert set(data) == PROBE_JSON_KEYS
