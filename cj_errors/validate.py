@@ -266,6 +266,37 @@ def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, co
     return findings
 
 
+# Names integrators commonly send instead of the documented ones (cj-clients §4.1, §5):
+# a wrong filter is silently ignored, so the search "works" and returns the same page.
+_COMMON_MISTAKES: dict[str, tuple[str, ...]] = {
+    "keyword": ("productNameEn", "keyWord"),
+    "keywords": ("productNameEn", "keyWord"),
+    "productName": ("productNameEn",),
+    "name": ("productNameEn", "keyWord"),
+    "pageNumber": ("pageNum", "page"),
+    "page": ("pageNum",),
+    "limit": ("pageSize", "size"),
+    "minPrice": ("startSellPrice",),
+    "maxPrice": ("endSellPrice",),
+    "fromCountryCode": ("startCountryCode",),
+    "toCountryCode": ("endCountryCode",),
+    "countryCode": ("endCountryCode",),
+    "shippingCountryCode": ("endCountryCode",),
+    "accessToken": ("refreshToken",),
+}
+
+
+def _suggest_field(key: str, known: Sequence[str]) -> str | None:
+    lowered = [name for name in known if name.lower() == key.lower()]
+    if lowered:
+        return lowered[0]
+    for alternative in _COMMON_MISTAKES.get(key, ()):
+        if alternative in known:
+            return alternative
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str | list | dict) and len(value) == 0)
 
@@ -304,9 +335,7 @@ def _check_fields(
         if known is not None:
             findings.extend(_check_value(known, value, prefix + key, from_query, code))
         elif warn_unknown and by_name:
-            close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
-            lowered = [name for name in by_name if name.lower() == key.lower()]
-            suggestion = lowered[0] if lowered else (close[0] if close else None)
+            suggestion = _suggest_field(key, list(by_name))
             hint = f"; did you mean {prefix}{suggestion}?" if suggestion else ""
             findings.append(
                 Finding(
