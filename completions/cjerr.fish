@@ -1,0 +1,1 @@
+complete --command cjerr --no-files --arguments "(env _CJERR_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) cjerr)" --condition "env _CJERR_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) cjerr"
