@@ -192,7 +192,7 @@ def endpoints(
     else:
         terminal.stdout.write(render.endpoints_plain(found, detail or len(found) == 1))
         if not found:
-            sys.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
+            terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")  # scrubbed: it may be a token
     if not found:
         raise typer.Exit(int(ExitStatus.NOT_FOUND))
 
@@ -300,6 +300,9 @@ def probe(
 
     outcome = probing.send(prepared, options, announce, verify=not insecure)
     render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
+    if outcome.transport_error is not None:
+        # The report on stdout says it too; a failed run also owes stderr its one-line reason.
+        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}\n")
     raise typer.Exit(int(outcome.exit_status))
 
 
@@ -471,7 +474,9 @@ def mock(
 def _fail(message: str, status: ExitStatus) -> NoReturn:
     from cj_errors.redact import scrub
 
-    sys.stderr.write(f"cjerr: {scrub(message)}\n")
+    # One line, whatever the message quotes (a file name or URL with a line break or an escape sequence).
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in scrub(message))
+    sys.stderr.write(f"cjerr: {text}\n")
     sys.stderr.flush()
     raise SystemExit(int(status))
 
@@ -486,6 +491,28 @@ def _silence_stdout() -> None:
         pass
 
 
+def _buffer_stdout() -> None:
+    # With PYTHONUNBUFFERED=1 (common in containers) sys.stdout writes straight
+    # to the raw file, and TextIOWrapper drops what a partial pipe write left
+    # over: `cjerr list --json | head -1` silently lost output and exited 0. A
+    # BufferedWriter finishes partial writes and raises BrokenPipeError instead.
+    # Only the process's own stdout (not a test harness's capture), and on a
+    # duplicate descriptor, so the original stream stays usable by anyone holding it.
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
+        return
+    if not isinstance(getattr(stream, "buffer", None), io.RawIOBase):
+        return
+    try:
+        stream.flush()
+        raw = io.FileIO(os.dup(stream.fileno()), "w")
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(raw), encoding=stream.encoding, errors=stream.errors, line_buffering=stream.line_buffering
+        )
+    except (OSError, ValueError):
+        pass
+
+
 def _is_click_error(error: BaseException) -> bool:
     # Typer vendors Click from 0.26 on; duck-typing keeps this independent of
     # which Click the installed Typer uses.
@@ -497,9 +524,17 @@ def main(argv: list[str] | None = None) -> None:
     from cj_errors.shellcomplete import use_plain_help
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
+    _buffer_stdout()
     try:
         result = app(args=argv, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
+    except SystemExit as exiting:
+        # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised
+        # while handling the BrokenPipeError; the contract says 141.
+        if isinstance(exiting.__context__, BrokenPipeError) or type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _silence_stdout()
+            raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
+        raise
     except CliError as error:
         _fail(error.message, error.status)
     except (KeyboardInterrupt, typer.Abort):
@@ -522,4 +557,7 @@ def main(argv: list[str] | None = None) -> None:
             _fail(f"{error.format_message()} (see '{command} --help')", ExitStatus.USAGE)  # type: ignore[attr-defined]
         _fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
     status = result if isinstance(result, int) else 0
+    if status == ExitStatus.INTERRUPTED:
+        # Typer catches Ctrl-C itself and returns 130; say so, as the handler above does.
+        sys.stderr.write("\ncjerr: interrupted\n")
     raise SystemExit(status)

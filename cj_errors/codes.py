@@ -39,6 +39,7 @@ __all__ = [
 
 _BY_CODE: dict[int, CodeEntry] = {entry.code: entry for entry in ENTRIES}
 _SORTED_CODES: tuple[int, ...] = tuple(sorted(_BY_CODE))
+_ALL_ENTRIES: tuple[CodeEntry, ...] = tuple(_BY_CODE[code] for code in _SORTED_CODES)
 
 # Longest CJ code is 8 digits; anything much longer is not a code, and capping
 # the length keeps int() away from Python's 4300-digit conversion limit.
@@ -48,7 +49,7 @@ _CODE_IN_TEXT = re.compile(r"""^(?:cj[-_ ]?)?(?:["']?code["']?\s*[:=]\s*)?["']?(
 
 def all_entries() -> tuple[CodeEntry, ...]:
     """Every entry, in code order."""
-    return tuple(_BY_CODE[code] for code in _SORTED_CODES)
+    return _ALL_ENTRIES
 
 
 def get(code: int) -> CodeEntry | None:
@@ -109,14 +110,31 @@ def _message_fits(message: Message, normalized_text: str) -> bool:
     return _template_pattern(message.text).fullmatch(normalized_text) is not None
 
 
+@functools.cache
+def _wordings() -> tuple[tuple[CodeEntry, Message, re.Pattern[str]], ...]:
+    return tuple(
+        (entry, message, _template_pattern(message.text)) for entry in _ALL_ENTRIES for message in entry.messages
+    )
+
+
+# explain runs this for every line of a log, which mostly repeats a few messages;
+# only short texts are cached, so hostile input cannot make the cache large.
+_CACHED_MESSAGE_CHARS = 512
+
+
+@functools.lru_cache(maxsize=1024)
+def _matches_cached(normalized: str) -> tuple[tuple[CodeEntry, Message], ...]:
+    return tuple((entry, message) for entry, message, pattern in _wordings() if pattern.fullmatch(normalized))
+
+
 def match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     """Every (entry, wording) whose wording matches ``text`` in full; ``{param}`` matches anything."""
     normalized = _normalize(text)
     if not normalized:
         return []
-    return [
-        (entry, message) for entry in all_entries() for message in entry.messages if _message_fits(message, normalized)
-    ]
+    if len(normalized) <= _CACHED_MESSAGE_CHARS:
+        return list(_matches_cached(normalized))
+    return [(entry, message) for entry, message, pattern in _wordings() if pattern.fullmatch(normalized)]
 
 
 def search(text: str) -> list[CodeEntry]:
@@ -261,6 +279,9 @@ class LookupResult:
 
 def lookup(query: str | int) -> LookupResult:
     """Resolve a code (``1600200``, ``"CJ1600200"``) or search text (``"No permission"``)."""
+    if isinstance(query, int) and abs(query) >= 10**_MAX_CODE_DIGITS:
+        # str() of an int over 4,300 digits raises ValueError; no code is this long anyway.
+        return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
     text = str(query).strip()
     code = parse_code(text)
     if code is not None and len(str(code)) <= _MAX_CODE_DIGITS:

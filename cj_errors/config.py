@@ -129,6 +129,10 @@ def resolve_token(
         config = load_config(env)
         value = config.values.get("access_token")
         file_value = config.values.get("token_file")
+        for key, found in (("access_token", value), ("token_file", file_value)):
+            if found is not None and not isinstance(found, str):
+                # e.g. access_token = ["..."]: silently ignoring it would report "no access token".
+                raise CliError(f"config file {config.path}: {key} must be a string", ExitStatus.CONFIG)
         if isinstance(value, str) and value.strip():
             token, origin = value.strip(), f"config file {config.path}"
         elif isinstance(file_value, str) and file_value.strip():

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cj_errors import codes
+from cj_errors import codes, redact
 from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry, Outcome
 
@@ -27,6 +27,10 @@ _PREVIEW_BYTES = 200
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 _MAX_INT_DIGITS = 40
 _MAX_DECODE_ATTEMPTS_PER_LINE = 32
+# A stream summary itemizes at most this many distinct codes (CJ has ~150), and
+# keeps requestIds this long, so a hostile stream of ever-new codes stays bounded.
+MAX_SUMMARY_CODES = 1000
+_MAX_REQUEST_ID_CHARS = 128
 
 _QPS_PATTERN = re.compile(r"QPS limit is (\d+) times?/(\d*)\s*(second|seconds|minute|minutes|hour|hours)", re.I)
 _POINTS_PATTERN = re.compile(r"Used today:\s*([\d',.]+),\s*Remaining:\s*([\d',.]+),\s*Required:\s*([\d',.]+)", re.I)
@@ -97,7 +101,13 @@ def parse_envelope(document: object) -> Envelope | None:
         elif isinstance(raw_code, float) and raw_code.is_integer() and abs(raw_code) < 1e15:
             code = int(raw_code)
             problems.append("`code` is a float, not an integer")
-        elif isinstance(raw_code, str) and raw_code.strip().isdigit() and len(raw_code.strip()) <= _MAX_INT_DIGITS:
+        elif (
+            isinstance(raw_code, str)
+            and raw_code.strip().isascii()
+            and raw_code.strip().isdigit()
+            and len(raw_code.strip()) <= _MAX_INT_DIGITS
+        ):
+            # isascii: str.isdigit() is also true for "²", which int() rejects.
             code = int(raw_code.strip())
             problems.append("`code` is a string, not a number")
         else:
@@ -111,10 +121,14 @@ def parse_envelope(document: object) -> Envelope | None:
     message = document.get("message")
     if message is not None and not isinstance(message, str):
         problems.append("`message` is not a string")
-        message = json.dumps(message)[:_PREVIEW_BYTES] if _dumpable(message) else None
+        message = redact.scrubbed_head(json.dumps(message), _PREVIEW_BYTES) if _dumpable(message) else None
     request_id = document.get("requestId")
     if request_id is not None and not isinstance(request_id, str):
         request_id = str(request_id) if isinstance(request_id, int) else None
+    # Both are printed as they are: escape sequences from the network must not drive the terminal,
+    # and a secret must be masked before any renderer clips or wraps the text.
+    message = printable(redact.scrub(message)) if message is not None else None
+    request_id = printable(redact.scrub(request_id)) if request_id is not None else None
     return Envelope(
         code=code,
         has_code="code" in document and raw_code is not None,
@@ -163,9 +177,17 @@ class Explanation:
         return self.exit_status in (ExitStatus.TEMPORARY, ExitStatus.QUOTA)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with control characters (ESC, CR, BEL...) escaped as \\x1b etc.; newlines and tabs are kept."""
+    return _CONTROL_CHARS.sub(lambda match: repr(match.group())[1:-1], text)
+
+
 def preview(body: bytes, limit: int = _PREVIEW_BYTES) -> str:
     """The first bytes of a body, escaped so control characters cannot reach the terminal."""
-    text = body[:limit].decode("utf-8", errors="replace")
+    text = redact.scrubbed_head(body[: limit + 4096].decode("utf-8", errors="replace"), limit)
     escaped = text.encode("unicode_escape").decode("ascii")
     return escaped + ("..." if len(body) > limit else "")
 
@@ -260,7 +282,7 @@ def explain_document(document: object, http_status: int | None = 200, now: dt.da
     """Explain an already decoded JSON document (a dict for a CJ envelope)."""
     envelope = parse_envelope(document)
     if envelope is None:
-        body = json.dumps(document)[:_PREVIEW_BYTES].encode() if _dumpable(document) else b""
+        body = redact.scrubbed_head(json.dumps(document), _PREVIEW_BYTES).encode() if _dumpable(document) else b""
         return _http_only(http_status, "application/json", body, "JSON without the code/result/message fields")
     return explain_envelope(envelope, http_status, now)
 
@@ -276,6 +298,18 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
             code, inferred = matched[0][0].code, True
             hints.append(f"no `code` field; the message is the wording of {code}")
     flagged_failure = envelope.result is False or envelope.success is False
+    if http_ok and envelope.has_code and code is None and not flagged_failure:
+        # `code` is there but unusable (true, 1.5, "abc", [..], a 10,000-digit number): it is not 200,
+        # so this is no CJ success, and there is no code to judge it by.
+        return Explanation(
+            ok=False,
+            verdict="not a usable CJ envelope: `code` is present but is not a CJ code",
+            exit_status=ExitStatus.NOT_ENVELOPE,
+            http_status=http_status,
+            envelope=envelope,
+            retry="check what produced this body; CJ sends `code` as a number",
+            hints=tuple(hints),
+        )
     code_success = code in (None, 200) or (code == 0 and envelope.success is not False)
     if http_ok and code_success and not flagged_failure and not inferred:
         verdict = "CJ success" if code is not None else "CJ success (no `code` field, which CJ's rule allows)"
@@ -407,16 +441,20 @@ class Summary:
     per_status: Counter[ExitStatus] = field(default_factory=Counter)
     first_request_id: dict[int | None, str] = field(default_factory=dict)
     first_line: dict[int | None, int] = field(default_factory=dict)
+    untracked: int = 0  # responses whose code arrived after MAX_SUMMARY_CODES distinct codes
 
     def add(self, item: Item) -> None:
         explanation = item.explanation
         key = explanation.code if explanation.envelope is not None else None
         self.responses += 1
-        self.per_code[key] += 1
         self.per_status[explanation.exit_status] += 1
+        if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
+            self.untracked += 1
+            return
+        self.per_code[key] += 1
         self.first_line.setdefault(key, item.line)
         if explanation.request_id and key not in self.first_request_id:
-            self.first_request_id[key] = explanation.request_id
+            self.first_request_id[key] = explanation.request_id[:_MAX_REQUEST_ID_CHARS]
 
     @property
     def exit_status(self) -> ExitStatus:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from cj_errors import catalog, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
-from cj_errors.explanation import Explanation, explain_response
+from cj_errors.explanation import Explanation, explain_response, printable
 from cj_errors.validate import Finding, RequestPlan, has_errors, validate
 
 if TYPE_CHECKING:
@@ -77,8 +77,13 @@ class PreparedProbe:
 
     def shown_headers(self) -> list[tuple[str, str]]:
         return [
-            (name, redact.mask(value) if redact.is_secret_name(name) else value) for name, value in self.wire_headers()
+            (name, redact.mask(value) if redact.is_secret_name(name) else redact.scrub(value))
+            for name, value in self.wire_headers()
         ]
+
+    def shown_url(self) -> str:
+        """The URL for display: a token passed as ?accessToken=... is masked too."""
+        return redact.scrub(self.url)
 
     def shown_body(self) -> Any:
         """The body for display: decoded and masked if JSON, escaped text otherwise."""
@@ -88,10 +93,10 @@ class PreparedProbe:
         try:
             return redact.json_value(json.loads(body))
         except (ValueError, RecursionError):
-            return redact.scrub(body[:2000].decode("utf-8", errors="replace"))
+            return printable(redact.scrubbed_head(body[:6096].decode("utf-8", errors="replace"), 2000))
 
     def curl(self) -> str:
-        parts = ["curl", "-sS", "-X", self.plan.method, shlex.quote(self.url)]
+        parts = ["curl", "-sS", "-X", self.plan.method, shlex.quote(self.shown_url())]
         for name, value in self.shown_headers():
             parts += ["-H", shlex.quote(f"{name}: {value}")]
         shown = self.shown_body()
@@ -167,6 +172,14 @@ def _has_line_break(text: str) -> bool:
     return any(char in text for char in "\r\n\x00")
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_headers(headers: Sequence[str]) -> list[tuple[str, str]]:
     pairs = []
     for item in headers:
@@ -176,8 +189,18 @@ def _parse_headers(headers: Sequence[str]) -> list[tuple[str, str]]:
             raise CliError(
                 "--header: line breaks or NUL in a header would inject headers; refused", ExitStatus.INVALID_INPUT
             )
-        if not separator or not name or any(char in name for char in ' \t()<>@,;\\"/[]?={}'):
+        if (
+            not separator
+            or not name
+            or not (name.isascii() and name.isprintable())
+            or any(char in name for char in ' \t()<>@,;\\"/[]?={}')
+        ):
             raise CliError(f"--header {redact.scrub(item)!r}: write it as 'Name: value'", ExitStatus.USAGE)
+        if not value.isascii() or any(ord(char) < 32 and char != "\t" or ord(char) == 127 for char in value):
+            # httpx sends header values as ASCII; it would fail later as a misleading "network failure".
+            raise CliError(
+                f"--header {name}: the value must be printable ASCII (no control characters)", ExitStatus.INVALID_INPUT
+            )
         if redact.is_secret_name(name):
             raise CliError(
                 f"the {name} header must not be given on the command line (it leaks into ps and shell "
@@ -200,7 +223,12 @@ def _is_loopback(host: str) -> bool:
 def _split_url(url: str, what: str) -> urllib.parse.SplitResult:
     if _has_line_break(url) or any(char.isspace() for char in url):
         raise CliError(f"{what} contains whitespace or line breaks", ExitStatus.INVALID_INPUT)
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as error:
+        # "Invalid IPv6 URL", "Port out of range 0-65535", NFKC-unsafe hosts such as "evil.example／x"
+        raise CliError(f"{what} {url!r} is not a valid URL: {error}", ExitStatus.USAGE) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CliError(f"{what} {url!r} is not an http(s) URL with a host", ExitStatus.USAGE)
     return parts
@@ -223,6 +251,10 @@ def _check_path_safety(path: str) -> None:
 
 def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedProbe:
     """Turn CLI options into a request and its findings. Sends nothing."""
+    for text in (options.base_url, options.target, *options.params):
+        if not _is_utf8(text):
+            # A non-UTF-8 byte in argv arrives as a lone surrogate, which no URL can carry.
+            raise CliError(f"{text!r} is not valid UTF-8 text", ExitStatus.INVALID_INPUT)
     base = _split_url(options.base_url, "--base-url")
     target = options.target.strip()
     query = _parse_params(options.params)
@@ -392,4 +424,4 @@ def response_body_for_display(response: RawResponse) -> Any:
     try:
         return redact.json_value(json.loads(response.body))
     except (ValueError, RecursionError):
-        return redact.scrub(response.body[:2000].decode("utf-8", errors="replace"))
+        return printable(redact.scrubbed_head(response.body[:6096].decode("utf-8", errors="replace"), 2000))

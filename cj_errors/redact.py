@@ -7,6 +7,7 @@ output path (dry run, curl, verbose, JSON, error messages) goes through here.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,8 +31,12 @@ SECRET_NAMES = frozenset(
 )
 
 # Shapes of CJ credentials, for text that did not come through a known field:
-# API keys (CJ123@api@<32 hex>), 2025+ tokens (API@CJ123@CJ:<jwt>), bare JWTs.
-_SECRET_SHAPES = re.compile(r"(?:API@CJ\w*@CJ:[\w.\-+/=]+)|(?:CJ\w*@api@\w+)|(?:eyJ[\w\-]+\.[\w\-]+(?:\.[\w\-]+)?)")
+# API keys (CJ123@api@<32 hex>), 2025+ tokens (API@CJ123@CJ:<jwt>), bare JWTs;
+# also percent-encoded, as they appear in a URL when passed with -p (@ is %40, : is %3A).
+_SECRET_SHAPES = re.compile(
+    r"(?:API(?:@|%40)CJ\w*(?:@|%40)CJ(?::|%3A)[\w.\-+/=%]+)|(?:CJ\w*(?:@|%40)api(?:@|%40)\w+)"
+    r"|(?:eyJ[\w\-]+\.[\w\-]+(?:\.[\w\-]+)?)"
+)
 _FIELD_IN_TEXT = re.compile(
     r"(?i)([\"']?(?:cj-access-token|platformtoken|apikey|accesstoken|refreshtoken|password|authorization)[\"']?"
     r"\s*[:=]\s*[\"']?)([^\s\"',;&}]+)"
@@ -54,16 +59,56 @@ def mask(value: str) -> str:
 def register(secret: str | None) -> None:
     """Remember a secret so that scrub() removes it from any text, whatever field it was in."""
     if secret and len(secret) >= 4:
-        _registered.add(secret)
+        # The percent-encoded forms too: a URL carries the secret that way.
+        _registered.update({secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)})
 
 
-def scrub(text: str) -> str:
-    """Remove registered secrets and anything shaped like a CJ credential from free text."""
+def scrub(text: str, *, fields: bool = True) -> str:
+    """Remove registered secrets and anything shaped like a CJ credential from free text.
+
+    ``fields=False`` skips the ``apiKey: value`` pattern, which also matches cjerr's own
+    documentation ("apiKey: string(64)") and the escape codes after "Authorization:" in
+    Rich output; the output stream uses it, after the data was scrubbed in full.
+    """
     for secret in sorted(_registered, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, mask(secret))
-    text = _FIELD_IN_TEXT.sub(lambda match: match.group(1) + _mask_unless_masked(match.group(2)), text)
+    if fields:
+        text = _FIELD_IN_TEXT.sub(lambda match: match.group(1) + _mask_unless_masked(match.group(2)), text)
     return _SECRET_SHAPES.sub(lambda match: _mask_unless_masked(match.group(0)), text)
+
+
+# Longer than any credential: a secret straddling a cut is still seen whole.
+_HEAD_WINDOW = 4096
+
+
+def scrubbed_head(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text``, masked before the cut (a cut secret is no longer recognisable)."""
+    return scrub(text[: limit + _HEAD_WINDOW])[:limit]
+
+
+def blank(text: str) -> str:
+    """Like scrub(), but each secret becomes '*' characters of its own length, so columns stay put.
+
+    For text that is clipped after masking (a caret under a JSON error): scrub()
+    cannot recognise the tail of a key whose head was clipped away.
+    """
+    spans = [match.span(2) for match in _FIELD_IN_TEXT.finditer(text)]
+    spans += [match.span() for match in _SECRET_SHAPES.finditer(text)]
+    for secret in _registered:
+        start = text.find(secret)
+        while start != -1:
+            spans.append((start, start + len(secret)))
+            start = text.find(secret, start + 1)
+    pieces: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        if end > done:
+            start = max(start, done)
+            pieces += [text[done:start], "*" * (end - start)]
+            done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _mask_unless_masked(value: str) -> str:

@@ -132,6 +132,7 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
         "skipped_lines": summary.skipped_lines,
         "oversized": summary.oversized,
         "codes": rows,
+        "codes_not_itemized": summary.untracked,
     }
 
 
@@ -196,7 +197,10 @@ def lookup_plain(results: Sequence[codes.LookupResult]) -> str:
 
 def not_found_lines(result: codes.LookupResult) -> list[str]:
     if result.code is None:
-        return [f'"{_one_line(result.query)}": no code, message or title in cjerr\'s table matches']
+        # Masked before _one_line cuts it and Rich wraps it: a pasted token must not show in pieces.
+        query = _one_line(redact.scrub(result.query))
+        query = "".join(char if char.isprintable() else repr(char)[1:-1] for char in query)  # no escape codes
+        return [f'"{query}": no code, message or title in cjerr\'s table matches']
     guess = result.family_guess
     lines = [f"{result.code}  not in cjerr's code table"]
     if guess is not None:
@@ -255,6 +259,8 @@ def summary_plain(summary: Summary) -> str:
         lines[0] += f" ({summary.skipped_lines} lines without an envelope skipped)"
     if summary.oversized:
         lines.append(f"{summary.oversized} oversized lines or documents skipped")
+    if summary.untracked:
+        lines.append(f"{summary.untracked} responses with codes beyond the first {len(summary.per_code)} not itemized")
     for row in data["codes"]:
         label = "-" if row["code"] is None else str(row["code"])
         retry = "retryable" if row["retryable"] else "not retryable"
@@ -345,7 +351,7 @@ def findings_plain(findings: Sequence[Finding]) -> str:
 
 
 def request_plain(prepared: PreparedProbe) -> str:
-    lines = [f"> {prepared.plan.method} {prepared.url}"]
+    lines = [f"> {prepared.plan.method} {prepared.shown_url()}"]
     lines.extend(f"> {name}: {value}" for name, value in prepared.shown_headers())
     body = prepared.shown_body()
     if body is not None:
@@ -359,7 +365,7 @@ def request_to_dict(prepared: PreparedProbe) -> dict[str, Any]:
     endpoint = prepared.plan.endpoint
     return {
         "method": prepared.plan.method,
-        "url": prepared.url,
+        "url": prepared.shown_url(),
         "path": prepared.plan.path,
         "known_endpoint": endpoint is not None,
         "headers": dict(prepared.shown_headers()),

@@ -50,7 +50,14 @@ class ScrubbingStream:
     def write(self, text: str) -> int:
         from cj_errors.redact import scrub
 
-        self._stream.write(scrub(text))
+        clean = scrub(text, fields=False)
+        try:
+            self._stream.write(clean)
+        except UnicodeEncodeError:
+            # A lone surrogate ("\ud800" is valid JSON; a non-UTF-8 argv byte arrives as
+            # "\udcff") or a character the terminal's encoding lacks: print it escaped.
+            encoding = self.encoding
+            self._stream.write(clean.encode(encoding, "backslashreplace").decode(encoding, "replace"))
         return len(text)
 
     def flush(self) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cj_errors import catalog
+from cj_errors import catalog, redact
 from cj_errors.catalog import Endpoint, FieldSpec, Location
 
 
@@ -82,7 +82,8 @@ def caret_context(text: str, line_number: int, column: int, width: int = 100) ->
     lines = text.split("\n")
     if not 1 <= line_number <= len(lines):
         return ""
-    line = lines[line_number - 1].rstrip("\r")
+    # Masked before clipping: a clipped secret's tail no longer looks like a secret.
+    line = redact.blank(lines[line_number - 1].rstrip("\r"))
     start = max(0, column - 1 - width // 2)
     clip = line[start : start + width]
     shown = clip.encode("unicode_escape").decode("ascii")

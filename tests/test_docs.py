@@ -100,7 +100,7 @@ def test_readme_console_example(example: Example, example_dir: Path) -> None:
 
 
 def test_readme_python_example_prints_what_its_comments_say() -> None:
-    block = re.search(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    block = re.search(r"```python\n(from cj_errors .*?)```", README, flags=re.DOTALL)
     assert block is not None
     code = block.group(1)
     expected = [match.strip() for match in re.findall(r"print\(.*\)\s+#\s*(.*)$", code, flags=re.MULTILINE)]
@@ -141,3 +141,35 @@ def test_readme_install_command_works_in_a_fresh_venv(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("1600200  Rate limit hit")
+
+
+def test_readme_retry_demo_meets_1600200_from_a_live_mock(tmp_path: Path) -> None:
+    block = re.search(r"```python\n(# retry_demo.py\n.*?)```", README, flags=re.DOTALL)
+    assert block is not None
+    script = tmp_path / "retry_demo.py"
+    script.write_text(block.group(1))
+    mock = subprocess.Popen(
+        [cjerr_executable(), "mock", "--port", "0", "--fail", "1600200:0.5", "--seed", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(tmp_path),
+    )
+    try:
+        assert mock.stdout is not None
+        base_url = mock.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/api2.0/v1")
+        result = subprocess.run(
+            [sys.executable, str(script), base_url], capture_output=True, text=True, timeout=180, cwd=tmp_path
+        )
+    finally:
+        mock.terminate()
+        mock.communicate(timeout=30)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(" in ")[0] for line in lines if line.startswith("pid ")] == [
+        "pid P1: code 200",
+        "pid P2: code 200",
+        "pid P3: code 200",
+    ]
+    assert any("1600200 on attempt 1, waiting 1 s" in line for line in lines)
