@@ -52,12 +52,29 @@ BASELINES: dict[str, tuple[str, ...]] = {
     "httpie_offline": (
         "{http}",
         "--offline",
+        "--ignore-stdin",
         "GET",
         f"{_API}/product/query",
         f"pid=={_PID}",
         f"CJ-Access-Token:{_TOKEN}",
     ),
 }
+
+# A typical JSON body: freightCalculate, as integrators send it.
+_BODY = (
+    '{"startCountryCode": "CN", "endCountryCode": "US", "zip": "90001", '
+    '"products": [{"vid": "439FC05B-1311-4349-87FA-1E1EF942C418", "quantity": 2}]}'
+)
+BASELINES["httpie_offline_body"] = (
+    "{http}",
+    "--offline",
+    "--ignore-stdin",
+    "POST",
+    f"{_API}/logistic/freightCalculate",
+    f"CJ-Access-Token:{_TOKEN}",
+    "Content-Type:application/json",
+    f"--raw={_BODY}",
+)
 
 _BASH_TAB = {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": "cjerr lookup 16002", "COMP_CWORD": "2"}
 _ZSH_TAB = {"_CJERR_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "cjerr lookup 16002"}
@@ -73,6 +90,13 @@ ROWS: tuple[Row, ...] = (
     Row("complete_zsh", ("{cjerr}",), "typer_import", _ZSH_TAB),
     Row("complete_fish", ("{cjerr}",), "typer_import", _FISH_TAB),
     Row("probe_dry_run", _PROBE_DRY_RUN, "httpie_offline", {"CJ_ACCESS_TOKEN": _TOKEN}, needs="probe"),
+    Row(
+        "probe_dry_run_body",
+        ("{cjerr}", "probe", "--dry-run", "/logistic/freightCalculate", "-d", _BODY),
+        "httpie_offline_body",
+        {"CJ_ACCESS_TOKEN": _TOKEN},
+        needs="probe",
+    ),
 )
 
 # Variables that would change what the measured commands do.

@@ -6,6 +6,7 @@ one-line errors, closed pipes and Ctrl-C.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import sys
@@ -84,8 +85,18 @@ def _read_queries(arguments: list[str]) -> list[str]:
     return queries
 
 
+_MAX_LOOKUP_STDIN_BYTES = 16 * 1024 * 1024
+
+
 def _stdin_text() -> str:
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    # Bounded: `cjerr lookup - < /dev/zero` must end with a message, not take all the memory.
+    limit = _MAX_LOOKUP_STDIN_BYTES
+    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1).encode()
+    if len(data) > limit:
+        raise CliError(
+            f"lookup reads at most {limit:,} bytes from standard input; for logs use 'cjerr explain -'",
+            ExitStatus.USAGE,
+        )
     return data.decode("utf-8", errors="replace")
 
 
@@ -513,6 +524,49 @@ def _buffer_stdout() -> None:
         pass
 
 
+def _command_name(info: typer.models.CommandInfo) -> str:
+    if info.name:
+        return info.name
+    callback_name = getattr(info.callback, "__name__", "")
+    return callback_name.replace("_", "-")
+
+
+def _requested_command(argv: list[str], environ: dict[str, str]) -> str | None:
+    """The subcommand this run is about, when it is certain; None means "build them all".
+
+    For a TAB press, the words come from the shell (bash: COMP_WORDS/COMP_CWORD;
+    zsh, fish, PowerShell: _TYPER_COMPLETE_ARGS), and the command word counts
+    only once the cursor has moved past it.
+    """
+    if environ.get("_CJERR_COMPLETE"):
+        if "COMP_WORDS" in environ:
+            words = environ["COMP_WORDS"].split()
+            cursor = int(environ.get("COMP_CWORD", "0") or 0)
+            done = len(words) >= 2 and cursor >= 2
+        else:
+            text = environ.get("_TYPER_COMPLETE_ARGS", "")
+            words = text.split()
+            current = environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE")
+            ends_word = text.endswith(" ") or (current is not None and current == "")
+            done = len(words) >= 3 or (len(words) == 2 and ends_word)
+        candidate = words[1] if done else None
+    else:
+        candidate = argv[0] if argv and not argv[0].startswith("-") else None
+    names = {_command_name(info) for info in app.registered_commands}
+    return candidate if candidate in names else None
+
+
+def _app_for(argv: list[str], environ: dict[str, str]) -> typer.Typer:
+    # Typer inspects every parameter of every command on each run (and each TAB
+    # press); building only the requested command keeps startup near `import typer`.
+    name = _requested_command(argv, environ)
+    if name is None:
+        return app
+    focused = copy.copy(app)
+    focused.registered_commands = [info for info in app.registered_commands if _command_name(info) == name]
+    return focused
+
+
 def _is_click_error(error: BaseException) -> bool:
     # Typer vendors Click from 0.26 on; duck-typing keeps this independent of
     # which Click the installed Typer uses.
@@ -526,7 +580,8 @@ def main(argv: list[str] | None = None) -> None:
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     _buffer_stdout()
     try:
-        result = app(args=argv, prog_name="cjerr", standalone_mode=False)
+        arguments = sys.argv[1:] if argv is None else argv
+        result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:
         # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised

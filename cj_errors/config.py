@@ -24,6 +24,7 @@ TOKEN_ENV = "CJ_ACCESS_TOKEN"
 BASE_URL_ENV = "CJERR_BASE_URL"
 CONFIG_ENV = "CJERR_CONFIG"
 _MAX_SECRET_BYTES = 64 * 1024
+_MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -56,13 +57,19 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
     path = config_path(env)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # Bounded: $CJERR_CONFIG pointing at a log, a FIFO or /dev/zero must not eat the memory.
+            data = handle.read(_MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         if env.get(CONFIG_ENV):
             raise CliError(f"config file {path} (from ${CONFIG_ENV}) does not exist", ExitStatus.NO_INPUT) from None
         return Config(path, {})
     except OSError as error:
         raise CliError(f"cannot read config file {path}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
+    if len(data) > _MAX_CONFIG_BYTES:
+        raise CliError(
+            f"config file {path} is larger than {_MAX_CONFIG_BYTES:,} bytes; is it the right file?", ExitStatus.CONFIG
+        )
     try:
         values = _load_toml(data)
     except (ValueError, UnicodeDecodeError) as error:

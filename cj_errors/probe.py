@@ -327,7 +327,8 @@ def _is_mutating(prepared: PreparedProbe) -> bool:
 
 def _retry_after(response: RawResponse) -> float | None:
     value = response.header("retry-after")
-    if value and value.strip().isdigit():
+    # isascii: "²" (a latin-1 header byte) passes isdigit() but not float().
+    if value and value.strip().isascii() and value.strip().isdigit():
         return min(float(value.strip()), _MAX_RETRY_AFTER)
     return None
 

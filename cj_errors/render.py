@@ -7,7 +7,6 @@ can detect a change of shape.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -141,7 +140,13 @@ def document(command: str, exit_status: ExitStatus, **payload: Any) -> dict[str,
 
 
 def write_json(terminal: Terminal, data: object) -> None:
-    terminal.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    terminal.stdout.write(_pretty_json(data) + "\n")
+
+
+def _pretty_json(data: object) -> str:
+    import json  # only --json and probe output need it; keep it off the lookup/list path
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 # --- plain text -----------------------------------------------------------------
@@ -355,7 +360,7 @@ def request_plain(prepared: PreparedProbe) -> str:
     lines.extend(f"> {name}: {value}" for name, value in prepared.shown_headers())
     body = prepared.shown_body()
     if body is not None:
-        text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+        text = body if isinstance(body, str) else _pretty_json(body)
         lines.append(">")
         lines.extend("> " + line for line in text.splitlines())
     return "".join(line + "\n" for line in lines)
@@ -447,7 +452,7 @@ def show_probe(
         out.write(f"< HTTP {response.status} {response.reason}  ({response.elapsed * 1000:.0f} ms)\n")
         out.write("".join(f"< {name}: {value}\n" for name, value in redact.headers(dict(response.headers)).items()))
         body = response_body_for_display(response)
-        text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+        text = body if isinstance(body, str) else _pretty_json(body)
         out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
     if outcome.explanation is not None:
         show_explanation(terminal, outcome.explanation)
