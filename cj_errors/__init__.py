@@ -5,7 +5,8 @@ The Python API needs neither Typer nor Rich::
     from cj_errors import lookup, explain, is_retryable
     lookup(1600200).entry.title      # 'Rate limit hit (too many requests)'
     explain('{"code":1600200,"result":false,"message":"Too Many Requests"}').exit_status
-    is_retryable(16900500)           # True: after the 00:00 UTC reset
+    is_retryable(1600200)            # True: after a short wait
+    retries_after_reset(16900500)    # True: not before the 00:00 UTC reset
 
 Names are imported on first use (PEP 562), so shell completion, which imports
 this package on every TAB, only pays for what it touches.
@@ -34,6 +35,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "get": ("cj_errors.codes", "get"),
     "guess_family": ("cj_errors.codes", "guess_family"),
     "is_retryable": ("cj_errors.codes", "is_retryable"),
+    "retries_after_reset": ("cj_errors.codes", "retries_after_reset"),
     "lookup": ("cj_errors.codes", "lookup"),
     "search": ("cj_errors.codes", "search"),
     "explain": ("cj_errors.explanation", "explain_response"),
@@ -61,6 +63,7 @@ __all__ = [
     "is_retryable",
     "lookup",
     "parse_envelope",
+    "retries_after_reset",
     "search",
 ]
 
@@ -74,6 +77,7 @@ if TYPE_CHECKING:
         guess_family,
         is_retryable,
         lookup,
+        retries_after_reset,
         search,
     )
     from cj_errors.exits import ExitStatus

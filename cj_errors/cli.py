@@ -121,6 +121,8 @@ def lookup(
     Example: cjerr lookup 1600200 "No permission"
     """
     terminal = _terminal(json_output, color)
+    if any(not query.strip() for query in queries):
+        raise CliError("lookup got an empty query; give a code such as 1600200 or some message text", ExitStatus.USAGE)
     expanded = _read_queries(queries)
     if not expanded:
         raise CliError("lookup needs at least one code or text (standard input was empty)", ExitStatus.USAGE)
@@ -180,7 +182,7 @@ def endpoints(
             autocompletion=complete_endpoint,
         ),
     ] = "",
-    detail: Annotated[bool, typer.Option("--detail", "-d", help="Show fields, lengths and notes.")] = False,
+    detail: Annotated[bool, typer.Option("--detail", help="Show fields, lengths and notes.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """List the endpoint catalog that probe validates against (METHOD PATH<TAB>location<TAB>summary).
@@ -191,20 +193,10 @@ def endpoints(
 
     terminal = _terminal(json_output, ColorChoice.NEVER)
     found = catalog.search(filter_text)
-    if terminal.mode.value == "json":
-        render.write_json(
-            terminal,
-            render.document(
-                "endpoints",
-                ExitStatus.SUCCESS if found else ExitStatus.NOT_FOUND,
-                endpoints=[render.endpoint_to_dict(endpoint) for endpoint in found],
-            ),
-        )
-    else:
-        terminal.stdout.write(render.endpoints_plain(found, detail or len(found) == 1))
-        if not found:
-            terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")  # scrubbed: it may be a token
+    render.show_endpoints(terminal, found, detail=detail or len(found) == 1)
     if not found:
+        # The filter is echoed through the scrubbing stream: it may be a pasted token.
+        terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
         raise typer.Exit(int(ExitStatus.NOT_FOUND))
 
 
@@ -277,6 +269,12 @@ def probe(
     from cj_errors import probe as probing
 
     terminal = _terminal(json_output, color)
+    if curl and json_output:
+        raise CliError("--curl prints a shell command and --json a JSON document; choose one", ExitStatus.USAGE)
+    if token_file == "-" and data == "@-":
+        raise CliError(
+            "--token-file - and --data @- would both read standard input; put one in a file", ExitStatus.USAGE
+        )
     token = config.resolve_token(token_file)
     options = probing.ProbeOptions(
         target=target,
@@ -320,26 +318,6 @@ def probe(
 # --- explain ------------------------------------------------------------------------
 
 
-_HEAD_BYTES = 64 * 1024
-
-
-class _HeadRecorder(io.RawIOBase):
-    """Passes a binary stream through, keeping its first bytes for a non-JSON preview."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
-        self.head = bytearray()
-
-    def readable(self) -> bool:
-        return True
-
-    def readline(self, size: int | None = -1, /) -> bytes:
-        chunk = self._stream.readline(-1 if size is None else size)
-        if len(self.head) < _HEAD_BYTES:
-            self.head.extend(chunk[: _HEAD_BYTES - len(self.head)])
-        return chunk
-
-
 @app.command()
 def explain(
     source: Annotated[
@@ -371,42 +349,19 @@ def explain(
             "explain reads a FILE or standard input; give a file, or pipe a response into 'cjerr explain -'",
             ExitStatus.USAGE,
         )
-    stream = _open_input(source)
-    recorder = _HeadRecorder(stream)
+    recorder = explaining.HeadRecorder(_open_input(source))
     summary = explaining.Summary()
-    items = explaining.explain_stream(explaining.read_lines(recorder), summary, http_status=http_status or 200)
     first: explaining.Item | None = None
-    for item in items:
-        if first is None:
-            first = item
-            continue
+    for item in explaining.explain_stream(explaining.read_lines(recorder), summary, http_status=http_status or 200):
+        first = first or item
         if each:
-            _emit_item(terminal, first if summary.responses == 2 else None)
-            _emit_item(terminal, item)
-    status = summary.exit_status
-    if summary.responses <= 1:
+            render.show_item(terminal, item)
+    if summary.responses <= 1 and not each:
         explanation = first.explanation if first else explaining.explain_response(bytes(recorder.head), http_status)
         render.show_explanation(terminal, explanation)
         raise typer.Exit(int(explanation.exit_status))
-    if terminal.mode.value == "json":
-        render.write_json(terminal, render.document("explain", status, summary=render.summary_to_dict(summary)))
-    else:
-        terminal.stdout.write(render.summary_plain(summary))
-    raise typer.Exit(int(status))
-
-
-def _emit_item(terminal: Terminal, item: object) -> None:
-    from cj_errors.explanation import Item
-
-    if not isinstance(item, Item):
-        return
-    if terminal.mode.value == "json":
-        import json
-
-        line = {"line": item.line, **render.explanation_to_dict(item.explanation)}
-        terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-    else:
-        terminal.stdout.write(render.item_line(item.line, item.explanation))
+    render.show_summary(terminal, summary, one_line=each)
+    raise typer.Exit(int(summary.exit_status))
 
 
 def _open_input(source: str) -> IO[bytes]:

@@ -45,11 +45,6 @@ SOURCES: dict[str, Source] = {
             "developers.cjdropshipping.cn/en and /zh pages crawl, wording that differs from the copies",
         ),
         Source(
-            "zh",
-            "Chinese table (Version C)",
-            "developers.cjdropshipping.cn/zh/api/api2/standard/ps-code.html",
-        ),
-        Source(
             "doc-example",
             "CJ's own endpoint examples",
             "error examples on the endpoint pages (.cn/en 2026-02-26, .com 2026-08-09)",
@@ -65,9 +60,9 @@ SOURCES: dict[str, Source] = {
             "research notes quoting developers.cjdropshipping.com pages, checked 2026-09-07",
         ),
         Source(
-            "points-page",
-            "points page",
-            "developers.cjdropshipping.com/en/api/api2/standard/points.html (all language versions agree)",
+            "client-code",
+            "text from client code",
+            "a wording that integrators' client code raises or matches itself, not seen in a captured CJ body",
         ),
         Source(
             "limit-page",
@@ -103,8 +98,16 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-def _m(text: str, source: str, note: str = "", belongs_to: int | None = None) -> Message:
-    return Message(text=text, source=source, note=note, belongs_to=belongs_to)
+def _m(
+    text: str,
+    source: str,
+    note: str = "",
+    belongs_to: int | None = None,
+    *,
+    exact: bool = True,
+    outcome: Outcome | None = None,
+) -> Message:
+    return Message(text=text, source=source, note=note, belongs_to=belongs_to, exact=exact, outcome=outcome)
 
 
 _SAME_AUTH_ADVICE = (
@@ -184,8 +187,8 @@ ENTRIES: tuple[CodeEntry, ...] = (
             ),
             _m(
                 "Too Many Requests, QPS limit is 1 time/300 seconds",
-                "observed",
-                "quoted by client code for the getAccessToken throttle",
+                "client-code",
+                "a client raises this itself to guard the getAccessToken throttle; no CJ body with it was captured",
             ),
         ),
         steps=(
@@ -390,6 +393,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
                 "The product has been added to My Products.",
                 "doc-example",
                 "addToMyProduct; the product is already in My Products, not a system failure",
+                outcome=Outcome.API_ERROR,
             ),
         ),
         steps=(
@@ -2108,7 +2112,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="webhook",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Product webhook disabled", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Product webhook disabled", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Enable the product topic before subscribing: `POST /webhook/set` with `product` set to `type` "
             "`ENABLE` and one public HTTPS URL in `callbackUrls`.",
@@ -2130,7 +2134,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="webhook",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Subscription limit exceeded", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Subscription limit exceeded", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check your cap: third-party notes give 1000 subscribed products at level 1, 2000 at level 2, 3000 at "
             "level 3, 5000 at level 4 and 10000 at level 5.",
@@ -2150,7 +2154,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="webhook",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Product cannot be subscribed", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Product cannot be subscribed", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send product IDs (`pid`), not variant IDs (`vid`) or SKUs, in `productIds` of "
             "`POST /webhook/product/subscribe`.",
@@ -2169,7 +2173,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="webhook",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Subscribe failure", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Subscribe failure", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check the request body of `POST /webhook/product/subscribe`: `productIds` is a JSON array of strings, "
             "at most 100 per call; `subscribeAll` is unavailable after July 2026.",
@@ -2274,7 +2278,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket status error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket status error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check the `status` filter in `POST /ticket/list`: send only a value the ticket page lists, or leave "
             "it out to get every ticket.",
@@ -2293,7 +2297,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket filter error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket filter error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check the filters of `POST /ticket/list`: `ticketTypeId` must come from `GET /ticket/types`, and "
             "`shopIds` must be an array of your own shop ids (`GET /shop/getShops`).",
@@ -2312,7 +2316,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket page error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket page error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Keep `pageSize` in `POST /ticket/list` at 100 or less.",
             "Start `pageNum` at 1, not 0, and send both as numbers.",
@@ -2329,7 +2333,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket query error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket query error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check which read call failed: `POST /ticket/list`, `GET /ticket/detail`, `GET /ticket/messages` or "
             "`GET /ticket/pendingCount`.",
@@ -2348,7 +2352,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket search error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket search error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send `searchType` and `search` together in `POST /ticket/list`: a search text without a type (or a "
             "type without text) is the likely fault.",
@@ -2367,7 +2371,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket missing or owned by another account", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket missing or owned by another account", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Take `ticketId` from `POST /ticket/list` of the same account; an id copied from the website or from "
             "another account is treated as missing.",
@@ -2389,7 +2393,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Duplicate ticket request", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Duplicate ticket request", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check whether the first request already created the ticket: look in `POST /ticket/list` before "
             "sending it again.",
@@ -2409,7 +2413,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket type error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket type error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Take `ticketTypeId` and `questionTypeId` for `POST /ticket/create` from `GET /ticket/types` at run "
             "time instead of hard-coding them.",
@@ -2428,7 +2432,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket create failure", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket create failure", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check the required fields of `POST /ticket/create`: `ticketTypeId`, `questionTypeId`, `message` and "
             "`expectResult` (at most 1000 characters).",
@@ -2449,7 +2453,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket state error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket state error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Read the ticket's status with `GET /ticket/detail?ticketId=...` before acting on it.",
             "Do not reply to (`/ticket/reply`), remind (`/ticket/remind`) or complete (`/ticket/complete`) a "
@@ -2467,7 +2471,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket reminder error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket reminder error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send `POST /ticket/remind` with the `ticketId` of one of your own open tickets.",
             "Do not remind from a loop or cron job: send one reminder and wait for CJ's answer in "
@@ -2485,7 +2489,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket form error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket form error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check text lengths: `message` on `/ticket/reply` must be 5-1000 characters, and `message` and "
             "`expectResult` on the create calls at most 1000.",
@@ -2503,7 +2507,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket review error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket review error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send `POST /ticket/evaluate` with `ticketId` and `level` set to exactly `GOOD`, `AVERAGE` or `POOR`.",
             "Rate a ticket only after it is finished (check `GET /ticket/detail`), and only once.",
@@ -2520,7 +2524,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket operation failure", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket operation failure", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Note which write call failed: `/ticket/reply`, `/ticket/complete`, `/ticket/remind` or "
             "`/ticket/evaluate`, all POST with `ticketId`.",
@@ -2539,7 +2543,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Ticket attachment error", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Ticket attachment error", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send `POST /ticket/attachment/upload` with `fileName` and `sourceUrl`; CJ fetches the file itself, so "
             "`sourceUrl` must be a public http(s) URL.",
@@ -2558,13 +2562,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(
-            _m(
-                "Ticket error",
-                "secondary",
-                "wording and meaning not captured; third-party notes name the code range only",
-            ),
-        ),
+        messages=(),
         steps=(
             "Read the `message`: with no documented meaning, CJ's text is the best hint to what went wrong.",
             "Check the call against the ticket endpoint's rules: `pageSize` up to 100 on `/ticket/list`, "
@@ -2583,13 +2581,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="ticket",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(
-            _m(
-                "Ticket error",
-                "secondary",
-                "wording and meaning not captured; third-party notes name the code range only",
-            ),
-        ),
+        messages=(),
         steps=(
             "Read the `message`: with no documented meaning, CJ's text is the best hint to what went wrong.",
             "Check ids: `ticketId` from `/ticket/list` of this account, `ticketTypeId` and `questionTypeId` from "
@@ -2609,7 +2601,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="sandbox",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Order not found", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Order not found", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check `orderId` in `POST /shopping/sandbox/updateTrackNumber` (at most 200 characters): use the "
             "order id CJ returned when the order was created (`data.orderId` from createOrderV2).",
@@ -2631,7 +2623,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="sandbox",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Not a sandbox order", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Not a sandbox order", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Use the sandbox tools only on sandbox orders: create them with `isSandbox: 1` in the JSON body of "
             "createOrderV2 or createOrderV3 (the default 0 makes a real order).",
@@ -2649,7 +2641,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="sandbox",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Order belongs to another account", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Order belongs to another account", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send `CJ-Access-Token` of the account that created the order; sandbox calls use the same token as "
             "production, so a tool holding several accounts' tokens can easily pick the wrong one.",
@@ -2668,7 +2660,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="sandbox",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Order unpaid or closed", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Order unpaid or closed", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Pay the sandbox order first with `POST /shopping/sandbox/simulatePay` (send `orderId` or "
             "`shipmentOrderId`); no balance is deducted.",
@@ -2687,7 +2679,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="sandbox",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Missing logistics data", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Missing logistics data", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Send a non-empty `trackNumber` (at most 64 characters) with `orderId` in "
             "`POST /shopping/sandbox/updateTrackNumber`.",
@@ -2707,7 +2699,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="sandbox",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Failed to save tracking data", "secondary", _NOT_CAPTURED),),
+        messages=(_m("Failed to save tracking data", "secondary", _NOT_CAPTURED, exact=False),),
         steps=(
             "Check with getOrderDetail whether the tracking number was stored anyway before sending it again.",
             "Rule out the causes with their own codes first: missing order (803), not a sandbox order (811), "
@@ -2751,7 +2743,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         doc=DOC_SHOPPING,
         notes=(
             "The shopping page uses 804 for two unrelated errors; only the message tells them apart.",
-            "The fact sheet ties the label message to updateWaybillInfo in one place and lists 804 under "
+            "CJ's pages tie the label message to updateWaybillInfo in one place and list 804 under "
             "uploadWaybillInfo in another; treat both label calls alike.",
         ),
         related=(806, 1600300, 1603100),

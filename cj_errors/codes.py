@@ -31,8 +31,11 @@ __all__ = [
     "is_retryable",
     "lookup",
     "match_message",
+    "message_fits",
+    "normalize",
     "nearest",
     "parse_code",
+    "retries_after_reset",
     "retry_advice",
     "search",
 ]
@@ -73,9 +76,19 @@ def parse_code(text: str) -> int | None:
 
 
 def is_retryable(code: int) -> bool:
-    """True when resending the same request can help (now or after the daily reset)."""
+    """True when sending the same request again after a short wait can help.
+
+    Spent quota and points (1600201, 16900500, 429) are False: they need the
+    00:00 UTC reset; see ``retries_after_reset``.
+    """
     entry = get(code)
     return entry is not None and entry.retryable
+
+
+def retries_after_reset(code: int) -> bool:
+    """True when the same request can work again only after the daily 00:00 UTC reset."""
+    entry = get(code)
+    return entry is not None and entry.retry_after_reset
 
 
 def retry_advice(entry: CodeEntry) -> str:
@@ -94,68 +107,78 @@ def retry_advice(entry: CodeEntry) -> str:
 # --- message matching -------------------------------------------------------
 
 
-def _normalize(text: str) -> str:
+def normalize(text: str) -> str:
+    """Case-folded, with runs of white space made one space: how wordings are compared."""
     return " ".join(text.split()).casefold()
 
 
 @functools.cache
 def _template_pattern(template: str) -> re.Pattern[str]:
-    parts = _normalize(template).split("{param}")
+    parts = normalize(template).split("{param}")
     body = "(?:.*?)".join(re.escape(part) for part in parts)
     # CJ is inconsistent about a trailing full stop; accept either.
     return re.compile(body.rstrip("\\.") + r"\.?", re.DOTALL)
 
 
-def _message_fits(message: Message, normalized_text: str) -> bool:
-    return _template_pattern(message.text).fullmatch(normalized_text) is not None
+def message_fits(message: Message, text: str) -> bool:
+    """True when ``text`` is this exact CJ wording (``{param}`` matching anything); paraphrases never fit."""
+    return message.exact and _template_pattern(message.text).fullmatch(normalize(text)) is not None
 
 
-@functools.cache
-def _wordings() -> tuple[tuple[CodeEntry, Message, re.Pattern[str]], ...]:
-    return tuple(
-        (entry, message, _template_pattern(message.text)) for entry in _ALL_ENTRIES for message in entry.messages
-    )
+# Whose wording is it? The tables name the owner; doc examples and observed
+# bodies reuse wordings, and a paraphrase is only cjerr's description.
+_SOURCE_RANK = {"current": 0, "legacy": 0, "current-crawl": 1, "observed": 2, "limit-page": 2, "doc-example": 3}
+_LAST_RANK = 4
 
 
-# explain runs this for every line of a log, which mostly repeats a few messages;
-# only short texts are cached, so hostile input cannot make the cache large.
-_CACHED_MESSAGE_CHARS = 512
-
-
-@functools.lru_cache(maxsize=1024)
-def _matches_cached(normalized: str) -> tuple[tuple[CodeEntry, Message], ...]:
-    return tuple((entry, message) for entry, message, pattern in _wordings() if pattern.fullmatch(normalized))
+def _ownership_rank(message: Message) -> int:
+    if message.belongs_to is not None:
+        return _LAST_RANK
+    return _SOURCE_RANK.get(message.source, _LAST_RANK)
 
 
 def match_message(text: str) -> list[tuple[CodeEntry, Message]]:
-    """Every (entry, wording) whose wording matches ``text`` in full; ``{param}`` matches anything."""
-    normalized = _normalize(text)
-    if not normalized:
+    """Every (entry, exact wording) that matches ``text`` in full, the wording's owner first.
+
+    The table that prints a wording outranks a doc example or a captured body
+    that reuses it, so "Param error" answers 1600300 before 1600100 or 804.
+    """
+    if not normalize(text):
         return []
-    if len(normalized) <= _CACHED_MESSAGE_CHARS:
-        return list(_matches_cached(normalized))
-    return [(entry, message) for entry, message, pattern in _wordings() if pattern.fullmatch(normalized)]
+    matches = [(entry, message) for entry in all_entries() for message in entry.messages if message_fits(message, text)]
+    return sorted(matches, key=lambda pair: (_ownership_rank(pair[1]), pair[0].code))
+
+
+_URL = re.compile(r"https?://\S+")
+_MIN_SEARCH_CHARACTERS = 2
+
+
+def _searchable(text: str) -> str:
+    # A doc link inside a message must not make "#" or "-1" match it.
+    return normalize(_URL.sub(" ", text))
 
 
 def search(text: str) -> list[CodeEntry]:
     """Entries whose messages or title match ``text``, best first.
 
-    A full match of a wording ranks first, then the text as a phrase inside a
-    wording or title, then entries that contain every word of the text.
+    A full match of an exact wording ranks first (its owner before codes that
+    reuse it), then the text as a phrase inside a wording or title, then
+    entries that contain every word of the text.
     """
-    normalized = _normalize(text)
-    if not normalized:
+    normalized = normalize(text)
+    if sum(character.isalnum() for character in normalized) < _MIN_SEARCH_CHARACTERS:
         return []
     words = normalized.split()
-    ranked: dict[int, int] = {}
+    ranked: dict[int, tuple[int, int]] = {}
     for entry in all_entries():
-        haystacks = [_normalize(message.text) for message in entry.messages] + [_normalize(entry.title)]
-        if any(_message_fits(message, normalized) for message in entry.messages):
-            rank = 0
+        exact = [_ownership_rank(message) for message in entry.messages if message_fits(message, text)]
+        haystacks = [_searchable(message.text) for message in entry.messages] + [_searchable(entry.title)]
+        if exact:
+            rank = (0, min(exact))
         elif any(normalized in haystack for haystack in haystacks):
-            rank = 1
+            rank = (1, 0)
         elif any(all(word in haystack for word in words) for haystack in haystacks):
-            rank = 2
+            rank = (2, 0)
         else:
             continue
         ranked[entry.code] = rank
@@ -284,7 +307,7 @@ def lookup(query: str | int) -> LookupResult:
         return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
     text = str(query).strip()
     code = parse_code(text)
-    if code is not None and len(str(code)) <= _MAX_CODE_DIGITS:
+    if code is not None:
         entry = get(code)
         if entry is not None:
             return LookupResult(text, code, (entry,))
@@ -298,8 +321,3 @@ def lookup(query: str | int) -> LookupResult:
 
 def lookup_many(queries: Iterable[str | int]) -> list[LookupResult]:
     return [lookup(query) for query in queries]
-
-
-def outcome_of(code: int) -> Outcome | None:
-    entry = get(code)
-    return entry.outcome if entry else None

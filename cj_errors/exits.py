@@ -1,7 +1,8 @@
 """The published exit-code contract of cjerr.
 
 Scripts branch on these numbers, so they never change meaning. The scheme is
-grep-like for 0/1/2 and uses the BSD sysexits values (64-78) for the rest. The
+grep-like for 0/1/2 and uses the BSD sysexits values (64-78) for the rest, plus
+79 for spent quota, which sysexits has no value for. The
 numbers are defined here rather than taken from ``os.EX_*``, which exists only
 on Unix, so Windows gets the same values.
 """

@@ -174,7 +174,13 @@ class Explanation:
 
     @property
     def retryable(self) -> bool:
-        return self.exit_status in (ExitStatus.TEMPORARY, ExitStatus.QUOTA)
+        """True when the same request may work after a short wait."""
+        return self.exit_status is ExitStatus.TEMPORARY
+
+    @property
+    def retry_after_reset(self) -> bool:
+        """True when nothing will work before the 00:00 UTC reset of points and quotas."""
+        return self.exit_status is ExitStatus.QUOTA
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -228,10 +234,13 @@ def _limit_hints(code: int | None, message: str | None, http_status: int | None,
     return hints
 
 
+_TABLE_SOURCES = frozenset({"current", "legacy", "current-crawl"})
+
+
 def _contradiction(entry: CodeEntry | None, code: int, message: str | None) -> str | None:
     if not message or entry is None:
         return None
-    own = [variant for variant in entry.messages if codes._message_fits(variant, codes._normalize(message))]
+    own = [variant for variant in entry.messages if codes.message_fits(variant, message)]
     for variant in own:
         if variant.belongs_to is not None:
             return (
@@ -240,7 +249,13 @@ def _contradiction(entry: CodeEntry | None, code: int, message: str | None) -> s
             )
     if own:
         return None
-    others = [matched for matched, _ in codes.match_message(message) if matched.code != code]
+    # Only a wording the error tables assign to another code is a contradiction; doc
+    # examples and captured bodies reuse short wordings such as "order not found".
+    others = [
+        matched
+        for matched, variant in codes.match_message(message)
+        if matched.code != code and variant.source in _TABLE_SOURCES and variant.belongs_to is None
+    ]
     if others:
         names = ", ".join(f"{other.code} ({other.title})" for other in others[:3])
         return f"the message matches the wording of {names}, not of {code}; judge by the code, as CJ advises"
@@ -293,9 +308,10 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
     inferred = False
     hints: list[str] = list(envelope.problems)
     if code is None and not envelope.has_code and envelope.message:
-        matched = codes.match_message(envelope.message)
+        # Only an error wording names a code; "Success" must fall through to CJ's rule.
+        matched = [entry for entry, _ in codes.match_message(envelope.message) if entry.outcome is not Outcome.SUCCESS]
         if matched and envelope.result is not True and envelope.success is not True:
-            code, inferred = matched[0][0].code, True
+            code, inferred = matched[0].code, True
             hints.append(f"no `code` field; the message is the wording of {code}")
     flagged_failure = envelope.result is False or envelope.success is False
     if http_ok and envelope.has_code and code is None and not flagged_failure:
@@ -310,7 +326,8 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
             retry="check what produced this body; CJ sends `code` as a number",
             hints=tuple(hints),
         )
-    code_success = code in (None, 200) or (code == 0 and envelope.success is not False)
+    # Code 0 is a success only as the documented variant: with success=true (or result=true).
+    code_success = code in (None, 200) or (code == 0 and (envelope.success is True or envelope.result is True))
     if http_ok and code_success and not flagged_failure and not inferred:
         verdict = "CJ success" if code is not None else "CJ success (no `code` field, which CJ's rule allows)"
         if code == 0:
@@ -331,10 +348,11 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
     if code is None or code in (0, 200):
         # Failure flagged by result/success or the HTTP status alone.
         if not http_ok:
-            reason = f"envelope says {'success' if code_success and not flagged_failure else 'failure'}"
-            explanation = _http_only(http_status, "application/json", b"", reason)
-            return _with(explanation, envelope=envelope, code=code, hints=tuple(hints) + explanation.hints)
-        hints.append("`result`/`success` is false although `code` is " + ("absent" if code is None else str(code)))
+            return _status_overrides_envelope(envelope, http_status, code, code_success and not flagged_failure, hints)
+        if code == 0 and not flagged_failure:
+            hints.append("code 0 counts as success only with success=true, the documented variant; here it is absent")
+        else:
+            hints.append("`result`/`success` is false although `code` is " + ("absent" if code is None else str(code)))
         return Explanation(
             ok=False,
             verdict="CJ failure without an error code",
@@ -346,7 +364,13 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
             retry="read the message; there is no code to judge by",
             hints=tuple(hints),
         )
-    if entry is not None:
+    override = _wording_override(entry, envelope.message)
+    if entry is not None and override is not None:
+        outcome = override
+        title = entry.title
+        retry = "retrying will not help: this wording is not the failure the code usually means"
+        hints.append("the message changes what this code means here; see the entry's first step")
+    elif entry is not None:
         outcome = entry.outcome
         title = entry.title
         retry = codes.retry_advice(entry)
@@ -357,6 +381,9 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
         retry = "unknown code: do not retry blindly"
     if http_status == 429 and outcome is Outcome.API_ERROR:
         outcome = Outcome.TEMPORARY
+    if code == 429 and _QPS_PATTERN.search(envelope.message or ""):
+        # A 429 that names a QPS limit is the per-second limit, not spent points.
+        outcome, retry = Outcome.TEMPORARY, "retry after the window the message names (at least 1 s)"
     if not http_ok:
         hints.append(f"HTTP {http_status} as well as CJ code {code}")
     hints.extend(_limit_hints(code, envelope.message, http_status, now))
@@ -372,6 +399,41 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
         outcome=outcome,
         retry=retry,
         contradiction=_contradiction(entry, code, envelope.message),
+        hints=tuple(hints),
+    )
+
+
+def _wording_override(entry: CodeEntry | None, message: str | None) -> Outcome | None:
+    if entry is None or not message:
+        return None
+    return next(
+        (variant.outcome for variant in entry.messages if variant.outcome and codes.message_fits(variant, message)),
+        None,
+    )
+
+
+def _status_overrides_envelope(
+    envelope: Envelope, http_status: int | None, code: int | None, says_success: bool, hints: list[str]
+) -> Explanation:
+    """An envelope without an error code on a non-200 status: CJ's rule makes it a failure by status."""
+    if http_status in (502, 503, 504):
+        outcome, retry = Outcome.TEMPORARY, "retry after a short wait, with backoff"
+    elif http_status == 429:
+        outcome, retry = Outcome.TEMPORARY, "retry after at least 1 s, unless your daily points are spent"
+    elif http_status in (401, 403):
+        outcome, retry = Outcome.AUTH, "retrying will not help; check the token and the base URL"
+    else:
+        outcome, retry = Outcome.API_ERROR, "read the message; the status alone makes this a failure"
+    claim = "success" if says_success else "failure without an error code"
+    return Explanation(
+        ok=False,
+        verdict=f"HTTP {http_status} with a CJ envelope that says {claim}: a failure by CJ's rule",
+        exit_status=outcome.exit_status,
+        http_status=http_status,
+        envelope=envelope,
+        code=code,
+        outcome=outcome,
+        retry=retry,
         hints=tuple(hints),
     )
 
@@ -445,7 +507,8 @@ class Summary:
 
     def add(self, item: Item) -> None:
         explanation = item.explanation
-        key = explanation.code if explanation.envelope is not None else None
+        # A success without a code counts with 200; a failure without one is None.
+        key = explanation.code if explanation.code is not None else (200 if explanation.ok else None)
         self.responses += 1
         self.per_status[explanation.exit_status] += 1
         if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
@@ -538,6 +601,23 @@ def _expand(document: object) -> list[object]:
 
 class LineSource(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
+
+
+HEAD_BYTES = 64 * 1024
+
+
+class HeadRecorder:
+    """Passes a binary stream through, keeping its first bytes for a preview when it holds no envelope."""
+
+    def __init__(self, stream: LineSource) -> None:
+        self._stream = stream
+        self.head = bytearray()
+
+    def readline(self, size: int = -1, /) -> bytes:
+        chunk = self._stream.readline(size)
+        if len(self.head) < HEAD_BYTES:
+            self.head.extend(chunk[: HEAD_BYTES - len(self.head)])
+        return chunk
 
 
 def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:

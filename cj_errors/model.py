@@ -55,17 +55,23 @@ class Source:
 
 @dataclass(frozen=True)
 class Message:
-    """One wording of a code's message, exactly as CJ returns or prints it.
+    """One wording of a code's message, as CJ returns or prints it (see ``exact``).
 
     ``{param}`` stands for the part CJ fills in (a method name, a field name).
     ``belongs_to`` is set when this wording is the table message of another
     code, which is how contradictions such as 1600100 "Param error" are found.
+    ``exact`` is False for a description cjerr wrote where CJ's wording was
+    never captured; such text is shown but never matched against responses.
+    ``outcome`` overrides the code's outcome when a response carries this
+    wording (1600000 with "already added" is not a system failure).
     """
 
     text: str
     source: str
     note: str = ""
     belongs_to: int | None = None
+    exact: bool = True
+    outcome: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -98,4 +104,10 @@ class CodeEntry:
 
     @property
     def retryable(self) -> bool:
-        return self.retry in (Retry.SHORT_WAIT, Retry.DAILY_RESET)
+        """True when sending the same request again after a short wait can help."""
+        return self.retry is Retry.SHORT_WAIT
+
+    @property
+    def retry_after_reset(self) -> bool:
+        """True when the same request can work again only after the 00:00 UTC reset."""
+        return self.retry is Retry.DAILY_RESET

@@ -15,6 +15,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _message_text(message: codes.Message) -> str:
+    return _cell(message.text) if message.exact else f"*{_cell(message.text)}*"
+
+
 def _message_note(message: codes.Message) -> str:
     owner = f" (table wording of {message.belongs_to})" if message.belongs_to else ""
     return message.note + owner
@@ -27,8 +31,9 @@ def render_codes_markdown() -> str:
         "Generated from `cj_errors/code_table.py` by `python -m cj_errors.reference > docs/codes.md`; "
         "do not edit by hand.",
         "",
-        f"{len(codes.all_entries())} codes. Messages are CJ's exact wordings, each with the source it comes from; "
-        "`{param}` marks the part CJ fills in.",
+        f"{len(codes.all_entries())} codes. Messages are CJ's wordings, each with the source it comes from; "
+        "`{param}` marks the part CJ fills in. A message in *italics* is cjerr's description where CJ's wording "
+        "was never captured; it is never matched against responses.",
         "",
         "## Sources",
         "",
@@ -54,7 +59,7 @@ def render_codes_markdown() -> str:
             "| message | source | note |",
             "|---|---|---|",
         ]
-        lines += [f"| {_cell(m.text)} | `{m.source}` | {_cell(_message_note(m))} |" for m in entry.messages] or [
+        lines += [f"| {_message_text(m)} | `{m.source}` | {_cell(_message_note(m))} |" for m in entry.messages] or [
             "| (none captured) | | |"
         ]
         lines += [""] + [f"{number}. {step}" for number, step in enumerate(entry.steps, start=1)]

@@ -17,7 +17,7 @@ from cj_errors.terminal import Mode, Terminal
 
 if TYPE_CHECKING:
     from cj_errors.catalog import Endpoint
-    from cj_errors.explanation import Explanation, Summary
+    from cj_errors.explanation import Explanation, Item, Summary
     from cj_errors.probe import PreparedProbe, ProbeOutcome
     from cj_errors.validate import Finding
 
@@ -38,6 +38,7 @@ def entry_to_dict(entry: CodeEntry) -> dict[str, Any]:
         "exit_code": int(entry.exit_status),
         "retry": entry.retry.value,
         "retryable": entry.retryable,
+        "retry_after_reset": entry.retry_after_reset,
         "retry_advice": codes.retry_advice(entry),
         "min_wait_seconds": entry.min_wait_seconds,
         "max_attempts": entry.max_attempts,
@@ -48,6 +49,7 @@ def entry_to_dict(entry: CodeEntry) -> dict[str, Any]:
                 "source_title": codes.SOURCES[message.source].title,
                 "note": message.note or None,
                 "belongs_to": message.belongs_to,
+                "exact": message.exact,
             }
             for message in entry.messages
         ],
@@ -88,6 +90,7 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
         "code_inferred": explanation.code_inferred,
         "outcome": explanation.outcome.value if explanation.outcome else None,
         "retryable": explanation.retryable,
+        "retry_after_reset": explanation.retry_after_reset,
         "retry_advice": explanation.retry,
         "request_id": explanation.request_id,
         "message": envelope.message if envelope else None,
@@ -118,8 +121,11 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
             {
                 "code": code,
                 "count": count,
-                "title": entry.title if entry else ("not an envelope" if code is None else "unknown code"),
+                "title": entry.title
+                if entry
+                else ("failure without an error code" if code is None else "unknown code"),
                 "retryable": entry.retryable if entry else False,
+                "retry_after_reset": entry.retry_after_reset if entry else False,
                 "outcome": entry.outcome.value if entry else None,
                 "first_line": summary.first_line.get(code),
                 "first_request_id": summary.first_request_id.get(code),
@@ -269,6 +275,8 @@ def summary_plain(summary: Summary) -> str:
     for row in data["codes"]:
         label = "-" if row["code"] is None else str(row["code"])
         retry = "retryable" if row["retryable"] else "not retryable"
+        if row["retry_after_reset"]:
+            retry = "after 00:00 UTC reset"
         if row["outcome"] == "success":
             retry = "ok"
         request = f"  first requestId {row['first_request_id']}" if row["first_request_id"] else ""
@@ -323,6 +331,39 @@ def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
         render_rich.show_explanation(terminal, explanation)
     else:
         terminal.stdout.write(explanation_plain(explanation))
+
+
+def show_item(terminal: Terminal, item: Item) -> None:
+    """One response of many: a line of text, or one JSON object per line (JSON Lines)."""
+    if terminal.mode is Mode.JSON:
+        import json
+
+        line = {"line": item.line, **explanation_to_dict(item.explanation)}
+        terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    else:
+        terminal.stdout.write(item_line(item.line, item.explanation))
+
+
+def show_summary(terminal: Terminal, summary: Summary, *, one_line: bool) -> None:
+    """The per-code summary; ``one_line`` keeps JSON on one line so it ends a JSON Lines stream."""
+    if terminal.mode is Mode.JSON:
+        data = document("explain", summary.exit_status, summary=summary_to_dict(summary))
+        if one_line:
+            import json
+
+            terminal.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            write_json(terminal, data)
+    else:
+        terminal.stdout.write(summary_plain(summary))
+
+
+def show_endpoints(terminal: Terminal, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
+    if terminal.mode is Mode.JSON:
+        status = ExitStatus.SUCCESS if endpoints else ExitStatus.NOT_FOUND
+        write_json(terminal, document("endpoints", status, endpoints=[endpoint_to_dict(e) for e in endpoints]))
+    else:
+        terminal.stdout.write(endpoints_plain(endpoints, detail))
 
 
 def show_exit_codes(terminal: Terminal) -> None:

@@ -73,8 +73,8 @@ def test_usage_errors_are_one_line_and_exit_2(run: Runner, args: tuple[str, ...]
 
 
 LOOKUP_ENTRY_KEYS = {
-    "code", "title", "family", "family_title", "outcome", "exit_code", "retry", "retryable", "retry_advice",
-    "min_wait_seconds", "max_attempts", "messages", "steps", "notes", "related", "doc_url",
+    "code", "title", "family", "family_title", "outcome", "exit_code", "retry", "retryable", "retry_after_reset",
+    "retry_advice", "min_wait_seconds", "max_attempts", "messages", "steps", "notes", "related", "doc_url",
 }  # fmt: skip
 
 
@@ -87,7 +87,7 @@ def test_lookup_json_shape_is_pinned(run: Runner) -> None:
     found, missing = data["results"]
     assert set(found) == {"query", "kind", "found", "code", "matches", "family_guess", "suggestions"}
     assert set(found["matches"][0]) == LOOKUP_ENTRY_KEYS
-    assert set(found["matches"][0]["messages"][0]) == {"text", "source", "source_title", "note", "belongs_to"}
+    assert set(found["matches"][0]["messages"][0]) == {"text", "source", "source_title", "note", "belongs_to", "exact"}
     assert found["matches"][0]["outcome"] == "temporary" and found["matches"][0]["exit_code"] == 75
     assert missing["found"] is False and missing["family_guess"]["family"] == "order"
     assert [set(item) for item in missing["suggestions"]] == [{"code", "title"}] * 3
@@ -208,3 +208,26 @@ def test_lookup_and_list_import_neither_httpx_nor_rich(argv: list[str]) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert "LOADED=" in result.stderr
     assert result.stderr.split("LOADED=")[1] == ""
+
+
+def test_explain_each_json_is_json_lines_ending_with_the_summary(run: Runner) -> None:
+    body = '{"code":200,"result":true}\n{"code":1600200,"message":"x"}\n{"result":false,"message":"odd"}\n'
+    result = run("explain", "--each", "--json", "-", input=body)
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [item.get("line") for item in objects[:-1]] == [1, 2, 3]
+    assert objects[-1]["command"] == "explain" and objects[-1]["summary"]["responses"] == 3
+    assert result.returncode == ExitStatus.API_ERROR
+
+
+def test_summary_keeps_codeless_successes_and_failures_apart(run: Runner) -> None:
+    body = '{"success":true,"message":"ok"}\n{"result":false,"message":"odd"}\n{"code":16900500}\n'
+    result = run("explain", "-", input=body)
+    assert re.search(r"1\s+200\s+Success\s+\[ok\]", result.stdout)
+    assert re.search(r"1\s+-\s+failure without an error code\s+\[not retryable\]", result.stdout)
+    assert re.search(r"1\s+16900500\s+API points exhausted for today\s+\[after 00:00 UTC reset\]", result.stdout)
+
+
+def test_empty_lookup_query_is_a_usage_error(run: Runner) -> None:
+    result = run("lookup", "")
+    assert result.returncode == ExitStatus.USAGE
+    _one_line_error(result)

@@ -30,6 +30,9 @@ NOW = dt.datetime(2026, 11, 26, 22, 30, tzinfo=dt.timezone.utc)
         ({"code": 200, "result": True, "message": "Success"}, 200, True),
         ({"result": True, "data": {}}, 200, True),  # no code: success by CJ's rule
         ({"code": 0, "success": True, "message": None}, 200, True),  # getShops / globalWarehouseList
+        ({"code": 0}, 200, False),  # code 0 is a success only with success=true
+        ({"message": "Success", "data": {"x": 1}}, 200, True),  # a success wording never infers a code
+        ({"success": True, "message": "Congratulation! Well done!"}, 200, True),
         ({"success": True, "code": 200, "message": ""}, 200, True),  # getInventoryByPid
         ({"code": 200, "result": True}, 500, False),  # HTTP status != 200 is a failure
         ({"code": 200, "result": False}, 200, False),
@@ -167,3 +170,32 @@ def test_unknown_paths() -> None:
     assert known_wrong[0].severity is Severity.ERROR and "/shopping/pay/getBalance" in known_wrong[0].message
     unknown = validate(RequestPlan("GET", "/product/quer", None, has_token=True))
     assert unknown[0].likely_code == 1600101 and "/product/query" in unknown[0].message
+
+
+def test_a_wording_can_override_its_codes_outcome() -> None:
+    added = {"code": 1600000, "result": False, "message": "The product has been added to My Products."}
+    explanation = explain_document(added)
+    assert explanation.exit_status is ExitStatus.API_ERROR and not explanation.retryable
+    busy = explain_document({"code": 1600000, "result": False, "message": "System busy, please contact CJ IT"})
+    assert busy.exit_status is ExitStatus.TEMPORARY and busy.retryable
+
+
+def test_a_429_body_naming_a_qps_limit_is_temporary_not_quota() -> None:
+    qps = {"code": 429, "result": False, "message": "Too Many Requests, QPS limit is 1 time/1second"}
+    assert explain_document(qps, 429).exit_status is ExitStatus.TEMPORARY
+    points = explain_document({"code": 429, "result": False, "message": "Insufficient points"}, 429)
+    assert points.exit_status is ExitStatus.QUOTA and points.retry_after_reset and not points.retryable
+
+
+def test_an_envelope_on_a_failing_status_says_so() -> None:
+    explanation = explain_document({"code": 200, "result": True}, 500)
+    assert not explanation.ok and explanation.verdict.startswith("HTTP 500 with a CJ envelope that says success")
+    assert explanation.exit_status is ExitStatus.API_ERROR and explanation.content_type is None
+    assert explain_document({"code": 200, "result": True}, 503).exit_status is ExitStatus.TEMPORARY
+
+
+def test_inference_uses_the_wordings_owner() -> None:
+    explanation = explain_document({"result": False, "message": "Param error"})
+    assert explanation.code == 1600300 and explanation.code_inferred
+    paraphrase = explain_document({"code": 1603100, "result": False, "message": "Order not found"})
+    assert paraphrase.contradiction is None  # 803's "Order not found" is cjerr's description, not CJ's wording
