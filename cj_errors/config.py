@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cj_errors import redact
+from cj_errors import inputs, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 
 TOKEN_ENV = "CJ_ACCESS_TOKEN"
 BASE_URL_ENV = "CJERR_BASE_URL"
 CONFIG_ENV = "CJERR_CONFIG"
-_MAX_SECRET_BYTES = 64 * 1024
+MAX_SECRET_BYTES = 64 * 1024  # a token file; mock --token-file uses it too
 _MAX_CONFIG_BYTES = 1024 * 1024
 
 
@@ -38,14 +38,6 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return base / "cjerr" / "config.toml"
 
 
-def _load_toml(data: bytes) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    return dict(tomllib.loads(data.decode("utf-8")))
-
-
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -56,52 +48,48 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     """Read the config file; a missing default file is fine, a named or malformed one is an error."""
     env = os.environ if environ is None else environ
     path = config_path(env)
-    try:
-        with path.open("rb") as handle:
-            # Bounded: $CJERR_CONFIG pointing at a log, a FIFO or /dev/zero must not eat the memory.
-            data = handle.read(_MAX_CONFIG_BYTES + 1)
-    except FileNotFoundError:
-        if env.get(CONFIG_ENV):
-            raise CliError(f"config file {path} (from ${CONFIG_ENV}) does not exist", ExitStatus.NO_INPUT) from None
+    from_env = bool(env.get(CONFIG_ENV))
+    if not from_env and _is_missing(path):
         return Config(path, {})
-    except OSError as error:
-        raise CliError(f"cannot read config file {path}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
-    if len(data) > _MAX_CONFIG_BYTES:
-        raise CliError(
-            f"config file {path} is larger than {_MAX_CONFIG_BYTES:,} bytes; is it the right file?", ExitStatus.CONFIG
-        )
     try:
-        values = _load_toml(data)
-    except (ValueError, UnicodeDecodeError) as error:
+        # Bounded: $CJERR_CONFIG pointing at a log, a FIFO or /dev/zero must not eat the memory.
+        data = inputs.read_bounded(str(path), limit=_MAX_CONFIG_BYTES, what="config file", too_large=ExitStatus.CONFIG)
+    except CliError as error:
+        if from_env and error.status is ExitStatus.NO_INPUT:
+            raise CliError(f"{error.message} (from ${CONFIG_ENV})", error.status) from None
+        raise
+    try:
+        values = inputs.load_toml(data)
+    except ValueError as error:  # TOMLDecodeError and UnicodeDecodeError
         # The message of a TOML error can quote the line, which may hold the token.
         detail = redact.scrub(str(error).splitlines()[0]) if str(error) else "not valid TOML"
         raise CliError(f"config file {path} is not valid TOML: {detail}", ExitStatus.CONFIG) from None
     return Config(path, values)
 
 
-def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
-    if source == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(_MAX_SECRET_BYTES + 1)
-        where = "standard input"
-    else:
-        path = Path(source).expanduser()
-        where = str(path)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(_MAX_SECRET_BYTES + 1)
-        except FileNotFoundError:
-            raise CliError(f"token file {where} does not exist", ExitStatus.NO_INPUT) from None
-        except IsADirectoryError:
-            raise CliError(f"token file {where} is a directory", ExitStatus.NO_INPUT) from None
-        except OSError as error:
-            raise CliError(f"cannot read token file {where}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
-    if len(data) > _MAX_SECRET_BYTES:
-        raise CliError(
-            f"token file {where} is larger than {_MAX_SECRET_BYTES} bytes; is it the right file?", ExitStatus.CONFIG
-        )
+def _is_missing(path: Path) -> bool:
+    """True when nothing is at ``path`` (the default config file is optional); unreadable is not missing."""
     try:
-        token = data.decode("utf-8").strip()
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
+    """The one token in a token file (``-``: standard input).
+
+    Missing or unreadable: NO_INPUT. Too large, empty, not UTF-8, more than one line: CONFIG
+    (control characters are refused in resolve_token, whatever the token came from).
+    """
+    data = inputs.read_bounded(
+        source, limit=MAX_SECRET_BYTES, what="token file", stdin=stdin, too_large=ExitStatus.CONFIG
+    )
+    where = inputs.shown_source(source)
+    try:
+        token = data.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
         raise CliError(f"token file {where} is not UTF-8 text", ExitStatus.CONFIG) from None
     if not token:
@@ -111,6 +99,11 @@ def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
             f"token file {where} holds more than one line; put only the access token in it", ExitStatus.CONFIG
         )
     return token
+
+
+def has_control_characters(token: str) -> bool:
+    """C0 controls and DEL: they cannot go into an HTTP header, and a terminal would act on them."""
+    return any(ord(char) < 32 or ord(char) == 127 for char in token)
 
 
 @dataclass(frozen=True)
@@ -146,7 +139,7 @@ def resolve_token(
             token, origin = _read_secret_file(file_value.strip()), f"token_file in {config.path}"
         else:
             return TokenSource(None, "none")
-    if any(ord(char) < 32 or ord(char) == 127 for char in token):
+    if has_control_characters(token):
         raise CliError(f"the token from {origin} contains control characters", ExitStatus.CONFIG)
     redact.register(token)
     return TokenSource(token, origin)

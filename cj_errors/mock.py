@@ -45,7 +45,6 @@ import email.parser
 import email.policy
 import fnmatch
 import hashlib
-import ipaddress
 import json
 import random
 import re
@@ -61,19 +60,22 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO, cast
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from cj_errors import catalog, codes
 from cj_errors.catalog import API_PREFIX, Endpoint, FieldSpec, Location
+from cj_errors.config import MAX_SECRET_BYTES, has_control_characters
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
+from cj_errors.inputs import is_loopback, load_toml, read_bounded, shown_source
 from cj_errors.model import Outcome
-from cj_errors.redact import mask, register, scrub
+from cj_errors.redact import is_secret_name, mask, register, scrub
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_TOKEN_TTL = 180 * 24 * 3600.0  # the 2026 capture: access and refresh tokens both +180 days
 MAX_BODY_BYTES = 16 * 1024 * 1024
+MAX_RULES_BYTES = 1024 * 1024  # a rules file; more is a wrong file (a log, /dev/zero), not many rules
 MAX_DELAY_SECONDS = 600.0
 _TOKEN_CACHE_SECONDS = 24 * 3600.0  # getAccessToken returns the same pair within 24 hours (cj-api-facts §4.2)
 _CN_TIME = datetime.timezone(datetime.timedelta(hours=8))  # CJ prints token dates with +08:00
@@ -89,8 +91,6 @@ FAULT_HELP = "a CJ code, http429, http500, http502, http503, http504, html, empt
 _RULE_KEYS = ("fault", "rate", "path", "method", "count")
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
-# One catalog path takes three methods (cj-api-facts §5.2: GET lists, POST creates, DELETE disconnects).
-_EXTRA_METHODS: dict[str, tuple[str, ...]] = {"/product/conn/connection": ("GET", "POST", "DELETE")}
 # Endpoint-specific wordings for a missing query field (cj-api-facts §1.5: getOrderDetail's 1600300 messages).
 _QUERY_MISSING_MESSAGE: dict[str, str] = {"/shopping/order/getOrderDetail": "orderId must be not empty"}
 
@@ -222,33 +222,22 @@ def _rule_from_mapping(item: object, where: str) -> Rule:
     return Rule(fault, rate, _parse_rule_path(path) if path is not None else None, method, count, where)
 
 
-def _load_toml(text: str) -> Any:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 only
-        import tomli as tomllib
-    return tomllib.loads(text)
+def load_rules(path: Path | str) -> list[Rule]:
+    """Read a rules file (JSON or TOML; ``-``: standard input).
 
-
-def load_rules(path: Path) -> list[Rule]:
-    """Read a rules file (JSON or TOML). Raises CliError: NO_INPUT when unreadable, INVALID_INPUT when wrong."""
-    name = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"rules file {name} does not exist", ExitStatus.NO_INPUT) from None
-    except IsADirectoryError:
-        raise CliError(f"rules file {name} is a directory", ExitStatus.NO_INPUT) from None
-    except OSError as error:
-        raise CliError(f"cannot read rules file {name}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
+    Raises CliError: NO_INPUT when missing or unreadable, INVALID_INPUT when too large or wrong.
+    """
+    source = str(path)
+    name = shown_source(source)
+    data = read_bounded(source, limit=MAX_RULES_BYTES, what="rules file", too_large=ExitStatus.INVALID_INPUT)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CliError(f"rules file {name} is not UTF-8 text", ExitStatus.INVALID_INPUT) from None
-    suffix = path.suffix.lower()
+    suffix = Path(source).suffix.lower()
     as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip().startswith("{"))
     try:
-        document = json.loads(text) if as_json else _load_toml(text)
+        document = json.loads(text) if as_json else load_toml(text)
     except json.JSONDecodeError as error:
         raise CliError(
             f"rules file {name} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
@@ -268,30 +257,37 @@ def load_rules(path: Path) -> list[Rule]:
     rules: list[Rule] = []
     for index, item in enumerate(document["rules"], start=1):
         try:
-            rules.append(_rule_from_mapping(item, f"{path.name} rule {index}"))
+            label = "standard input" if source == "-" else Path(source).name
+            rules.append(_rule_from_mapping(item, f"{label} rule {index}"))
         except ValueError as error:
             raise CliError(f"rules file {name}: {error}", ExitStatus.INVALID_INPUT) from None
     return rules
 
 
-def load_tokens(path: Path) -> list[str]:
-    """Access tokens to accept from the start: one per line (blank lines and # comments skipped)."""
-    name = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"token file {name} does not exist", ExitStatus.NO_INPUT) from None
-    except IsADirectoryError:
-        raise CliError(f"token file {name} is a directory", ExitStatus.NO_INPUT) from None
-    except OSError as error:
-        raise CliError(f"cannot read token file {name}: {error.strerror or error}", ExitStatus.NO_INPUT) from None
+def load_tokens(path: Path | str) -> list[str]:
+    """Access tokens to accept from the start: one per line (blank lines and # comments skipped).
+
+    The statuses match probe's --token-file: missing or unreadable -> NO_INPUT; too large, not UTF-8,
+    no token, or a token with control characters -> CONFIG.
+    """
+    source = str(path)
+    name = shown_source(source)
+    data = read_bounded(source, limit=MAX_SECRET_BYTES, what="token file", too_large=ExitStatus.CONFIG)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CliError(f"token file {name} is not UTF-8 text", ExitStatus.INVALID_INPUT) from None
-    tokens = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        raise CliError(f"token file {name} is not UTF-8 text", ExitStatus.CONFIG) from None
+    tokens: list[str] = []
+    # Split on \n only: str.splitlines() would also split on \v, \f, \x1c... and hide them from the check below.
+    for number, line in enumerate(text.split("\n"), start=1):
+        token = line.strip()
+        if not token or token.startswith("#"):
+            continue
+        if has_control_characters(token):
+            raise CliError(f"token file {name} line {number}: the token contains control characters", ExitStatus.CONFIG)
+        tokens.append(token)
     if not tokens:
-        raise CliError(f"token file {name} holds no token", ExitStatus.INVALID_INPUT)
+        raise CliError(f"token file {name} is empty (it holds no token)", ExitStatus.CONFIG)
     for token in tokens:
         register(token)
     return tokens
@@ -324,8 +320,8 @@ def build_config(
     fail: Sequence[str] = (),
     latency: float = 0.0,
     seed: int | None = None,
-    rules_file: Path | None = None,
-    token_file: Path | None = None,
+    rules_file: Path | str | None = None,
+    token_file: Path | str | None = None,
     accept_any_key: bool = False,
     token_ttl: float | None = None,
 ) -> MockConfig:
@@ -1055,7 +1051,8 @@ class MockApp:
         if not self._take_qps(limit_key):
             raise self._fail(1600200, qps_message(self.config.qps))
         method = "GET" if request.method == "HEAD" else request.method
-        if method not in _EXTRA_METHODS.get(endpoint.path, (endpoint.method,)):
+        # The catalog knows which paths take more than one method (/product/conn/connection: GET, POST, DELETE).
+        if method != endpoint.method and method not in endpoint.other_methods:
             raise self._fail(16900202, code_message(16900202, [request.method]))
         query: dict[str, list[str]] = {}
         for key, value in parse_qsl(query_string, keep_blank_values=True):
@@ -1164,17 +1161,19 @@ class MockApp:
             raise self._fail(1600005, code_message(1600005))
         account, open_id = _account_of(key)
         with self._lock:
-            now = self._wall()
             pair = self._by_key.get(key)
-            reusable = (
-                pair is not None
-                and pair.access in self._by_access
-                and now < pair.access_expires
-                and now - pair.created < _TOKEN_CACHE_SECONDS
-            )
-            if pair is None or not reusable:
+            if pair is None or not self._cached(pair):
                 pair = self._issue(key, open_id, account)
         return _token_data(pair, with_open_id=True)
+
+    def _cached(self, pair: _TokenPair) -> bool:
+        """Whether CJ's 24-hour cache still hands out ``pair`` (cj-api-facts §4.2: S3-com, S5). Hold the lock."""
+        now = self._wall()
+        return (
+            self._by_access.get(pair.access) is pair
+            and now < pair.access_expires
+            and now - pair.created < _TOKEN_CACHE_SECONDS
+        )
 
     def _refresh(self, body: Mapping[str, Any]) -> dict[str, Any]:
         value = body.get("refreshToken")
@@ -1183,10 +1182,16 @@ class MockApp:
             old = self._by_refresh.get(refresh)
             if old is None or self._wall() >= old.refresh_expires:
                 raise self._fail(1600003, code_message(1600003))
-            # A new pair; the old one stops working, so a client that keeps the old token is caught.
-            self._revoke(old)
-            account = old.access.split("@")[1][2:] if old.access.startswith("API@CJ") else "1000000"
-            pair = self._issue(old.api_key, old.open_id, account)
+            if self._cached(old):
+                # "Refresh Token also returns the same cached token within the 24-hour window" (§4.2):
+                # the same pair comes back and both tokens keep working.
+                pair = old
+            else:
+                # After 24 hours (or once the access token expired): a new pair, and the old one stops
+                # working, so a client that keeps the old token is caught.
+                self._revoke(old)
+                account = old.access.split("@")[1][2:] if old.access.startswith("API@CJ") else "1000000"
+                pair = self._issue(old.api_key, old.open_id, account)
         return _token_data(pair, with_open_id=False)
 
     def _logout(self, token: str) -> None:
@@ -1311,11 +1316,29 @@ class _Log:
                 pass
 
 
+def log_target(target: str) -> str:
+    """The request target for the log: values of secret-named query keys masked, the rest scrubbed.
+
+    ``?token=...&accessToken=...`` is masked whatever the value looks like; names are judged by
+    ``redact.is_secret_name``, so the list of secret names lives in one place.
+    """
+    path, separator, query = target.partition("?")
+    if not separator:
+        return scrub(target)
+    pieces: list[str] = []
+    for piece in query.split("&"):
+        key, equals, value = piece.partition("=")
+        if equals and value and is_secret_name(unquote_plus(key).strip()):
+            piece = f"{key}={mask(unquote_plus(value))}"
+        pieces.append(piece)
+    return scrub(f"{path}?{'&'.join(pieces)}")
+
+
 def describe_request(request: MockRequest, response: MockResponse, elapsed: float) -> str:
     stamp = datetime.datetime.now().strftime("%H:%M:%S.%f")[:-3]
     code = "-" if response.code is None else str(response.code)
     parts = [
-        f"{stamp} {request.client} {request.method} {scrub(request.target)} -> {response.status} code={code}",
+        f"{stamp} {request.client} {request.method} {log_target(request.target)} -> {response.status} code={code}",
         f"token={mask(response.token) if response.token else '-'}",
         f"{elapsed * 1000:.0f}ms",
     ]
@@ -1455,15 +1478,6 @@ class MockServer(ThreadingHTTPServer):
             return  # the client went away; nothing to report
         where = client_address[0] if isinstance(client_address, tuple) and client_address else "?"
         self.log.line(f"cjerr mock: {where}: request failed: {type(error).__name__}: {scrub(str(error))}")
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def base_url(host: str, port: int) -> str:

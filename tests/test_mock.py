@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from cj_errors import catalog
+from cj_errors import mock as mocking
 from cj_errors.catalog import Endpoint, FieldSpec, Location
 from cj_errors.exits import ExitStatus
 from tests.conftest import Runner, cjerr_executable, clean_env
@@ -50,6 +51,13 @@ class Mock:
     @property
     def stderr(self) -> str:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_after(self, text: str, timeout: float = 5.0) -> str:
+        """The log once it holds ``text``: the mock writes a request's line just after sending the answer."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.stderr
 
     def get(self, path: str, token: str | None = TOKEN, **kwargs: Any) -> httpx.Response:
         return self.call("GET", path, token, **kwargs)
@@ -187,6 +195,16 @@ def test_wrong_method(shared: Mock) -> None:
     response = shared.post("/product/listV2", json={"keyWord": "cable"})
     assert_error(response, 16900202, "Request method 'POST' not supported")
     assert_error(shared.get("/logistic/freightCalculate"), 16900202, "Request method 'GET' not supported")
+
+
+def test_methods_come_from_the_catalog(shared: Mock) -> None:
+    connection = catalog.find("/product/conn/connection")
+    assert connection is not None and connection.other_methods  # GET lists, POST creates, DELETE disconnects
+    for method in (connection.method, *connection.other_methods):
+        response = shared.call(method, "/product/conn/connection", params={"pageSize": "10"})
+        assert is_success(response.json()), (method, response.text)
+    assert_error(shared.call("PUT", "/product/conn/connection"), 16900202, "Request method 'PUT' not supported")
+    assert_error(shared.call("DELETE", "/product/query", params={"pid": "1"}), 16900202)
 
 
 def test_malformed_json(shared: Mock) -> None:
@@ -357,21 +375,23 @@ def test_access_token_flow(start_mock: Callable[..., Mock]) -> None:
     assert_error(mock.post("/authentication/refreshAccessToken", token=None, json={"refreshToken": access}), 1600003)
     renewed = mock.post("/authentication/refreshAccessToken", token=None, json={"refreshToken": refresh}).json()
     assert renewed["code"] == 200 and "openId" not in renewed["data"]
-    new_access, new_refresh = renewed["data"]["accessToken"], renewed["data"]["refreshToken"]
-    assert new_access != access and new_refresh != refresh
-    assert_error(mock.get("/product/query", token=access, params={"pid": "1"}), 1600001)
-    assert mock.get("/product/query", token=new_access, params={"pid": "1"}).json()["code"] == 200
+    # Within 24 hours refreshAccessToken returns the same cached pair (cj-api-facts §4.2: S3-com, S5).
+    assert (renewed["data"]["accessToken"], renewed["data"]["refreshToken"]) == (access, refresh)
+    assert renewed["data"]["createDate"] == data["createDate"]
+    assert mock.get("/product/query", token=access, params={"pid": "1"}).json()["code"] == 200
+    again = mock.post("/authentication/refreshAccessToken", token=None, json={"refreshToken": refresh}).json()
+    assert again["code"] == 200 and again["data"]["accessToken"] == access  # still accepted
 
-    logout = mock.post("/authentication/logout", token=new_access).json()
+    logout = mock.post("/authentication/logout", token=access).json()
     assert logout["code"] == 200 and logout["data"] is True
-    assert_error(mock.get("/product/query", token=new_access, params={"pid": "1"}), 1600001)
-    assert_error(mock.post("/authentication/refreshAccessToken", token=None, json={"refreshToken": new_refresh}),
+    assert_error(mock.get("/product/query", token=access, params={"pid": "1"}), 1600001)  # logout retires both
+    assert_error(mock.post("/authentication/refreshAccessToken", token=None, json={"refreshToken": refresh}),
                  1600003)  # fmt: skip
     fresh = mock.post("/authentication/getAccessToken", token=None, json={"apiKey": API_KEY}).json()["data"]
-    assert fresh["accessToken"] not in (access, new_access)
+    assert fresh["accessToken"] != access and fresh["refreshToken"] != refresh
 
     log = mock.stderr
-    for secret in (access, refresh, new_access, new_refresh):
+    for secret in (access, refresh, fresh["accessToken"], fresh["refreshToken"]):
         assert secret not in log
     assert "getAccessToken" in log and "[redacted" in log
 
@@ -387,6 +407,84 @@ def test_token_file_any_key_and_expiry(start_mock: Callable[..., Mock], token_fi
     time.sleep(1.3)
     assert_error(mock.get("/setting/get", token=short_lived), 1600001)
     assert TOKEN not in mock.stderr
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _in_process(app: mocking.MockApp, path: str, *, token: str = "", body: Any = None) -> dict[str, Any]:
+    headers = {"cj-access-token": token} if token else {}
+    data = b""
+    if body is not None:
+        headers["content-type"] = "application/json"
+        data = json.dumps(body).encode()
+    method = "GET" if body is None and not path.startswith("/authentication/") else "POST"
+    request = mocking.MockRequest(method, catalog.API_PREFIX + path, headers, data, "127.0.0.1")
+    document: dict[str, Any] = json.loads(app.handle(request).body)
+    return document
+
+
+def test_refresh_returns_the_cached_pair_for_24_hours_then_a_new_pair() -> None:
+    clock = _Clock()
+    app = mocking.MockApp(mocking.build_config(qps=0), wall=clock)
+    issued = _in_process(app, "/authentication/getAccessToken", body={"apiKey": API_KEY})["data"]
+    access, refresh = issued["accessToken"], issued["refreshToken"]
+
+    clock.now += 23 * 3600  # cj-api-facts §4.2: refresh returns the same cached token within 24 hours
+    cached = _in_process(app, "/authentication/refreshAccessToken", body={"refreshToken": refresh})
+    assert cached["code"] == 200
+    assert (cached["data"]["accessToken"], cached["data"]["refreshToken"]) == (access, refresh)
+    assert _in_process(app, "/setting/get", token=access)["code"] == 200
+
+    clock.now += 2 * 3600  # past the 24-hour window: a new pair, and the old one stops working
+    renewed = _in_process(app, "/authentication/refreshAccessToken", body={"refreshToken": refresh})["data"]
+    new_access, new_refresh = renewed["accessToken"], renewed["refreshToken"]
+    assert new_access != access and new_refresh != refresh
+    assert _in_process(app, "/setting/get", token=access)["code"] == 1600001
+    assert _in_process(app, "/authentication/refreshAccessToken", body={"refreshToken": refresh})["code"] == 1600003
+    assert _in_process(app, "/setting/get", token=new_access)["code"] == 200
+    # getAccessToken for the same key now hands out the new pair, cached for its own 24 hours.
+    again = _in_process(app, "/authentication/getAccessToken", body={"apiKey": API_KEY})["data"]
+    assert (again["accessToken"], again["refreshToken"]) == (new_access, new_refresh)
+
+    assert _in_process(app, "/authentication/logout", token=new_access)["data"] is True
+    assert _in_process(app, "/setting/get", token=new_access)["code"] == 1600001
+    assert _in_process(app, "/authentication/refreshAccessToken", body={"refreshToken": new_refresh})["code"] == (
+        1600003
+    )
+
+
+# --- the request log --------------------------------------------------------------------------------
+
+
+SECRET_VALUES = ("plain-query-secret-0001", "plain-query-secret-0002", "plain-query-secret-0003", "pw-secret-0004")
+
+
+def test_log_masks_secret_query_values() -> None:
+    target = (
+        f"/api2.0/v1/product/query?pid=PID-1&token={SECRET_VALUES[0]}&access_token={SECRET_VALUES[1]}"
+        f"&accessToken={SECRET_VALUES[2]}&Pass%77ord={SECRET_VALUES[3]}&keyWord=cable+organizer&flag"
+    )
+    shown = mocking.log_target(target)
+    assert not any(secret in shown for secret in SECRET_VALUES), shown
+    assert shown.count("[redacted") == 4
+    assert "pid=PID-1" in shown and "keyWord=cable+organizer" in shown and shown.endswith("&flag")
+    assert mocking.log_target("/api2.0/v1/setting/get") == "/api2.0/v1/setting/get"
+    # Values of other names still go through redact.scrub: a CJ-shaped token is masked wherever it is.
+    assert TOKEN not in mocking.log_target(f"/api2.0/v1/product/query?pid={TOKEN}")
+
+
+def test_log_never_shows_tokens_from_the_query_string(shared: Mock) -> None:
+    query = f"pid=1&token={SECRET_VALUES[0]}&access_token={SECRET_VALUES[1]}&accessToken={SECRET_VALUES[2]}"
+    assert shared.get(f"/product/query?{query}").json()["code"] == 200
+    log = shared.log_after("token=plai...[redacted")
+    assert "/product/query?pid=1&token=plai...[redacted" in log
+    assert not any(secret in log for secret in SECRET_VALUES), log
 
 
 # --- limits -----------------------------------------------------------------------------------------
@@ -489,7 +587,8 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
 def test_injected_code_uses_the_table_message(faulty: Mock) -> None:
     assert_error(faulty.get("/product/query", params={"pid": "1"}), 1602001, "Product not found")
     assert faulty.get("/product/variant/query", params={"pid": "1"}).json()["code"] == 200  # other paths untouched
-    assert "fault=1602001 (--fail 1602001:1:/product/query)" in faulty.stderr
+    said = "fault=1602001 (--fail 1602001:1:/product/query)"
+    assert said in faulty.log_after(said)
 
 
 def test_http_429_has_a_json_body(faulty: Mock) -> None:
@@ -503,7 +602,7 @@ def test_http_5xx_has_an_html_page(faulty: Mock, status: int) -> None:
     response = faulty.get(path)
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html") and "<html>" in response.text
-    assert f"fault=http{status}" in faulty.stderr
+    assert f"fault=http{status}" in faulty.log_after(f"fault=http{status}")
 
 
 def test_html_with_http_200(faulty: Mock) -> None:
@@ -529,7 +628,7 @@ def test_slow_adds_latency(faulty: Mock) -> None:
     response = faulty.get("/ticket/pendingCount")
     assert time.monotonic() - started >= 1.2
     assert response.json()["code"] == 200
-    assert "delay=1.2s" in faulty.stderr
+    assert "delay=1.2s" in faulty.log_after("delay=1.2s")
 
 
 def test_global_latency(start_mock: Callable[..., Mock]) -> None:
@@ -610,6 +709,60 @@ def test_missing_rules_or_token_file_exits_66(run: Runner, tmp_path: Path) -> No
     assert missing.returncode == ExitStatus.NO_INPUT and "does not exist" in _one_line_error(missing)
     no_tokens = run("mock", "--port", "0", "--token-file", str(tmp_path / "absent"), timeout=30)
     assert no_tokens.returncode == ExitStatus.NO_INPUT
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize(
+    ("option", "status", "said"),
+    [
+        ("--rules", ExitStatus.INVALID_INPUT, "rules file /dev/zero is larger than 1,048,576 bytes"),
+        ("--token-file", ExitStatus.CONFIG, "token file /dev/zero is larger than 65,536 bytes"),
+    ],
+)
+def test_endless_rules_or_token_file_is_one_line_not_out_of_memory(
+    run: Runner, option: str, status: ExitStatus, said: str
+) -> None:
+    started = time.monotonic()
+    result = run("mock", "--port", "0", option, "/dev/zero", timeout=30)
+    assert result.returncode == status, result.stderr
+    assert said in _one_line_error(result)
+    assert time.monotonic() - started < 15
+
+
+def _token_file_cases(tmp_path: Path) -> list[tuple[str, str, ExitStatus]]:
+    contents: dict[str, bytes] = {
+        "empty": b"",
+        "blank": b"\n  \n",
+        "not-utf8": b"\xff\xfe" + TOKEN.encode(),
+        "control": TOKEN.encode() + b"\x01\n",
+        "escape": TOKEN.encode() + b"\x1b[2J\n",
+        "huge": b"t" * (64 * 1024 + 1),
+    }
+    cases: list[tuple[str, str, ExitStatus]] = []
+    for name, content in contents.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        cases.append((name, str(path), ExitStatus.CONFIG))
+    cases.append(("missing", str(tmp_path / "absent"), ExitStatus.NO_INPUT))
+    cases.append(("directory", str(tmp_path), ExitStatus.NO_INPUT))
+    return cases
+
+
+def test_bad_token_file_exits_like_probe(run: Runner, tmp_path: Path) -> None:
+    """Same token file, same status: missing/unreadable 66; empty, not UTF-8, control characters, too large 78."""
+    for name, path, status in _token_file_cases(tmp_path):
+        mocked = run("mock", "--port", "0", "--token-file", path, timeout=30)
+        probed = run("probe", "--dry-run", "/product/query", "-p", "pid=1", "--token-file", path, timeout=30)
+        assert (name, mocked.returncode, probed.returncode) == (name, status, status), mocked.stderr + probed.stderr
+        line = _one_line_error(mocked)
+        assert "token file" in line and "\x1b" not in line and TOKEN not in line, line
+
+
+def test_token_file_with_several_tokens_and_comments_is_fine_for_the_mock(tmp_path: Path) -> None:
+    path = tmp_path / "tokens"
+    path.write_bytes(f"\ufeff# comment\r\n{TOKEN}\r\n\n  {OTHER_TOKEN}  \n".encode())
+    assert mocking.load_tokens(path) == [TOKEN, OTHER_TOKEN]
+    assert mocking.load_tokens(str(path)) == [TOKEN, OTHER_TOKEN]
 
 
 @pytest.mark.parametrize("spec", ["1600200:1.5", "bogus:0.5", "slow:x", "1600200:0.5:no-slash", "200:1", "drop:a:b:c"])

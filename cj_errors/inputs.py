@@ -1,0 +1,111 @@
+"""Reading what the user names: bounded files and standard input, TOML, and loopback hosts.
+
+Every file cjerr reads in full (token files, the config file, mock rules and
+token files, probe's ``@file`` bodies) goes through :func:`read_bounded`, so
+they all fail the same way with the same exit statuses:
+
+* missing, a directory, unreadable -> ``ExitStatus.NO_INPUT`` (66);
+* larger than the limit -> ``too_large`` (``ExitStatus.INVALID_INPUT``, 65, unless the caller says otherwise).
+
+At most ``limit + 1`` bytes are ever read, so ``/dev/zero``, a FIFO or a huge
+log named by mistake cannot eat the memory. Standard library only.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cj_errors.errors import CliError
+from cj_errors.exits import ExitStatus
+
+STDIN = "-"
+_CHUNK = 64 * 1024
+
+
+def shown_source(source: str) -> str:
+    """How a source is named in messages: the path with ~ expanded, or "standard input"."""
+    return "standard input" if source == STDIN else str(Path(source).expanduser())
+
+
+def _read_at_most(stream: BinaryIO, count: int) -> bytes:
+    """Up to ``count`` bytes; loops because a pipe or a raw stream may return less than asked."""
+    chunks: list[bytes] = []
+    remaining = count
+    while remaining > 0:
+        chunk = stream.read(min(remaining, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "it does not exist"
+    if error.errno == errno.EISDIR or isinstance(error, IsADirectoryError):
+        return "Is a directory"
+    return error.strerror or str(error)
+
+
+def read_bounded(
+    source: str,
+    *,
+    limit: int,
+    what: str,
+    stdin: BinaryIO | None = None,
+    too_large: ExitStatus = ExitStatus.INVALID_INPUT,
+) -> bytes:
+    """The bytes of ``source`` (a path, ``~`` expanded, or ``-`` for standard input), at most ``limit`` of them.
+
+    ``what`` names the input in messages ("token file", "rules file", ...). Raises
+    ``CliError``: ``NO_INPUT`` when the file is missing, a directory or unreadable;
+    ``too_large`` when it holds more than ``limit`` bytes.
+    """
+    shown = shown_source(source)
+    try:
+        if source == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = _read_at_most(stream, limit + 1)
+        else:
+            with Path(source).expanduser().open("rb") as handle:
+                data = _read_at_most(handle, limit + 1)
+    except OSError as error:
+        raise CliError(f"cannot read {what} {shown}: {_reason(error)}", ExitStatus.NO_INPUT) from None
+    except ValueError:  # a NUL in the name (possible from a config file), or a closed stdin
+        raise CliError(f"cannot read {what} {shown}: not a usable file name or stream", ExitStatus.NO_INPUT) from None
+    if len(data) > limit:
+        raise CliError(f"{what} {shown} is larger than {limit:,} bytes; is it the right file?", too_large)
+    return data
+
+
+def load_toml(data: bytes | str) -> dict[str, Any]:
+    """Parse TOML; bytes are decoded as UTF-8 (a BOM is allowed).
+
+    Raises ``ValueError``: ``tomllib.TOMLDecodeError`` or ``UnicodeDecodeError``, both subclasses.
+    The message of either can quote the input, so scrub it before printing.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 only
+        import tomli as tomllib
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    return dict(tomllib.loads(text))
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``, with or without [])."""
+    name = host.strip().strip("[]").lower()
+    if name in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+__all__ = ["STDIN", "is_loopback", "load_toml", "read_bounded", "shown_source"]
