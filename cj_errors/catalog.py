@@ -63,6 +63,9 @@ class FieldSpec:
     items: tuple[FieldSpec, ...] = ()
     required: bool = False
     note: str = ""
+    # CJ's own wording when this field is missing or empty, where the docs give one
+    # (getOrderDetail: "orderId must be not empty"); else the generic "{name} can not be empty".
+    empty_message: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,29 @@ class Endpoint:
     extra_headers: tuple[str, ...] = ()
     doc: str = ""
     note: str = ""
+    # Methods the path accepts besides ``method`` (the default one); ``mutating`` describes the
+    # default method only, see is_mutating().
+    other_methods: tuple[str, ...] = ()
+    # Non-empty for the token endpoints, which have a strict throttle of their own: the
+    # documented limit. Every attempt counts against it, so probe never retries them on a rate limit.
+    auth_throttle: str = ""
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Every method the path accepts, the default one first."""
+        return (self.method, *self.other_methods)
+
+
+def is_mutating(endpoint: Endpoint | None, method: str) -> bool:
+    """Whether sending ``method`` to this endpoint can change data (so repeating it could duplicate the effect).
+
+    The default method follows ``endpoint.mutating``; GET on another method never changes data, and any
+    other method than the default one (POST/DELETE on /product/conn/connection, or a wrong method sent
+    with --force) is taken to change data. Unknown paths: everything but GET.
+    """
+    if endpoint is not None and method == endpoint.method:
+        return endpoint.mutating
+    return method != "GET"
 
 
 def type_known(spec: FieldSpec) -> bool:
@@ -98,9 +124,15 @@ _Choices = tuple[str | int, ...]
 
 
 def _s(
-    name: str, max_length: int | None = None, *, req: bool = False, choices: _Choices = (), note: str = ""
+    name: str,
+    max_length: int | None = None,
+    *,
+    req: bool = False,
+    choices: _Choices = (),
+    note: str = "",
+    empty: str = "",
 ) -> FieldSpec:
-    return FieldSpec(name, "string", max_length, choices, (), req, note)
+    return FieldSpec(name, "string", max_length, choices, (), req, note, empty)
 
 
 def _i(name: str, *, req: bool = False, choices: _Choices = (), note: str = "") -> FieldSpec:
@@ -272,6 +304,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ),
         one_of=(("apiKey", "password"),),
         needs_token=False,
+        auth_throttle="once every 5 minutes (2025/2026 .cn docs; the 2026 .com auth page says 1 call per second)",
         doc=DOC_AUTH,
         note="Conflict: current docs take {apiKey}; legacy docs took {email, password} (a 2025 issue reports "
         "email + password stopped working). Strict rate limit: once every 5 minutes (2025/2026 .cn docs) "
@@ -294,6 +327,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             ),
         ),
         needs_token=False,
+        auth_throttle="5 calls per minute (2025/2026 .cn docs)",
         doc=DOC_AUTH,
         note="Strict rate limit: 5 calls per minute (2025/2026 .cn docs). Within 24 hours the same cached token "
         "comes back. Issues tokens but changes nothing, so not marked mutating.",
@@ -706,7 +740,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Order",
         "One order's details",
         fields=(
-            _s("orderId", 200, req=True, note="your order id or the CJ order id"),
+            _s("orderId", 200, req=True, note="your order id or the CJ order id", empty="orderId must be not empty"),
             _a("features", 20, note="repeat the key; at most 20; e.g. LOGISTICS_TIMELINESS"),
         ),
         doc=DOC_SHOPPING,
@@ -1085,11 +1119,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Location.QUERY,
         "Connection",
         "Product connections between store and CJ products (list; also create and disconnect)",
-        mutating=True,
         official=False,
+        other_methods=("POST", "DELETE"),
         note=f"{PARAMS_NOT_CAPTURED}. One path, three methods: GET lists (query, pageSize default 10, max 100), "
-        "POST creates (JSON), DELETE disconnects (query). Marked mutating because POST and DELETE change "
-        "connections; do not auto-retry calls on this path.",
+        "POST creates (JSON), DELETE disconnects (query). GET (the default) changes nothing; POST and DELETE "
+        "change connections, so probe does not auto-retry them (see is_mutating).",
     ),
     # --- Secondary: product -------------------------------------------------------------------
     Endpoint(
@@ -2023,13 +2057,20 @@ def normalize_path(text: str) -> str:
 
 
 def find(path: str) -> Endpoint | None:
-    """The endpoint at exactly this path (after normalize_path), or None."""
-    return _BY_PATH.get(normalize_path(path))
+    """The endpoint at exactly this catalog path ("/product/query"), or None.
+
+    It does not normalise: call normalize_path() first on user input. Normalising here again
+    would strip a second API_PREFIX and hide a URL that names /api2.0/v1 twice (CJ: 1600101).
+    """
+    return _BY_PATH.get(path)
 
 
 def find_case_insensitive(path: str) -> Endpoint | None:
-    """The endpoint whose path matches ignoring case, for "paths are case-sensitive" hints."""
-    return _BY_LOWER_PATH.get(normalize_path(path).lower())
+    """The endpoint whose catalog path matches ignoring case, for "paths are case-sensitive" hints.
+
+    Like find(), it does not normalise: "/api2.0/v1/product/query" (a doubled prefix) is no case slip.
+    """
+    return _BY_LOWER_PATH.get(path.lower())
 
 
 def known_wrong(path: str) -> tuple[str, str] | None:
@@ -2128,8 +2169,3 @@ def search(text: str) -> list[Endpoint]:
         for endpoint in ENDPOINTS
         if needle in endpoint.path.lower() or needle in endpoint.group.lower() or needle in endpoint.summary.lower()
     ]
-
-
-def paths() -> list[str]:
-    """Every catalog path, in table order (for shell completion)."""
-    return [endpoint.path for endpoint in ENDPOINTS]

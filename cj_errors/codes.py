@@ -143,6 +143,23 @@ def match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     The table that prints a wording outranks a doc example or a captured body
     that reuses it, so "Param error" answers 1600300 before 1600100 or 804.
     """
+    if len(text) <= _CACHED_MESSAGE_CHARS:
+        return list(_match_message_cached(text))
+    return _match_message(text)
+
+
+# explain asks this for every line of a log, which mostly repeats a few messages
+# (without the cache a 50 MB log took minutes); only short texts are cached, so
+# hostile input cannot make the cache large.
+_CACHED_MESSAGE_CHARS = 512
+
+
+@functools.lru_cache(maxsize=1024)
+def _match_message_cached(text: str) -> tuple[tuple[CodeEntry, Message], ...]:
+    return tuple(_match_message(text))
+
+
+def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     if not normalize(text):
         return []
     matches = [(entry, message) for entry in all_entries() for message in entry.messages if message_fits(message, text)]
@@ -210,7 +227,7 @@ _RANGES: tuple[tuple[str, int, str | None, str, str], ...] = (
     ("16003", 7, "parameter", "16003xx", "parameters and read timeouts"),
     ("1601", 7, "auth", "1601xxx", "CJ user accounts"),
     ("1602", 7, "product", "1602xxx", "products and variants"),
-    ("16031", 7, "payment", "16031xx", "order lookup, payment and inventory deduction"),
+    ("16031", 7, "payment", "16031xx", "order lookup (1603100, an order code), payment and inventory deduction"),
     ("1603", 7, "order", "1603xxx", "order creation, confirmation and deletion"),
     ("1604", 7, "payment", "1604xxx", "balance and balance payment"),
     ("1605", 7, "logistics", "1605xxx", "shipping methods, freight and country codes"),

@@ -90,7 +90,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.CONFIG: (
         "configuration problem",
-        "a malformed config file, or a request refused for safety (token to another host, token over plain HTTP)",
+        "a malformed config file or token file, or a request refused for safety (a URL on another host, "
+        "the token over plain HTTP)",
     ),
     ExitStatus.QUOTA: (
         "quota or points exhausted",

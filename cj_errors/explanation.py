@@ -682,10 +682,11 @@ def explain_stream(
         found_envelope = False
         for document in documents:
             for value in _expand(document):
-                if parse_envelope(value) is None:
+                envelope = parse_envelope(value)  # once per response: it is most of the per-line cost
+                if envelope is None:
                     continue
                 found_envelope = True
-                item = Item(start, explain_document(value, http_status, now))
+                item = Item(start, explain_envelope(envelope, http_status, now))
                 summary.add(item)
                 yield item
         if not found_envelope:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import shlex
 import sys
 import time
@@ -21,7 +22,8 @@ from cj_errors import catalog, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response, printable
-from cj_errors.validate import Finding, RequestPlan, has_errors, validate
+from cj_errors.model import Retry
+from cj_errors.validate import Finding, RequestPlan, Severity, has_errors, validate
 
 if TYPE_CHECKING:
     from cj_errors.transport import RawResponse
@@ -29,12 +31,15 @@ if TYPE_CHECKING:
 TOKEN_HEADER = "CJ-Access-Token"
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024
-# CJ's docs: at most 3 tries for 1600000 (system busy).
-_SYSTEM_BUSY_MAX_TRIES = 3
-_RETRY_CODES = {1600000, 1600301, 1600200}
-_QUOTA_CODES = {1600201, 16900500}
+# Which CJ codes are retried, how long to wait and how often comes from the code table
+# (entry.retry, entry.min_wait_seconds, entry.max_attempts); these are the HTTP-only cases.
 _RETRY_HTTP = {502, 503, 504}
 _MAX_RETRY_AFTER = 60.0
+# A rate-limit window longer than this is not waited out: probe says how long to wait instead.
+_LONGEST_WAIT = 10.0
+# "Too Many Requests, QPS limit is 1 time/1second", "... 1 time/300 seconds" (cj-clients §4.3).
+_QPS_WINDOW = re.compile(r"QPS limit is \d+ times?\s*/\s*(\d*)\s*(second|minute|hour)s?", re.I)
+_UNIT_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,21 @@ class PreparedProbe:
             for name, value in self.wire_headers()
         ]
 
+    def shown_query(self) -> list[tuple[str, str]]:
+        """The query parameters for display: values of secret names (accessToken=...) masked, the rest scrubbed."""
+        return [(key, _shown_param(key, value)) for key, value in self.plan.query]
+
     def shown_url(self) -> str:
-        """The URL for display: a token passed as ?accessToken=... is masked too."""
-        return redact.scrub(self.url)
+        """The URL for display: query values under secret names (?accessToken=...) masked, other secrets too."""
+        base, separator, _ = self.url.partition("?")
+        if not separator:
+            return redact.scrub(self.url)
+        pairs = [
+            f"{urllib.parse.quote_plus(key)}="
+            + (redact.mask(value) if redact.is_secret_name(key) else urllib.parse.quote_plus(value))
+            for key, value in self.plan.query
+        ]
+        return redact.scrub(base + "?" + "&".join(pairs))
 
     def shown_body(self) -> Any:
         """The body for display: decoded and masked if JSON, escaped text otherwise."""
@@ -104,6 +121,10 @@ class PreparedProbe:
             text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
             parts += ["--data-raw", shlex.quote(text)]
         return " ".join(parts)
+
+
+def _shown_param(key: str, value: str) -> str:
+    return redact.mask(value) if redact.is_secret_name(key) else redact.scrub(value)
 
 
 @dataclass(frozen=True)
@@ -220,18 +241,33 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
+
+
 def _split_url(url: str, what: str) -> urllib.parse.SplitResult:
     if _has_line_break(url) or any(char.isspace() for char in url):
         raise CliError(f"{what} contains whitespace or line breaks", ExitStatus.INVALID_INPUT)
+    # Messages below quote the URL: never with a password in it.
+    shown = _USERINFO.sub("", url)
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError as error:
         # "Invalid IPv6 URL", "Port out of range 0-65535", NFKC-unsafe hosts such as "evil.example／x"
-        raise CliError(f"{what} {url!r} is not a valid URL: {error}", ExitStatus.USAGE) from None
+        raise CliError(f"{what} {shown!r} is not a valid URL: {error}", ExitStatus.USAGE) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CliError(f"{what} {url!r} is not an http(s) URL with a host", ExitStatus.USAGE)
+        raise CliError(f"{what} {shown!r} is not an http(s) URL with a host", ExitStatus.USAGE)
     return parts
+
+
+def _refuse_userinfo(parts: urllib.parse.SplitResult, what: str) -> None:
+    """user:password@host in a URL: refused, and the message does not repeat it."""
+    if "@" in parts.netloc:
+        raise CliError(
+            f"{what} contains a user name or password (user:password@host); remove it: CJ takes the access "
+            "token from --token-file or $CJ_ACCESS_TOKEN, never from the URL",
+            ExitStatus.USAGE,
+        )
 
 
 def _origin(parts: urllib.parse.SplitResult) -> tuple[str, str, int | None]:
@@ -249,6 +285,95 @@ def _check_path_safety(path: str) -> None:
         )
 
 
+def _clean_path(path: str) -> str:
+    """A URL path without empty segments (duplicate or trailing slashes): "/api2.0/v1/product/query"."""
+    return "/" + "/".join(_segments(path))
+
+
+def _segments(path: str) -> list[str]:
+    return [segment for segment in path.split("/") if segment]
+
+
+_PREFIX_SEGMENTS = tuple(_segments(catalog.API_PREFIX))  # ("api2.0", "v1")
+
+
+def _prefix_positions(segments: Sequence[str]) -> list[int]:
+    """Indexes of the segments where API_PREFIX starts (case-sensitive, as CJ routes)."""
+    size = len(_PREFIX_SEGMENTS)
+    return [index for index in range(len(segments)) if tuple(segments[index : index + size]) == _PREFIX_SEGMENTS]
+
+
+def _after_first_prefix(path: str) -> str | None:
+    """The catalog path CJ routes on: what follows the first API_PREFIX, or None without one."""
+    segments = _segments(path)
+    positions = _prefix_positions(segments)
+    if not positions:
+        return None
+    return "/" + "/".join(segments[positions[0] + len(_PREFIX_SEGMENTS) :])
+
+
+def _join(segments: Sequence[str]) -> str:
+    return "".join("/" + segment for segment in segments)
+
+
+def _path_findings(origin: str, base_path: str, wire_path: str, from_base: bool) -> list[Finding]:
+    """An ERROR when the path that would be sent does not name API_PREFIX exactly once (CJ: 1600101)."""
+    prefix, size = catalog.API_PREFIX, len(_PREFIX_SEGMENTS)
+    segments = _segments(wire_path)
+    positions = _prefix_positions(segments)
+    if len(positions) == 1:
+        return []
+    # The endpoint part: after the last prefix, or the whole path when there is none.
+    rest = _join(segments[positions[-1] + size :]) if positions else wire_path.rstrip("/")
+    before = _join(segments[: positions[0]]) if positions else ""
+    times = "has no " + prefix if not positions else f"names {prefix} {len(positions)} times"
+    base_segments = _segments(base_path)
+    base_positions = _prefix_positions(base_segments)
+    if from_base and len(base_positions) != 1:
+        if base_positions:
+            fixed = origin + _join(base_segments[: base_positions[0]]) + prefix
+        elif any(segment.lower().startswith("api") or re.fullmatch(r"[vV]\d+", segment) for segment in base_segments):
+            fixed = origin + prefix  # "/api", "/api2.0", "/v1": a wrong version of the prefix
+        else:
+            fixed = origin + _join(base_segments) + prefix  # a proxy path in front of the prefix
+        return [
+            Finding(
+                Severity.ERROR,
+                f"--base-url {origin}{_join(base_segments)} {times} in its path, so CJ would get {wire_path} and "
+                f'answer 1600101 "Interface not found"; use --base-url {fixed}',
+                1600101,
+            )
+        ]
+    if from_base:
+        return [
+            Finding(
+                Severity.ERROR,
+                f"the path sent would be {wire_path}, which {times}: CJ would answer 1600101 "
+                f'"Interface not found"; give the endpoint path once: {rest or "/"}',
+                1600101,
+            )
+        ]
+    return [
+        Finding(
+            Severity.ERROR,
+            f'the URL path {wire_path} {times}, so CJ would answer 1600101 "Interface not found"; '
+            f"use {origin}{before}{prefix}{rest}",
+            1600101,
+        )
+    ]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _other_host_finding(host: str, endpoint: catalog.Endpoint | None) -> Finding:
+    return Finding(
+        Severity.WARNING,
+        f"the token is not sent to {host}; set --base-url to that host if you mean to",
+        1600002 if endpoint is None or endpoint.needs_token else None,
+    )
+
+
 def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedProbe:
     """Turn CLI options into a request and its findings. Sends nothing."""
     for text in (options.base_url, options.target, *options.params):
@@ -256,29 +381,45 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
             # A non-UTF-8 byte in argv arrives as a lone surrogate, which no URL can carry.
             raise CliError(f"{text!r} is not valid UTF-8 text", ExitStatus.INVALID_INPUT)
     base = _split_url(options.base_url, "--base-url")
+    _refuse_userinfo(base, "--base-url")
     target = options.target.strip()
     query = _parse_params(options.params)
-    if target.lower().startswith(("http://", "https://")):
+    other_host = False
+    is_url = target.lower().startswith(("http://", "https://"))
+    if is_url:
         parts = _split_url(target, "the URL")
         _check_path_safety(parts.path)
-        if _origin(parts) != _origin(base) and not options.allow_other_host:
+        other_host = _origin(parts) != _origin(base)
+        if other_host and not options.allow_other_host:
             raise CliError(
                 f"refusing to send to {parts.hostname}: it is not the base URL's host ({base.hostname}); "
                 "pass --allow-other-host if you mean it, or use --base-url",
                 ExitStatus.CONFIG,
             )
+        # After the host check: "https://cj-host@evil.example/..." is first of all another host.
+        _refuse_userinfo(parts, "the URL")
         query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True) + query
-        path = catalog.normalize_path(parts.path)
-        prefix = catalog.API_PREFIX if catalog.API_PREFIX in parts.path else ""
-        url = f"{parts.scheme}://{parts.netloc}{prefix}{path}"
+        origin = f"{parts.scheme}://{parts.netloc}"
+        base_path, wire_path = "", _clean_path(parts.path)
         scheme, host = parts.scheme, parts.hostname or ""
     else:
         if not target:
             raise CliError("give an endpoint path such as /product/query", ExitStatus.USAGE)
-        _check_path_safety(target)
-        path = catalog.normalize_path(target)
-        url = options.base_url.rstrip("/") + path
+        # 'product/query?pid=1': the query string is kept, as for a full URL (and before -p values).
+        target_path, _, target_query = target.split("#", 1)[0].partition("?")
+        _check_path_safety(target_path)
+        query = urllib.parse.parse_qsl(target_query, keep_blank_values=True) + query
+        origin = f"{base.scheme}://{base.netloc}"
+        base_path = _clean_path(base.path)
+        endpoint_path = catalog.normalize_path(target_path)
+        wire_path = _clean_path(base_path + endpoint_path)
         scheme, host = base.scheme, base.hostname or ""
+    # The catalog path is what CJ routes on: the part after the first /api2.0/v1 of the path sent.
+    # Without one, look the bare path up anyway, so the request is still checked; _path_findings says what to fix.
+    after = _after_first_prefix(wire_path)
+    path = after if after is not None else wire_path
+    url = origin + wire_path
+    path_findings = _path_findings(origin, base_path, wire_path, from_base=not is_url)
     endpoint = catalog.find(path)
     body = _read_body(options.data, stdin) if options.data is not None else None
     if options.method is not None:
@@ -295,6 +436,11 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         headers.append(("Content-Type", "application/json"))
     headers.insert(0, ("Accept", "application/json"))
     token = options.token if endpoint is None or endpoint.needs_token else None
+    extra_findings = list(path_findings)
+    if token is not None and other_host:
+        # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
+        token = None
+        extra_findings.append(_other_host_finding(host, endpoint))
     if token is not None and scheme == "http" and not _is_loopback(host):
         raise CliError(
             f"refusing to send the access token over plain HTTP to {host}; use https (plain HTTP is only "
@@ -312,17 +458,15 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         content_type=content_type,
         has_token=token is not None,
     )
-    return PreparedProbe(plan=plan, url=url, headers=tuple(headers), findings=tuple(validate(plan)), token=token)
+    findings = validate(plan)
+    if extra_findings and any(finding.likely_code == 1600002 for finding in extra_findings):
+        # The token was given but held back: "no access token: give --token-file" would mislead.
+        findings = [finding for finding in findings if finding.likely_code != 1600002]
+    ordered = sorted([*extra_findings, *findings], key=lambda finding: _SEVERITY_RANK[finding.severity])
+    return PreparedProbe(plan=plan, url=url, headers=tuple(headers), findings=tuple(ordered), token=token)
 
 
 # --- sending ----------------------------------------------------------------------------
-
-
-def _is_mutating(prepared: PreparedProbe) -> bool:
-    endpoint = prepared.plan.endpoint
-    if endpoint is not None:
-        return endpoint.mutating
-    return prepared.plan.method != "GET"
 
 
 def _retry_after(response: RawResponse) -> float | None:
@@ -333,20 +477,71 @@ def _retry_after(response: RawResponse) -> float | None:
     return None
 
 
-def _retry_reason(explanation: Explanation, tries: int) -> tuple[bool, float, str]:
-    """(should retry, minimum wait, why) for a response that came back."""
+def qps_window(message: str | None) -> float | None:
+    """The window, in seconds, of a "QPS limit is 1 time/300 seconds" message; None when it names none."""
+    match = _QPS_WINDOW.search(message or "")
+    if match is None:
+        return None
+    count, unit = match.groups()
+    return float(count or 1) * _UNIT_SECONDS[unit.lower()]
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:g} min"
+    return f"{seconds / 3600:g} h"
+
+
+def _retry_reason(
+    explanation: Explanation, tries: int, endpoint: catalog.Endpoint | None = None
+) -> tuple[bool, float, str]:
+    """(should retry, minimum wait, why) for a response that came back.
+
+    CJ codes follow the code table: only ``Retry.SHORT_WAIT`` codes are retried, waiting at least
+    ``min_wait_seconds`` and trying at most ``max_attempts`` times. When the answer is not retried, a
+    non-empty reason says why (it becomes a note).
+    """
     code = explanation.code
     status = explanation.http_status
-    if code in _QUOTA_CODES or explanation.exit_status is ExitStatus.QUOTA:
-        return False, 0.0, "quota or points exhausted: never retried before the 00:00 UTC reset"
-    if code == 1600000 and tries >= _SYSTEM_BUSY_MAX_TRIES:
-        return False, 0.0, "1600000 tried 3 times, the most CJ advises"
-    if code in _RETRY_CODES:
-        return True, 1.0 if code == 1600200 else 0.0, f"CJ {code}"
+    entry = explanation.entry
+    message = explanation.envelope.message if explanation.envelope is not None else None
+    if explanation.exit_status is ExitStatus.QUOTA or (
+        entry is not None and entry.retry is Retry.DAILY_RESET and explanation.exit_status is not ExitStatus.TEMPORARY
+    ):
+        return False, 0.0, "quota or daily points spent: nothing changes before the 00:00 UTC reset"
+    rate_limited = code in (1600200, 429) or status == 429
+    window = qps_window(message) if rate_limited else None
+    if rate_limited and endpoint is not None and endpoint.auth_throttle:
+        how_long = f"wait {_duration(window)}" if window is not None else "wait"
+        return (
+            False,
+            0.0,
+            f"{endpoint.path} has a strict rate limit of its own ({endpoint.auth_throttle}), and every attempt "
+            f"counts against it, so retrying only extends the lockout; {how_long}, then call it once (within "
+            "24 hours CJ hands back the same tokens, so keep and reuse the ones you have)",
+        )
+    if window is not None and window > _LONGEST_WAIT:
+        return (
+            False,
+            0.0,
+            f"the rate-limit window CJ names is {_duration(window)}, longer than probe waits between tries; "
+            f"wait {_duration(window)} before calling again",
+        )
+    if entry is not None and entry.retry is Retry.SHORT_WAIT and explanation.exit_status is ExitStatus.TEMPORARY:
+        if entry.max_attempts is not None and tries >= entry.max_attempts:
+            return False, 0.0, f"{code} tried {tries} times, the most CJ advises"
+        return True, max(entry.min_wait_seconds or 0.0, window or 0.0), f"CJ {code}"
+    if code == 429 and window is not None and explanation.exit_status is ExitStatus.TEMPORARY:
+        # A 429 envelope that names a QPS window is the per-second limit, not spent points.
+        return True, max(1.0, window), "CJ 429 (QPS)"
     if explanation.envelope is None and status in _RETRY_HTTP:
         return True, 0.0, f"HTTP {status}"
     if status == 429 and code is None:
-        return True, 1.0, "HTTP 429"
+        if re.search(r"points|daily", message or "", re.I):
+            return False, 0.0, "HTTP 429 naming daily points: nothing changes before the 00:00 UTC reset"
+        return True, max(1.0, window or 0.0), "HTTP 429"
     return False, 0.0, ""
 
 
@@ -367,7 +562,8 @@ def send(
     request = transport.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
     timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
     max_tries = 1 + max(0, options.retries)
-    mutating = _is_mutating(prepared)
+    endpoint = prepared.plan.endpoint
+    mutating = catalog.is_mutating(endpoint, prepared.plan.method)
     attempts: list[Attempt] = []
     notes: list[str] = []
     for number in range(1, max_tries + 1):
@@ -375,19 +571,25 @@ def send(
         try:
             reply = transport.send(request, timeouts, options.max_body, verify)
         except transport.TransportError as error:
-            should, minimum, reason = error.retryable, 0.0, error.kind
+            # A failure that repeating cannot fix (TLS, an invalid request) needs no "not retrying" note.
+            should, minimum, reason = error.retryable, 0.0, error.kind if error.retryable else ""
             attempt = Attempt(number, None, 0.0, f"no response: {error.message}", error=error.kind)
             last_error: transport.TransportError | None = error
             explanation = None
         else:
             response, last_error = reply, None
             explanation = explain_response(reply.body, reply.status, reply.content_type)
-            should, minimum, reason = _retry_reason(explanation, number)
+            should, minimum, reason = _retry_reason(explanation, number, endpoint)
             attempt = Attempt(number, reply.status, reply.elapsed, explanation.verdict, explanation.code)
             retry_after = _retry_after(reply)
             if retry_after is not None:
                 minimum = max(minimum, retry_after)
         more_allowed = number < max_tries
+        if not should and reason:
+            if number > 1:
+                notes.append(f"gave up after {number} attempts: {reason}")
+            else:
+                notes.append(f"not retrying: {reason}")
         if should and more_allowed and mutating and not options.retry_mutating:
             notes.append(
                 f"not retrying {reason}: {prepared.plan.path} changes data, and repeating it could duplicate the "
@@ -402,7 +604,7 @@ def send(
             continue
         attempts.append(attempt)
         if should and not more_allowed and max_tries > 1:
-            notes.append(f"gave up after {number} attempts ({reason})")
+            notes.append(f"gave up after {number} attempts ({reason}): --retries {options.retries} used up")
         if last_error is not None:
             status = ExitStatus.TEMPORARY if last_error.kind == "timeout" else ExitStatus.NETWORK
             if last_error.kind == "invalid":

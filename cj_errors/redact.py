@@ -11,24 +11,24 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-# Compared case-insensitively, with '-' and '_' ignored.
-SECRET_NAMES = frozenset(
-    name.replace("-", "").replace("_", "").lower()
-    for name in (
-        "CJ-Access-Token",
-        "platformToken",
-        "apiKey",
-        "accessToken",
-        "refreshToken",
-        "password",
-        "Authorization",
-        "Proxy-Authorization",
-        "Cookie",
-        "Set-Cookie",
-        "token",
-        "secret",
-    )
+# The names as written; words are split at '-', '_' and lower-to-upper case changes.
+_SECRET_NAMES_WRITTEN = (
+    "CJ-Access-Token",
+    "platformToken",
+    "apiKey",
+    "accessToken",
+    "refreshToken",
+    "password",
+    "Authorization",
+    "Proxy-Authorization",
+    "Cookie",
+    "Set-Cookie",
+    "token",
+    "secret",
+    "openId",  # the secret that verifies webhook signatures (cj-clients §4.2); a number in getAccessToken's answer
 )
+# Compared case-insensitively, with '-' and '_' ignored.
+SECRET_NAMES = frozenset(name.replace("-", "").replace("_", "").lower() for name in _SECRET_NAMES_WRITTEN)
 
 # Shapes of CJ credentials, for text that did not come through a known field:
 # API keys (CJ123@api@<32 hex>), 2025+ tokens (API@CJ123@CJ:<jwt>), bare JWTs;
@@ -37,9 +37,29 @@ _SECRET_SHAPES = re.compile(
     r"(?:API(?:@|%40)CJ\w*(?:@|%40)CJ(?::|%3A)[\w.\-+/=%]+)|(?:CJ\w*(?:@|%40)api(?:@|%40)\w+)"
     r"|(?:eyJ[\w\-]+\.[\w\-]+(?:\.[\w\-]+)?)"
 )
+
+
+def _name_pattern(name: str) -> str:
+    """``accessToken`` -> ``access[_-]?token``: any case, an optional '_' or '-' between the words."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)
+    return "[_-]?".join(re.escape(word.lower()) for word in words)
+
+
+# Single common words that prose uses ("token file", "access token: https://..."): in free text
+# they count only as ``token=value`` or as a quoted key (``"token": "..."``), never as ``token: value``.
+_PROSE_WORDS = frozenset({"token", "secret"})
+_COMPOUND_NAMES = "|".join(
+    _name_pattern(name)
+    for name in sorted(_SECRET_NAMES_WRITTEN, key=len, reverse=True)
+    if name.lower() not in _PROSE_WORDS
+)
+_PROSE_NAMES = "|".join(sorted(_PROSE_WORDS))
+# Group 1 is the name and separator (kept), group 2 the value (masked).
 _FIELD_IN_TEXT = re.compile(
-    r"(?i)([\"']?(?:cj-access-token|platformtoken|apikey|accesstoken|refreshtoken|password|authorization)[\"']?"
-    r"\s*[:=]\s*[\"']?)([^\s\"',;&}]+)"
+    rf"(?i)((?:[\"']?(?:{_COMPOUND_NAMES})[\"']?\s*[:=]"
+    rf"|[\"'](?:{_PROSE_NAMES})[\"']\s*[:=]"
+    rf"|(?<![a-z0-9])(?:{_PROSE_NAMES})\s*=)"
+    r"\s*[\"']?(?:bearer\s+|basic\s+)?)([^\s\"',;&}]+)"
 )
 
 _registered: set[str] = set()
@@ -131,6 +151,9 @@ def json_value(value: Any) -> Any:
             for name, item in source.items():
                 if isinstance(name, str) and is_secret_name(name) and isinstance(item, str):
                     copy[name] = mask(item)
+                elif isinstance(name, str) and is_secret_name(name) and isinstance(item, int | float):
+                    # numbers too (openId is a number); booleans say nothing secret and stay
+                    copy[name] = item if isinstance(item, bool) else mask(str(item))
                 else:
                     copy[name] = None
                     stack.append((item, copy, name))

@@ -415,7 +415,7 @@ def request_to_dict(prepared: PreparedProbe) -> dict[str, Any]:
         "path": prepared.plan.path,
         "known_endpoint": endpoint is not None,
         "headers": dict(prepared.shown_headers()),
-        "query": [list(pair) for pair in prepared.plan.query],
+        "query": [list(pair) for pair in prepared.shown_query()],
         "body": prepared.shown_body(),
         "token": "present" if prepared.token else "absent",
     }

@@ -46,6 +46,12 @@ class RequestPlan:
     has_token: bool = False
 
 
+# The likely codes of field mistakes: a missing or empty required field in a JSON body gives
+# 16900403 "{param} can not be empty"; everything else (types, lengths, values, and missing
+# query parameters) comes back as 1600300 "Param error" (cj-api-facts §1.2, §1.4, §1.5).
+PARAM_ERROR = 1600300
+JSON_FIELD_EMPTY = 16900403
+
 # --- JSON syntax -----------------------------------------------------------------
 
 _MAX_NUMBER_DIGITS = 1000
@@ -200,9 +206,10 @@ def _type_name(value: object) -> str:
     }.get(type(value), "null" if value is None else type(value).__name__)
 
 
-def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, code: int) -> list[Finding]:
-    """Type, length and enum checks for one field value."""
+def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, missing_code: int) -> list[Finding]:
+    """Type, length and enum checks for one field value (1600300); ``missing_code`` is for nested required fields."""
     findings: list[Finding] = []
+    code = PARAM_ERROR
     if not catalog.type_known(spec) or spec.type == "file":
         return findings
     if from_query:
@@ -260,10 +267,10 @@ def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, co
         for index, item in enumerate(value[:200]):
             if isinstance(item, dict):
                 findings.extend(
-                    _check_fields(spec.items, (), item, f"{name}[{index}].", False, code, warn_unknown=True)
+                    _check_fields(spec.items, (), item, f"{name}[{index}].", False, missing_code, warn_unknown=True)
                 )
     elif spec.items and isinstance(value, dict):
-        findings.extend(_check_fields(spec.items, (), value, f"{name}.", False, code, warn_unknown=True))
+        findings.extend(_check_fields(spec.items, (), value, f"{name}.", False, missing_code, warn_unknown=True))
     return findings
 
 
@@ -308,18 +315,24 @@ def _check_fields(
     given: dict[str, Any],
     prefix: str,
     from_query: bool,
-    code: int,
+    missing_code: int,
     warn_unknown: bool,
 ) -> list[Finding]:
+    """Required, one-of and per-value checks; ``missing_code`` is the code of a missing or empty required field."""
     findings: list[Finding] = []
     by_name = {spec.name: spec for spec in specs}
+    code = missing_code
     for spec in specs:
         name = prefix + spec.name
         if spec.required and (spec.name not in given or _is_empty(given[spec.name])):
             state = "missing" if spec.name not in given else "empty"
-            findings.append(
-                Finding(Severity.ERROR, f'required field {name} is {state} (CJ: "{name} can not be empty")', code, name)
-            )
+            if spec.empty_message:
+                said = f'CJ: "{spec.empty_message}"'
+            elif missing_code == JSON_FIELD_EMPTY:
+                said = f'CJ: "{name} can not be empty"'
+            else:
+                said = 'CJ: "Param error"'
+            findings.append(Finding(Severity.ERROR, f"required field {name} is {state} ({said})", code, name))
     for group in one_of:
         present = [name for name in group if name in given and not _is_empty(given[name])]
         names = " / ".join(prefix + name for name in group)
@@ -334,7 +347,7 @@ def _check_fields(
     for key, value in given.items():
         known = by_name.get(key)
         if known is not None:
-            findings.extend(_check_value(known, value, prefix + key, from_query, code))
+            findings.extend(_check_value(known, value, prefix + key, from_query, missing_code))
         elif warn_unknown and by_name:
             suggestion = _suggest_field(key, list(by_name))
             hint = f"; did you mean {prefix}{suggestion}?" if suggestion else ""
@@ -364,9 +377,11 @@ def validate(plan: RequestPlan) -> list[Finding]:
     """Every finding for a planned request, errors first."""
     findings: list[Finding] = []
     body_value: Any = None
+    body_parsed = False  # True when the body is valid JSON, so body_value None means a literal null
     if plan.body is not None:
         body_value, body_findings = parse_json_body(plan.body)
         findings.extend(body_findings)
+        body_parsed = not has_errors(body_findings)
     endpoint = plan.endpoint
     if endpoint is None:
         findings.extend(_unknown_path_findings(plan.path))
@@ -379,20 +394,33 @@ def validate(plan: RequestPlan) -> list[Finding]:
                 )
             )
         return _ordered(findings)
-    findings.extend(_endpoint_findings(plan, endpoint, body_value))
+    findings.extend(_endpoint_findings(plan, endpoint, body_value, body_parsed))
     return _ordered(findings)
 
 
-def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any) -> list[Finding]:
+def location_for(endpoint: Endpoint, method: str) -> Location:
+    """Where the parameters go for this method: the catalog's location for the default method; for the
+    other methods of a multi-method path (/product/conn/connection), the query string for GET and DELETE
+    and a JSON body otherwise, as CJ reads them."""
+    if method == endpoint.method:
+        return endpoint.location
+    return Location.QUERY if method in ("GET", "DELETE") else Location.JSON
+
+
+def _method_list(methods: Sequence[str]) -> str:
+    return methods[0] if len(methods) == 1 else f"{', '.join(methods[:-1])} or {methods[-1]}"
+
+
+def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any, body_parsed: bool) -> list[Finding]:
     findings: list[Finding] = []
     if endpoint.deprecated:
         replacement = f"; use {endpoint.replacement}" if endpoint.replacement else ""
         findings.append(Finding(Severity.WARNING, f"{endpoint.path} is {endpoint.deprecated}{replacement}", 1600100))
-    if plan.method != endpoint.method:
+    if plan.method not in endpoint.methods:
         findings.append(
             Finding(
                 Severity.ERROR,
-                f"{endpoint.path} takes {endpoint.method}, not {plan.method} "
+                f"{endpoint.path} takes {_method_list(endpoint.methods)}, not {plan.method} "
                 f"(CJ: \"Request method '{plan.method}' not supported\")",
                 16900202,
             )
@@ -405,7 +433,10 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any) -
                 1600002,
             )
         )
-    if plan.content_type is not None and endpoint.location is Location.JSON:
+    # A method the path does not take was reported above; judge the parameters as for the default one.
+    method = plan.method if plan.method in endpoint.methods else endpoint.method
+    location = location_for(endpoint, method)
+    if plan.content_type is not None and location is Location.JSON:
         if plan.content_type.split(";")[0].strip().lower() != "application/json":
             findings.append(
                 Finding(
@@ -414,15 +445,14 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any) -
                     16900203,
                 )
             )
-    location = endpoint.location
     body_given = plan.body is not None
-    code = 1600300 if location is Location.QUERY else 16900403
+    # Missing query parameters come back as 1600300 (getOrderDetail: "orderId must be not empty").
+    missing_code = PARAM_ERROR if location is Location.QUERY else JSON_FIELD_EMPTY
     if location in (Location.QUERY, Location.HEADERS) and body_given:
         findings.append(
             Finding(
                 Severity.ERROR,
-                f"{endpoint.path} takes no body: CJ reads {endpoint.method} parameters from the query string "
-                "(use -p key=value)",
+                f"{endpoint.path} takes no body: CJ reads {method} parameters from the query string (use -p key=value)",
                 1600300,
             )
         )
@@ -448,9 +478,11 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any) -
     warn_unknown = not endpoint.note.startswith(catalog.PARAMS_NOT_CAPTURED) and "unknown fields" not in endpoint.note
     if location is Location.QUERY:
         given = _query_as_fields(plan.query)
-        findings.extend(_check_fields(endpoint.fields, endpoint.one_of, given, "", True, code, warn_unknown))
+        findings.extend(_check_fields(endpoint.fields, endpoint.one_of, given, "", True, missing_code, warn_unknown))
     elif location is Location.JSON:
-        if body_given and body_value is not None and not isinstance(body_value, dict):
+        if body_given and body_parsed and body_value is None:
+            findings.append(Finding(Severity.ERROR, f"the body is null; {endpoint.path} takes a JSON object", 16900204))
+        elif body_given and body_value is not None and not isinstance(body_value, dict):
             findings.append(
                 Finding(
                     Severity.ERROR,
@@ -466,7 +498,9 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any) -
                     )
                 )
         elif isinstance(body_value, dict):
-            findings.extend(_check_fields(endpoint.fields, endpoint.one_of, body_value, "", False, code, warn_unknown))
+            findings.extend(
+                _check_fields(endpoint.fields, endpoint.one_of, body_value, "", False, missing_code, warn_unknown)
+            )
     return findings
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cj_errors import probe as probing
 from cj_errors.exits import ExitStatus
 from tests.cj_server import Answer, ScriptedServer
 from tests.conftest import Runner
@@ -235,3 +236,238 @@ def test_token_is_masked_in_every_output_mode(run: Runner, server: ScriptedServe
     result = probe(run, server, "/product/query", "-p", "pid=1", *flags)
     assert TOKEN not in result.stdout + result.stderr
     assert "PROBE-SENTINEL-TOKEN" not in result.stdout + result.stderr
+
+
+# --- retry policy from the code table (in-process send with a recorded sleep: exact and fast) ----------------------
+
+
+def send_in_process(
+    server: ScriptedServer, target: str, *, retries: int = 3, **options: object
+) -> tuple[probing.ProbeOutcome, list[float], list[str]]:
+    opts = probing.ProbeOptions(target=target, base_url=server.base_url, token=TOKEN, retries=retries, **options)  # type: ignore[arg-type]
+    prepared = probing.prepare(opts)
+    sleeps: list[float] = []
+    announced: list[str] = []
+    outcome = probing.send(prepared, opts, announced.append, sleep=sleeps.append)
+    return outcome, sleeps, announced
+
+
+def qps(window: str) -> Answer:
+    return Answer(body={"code": 1600200, "result": False, "message": f"Too Many Requests, QPS limit is {window}"})
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [BUSY, Answer(body={"code": 1600301, "result": False, "message": "Read timed out"}), RATE],
+    ids=["1600000", "1600301", "1600200"],
+)
+def test_short_wait_codes_wait_at_least_the_table_minimum(server: ScriptedServer, answer: Answer) -> None:
+    server.script(answer, OK)
+    outcome, sleeps, announced = send_in_process(server, "/product/query?pid=1")
+    assert outcome.exit_status is ExitStatus.SUCCESS and len(server.received) == 2
+    assert sleeps == [1.0], sleeps  # min_wait_seconds 1 s from the code table, above the 0.5 s backoff
+    assert "retrying in 1.0 s" in announced[0]
+
+
+def test_system_busy_stops_at_the_table_max_attempts_and_says_so(server: ScriptedServer) -> None:
+    server.script(BUSY)
+    outcome, sleeps, _ = send_in_process(server, "/product/query?pid=1", retries=6)
+    assert len(server.received) == 3 and len(sleeps) == 2 and all(wait >= 1.0 for wait in sleeps)
+    assert outcome.exit_status is ExitStatus.TEMPORARY
+    assert any(note.startswith("gave up after 3 attempts: 1600000 tried 3 times") for note in outcome.notes)
+
+
+def test_gave_up_and_not_retrying_reasons_are_visible(run: Runner, server: ScriptedServer) -> None:
+    server.script(BUSY)
+    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "1")
+    assert len(server.received) == 2 and "note: gave up after 2 attempts (CJ 1600000)" in result.stdout
+    server.script(POINTS)
+    server.received.clear()
+    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "3")
+    assert len(server.received) == 1
+    assert "note: not retrying: quota or daily points spent" in result.stdout
+
+
+def test_quota_and_daily_reset_codes_are_never_retried(server: ScriptedServer) -> None:
+    for answer in (POINTS, Answer(body={"code": 1600201, "result": False, "message": "Quota has been used up"})):
+        server.script(answer)
+        server.received.clear()
+        outcome, sleeps, _ = send_in_process(server, "/product/query?pid=1", retries=5)
+        assert outcome.exit_status is ExitStatus.QUOTA and len(server.received) == 1 and sleeps == []
+        assert any("00:00 UTC" in note for note in outcome.notes)
+
+
+def test_a_short_qps_window_is_waited_out(server: ScriptedServer) -> None:
+    server.script(qps("1 time/3 seconds"), OK)
+    outcome, sleeps, _ = send_in_process(server, "/product/query?pid=1")
+    assert outcome.exit_status is ExitStatus.SUCCESS and sleeps == [3.0]
+
+
+def test_a_long_qps_window_is_not_retried_and_says_how_long_to_wait(server: ScriptedServer) -> None:
+    server.script(qps("1 time/300 seconds"), OK)
+    outcome, sleeps, _ = send_in_process(server, "/product/query?pid=1")
+    assert len(server.received) == 1 and sleeps == []
+    assert outcome.exit_status is ExitStatus.TEMPORARY
+    assert any("not retrying" in note and "wait 5 min" in note for note in outcome.notes), outcome.notes
+
+
+def test_http_errors_without_an_envelope_are_still_retried(server: ScriptedServer) -> None:
+    server.script(Answer(status=503, body="busy", content_type="text/plain"), OK)
+    outcome, sleeps, _ = send_in_process(server, "/product/query?pid=1")
+    assert outcome.exit_status is ExitStatus.SUCCESS and len(sleeps) == 1
+    server.script(Answer(status=429, body="", content_type="text/plain"), OK)
+    server.received.clear()
+    outcome, sleeps, _ = send_in_process(server, "/product/query?pid=1")
+    assert outcome.exit_status is ExitStatus.SUCCESS and sleeps == [1.0]
+
+
+@pytest.mark.parametrize("path", ["/authentication/getAccessToken", "/authentication/refreshAccessToken"])
+@pytest.mark.parametrize(
+    "answer", [RATE, Answer(status=429, body="", content_type="text/plain")], ids=["1600200", "http429"]
+)
+def test_auth_endpoints_are_never_retried_on_a_rate_limit(server: ScriptedServer, path: str, answer: Answer) -> None:
+    server.script(answer, OK)
+    body = '{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}'
+    if path.endswith("refreshAccessToken"):
+        body = '{"refreshToken": "' + TOKEN[::-1] + '"}'
+    outcome, sleeps, _ = send_in_process(server, path, data=body, retries=5)
+    assert len(server.received) == 1 and sleeps == []
+    assert any("strict rate limit of its own" in note and "every attempt" in note for note in outcome.notes)
+
+
+def test_auth_rate_limit_note_says_how_long_to_wait(run: Runner, server: ScriptedServer) -> None:
+    server.script(qps("1 time/300 seconds"), OK)
+    body = '{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}'
+    result = probe(run, server, "/authentication/getAccessToken", "-d", body, "--retries", "3")
+    assert result.returncode == ExitStatus.TEMPORARY and len(server.received) == 1
+    assert "note: not retrying: /authentication/getAccessToken has a strict rate limit" in result.stdout
+    assert "wait 5 min, then call it once" in result.stdout
+
+
+def test_auth_endpoints_are_retried_on_system_busy(server: ScriptedServer) -> None:
+    server.script(BUSY, OK)
+    body = '{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}'
+    outcome, _, _ = send_in_process(server, "/authentication/getAccessToken", data=body)
+    assert outcome.exit_status is ExitStatus.SUCCESS and len(server.received) == 2
+
+
+def test_connection_path_get_is_retried_but_post_and_delete_are_not(server: ScriptedServer) -> None:
+    server.script(BUSY, OK)
+    outcome, _, _ = send_in_process(server, "/product/conn/connection")
+    assert outcome.exit_status is ExitStatus.SUCCESS and len(server.received) == 2
+    for method, data in (("POST", "{}"), ("DELETE", None)):
+        server.script(BUSY, OK)
+        server.received.clear()
+        outcome, _, _ = send_in_process(server, "/product/conn/connection", method=method, data=data)
+        assert [request.method for request in server.received] == [method]
+        assert outcome.exit_status is ExitStatus.TEMPORARY
+        assert any("--retry-mutating" in note for note in outcome.notes)
+
+
+# --- the URL actually sent -------------------------------------------------------------------------------------
+
+
+def test_query_in_a_path_target_is_kept(run: Runner, server: ScriptedServer) -> None:
+    server.script(OK)
+    result = probe(run, server, "product/query?pid=1", "-p", "features=x")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (request,) = server.received
+    assert request.path == "/api2.0/v1/product/query?pid=1&features=x"
+
+
+def test_base_url_without_the_api_prefix_is_an_error_naming_the_fix(run: Runner, server: ScriptedServer) -> None:
+    bare = server.base_url.removesuffix("/api2.0/v1")
+    result = run("probe", "--base-url", bare, "/product/query", "-p", "pid=1", env=ENV)
+    assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
+    assert "[1600101]" in result.stdout and f"use --base-url {bare}/api2.0/v1" in result.stdout
+    doubled = server.base_url + "/api2.0/v1"
+    result = run("probe", "--base-url", doubled, "/product/query", "-p", "pid=1", env=ENV)
+    assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
+    assert f"use --base-url {server.base_url}" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", ["/api2.0/v1/api2.0/v1/product/query", "/product/query"])
+def test_full_url_must_name_the_api_prefix_exactly_once(run: Runner, server: ScriptedServer, suffix: str) -> None:
+    origin = server.base_url.removesuffix("/api2.0/v1")
+    result = probe(run, server, origin + suffix + "?pid=1")
+    assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
+    assert "[1600101]" in result.stdout and f"use {origin}/api2.0/v1/product/query" in result.stdout
+
+
+def test_catalog_find_does_not_hide_a_doubled_prefix() -> None:
+    from cj_errors import catalog
+
+    assert catalog.find("/product/query") is not None
+    assert catalog.find("/api2.0/v1/product/query") is None
+    assert not hasattr(catalog, "paths")
+
+
+# --- other hosts and credentials in URLs -----------------------------------------------------------------------
+
+
+def test_token_is_not_sent_to_another_host_even_when_allowed(run: Runner, server: ScriptedServer) -> None:
+    server.script(OK)
+    url = server.base_url + "/product/query?pid=1"
+    result = run("probe", "--base-url", "https://cj.example/api2.0/v1", url, "--allow-other-host", env=ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (request,) = server.received
+    assert "CJ-Access-Token" not in request.headers and TOKEN not in str(request.headers)
+    assert "the token is not sent to 127.0.0.1; set --base-url to that host if you mean to" in result.stdout
+    dry = run("probe", url, "--allow-other-host", "--dry-run", "--json", env=ENV)
+    data = json.loads(dry.stdout)
+    assert dry.returncode == 0 and data["request"]["token"] == "absent"
+    assert "CJ-Access-Token" not in data["request"]["headers"] and TOKEN not in dry.stdout + dry.stderr
+    assert any("token is not sent to 127.0.0.1" in finding["message"] for finding in data["findings"])
+    curl = run("probe", url, "--allow-other-host", "--curl", env=ENV)
+    assert "CJ-Access-Token" not in curl.stdout
+
+
+@pytest.mark.parametrize("where", ["target", "base"])
+def test_userinfo_in_a_url_is_a_usage_error_without_the_password(
+    run: Runner, server: ScriptedServer, where: str
+) -> None:
+    with_userinfo = server.base_url.replace("http://", "http://user:hunter2secret@")
+    if where == "target":
+        result = probe(run, server, with_userinfo + "/product/query?pid=1")
+    else:
+        result = run("probe", "--base-url", with_userinfo, "/product/query", "-p", "pid=1", env=ENV)
+    assert result.returncode == ExitStatus.USAGE and server.received == []
+    assert "user name or password" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "hunter2secret" not in result.stdout + result.stderr
+
+
+# --- secrets in the query string ------------------------------------------------------------------------------
+
+QUERY_SECRET = "query-secret-value-5f1e2d"
+
+
+def test_shown_query_masks_secret_names() -> None:
+    prepared = probing.prepare(
+        probing.ProbeOptions(
+            target=f"/product/query?pid=1&accessToken={QUERY_SECRET}", params=(f"api_key={QUERY_SECRET}",), token=TOKEN
+        )
+    )
+    shown = prepared.shown_query()
+    assert shown[0] == ("pid", "1") and [key for key, _ in shown] == ["pid", "accessToken", "api_key"]
+    assert all(QUERY_SECRET not in value for _, value in shown)
+    assert QUERY_SECRET not in prepared.shown_url() + prepared.curl()
+    assert "pid=1" in prepared.shown_url()
+    assert QUERY_SECRET in prepared.url  # only the display is masked
+
+
+@pytest.mark.parametrize("flags", [["--curl"], ["--dry-run"], ["--dry-run", "--json"]])
+def test_query_secrets_are_masked_in_the_shown_url(run: Runner, server: ScriptedServer, flags: list[str]) -> None:
+    result = probe(run, server, "/product/query", "-p", "pid=1", "-p", f"token={QUERY_SECRET}", *flags)
+    if "--json" in flags:
+        shown_url = json.loads(result.stdout)["request"]["url"]
+        assert QUERY_SECRET not in shown_url and "pid=1" in shown_url
+    else:
+        assert QUERY_SECRET not in result.stdout + result.stderr
+
+
+def test_json_request_query_masks_secret_parameters(run: Runner) -> None:
+    secret = "f59ac98193d64d62a9e887abea830369"
+    result = run("probe", "-n", "--json", "/product/query", "-p", "pid=1", "-p", f"accessToken={secret}", env=ENV)
+    data = json.loads(result.stdout)
+    assert ["pid", "1"] in data["request"]["query"]
+    assert secret not in result.stdout + result.stderr
