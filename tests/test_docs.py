@@ -173,3 +173,9 @@ def test_readme_retry_demo_meets_1600200_from_a_live_mock(tmp_path: Path) -> Non
         "pid P3: code 200",
     ]
     assert any("1600200 on attempt 1, waiting 1 s" in line for line in lines)
+
+
+def test_readme_reliability_counts_match_the_suite() -> None:
+    from tests.test_hostile import EXAMPLES_PER_RUN
+
+    assert f"Each run tries {EXAMPLES_PER_RUN:,} generated inputs" in README
