@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cj_errors.code_table import ENTRIES, FAMILIES, SOURCES
 from cj_errors.model import CodeEntry, Family, Message, Outcome, Retry, Source
@@ -205,8 +205,7 @@ def search(text: str) -> list[CodeEntry]:
 # --- unknown codes ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FamilyGuess:
+class FamilyGuess(NamedTuple):
     """What the digits of an unknown code say about it."""
 
     family: str | None
@@ -297,8 +296,7 @@ def codes_with_prefix(query: str) -> list[CodeEntry]:
 # --- lookup -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LookupResult:
+class LookupResult(NamedTuple):
     """The answer to one lookup query: a code, or text to search for."""
 
     query: str

@@ -10,8 +10,7 @@ import enum
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TextIO, cast
+from typing import NamedTuple, TextIO, cast
 
 
 class ColorChoice(str, enum.Enum):
@@ -26,8 +25,7 @@ class Mode(str, enum.Enum):
     JSON = "json"
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):
     """Where output goes and in what form; tests build one over StringIO."""
 
     mode: Mode
