@@ -25,22 +25,23 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from cj_errors.doc_links import (
+    DOC_AUTH,
+    DOC_LOGISTIC,
+    DOC_PRODUCT,
+    DOC_SANDBOX,
+    DOC_SETTING,
+    DOC_SHOPPING,
+    DOC_STORAGE,
+    DOC_TICKET,
+    DOC_WEBHOOK,
+)
+
 BASE_URL = "https://developers.cjdropshipping.com/api2.0/v1"
 API_PREFIX = "/api2.0/v1"
 
 TYPE_NOT_CAPTURED = "type not captured"
 PARAMS_NOT_CAPTURED = "parameters not captured"
-
-_DOCS = "https://developers.cjdropshipping.com/en"
-DOC_AUTH = f"{_DOCS}/api/api2/api/auth.html"
-DOC_SETTING = f"{_DOCS}/api/api2/api/setting.html"
-DOC_PRODUCT = f"{_DOCS}/api/api2/api/product.html"
-DOC_STORAGE = f"{_DOCS}/api/api2/api/storage.html"
-DOC_SHOPPING = f"{_DOCS}/api/api2/api/shopping.html"
-DOC_LOGISTIC = f"{_DOCS}/api/api2/api/logistic.html"
-DOC_WEBHOOK = f"{_DOCS}/api/api2/api/webhook.html"
-DOC_TICKET = f"{_DOCS}/api/api2/api/ticket.html"
-DOC_SANDBOX = f"{_DOCS}/api/start/sandbox.html"
 
 
 class Location(str, enum.Enum):

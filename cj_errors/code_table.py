@@ -7,24 +7,22 @@ from (see SOURCES). Troubleshooting steps are cjerr's own words.
 
 from __future__ import annotations
 
+from cj_errors.doc_links import (
+    DOC_AUTH,
+    DOC_DEVELOPMENT,
+    DOC_ERRORS,
+    DOC_LIMITS,
+    DOC_LOGISTIC,
+    DOC_POINTS,
+    DOC_PRODUCT,
+    DOC_SANDBOX,
+    DOC_SHOPPING,
+    DOC_STORAGE,
+    DOC_TICKET,
+    DOC_WEBHOOK,
+    DOC_WEBHOOK_GUIDE,
+)
 from cj_errors.model import CodeEntry, Family, Message, Outcome, Retry, Source
-
-_DOCS = "https://developers.cjdropshipping.com/en"
-DOC_ERRORS = f"{_DOCS}/api/api2/standard/ps-code.html"
-DOC_LIMITS = f"{_DOCS}/api/start/limit.html"
-DOC_POINTS = f"{_DOCS}/api/api2/standard/points.html"
-DOC_AUTH = f"{_DOCS}/api/api2/api/auth.html"
-DOC_TOKEN = f"{_DOCS}/api/start/token.html"
-DOC_DEVELOPMENT = f"{_DOCS}/api/start/development.html"
-DOC_SETTING = f"{_DOCS}/api/api2/api/setting.html"
-DOC_PRODUCT = f"{_DOCS}/api/api2/api/product.html"
-DOC_STORAGE = f"{_DOCS}/api/api2/api/storage.html"
-DOC_SHOPPING = f"{_DOCS}/api/api2/api/shopping.html"
-DOC_LOGISTIC = f"{_DOCS}/api/api2/api/logistic.html"
-DOC_WEBHOOK = f"{_DOCS}/api/api2/api/webhook.html"
-DOC_WEBHOOK_GUIDE = f"{_DOCS}/api/start/webhook.html"
-DOC_TICKET = f"{_DOCS}/api/api2/api/ticket.html"
-DOC_SANDBOX = f"{_DOCS}/api/start/sandbox.html"
 
 SOURCES: dict[str, Source] = {
     source.key: source

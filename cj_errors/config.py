@@ -84,14 +84,9 @@ def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
     Missing or unreadable: NO_INPUT. Too large, empty, not UTF-8, more than one line: CONFIG
     (control characters are refused in resolve_token, whatever the token came from).
     """
-    data = inputs.read_bounded(
-        source, limit=MAX_SECRET_BYTES, what="token file", stdin=stdin, too_large=ExitStatus.CONFIG
-    )
+    text = inputs.read_text(source, limit=MAX_SECRET_BYTES, what="token file", invalid=ExitStatus.CONFIG, stdin=stdin)
     where = inputs.shown_source(source)
-    try:
-        token = data.decode("utf-8-sig").strip()
-    except UnicodeDecodeError:
-        raise CliError(f"token file {where} is not UTF-8 text", ExitStatus.CONFIG) from None
+    token = text.strip()
     if not token:
         raise CliError(f"token file {where} is empty", ExitStatus.CONFIG)
     if "\n" in token or "\r" in token:

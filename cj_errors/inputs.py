@@ -109,3 +109,22 @@ def is_loopback(host: str) -> bool:
 
 
 __all__ = ["STDIN", "is_loopback", "load_toml", "read_bounded", "shown_source"]
+
+
+def read_text(
+    source: str,
+    *,
+    limit: int,
+    what: str,
+    invalid: ExitStatus,
+    stdin: BinaryIO | None = None,
+) -> str:
+    """read_bounded, decoded as UTF-8 (a byte-order mark is dropped).
+
+    Too large or not UTF-8 raise CliError with ``invalid``; missing or unreadable give NO_INPUT.
+    """
+    data = read_bounded(source, limit=limit, what=what, stdin=stdin, too_large=invalid)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CliError(f"{what} {shown_source(source)} is not UTF-8 text", invalid) from None

@@ -67,7 +67,7 @@ from cj_errors.catalog import API_PREFIX, Endpoint, FieldSpec, Location
 from cj_errors.config import MAX_SECRET_BYTES, has_control_characters
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
-from cj_errors.inputs import is_loopback, load_toml, read_bounded, shown_source
+from cj_errors.inputs import is_loopback, load_toml, read_text, shown_source
 from cj_errors.model import Outcome
 from cj_errors.redact import is_secret_name, mask, register, scrub
 
@@ -229,11 +229,7 @@ def load_rules(path: Path | str) -> list[Rule]:
     """
     source = str(path)
     name = shown_source(source)
-    data = read_bounded(source, limit=MAX_RULES_BYTES, what="rules file", too_large=ExitStatus.INVALID_INPUT)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CliError(f"rules file {name} is not UTF-8 text", ExitStatus.INVALID_INPUT) from None
+    text = read_text(source, limit=MAX_RULES_BYTES, what="rules file", invalid=ExitStatus.INVALID_INPUT)
     suffix = Path(source).suffix.lower()
     as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip().startswith("{"))
     try:
@@ -272,11 +268,7 @@ def load_tokens(path: Path | str) -> list[str]:
     """
     source = str(path)
     name = shown_source(source)
-    data = read_bounded(source, limit=MAX_SECRET_BYTES, what="token file", too_large=ExitStatus.CONFIG)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CliError(f"token file {name} is not UTF-8 text", ExitStatus.CONFIG) from None
+    text = read_text(source, limit=MAX_SECRET_BYTES, what="token file", invalid=ExitStatus.CONFIG)
     tokens: list[str] = []
     # Split on \n only: str.splitlines() would also split on \v, \f, \x1c... and hide them from the check below.
     for number, line in enumerate(text.split("\n"), start=1):
