@@ -165,10 +165,13 @@ def exit_codes(json_output: JsonOption = False) -> None:
 def complete_endpoint(incomplete: str) -> list[tuple[str, str]]:
     from cj_errors import catalog
 
+    # Shells drop candidates that do not start with what was typed, so answer
+    # "product/que" with "product/query" rather than "/product/query".
+    strip = 1 if incomplete and not incomplete.startswith("/") else 0
     return [
-        (endpoint.path, f"{endpoint.method} {endpoint.summary}")
+        (endpoint.path[strip:], f"{endpoint.method} {endpoint.summary}")
         for endpoint in catalog.ENDPOINTS
-        if endpoint.path.startswith(incomplete) or endpoint.path.lstrip("/").startswith(incomplete)
+        if endpoint.path[strip:].startswith(incomplete)
     ]
 
 

@@ -722,3 +722,13 @@ def test_plain_help_is_only_installed_for_a_completion_request(monkeypatch: pyte
     monkeypatch.setenv("_CJERR_COMPLETE", "complete_zsh")
     assert shellcomplete.use_plain_help() is True
     assert _completion_classes._sanitize_help_text("CJ''s " + '""x""') == "CJ'\\''s " + '\\"x\\"'
+
+
+def test_endpoint_paths_complete_without_a_leading_slash() -> None:
+    env = {**os.environ, "_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": "cjerr probe product/que", "COMP_CWORD": "2"}
+    result = subprocess.run([cjerr_executable()], capture_output=True, text=True, env=env, timeout=60)
+    assert set(result.stdout.split()) == {
+        "product/query",
+        "product/queryProductsByImage",
+        "product/queryVideosByProductId",
+    }
