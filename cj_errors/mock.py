@@ -1225,10 +1225,6 @@ class MockApp:
                 return
         raise self._fail(16900500, points_message(used, remaining, cost))
 
-    def points_used(self) -> int:
-        with self._lock:
-            return self._points_used
-
 
 def success_body_code(endpoint: Endpoint) -> int | None:
     if endpoint.path in _CODE0_PATHS or endpoint.path == "/product/productComments" or endpoint.group == "Sourcing":
