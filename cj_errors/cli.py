@@ -11,7 +11,7 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import IO, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -325,26 +325,34 @@ def probe(
 def explain(
     source: Annotated[
         str,
-        typer.Argument(metavar="[FILE|-]", help="A file with one envelope, JSON Lines or log lines; - for stdin."),
+        typer.Argument(
+            metavar="[FILE|-|BODY]",
+            help="A file with one envelope, JSON Lines, logs or curl -i output; - for stdin; or a body given inline.",
+        ),
     ] = "-",
     http_status: Annotated[
         int | None,
         typer.Option("--status", min=100, max=599, help="HTTP status the response came with (default 200)."),
     ] = None,
     each: Annotated[
-        bool, typer.Option("--each", help="With many responses, also print one line per response.")
+        bool, typer.Option("--each", help="With many responses, also print one line per response as it is read.")
+    ] = False,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep reading FILE as it grows, like tail -f (implies --each).")
     ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Explain CJ response bodies by CJ's success rule, with the requestId support needs.
 
-    One response gets a full explanation; many (JSON Lines or logs) get a summary per code.
+    Reads envelopes wherever they are: JSON, Python or JavaScript literals in log lines, records nested
+    in JSON logs, escaped bodies, and curl -i / curl -v / HTTPie output (which gives the HTTP status).
+    One response gets a full explanation; many get a summary per code.
     The exit status follows the most pressing outcome found.
 
-    Example: cjerr explain response.json      curl ... | cjerr explain -
+    Example: cjerr explain response.json      curl -si ... | cjerr explain -      cjerr explain -f app.log
     """
-    from cj_errors import explanation as explaining
+    from cj_errors import explain_input
 
     terminal = _terminal(json_output, color)
     if source == "-" and sys.stdin.isatty():
@@ -352,33 +360,27 @@ def explain(
             "explain reads a FILE or standard input; give a file, or pipe a response into 'cjerr explain -'",
             ExitStatus.USAGE,
         )
-    recorder = explaining.HeadRecorder(_open_input(source))
-    summary = explaining.Summary()
-    first: explaining.Item | None = None
-    for item in explaining.explain_stream(explaining.read_lines(recorder), summary, http_status=http_status or 200):
-        first = first or item
-        if each:
-            render.show_item(terminal, item)
-    if summary.responses <= 1 and not each:
-        explanation = first.explanation if first else explaining.explain_response(bytes(recorder.head), http_status)
-        render.show_explanation(terminal, explanation)
-        raise typer.Exit(int(explanation.exit_status))
-    render.show_summary(terminal, summary, one_line=each)
-    raise typer.Exit(int(summary.exit_status))
-
-
-def _open_input(source: str) -> IO[bytes]:
-    if source == "-":
-        return sys.stdin.buffer
-    path = Path(source)
+    if follow and source == "-":
+        raise CliError("--follow needs a FILE to watch; standard input is read to its end anyway", ExitStatus.USAGE)
+    run = explain_input.open_run(source, http_status=http_status, follow=follow)
+    each = each or follow
     try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise CliError(f"cannot read '{source}': no such file", ExitStatus.NO_INPUT) from None
-    except IsADirectoryError:
-        raise CliError(f"cannot read '{source}': it is a directory", ExitStatus.NO_INPUT) from None
-    except OSError as error:
-        raise CliError(f"cannot read '{source}': {error.strerror or error}", ExitStatus.NO_INPUT) from None
+        for item in run.items():
+            if each:
+                render.show_item(terminal, item)
+                terminal.stdout.flush()
+    except KeyboardInterrupt:
+        if not follow:
+            raise
+        # Ctrl-C is how a follow ends: print what was seen, then exit as interrupted.
+        render.show_summary(terminal, run.summary, one_line=True)
+        raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+    single = run.single()
+    if single is not None and not each:
+        render.show_explanation(terminal, single)
+        raise typer.Exit(int(single.exit_status))
+    render.show_summary(terminal, run.summary, one_line=each)
+    raise typer.Exit(int(run.summary.exit_status))
 
 
 @app.command()

@@ -63,6 +63,11 @@ SOURCES: dict[str, Source] = {
             "a wording that integrators' client code raises or matches itself, not seen in a captured CJ body",
         ),
         Source(
+            "zh-page",
+            "CJ's Chinese error table (troubleshooting column)",
+            "developers.cjdropshipping.cn/zh/api/api2/standard/ps-code.html (only the first rows were captured)",
+        ),
+        Source(
             "limit-page",
             "rate-limit page",
             "developers.cjdropshipping.cn/zh/api/start/limit.html (the English pages do not print the text)",
@@ -106,6 +111,11 @@ def _m(
     outcome: Outcome | None = None,
 ) -> Message:
     return Message(text=text, source=source, note=note, belongs_to=belongs_to, exact=exact, outcome=outcome)
+
+
+def _zh(text: str) -> Message:
+    """A text from CJ's Chinese error table: searchable, shown, never matched against responses."""
+    return Message(text=text, source="zh-page", note="排查方法 (troubleshooting) column", exact=False)
 
 
 _SAME_AUTH_ADVICE = (
@@ -257,6 +267,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600001,
+        localized=(_zh("获取新的Access Token, 查阅文档"),),
         title="Invalid API key or access token",
         family="auth",
         outcome=Outcome.AUTH,
@@ -378,6 +389,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     # ------------------------------------------------------------------ system
     CodeEntry(
         code=1600000,
+        localized=(_zh("服务器暂不可用,建议稍候重试。建议重试次数不超过3次。"),),
         title="System busy",
         family="system",
         outcome=Outcome.TEMPORARY,
@@ -452,6 +464,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     # -------------------------------------------------------------------- auth
     CodeEntry(
         code=1600002,
+        localized=(_zh("传入正确的Access Token"),),
         title="Access token missing",
         family="auth",
         outcome=Outcome.AUTH,
@@ -480,6 +493,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600003,
+        localized=(_zh("检查Refresh token或是获取新的Access Token"),),
         title="Refresh token invalid or expired",
         family="auth",
         outcome=Outcome.AUTH,
@@ -511,6 +525,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600031,
+        localized=(_zh("传入正确的platform Access Token"),),
         title="Invalid platform token",
         family="auth",
         outcome=Outcome.AUTH,
@@ -537,6 +552,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600030,
+        localized=(_zh("获取新的Access Token, 查阅文档"),),
         title="Token invalidation failed",
         family="auth",
         outcome=Outcome.AUTH,
@@ -561,6 +577,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600004,
+        localized=(_zh("请检查您的电子邮件和API Key是否正确,或者您的API商店是否已授权"),),
         title="Authorization failed (check the CJ account)",
         family="auth",
         outcome=Outcome.AUTH,
@@ -591,6 +608,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600005,
+        localized=(_zh("请检查您的电子邮件和API Key是否正确,或者您的API商店是否已授权"),),
         title="API key (or email/password) wrong",
         family="auth",
         outcome=Outcome.AUTH,
@@ -629,6 +647,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600006,
+        localized=(_zh("请检查您的电子邮件和API Key是否正确,或者您的API商店是否已授权"),),
         title="Developer account not found",
         family="auth",
         outcome=Outcome.AUTH,
@@ -650,6 +669,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600007,
+        localized=(_zh("用户已绑定其他开发者账号"),),
         title="User already bound to another developer account",
         family="auth",
         outcome=Outcome.AUTH,
@@ -670,6 +690,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600008,
+        localized=(_zh("请检查您的电子邮件和API Key是否正确,或者您的API商店是否已授权"),),
         title="Authorization failed (account or store not authorized)",
         family="auth",
         outcome=Outcome.AUTH,
@@ -695,6 +716,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600009,
+        localized=(_zh("令牌交换失败,因为代码不存在"),),
         title="Token exchange failed: code does not exist",
         family="auth",
         outcome=Outcome.AUTH,
@@ -719,6 +741,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code=1600010,
+        localized=(_zh("RedirectUri 不能为空."),),
         title="RedirectUri missing",
         family="auth",
         outcome=Outcome.AUTH,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from cj_errors import matching
 from cj_errors.code_table import ENTRIES, FAMILIES, SOURCES
 from cj_errors.model import CodeEntry, Family, Message, Outcome, Retry, Source
 
@@ -108,21 +109,13 @@ def retry_advice(entry: CodeEntry) -> str:
 
 
 def normalize(text: str) -> str:
-    """Case-folded, with runs of white space made one space: how wordings are compared."""
-    return " ".join(text.split()).casefold()
-
-
-@functools.cache
-def _template_pattern(template: str) -> re.Pattern[str]:
-    parts = normalize(template).split("{param}")
-    body = "(?:.*?)".join(re.escape(part) for part in parts)
-    # CJ is inconsistent about a trailing full stop; accept either.
-    return re.compile(body.rstrip("\\.") + r"\.?", re.DOTALL)
+    """How wordings are compared: case, white space, quotes, full-width punctuation and a trailing stop folded."""
+    return matching.normalize(text)
 
 
 def message_fits(message: Message, text: str) -> bool:
-    """True when ``text`` is this exact CJ wording (``{param}`` matching anything); paraphrases never fit."""
-    return message.exact and _template_pattern(message.text).fullmatch(normalize(text)) is not None
+    """True when ``text`` is this exact CJ wording in full (values filled in); paraphrases never fit."""
+    return message.exact and matching.fits(message.text, text)
 
 
 # Whose wording is it? The tables name the owner; doc examples and observed
@@ -166,6 +159,32 @@ def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     return sorted(matches, key=lambda pair: (_ownership_rank(pair[1]), pair[0].code))
 
 
+def match_inside(text: str) -> list[tuple[CodeEntry, Message]]:
+    """Exact wordings found inside ``text`` (a message with context before or after it), longest first."""
+    if len(text) > _MAX_CONTAINED_SEARCH_CHARS:
+        return []
+    found: list[tuple[int, int, int, CodeEntry, Message]] = []
+    for entry in all_entries():
+        for message in entry.messages:
+            if message.exact and (span := matching.contained_span(message.text, text)):
+                found.append((-span, _ownership_rank(message), entry.code, entry, message))
+    found.sort(key=lambda item: item[:3])
+    return [(entry, message) for *_, entry, message in found]
+
+
+# A pasted line is short; a whole log belongs to explain, which reads it as a stream.
+_MAX_CONTAINED_SEARCH_CHARS = 8192
+
+
+def infer_code(message: str) -> CodeEntry | None:
+    """The error code a code-less body's message names: its full wording, else a wording inside it."""
+    full = [entry for entry, _ in match_message(message) if entry.outcome is not Outcome.SUCCESS]
+    if full:
+        return full[0]
+    inside = [entry for entry, _ in match_inside(message) if entry.outcome is not Outcome.SUCCESS]
+    return inside[0] if inside else None
+
+
 _URL = re.compile(r"https?://\S+")
 _MIN_SEARCH_CHARACTERS = 2
 
@@ -175,31 +194,80 @@ def _searchable(text: str) -> str:
     return normalize(_URL.sub(" ", text))
 
 
+def _haystacks(entry: CodeEntry) -> list[str]:
+    texts = [message.text for message in entry.messages] + [entry.title]
+    texts.extend(message.text for message in entry.localized)
+    return [_searchable(text) for text in texts]
+
+
 def search(text: str) -> list[CodeEntry]:
     """Entries whose messages or title match ``text``, best first.
 
     A full match of an exact wording ranks first (its owner before codes that
-    reuse it), then the text as a phrase inside a wording or title, then
-    entries that contain every word of the text.
+    reuse it), then a wording found inside the text (a message pasted with
+    context), then the text as a phrase inside a wording or title, then entries
+    that contain every word of the text.
     """
     normalized = normalize(text)
     if sum(character.isalnum() for character in normalized) < _MIN_SEARCH_CHARACTERS:
         return []
     words = normalized.split()
+    inside = {entry.code: position for position, (entry, _) in enumerate(match_inside(text))}
     ranked: dict[int, tuple[int, int]] = {}
     for entry in all_entries():
         exact = [_ownership_rank(message) for message in entry.messages if message_fits(message, text)]
-        haystacks = [_searchable(message.text) for message in entry.messages] + [_searchable(entry.title)]
+        haystacks = _haystacks(entry)
         if exact:
             rank = (0, min(exact))
+        elif entry.code in inside:
+            rank = (1, inside[entry.code])
         elif any(normalized in haystack for haystack in haystacks):
-            rank = (1, 0)
-        elif any(all(word in haystack for word in words) for haystack in haystacks):
             rank = (2, 0)
+        elif any(all(word in haystack for word in words) for haystack in haystacks):
+            rank = (3, 0)
         else:
             continue
         ranked[entry.code] = rank
     return [_BY_CODE[code] for code in sorted(ranked, key=lambda code: (ranked[code], code))]
+
+
+class Candidate(NamedTuple):
+    """A code whose wording or title is close to the query: a "did you mean"."""
+
+    code: int
+    score: float
+    text: str
+
+
+# A near miss scores at least this to be offered, and at least ACCEPT_SCORE (with a clear
+# lead over the runner-up) to count as found: a typo in a wording, not a different wording.
+SUGGEST_SCORE = 0.55
+ACCEPT_SCORE = 0.86
+_ACCEPT_LEAD = 0.04
+
+
+def similar(text: str, limit: int = 3) -> list[Candidate]:
+    """Codes whose wordings or titles are most like ``text``, best first (for "did you mean")."""
+    if len(text) > _MAX_CONTAINED_SEARCH_CHARS or not normalize(text):
+        return []
+    best: dict[int, Candidate] = {}
+    for entry in all_entries():
+        texts = [message.text for message in entry.messages if message.exact] + [entry.title]
+        texts.extend(message.text for message in entry.localized)
+        for wording in texts:
+            score = matching.similarity(text, _URL.sub(" ", wording)).score
+            if score >= SUGGEST_SCORE and score > best.get(entry.code, Candidate(0, 0.0, "")).score:
+                best[entry.code] = Candidate(entry.code, round(score, 3), wording)
+    return sorted(best.values(), key=lambda candidate: (-candidate.score, candidate.code))[:limit]
+
+
+def accepted(candidates: list[Candidate]) -> Candidate | None:
+    """The candidate close enough to count as found, if there is one."""
+    if not candidates or candidates[0].score < ACCEPT_SCORE:
+        return None
+    if len(candidates) > 1 and candidates[0].score - candidates[1].score < _ACCEPT_LEAD:
+        return None
+    return candidates[0]
 
 
 # --- unknown codes ------------------------------------------------------------
@@ -305,6 +373,10 @@ class LookupResult(NamedTuple):
     family_guess: FamilyGuess | None = None
     suggestions: tuple[int, ...] = ()
     prefix: str | None = None  # set when the query was a prefix or mask such as 16002 or 1603xxx
+    # How the query was read: "code", "prefix", "code+message", "body", "text" or "similar".
+    match: str = ""
+    note: str | None = None  # what the reader should know about how the query was read
+    candidates: tuple[Candidate, ...] = ()  # "did you mean", best first
 
     @property
     def found(self) -> bool:
@@ -315,24 +387,121 @@ class LookupResult(NamedTuple):
         return self.entries[0] if self.entries else None
 
 
+# A code at the start of pasted text ("1602001 Product not found", "1600005 - APIkey is wrong",
+# "CJ1600200: Too many"), and a CJ-length code anywhere in it ("CJ API error 1600200: ...").
+_LEADING_CODE = re.compile(
+    r"^(?:cj[-_ ]?)?(?:(?:error|code|err)\s*[:#=]?\s*)?(\d{3,8})(?:\s*[-:|=,]+\s*|\s+)(.+)$", re.I | re.S
+)
+_CODE_TOKEN = re.compile(r"(?<![\w.])(\d{6,8})(?![\w.])")
+_SEVERAL_CODES = re.compile(r"^(?:cj)?\d{1,12}(?:\s*[,;|/\s]\s*(?:cj)?\d{1,12})+$", re.I)
+_BODY_HINT = re.compile(r"""[{(].*\bcode\b""", re.I | re.S)
+
+
 def lookup(query: str | int) -> LookupResult:
-    """Resolve a code (``1600200``, ``"CJ1600200"``) or search text (``"No permission"``)."""
+    """Resolve what a user pastes: a code (``1600200``, ``"CJ1600200"``), a code with its message,
+    a message (with values filled in, context around it, or a typo), or a whole body or log line."""
     if isinstance(query, int) and abs(query) >= 10**_MAX_CODE_DIGITS:
         # str() of an int over 4,300 digits raises ValueError; no code is this long anyway.
         return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
-    text = str(query).strip()
+    text = matching.clean(str(query))
     code = parse_code(text)
     if code is not None:
         entry = get(code)
         if entry is not None:
-            return LookupResult(text, code, (entry,))
+            return LookupResult(text, code, (entry,), match="code")
         if len(text) < 7 and (matches := codes_with_prefix(text)):
-            return LookupResult(text, None, tuple(matches), prefix=text)
-        return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)))
+            return LookupResult(text, None, tuple(matches), prefix=text, match="prefix")
+        return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code")
     if matches := codes_with_prefix(text):
-        return LookupResult(text, None, tuple(matches), prefix=text)
-    return LookupResult(text, None, tuple(search(text)))
+        return LookupResult(text, None, tuple(matches), prefix=text, match="prefix")
+    if _BODY_HINT.search(text[:_MAX_CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
+        return from_body
+    if (with_code := _lookup_code_and_message(text)) is not None:
+        return with_code
+    if found := search(text):
+        return LookupResult(text, None, tuple(found), match="text")
+    candidates = tuple(similar(text))
+    best = accepted(list(candidates))
+    if best is not None:
+        entry = _BY_CODE[best.code]
+        note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
+        return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
+    return LookupResult(text, None, (), candidates=candidates)
+
+
+def _message_note(code: int, entry: CodeEntry | None, message: str) -> str | None:
+    """What the message pasted next to a code says: nothing new, or that it is another code's wording."""
+    message = message.strip().strip("\"'")
+    if entry is not None and any(message_fits(variant, message) for variant in entry.messages):
+        return None
+    owners = [matched for matched, _ in match_message(message)] or [matched for matched, _ in match_inside(message)]
+    others = [owner for owner in owners if owner.code != code]
+    if entry is not None and owners and not others:
+        return None
+    if others:
+        other = others[0]
+        return f"the code decides: the message is CJ's wording for {other.code} ({other.title}), not for {code}"
+    return None
+
+
+def _lookup_code_and_message(text: str) -> LookupResult | None:
+    leading = _LEADING_CODE.match(text)
+    if leading is not None:
+        code, message = int(leading.group(1)), leading.group(2)
+    else:
+        tokens = [token for token in _CODE_TOKEN.findall(text) if _is_cj_code(int(token))]
+        if not tokens:
+            return None
+        code = int(tokens[0])
+        message = _CODE_TOKEN.sub(" ", text, count=1)
+    entry = get(code)
+    note = _message_note(code, entry, message)
+    if entry is not None:
+        return LookupResult(text, code, (entry,), match="code+message", note=note)
+    if leading is None and not _is_cj_code(code):
+        return None
+    return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code+message", note=note)
+
+
+def _is_cj_code(code: int) -> bool:
+    return code in _BY_CODE or guess_family(code).family is not None
+
+
+def _lookup_body(text: str) -> LookupResult | None:
+    """A pasted response body or log line: take its code (or the code its message names)."""
+    from cj_errors.scan import envelopes_in_text
+
+    for envelope in envelopes_in_text(text):
+        code = envelope.code
+        inferred = code is None and envelope.message is not None
+        if inferred:
+            matched = infer_code(envelope.message or "")
+            code = matched.code if matched is not None else None
+        if code is None:
+            continue
+        how = "its message names" if inferred else "the body's `code`"
+        note = (
+            f"read {how} {code} from a pasted body; "
+            "'cjerr explain' reads such input in full (success rule, HTTP status, requestId)"
+        )
+        entry = get(code)
+        if entry is None:
+            return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="body", note=note)
+        return LookupResult(text, code, (entry,), match="body", note=note)
+    return None
+
+
+def split_queries(query: str) -> list[str]:
+    """One argument holding several codes ("1600200 1600201", "1600200,1600201") is several queries."""
+    text = matching.clean(query)
+    if _SEVERAL_CODES.match(text):
+        return re.findall(r"(?:cj)?\d+", text, flags=re.I)
+    return [query]
 
 
 def lookup_many(queries: Iterable[str | int]) -> list[LookupResult]:
-    return [lookup(query) for query in queries]
+    results: list[LookupResult] = []
+    for query in queries:
+        parts = split_queries(query) if isinstance(query, str) else [query]
+        results.extend(lookup(part) for part in parts)
+    return results

@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
-from cj_errors import codes, redact
+from cj_errors import codes, literals, redact
 from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry, Outcome
 
@@ -26,23 +24,14 @@ _PREVIEW_BYTES = 200
 # page is a few MB at most, and the limit keeps hostile input bounded.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 _MAX_INT_DIGITS = 40
-_MAX_DECODE_ATTEMPTS_PER_LINE = 32
-# A stream summary itemizes at most this many distinct codes (CJ has ~150), and
-# keeps requestIds this long, so a hostile stream of ever-new codes stays bounded.
-MAX_SUMMARY_CODES = 1000
-_MAX_REQUEST_ID_CHARS = 128
 
 _QPS_PATTERN = re.compile(r"QPS limit is (\d+) times?/(\d*)\s*(second|seconds|minute|minutes|hour|hours)", re.I)
 _POINTS_PATTERN = re.compile(r"Used today:\s*([\d',.]+),\s*Remaining:\s*([\d',.]+),\s*Required:\s*([\d',.]+)", re.I)
 _DAILY_LIMIT_PATTERN = re.compile(r"daily request limit", re.I)
 
 
-class _TooBigNumber(str):
-    """A JSON integer too long to convert safely; kept as its digits."""
-
-
-def _parse_int(digits: str) -> int | str:
-    return int(digits) if len(digits) <= _MAX_INT_DIGITS else _TooBigNumber(digits)
+_TooBigNumber = literals.LongNumber
+_parse_int = literals.parse_int
 
 
 def loads_tolerant(text: str) -> Any:
@@ -309,9 +298,9 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
     hints: list[str] = list(envelope.problems)
     if code is None and not envelope.has_code and envelope.message:
         # Only an error wording names a code; "Success" must fall through to CJ's rule.
-        matched = [entry for entry, _ in codes.match_message(envelope.message) if entry.outcome is not Outcome.SUCCESS]
-        if matched and envelope.result is not True and envelope.success is not True:
-            code, inferred = matched[0].code, True
+        matched = codes.infer_code(envelope.message)
+        if matched is not None and envelope.result is not True and envelope.success is not True:
+            code, inferred = matched.code, True
             hints.append(f"no `code` field; the message is the wording of {code}")
     flagged_failure = envelope.result is False or envelope.success is False
     if http_ok and envelope.has_code and code is None and not flagged_failure:
@@ -478,218 +467,3 @@ def _short_error(error: ValueError) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"{error.msg} at line {error.lineno} column {error.colno}"
     return str(error)
-
-
-# --- many responses: JSON Lines, log lines, pretty-printed documents ----------
-
-
-@dataclass(frozen=True)
-class Item:
-    """One response found in a stream, with where it started."""
-
-    line: int
-    explanation: Explanation
-
-
-@dataclass
-class Summary:
-    """Running counts over a stream; memory does not grow with the input."""
-
-    responses: int = 0
-    lines: int = 0
-    skipped_lines: int = 0
-    oversized: int = 0
-    per_code: Counter[int | None] = field(default_factory=Counter)
-    per_status: Counter[ExitStatus] = field(default_factory=Counter)
-    first_request_id: dict[int | None, str] = field(default_factory=dict)
-    first_line: dict[int | None, int] = field(default_factory=dict)
-    untracked: int = 0  # responses whose code arrived after MAX_SUMMARY_CODES distinct codes
-
-    def add(self, item: Item) -> None:
-        explanation = item.explanation
-        # A success without a code counts with 200; a failure without one is None.
-        key = explanation.code if explanation.code is not None else (200 if explanation.ok else None)
-        self.responses += 1
-        self.per_status[explanation.exit_status] += 1
-        if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
-            self.untracked += 1
-            return
-        self.per_code[key] += 1
-        self.first_line.setdefault(key, item.line)
-        if explanation.request_id and key not in self.first_request_id:
-            self.first_request_id[key] = explanation.request_id[:_MAX_REQUEST_ID_CHARS]
-
-    @property
-    def exit_status(self) -> ExitStatus:
-        """The most pressing outcome seen: what a script should act on first."""
-        if self.responses == 0:
-            return ExitStatus.NOT_ENVELOPE
-        for status in _SEVERITY:
-            if self.per_status[status]:
-                return status
-        return ExitStatus.SUCCESS
-
-
-# Most pressing first: a human must act on auth and quota; API errors need a
-# code change; temporary trouble passes by itself.
-_SEVERITY = (
-    ExitStatus.AUTH,
-    ExitStatus.QUOTA,
-    ExitStatus.API_ERROR,
-    ExitStatus.NOT_ENVELOPE,
-    ExitStatus.TEMPORARY,
-)
-
-
-class _BraceTracker:
-    """Tracks {} / [] depth across lines, ignoring brackets inside strings."""
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.in_string = False
-        self.escaped = False
-
-    def feed(self, text: str) -> None:
-        for char in text:
-            if self.in_string:
-                if self.escaped:
-                    self.escaped = False
-                elif char == "\\":
-                    self.escaped = True
-                elif char == '"':
-                    self.in_string = False
-            elif char == '"':
-                self.in_string = True
-            elif char in "{[":
-                self.depth += 1
-            elif char in "}]":
-                self.depth -= 1
-
-
-def _documents_in_line(line: str) -> list[object]:
-    """Decoded JSON values found in one line: the whole line, or objects embedded in log text."""
-    stripped = line.strip()
-    if not stripped:
-        return []
-    try:
-        return [loads_tolerant(stripped)]
-    except ValueError:
-        pass
-    decoder = json.JSONDecoder(parse_int=_parse_int)
-    found: list[object] = []
-    position = line.find("{")
-    attempts = 0
-    while position != -1 and attempts < _MAX_DECODE_ATTEMPTS_PER_LINE:
-        attempts += 1
-        try:
-            value, end = decoder.raw_decode(line, position)
-        except (ValueError, RecursionError):
-            position = line.find("{", position + 1)
-            continue
-        if isinstance(value, dict):
-            found.append(value)
-        position = line.find("{", end)
-    return found
-
-
-def _expand(document: object) -> list[object]:
-    """A top-level array of envelopes counts as several responses."""
-    if isinstance(document, list) and document and all(isinstance(item, dict) for item in document):
-        return list(document)
-    return [document]
-
-
-class LineSource(Protocol):
-    def readline(self, size: int = -1, /) -> bytes: ...
-
-
-HEAD_BYTES = 64 * 1024
-
-
-class HeadRecorder:
-    """Passes a binary stream through, keeping its first bytes for a preview when it holds no envelope."""
-
-    def __init__(self, stream: LineSource) -> None:
-        self._stream = stream
-        self.head = bytearray()
-
-    def readline(self, size: int = -1, /) -> bytes:
-        chunk = self._stream.readline(size)
-        if len(self.head) < HEAD_BYTES:
-            self.head.extend(chunk[: HEAD_BYTES - len(self.head)])
-        return chunk
-
-
-def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:
-    """Yield (line, oversized) from a binary stream without holding more than ``limit`` bytes.
-
-    An oversized line is skipped to its end and reported as (None, True).
-    """
-    while True:
-        chunk = stream.readline(limit + 1)
-        if not chunk:
-            return
-        if len(chunk) > limit and not chunk.endswith(b"\n"):
-            while True:
-                rest = stream.readline(limit)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield None, True
-            continue
-        yield chunk.decode("utf-8", errors="replace"), False
-
-
-def explain_stream(
-    lines: Iterable[tuple[str | None, bool]],
-    summary: Summary,
-    http_status: int | None = 200,
-    now: dt.datetime | None = None,
-) -> Iterator[Item]:
-    """Explain every response in a stream of lines, updating ``summary`` as it goes."""
-    pending: list[str] = []
-    pending_size = 0
-    pending_start = 0
-    tracker = _BraceTracker()
-    for number, (line, oversized) in enumerate(lines, start=1):
-        summary.lines = number
-        if oversized or line is None:
-            summary.oversized += 1
-            continue
-        if pending:
-            pending.append(line)
-            pending_size += len(line)
-            tracker.feed(line)
-            if pending_size > MAX_DOCUMENT_BYTES:
-                summary.oversized += 1
-                pending, pending_size, tracker = [], 0, _BraceTracker()
-                continue
-            if tracker.depth > 0:
-                continue
-            documents = _documents_in_line("".join(pending))
-            start = pending_start
-            pending, pending_size, tracker = [], 0, _BraceTracker()
-        else:
-            documents = _documents_in_line(line)
-            start = number
-            if not documents:
-                opening = line.find("{")
-                if opening != -1:
-                    tracker.feed(line[opening:])
-                    if tracker.depth > 0 and not tracker.in_string:
-                        pending, pending_size, pending_start = [line[opening:]], len(line), number
-                        continue
-                    tracker = _BraceTracker()
-        found_envelope = False
-        for document in documents:
-            for value in _expand(document):
-                envelope = parse_envelope(value)  # once per response: it is most of the per-line cost
-                if envelope is None:
-                    continue
-                found_envelope = True
-                item = Item(start, explain_envelope(envelope, http_status, now))
-                summary.add(item)
-                yield item
-        if not found_envelope:
-            summary.skipped_lines += 1
-    if pending:
-        summary.skipped_lines += len(pending)

@@ -95,6 +95,9 @@ class CodeEntry(NamedTuple):
     min_wait_seconds: float | None = None
     max_attempts: int | None = None
     related: tuple[int, ...] = ()
+    # CJ's text in other languages (the Chinese table's troubleshooting column): searchable, never
+    # matched against responses, each tagged with its source.
+    localized: tuple[Message, ...] = ()
 
     @property
     def exit_status(self) -> ExitStatus:

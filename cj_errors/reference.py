@@ -15,8 +15,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _message_text(message: codes.Message) -> str:
-    return _cell(message.text) if message.exact else f"*{_cell(message.text)}*"
+def _message_text(message: codes.Message, *, cjs_own: bool = False) -> str:
+    # Italics mark cjerr's own descriptions; CJ's text in another language is CJ's own.
+    return _cell(message.text) if message.exact or cjs_own else f"*{_cell(message.text)}*"
 
 
 def _message_note(message: codes.Message) -> str:
@@ -59,9 +60,9 @@ def render_codes_markdown() -> str:
             "| message | source | note |",
             "|---|---|---|",
         ]
-        lines += [f"| {_message_text(m)} | `{m.source}` | {_cell(_message_note(m))} |" for m in entry.messages] or [
-            "| (none captured) | | |"
-        ]
+        rows = [f"| {_message_text(m)} | `{m.source}` | {_cell(_message_note(m))} |" for m in entry.messages]
+        rows += [f"| {_message_text(m, cjs_own=True)} | `{m.source}` | {_cell(m.note)} |" for m in entry.localized]
+        lines += rows or ["| (none captured) | | |"]
         lines += [""] + [f"{number}. {step}" for number, step in enumerate(entry.steps, start=1)]
         if entry.notes:
             lines += [""] + [f"> {note}" for note in entry.notes]

@@ -17,8 +17,9 @@ from cj_errors.terminal import Mode, Terminal
 
 if TYPE_CHECKING:
     from cj_errors.catalog import Endpoint
-    from cj_errors.explanation import Explanation, Item, Summary
+    from cj_errors.explanation import Explanation
     from cj_errors.probe import PreparedProbe, ProbeOutcome
+    from cj_errors.stream import Item, Summary
     from cj_errors.validate import Finding
 
 SCHEMA_VERSION = 1
@@ -53,6 +54,10 @@ def entry_to_dict(entry: CodeEntry) -> dict[str, Any]:
             }
             for message in entry.messages
         ],
+        "localized": [
+            {"text": message.text, "source": message.source, "source_title": codes.SOURCES[message.source].title}
+            for message in entry.localized
+        ],
         "steps": list(entry.steps),
         "notes": list(entry.notes),
         "related": list(entry.related),
@@ -75,6 +80,13 @@ def lookup_result_to_dict(result: codes.LookupResult) -> dict[str, Any]:
             {"code": code, "title": entry.title}
             for code in result.suggestions
             if (entry := codes.get(code)) is not None
+        ],
+        "read_as": result.match or None,
+        "note": result.note,
+        "did_you_mean": [
+            {"code": candidate.code, "title": entry.title, "score": candidate.score, "wording": candidate.text}
+            for candidate in result.candidates
+            if (entry := codes.get(candidate.code)) is not None
         ],
     }
 
@@ -136,6 +148,9 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
         "lines": summary.lines,
         "skipped_lines": summary.skipped_lines,
         "oversized": summary.oversized,
+        "unreadable": summary.unreadable,
+        "first_unreadable_line": summary.first_unreadable_line,
+        "encoding": summary.encoding,
         "codes": rows,
         "codes_not_itemized": summary.untracked,
     }
@@ -167,7 +182,7 @@ def _entry_lines(entry: CodeEntry) -> list[str]:
         f"  retry:    {codes.retry_advice(entry)}",
         "  messages:",
     ]
-    for message in entry.messages:
+    for message in (*entry.messages, *entry.localized):
         note = f"; {message.note}" if message.note else ""
         lines.append(f'    "{message.text}"  [{codes.SOURCES[message.source].title}{note}]')
     lines.append("  steps:")
@@ -192,26 +207,54 @@ def shows_full_entries(result: codes.LookupResult) -> bool:
     return result.prefix is None and len(result.entries) <= 3
 
 
+def query_note(result: codes.LookupResult) -> str | None:
+    """How a query that was not a bare code was read, when the reader should know."""
+    if result.note is None:
+        return None
+    return f"{_shown_query(result.query, 60)}: {result.note}"
+
+
+def _shown_query(query: str, limit: int) -> str:
+    # Masked before it is cut and wrapped: a pasted token must not show in pieces; no escape codes.
+    text = _one_line(redact.scrub(query), limit)
+    return '"' + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + '"'
+
+
+def did_you_mean_lines(result: codes.LookupResult) -> list[str]:
+    if result.found or not result.candidates:
+        return []
+    lines = ["  did you mean:"]
+    for candidate in result.candidates:
+        entry = codes.get(candidate.code)
+        if entry is not None:
+            lines.append(f'    {entry.code}  {entry.title}  (similarity {candidate.score:.2f}: "{candidate.text}")')
+    return lines
+
+
 def lookup_plain(results: Sequence[codes.LookupResult]) -> str:
     blocks: list[str] = []
     for result in results:
+        note = query_note(result)
         if result.found and shows_full_entries(result):
-            blocks.extend("\n".join(_entry_lines(entry)) for entry in result.entries)
+            entries = ["\n".join(_entry_lines(entry)) for entry in result.entries]
+            if note:
+                entries[0] = f"note: {note}\n" + entries[0]
+            blocks.extend(entries)
         elif result.found:
             lines = [f'{len(result.entries)} codes match "{result.query}" (cjerr lookup CODE for details):']
             lines.extend("  " + _compact_line(entry) for entry in result.entries)
             blocks.append("\n".join(lines))
         else:
-            blocks.append("\n".join(not_found_lines(result)))
+            lines = not_found_lines(result) + did_you_mean_lines(result)
+            if note:
+                lines.append(f"  note:     {result.note}")
+            blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
 def not_found_lines(result: codes.LookupResult) -> list[str]:
     if result.code is None:
-        # Masked before _one_line cuts it and Rich wraps it: a pasted token must not show in pieces.
-        query = _one_line(redact.scrub(result.query))
-        query = "".join(char if char.isprintable() else repr(char)[1:-1] for char in query)  # no escape codes
-        return [f'"{query}": no code, message or title in cjerr\'s table matches']
+        return [f"{_shown_query(result.query, 80)}: no code, message or title in cjerr's table matches"]
     guess = result.family_guess
     lines = [f"{result.code}  not in cjerr's code table"]
     if guess is not None:
@@ -268,6 +311,13 @@ def summary_plain(summary: Summary) -> str:
     lines = [f"{summary.responses} responses in {summary.lines} lines"]
     if summary.skipped_lines:
         lines[0] += f" ({summary.skipped_lines} lines without an envelope skipped)"
+    if summary.encoding:
+        lines.append(f"read as {summary.encoding.upper()} text (PowerShell's > writes it)")
+    if summary.unreadable:
+        lines.append(
+            f"{summary.unreadable} looked like CJ responses but could not be read "
+            f"(first at line {summary.first_unreadable_line}; truncated?)"
+        )
     if summary.oversized:
         lines.append(f"{summary.oversized} oversized lines or documents skipped")
     if summary.untracked:
@@ -338,7 +388,7 @@ def show_item(terminal: Terminal, item: Item) -> None:
     if terminal.mode is Mode.JSON:
         import json
 
-        line = {"line": item.line, **explanation_to_dict(item.explanation)}
+        line = {"line": item.line, "readable": item.readable, **explanation_to_dict(item.explanation)}
         terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     else:
         terminal.stdout.write(item_line(item.line, item.explanation))

@@ -57,7 +57,7 @@ def entry_panel(entry: CodeEntry) -> Panel:
     fields.add_row("outcome", Text(f"{entry.outcome.value} (exit {int(entry.exit_status)})", style=style))
     fields.add_row("retry", Text(codes.retry_advice(entry)))
     messages = Text()
-    for index, message in enumerate(entry.messages):
+    for index, message in enumerate((*entry.messages, *entry.localized)):
         if index:
             messages.append("\n")
         messages.append(f'"{message.text}"')
@@ -83,6 +83,9 @@ def entry_panel(entry: CodeEntry) -> Panel:
 def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> None:
     console = console_for(terminal)
     for result in results:
+        note = render.query_note(result)
+        if note:
+            console.print(Text("note: " + note, style="dim"))
         if result.found and render.shows_full_entries(result):
             for entry in result.entries:
                 console.print(entry_panel(entry))
@@ -90,7 +93,7 @@ def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> No
             console.print(Text(f'{len(result.entries)} codes match "{result.query}":', style="bold"))
             console.print(_entries_table(result.entries))
         else:
-            lines = render.not_found_lines(result)
+            lines = render.not_found_lines(result) + render.did_you_mean_lines(result)
             console.print(Text(lines[0], style="bold red"))
             for line in lines[1:]:
                 console.print(Text(line))

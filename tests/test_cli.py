@@ -74,7 +74,7 @@ def test_usage_errors_are_one_line_and_exit_2(run: Runner, args: tuple[str, ...]
 
 LOOKUP_ENTRY_KEYS = {
     "code", "title", "family", "family_title", "outcome", "exit_code", "retry", "retryable", "retry_after_reset",
-    "retry_advice", "min_wait_seconds", "max_attempts", "messages", "steps", "notes", "related", "doc_url",
+    "retry_advice", "min_wait_seconds", "max_attempts", "messages", "localized", "steps", "notes", "related", "doc_url",
 }  # fmt: skip
 
 
@@ -85,7 +85,18 @@ def test_lookup_json_shape_is_pinned(run: Runner) -> None:
     assert set(data) == {"cjerr_schema", "command", "exit_code", "results"}
     assert (data["cjerr_schema"], data["command"], data["exit_code"]) == (1, "lookup", 1)
     found, missing = data["results"]
-    assert set(found) == {"query", "kind", "found", "code", "matches", "family_guess", "suggestions"}
+    assert set(found) == {
+        "query",
+        "kind",
+        "found",
+        "code",
+        "matches",
+        "family_guess",
+        "suggestions",
+        "read_as",
+        "note",
+        "did_you_mean",
+    }
     assert set(found["matches"][0]) == LOOKUP_ENTRY_KEYS
     assert set(found["matches"][0]["messages"][0]) == {"text", "source", "source_title", "note", "belongs_to", "exact"}
     assert found["matches"][0]["outcome"] == "temporary" and found["matches"][0]["exit_code"] == 75

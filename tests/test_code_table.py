@@ -182,5 +182,5 @@ def test_search_ignores_urls_and_near_empty_queries(query: str) -> None:
 
 
 def test_every_source_is_used_and_every_used_source_is_described() -> None:
-    used = {message.source for entry in ENTRIES for message in entry.messages}
+    used = {message.source for entry in ENTRIES for message in (*entry.messages, *entry.localized)}
     assert used == set(codes.SOURCES)

@@ -9,16 +9,9 @@ import pytest
 
 from cj_errors import catalog
 from cj_errors.exits import ExitStatus
-from cj_errors.explanation import (
-    Summary,
-    explain_document,
-    explain_response,
-    explain_stream,
-    next_reset,
-    parse_envelope,
-    read_lines,
-)
+from cj_errors.explanation import explain_document, explain_response, next_reset, parse_envelope
 from cj_errors.model import Outcome
+from cj_errors.stream import Summary, explain_stream, read_lines
 from cj_errors.validate import RequestPlan, Severity, parse_json_body, validate
 
 NOW = dt.datetime(2026, 11, 26, 22, 30, tzinfo=dt.timezone.utc)

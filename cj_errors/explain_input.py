@@ -1,0 +1,148 @@
+"""The core of ``cjerr explain``: open what the user named, stream it, decide what to show.
+
+The source is a file, standard input, or a body given inline on the command line
+(``cjerr explain '{"code":1600200}'``). ``--follow`` keeps reading a growing file,
+as ``tail -f`` does. Standard library only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from cj_errors.errors import CliError
+from cj_errors.exits import ExitStatus
+from cj_errors.explanation import Explanation, explain_response
+from cj_errors.stream import HeadRecorder, Item, LineSource, Summary, decoded_lines, explain_stream, read_lines
+
+FOLLOW_INTERVAL_SECONDS = 0.2
+_INLINE_STARTS = ("{", "[", "HTTP/")
+
+
+class FollowReader:
+    """readline() over a file that keeps growing: waits at the end instead of stopping.
+
+    A line is handed on only once it is complete, and a file that shrinks (rotated or
+    truncated) is read again from its start. It never reports the end; Ctrl-C does.
+    """
+
+    def __init__(
+        self,
+        handle: BinaryIO,
+        *,
+        interval: float = FOLLOW_INTERVAL_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._handle = handle
+        self._interval = interval
+        self._sleep = sleep
+        self._partial = b""
+
+    def peek(self, size: int = 0, /) -> bytes:
+        return b""  # followed files are read as UTF-8; sniffing happens before following starts
+
+    def readline(self, size: int = -1, /) -> bytes:
+        limit = size if size > 0 else 1 << 30
+        while True:
+            chunk = self._handle.readline(limit - len(self._partial))
+            if chunk:
+                self._partial += chunk
+                if self._partial.endswith(b"\n") or len(self._partial) >= limit:
+                    line, self._partial = self._partial, b""
+                    return line
+                continue
+            try:
+                if os.fstat(self._handle.fileno()).st_size < self._handle.tell():
+                    self._handle.seek(0)
+                    self._partial = b""
+                    continue
+            except (OSError, ValueError):
+                pass
+            self._sleep(self._interval)
+
+
+@dataclasses.dataclass
+class ExplainRun:
+    """One explain run: the items as they are read, and the summary they build."""
+
+    source: LineSource
+    http_status: int | None
+    encoding: str | None = None
+    summary: Summary = dataclasses.field(default_factory=Summary)
+    first: Item | None = None
+
+    def __post_init__(self) -> None:
+        self.recorder = HeadRecorder(self.source)
+        self.summary.encoding = self.encoding
+
+    def items(self) -> Iterator[Item]:
+        for item in explain_stream(read_lines(self.recorder), self.summary, http_status=self.http_status or 200):
+            if self.first is None:
+                self.first = item
+            yield item
+
+    def single(self) -> Explanation | None:
+        """The one explanation to show in full, when the input held at most one response."""
+        if self.summary.responses + self.summary.unreadable > 1:
+            return None
+        if self.first is not None:
+            explanation = self.first.explanation
+        else:
+            explanation = explain_response(bytes(self.recorder.head), self.http_status)
+            if not _is_utf8(bytes(self.recorder.head)):
+                explanation = dataclasses.replace(
+                    explanation,
+                    retry="the input is not UTF-8 text: convert it (iconv -f ENCODING -t UTF-8) and explain it again",
+                )
+        if self.encoding:
+            note = f"the input was {self.encoding.upper()} text (PowerShell's > writes it); cjerr read it as such"
+            explanation = dataclasses.replace(explanation, hints=(*explanation.hints, note))
+        return explanation
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start > len(data) - 4  # a character cut at the end of the preview is fine
+    return True
+
+
+def _looks_inline(source: str) -> bool:
+    return source.lstrip().startswith(_INLINE_STARTS)
+
+
+def _open_file(source: str) -> io.BufferedReader:
+    try:
+        return Path(source).open("rb")
+    except FileNotFoundError:
+        raise CliError(f"cannot read '{source}': no such file", ExitStatus.NO_INPUT) from None
+    except IsADirectoryError:
+        raise CliError(f"cannot read '{source}': it is a directory", ExitStatus.NO_INPUT) from None
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise CliError(f"cannot read '{source}': {reason}", ExitStatus.NO_INPUT) from None
+
+
+def open_run(source: str, *, http_status: int | None = None, follow: bool = False) -> ExplainRun:
+    """Open ``source`` (a path, ``-`` for standard input, or an inline body) for explaining."""
+    handle: io.BufferedReader
+    if source == "-":
+        stdin = sys.stdin.buffer
+        handle = stdin if isinstance(stdin, io.BufferedReader) else io.BufferedReader(stdin)  # type: ignore[arg-type]
+    elif not os.path.exists(source) and _looks_inline(source):
+        handle = io.BufferedReader(io.BytesIO(source.encode("utf-8", errors="surrogateescape")))
+    else:
+        handle = _open_file(source)
+    lines, encoding = decoded_lines(handle)
+    if follow:
+        if encoding is not None:
+            raise CliError(f"--follow reads UTF-8 files; '{source}' is {encoding.upper()}", ExitStatus.USAGE)
+        lines = FollowReader(handle)
+    return ExplainRun(lines, http_status, encoding)

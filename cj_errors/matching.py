@@ -1,0 +1,166 @@
+"""How pasted text is compared with CJ's wordings: normalisation, templates and similarity.
+
+People paste what they have: a live message with its values filled in
+("Remaining: 0" is "Remaining: 3" tomorrow), curly quotes from a chat, full-width
+punctuation from a Chinese client, a BOM from a Windows file, a message with an
+id appended. This module turns each CJ wording into a pattern that accepts those
+forms, and ranks near misses by similarity for "did you mean".
+
+Standard library only: lookup and shell completion import it on every run.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import NamedTuple
+
+# Characters that differ between what CJ sends and what a user pastes, mapped to the plain form.
+_PLAIN_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u3001": ",",
+        "\u3002": ".",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_TRAILING_STOP = re.compile(r"[\s.!]+$")
+
+
+def clean(text: str) -> str:
+    """``text`` without a BOM, zero-width characters or surrounding white space; otherwise unchanged."""
+    return _INVISIBLE.sub("", text).strip()
+
+
+def normalize(text: str) -> str:
+    """The form wordings are compared in: case-folded, one space between words, plain quotes and
+    punctuation (full-width and curly forms folded), no BOM and no trailing full stop."""
+    # explain asks this for every message of a log, which repeats a few; only short
+    # texts are cached, so hostile input cannot make the cache large.
+    return _normalize_cached(text) if len(text) <= _CACHED_CHARS else _normalize(text)
+
+
+_CACHED_CHARS = 512
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_cached(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_PLAIN_PUNCTUATION)
+    return _TRAILING_STOP.sub("", " ".join(text.split())).casefold()
+
+
+# A number CJ writes in a wording is usually a value it fills in (points left, a QPS
+# window, a field count), so any number matches it: "1 time/1second" fits "2 time/1second".
+_NUMBER = r"\d[\d,.']*"
+_SENTENCE_END = re.compile(r"(?<=[.!?]) ")
+
+
+def _literal(part: str) -> str:
+    return "".join(_NUMBER if piece.isdigit() else re.escape(piece) for piece in re.split(r"(\d+)", part) if piece)
+
+
+def _sentence(sentence: str) -> str:
+    return "(.*?)".join(_literal(part) for part in sentence.split("{param}"))
+
+
+@functools.cache
+def template_regex(template: str) -> str:
+    """The regular expression for one CJ wording (already normalised text in, pattern source out).
+
+    ``{param}`` matches anything, numbers match any number, and every sentence after
+    the first is optional, so "Insufficient API points. Used today: 5" still fits
+    the points wording whose last sentence the user did not copy.
+    """
+    first, *rest = _SENTENCE_END.split(normalize(template))
+    tail = ""
+    for sentence in reversed(rest):
+        tail = rf"(?:\s*{_sentence(sentence.rstrip('.'))}\.?{tail})?"
+    return _sentence(first.rstrip(".")) + r"\.?" + tail
+
+
+@functools.cache
+def _full(template: str) -> re.Pattern[str]:
+    return re.compile(template_regex(template), re.DOTALL)
+
+
+@functools.cache
+def _inside(template: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + template_regex(template) + r"(?!\w)", re.DOTALL)
+
+
+def fits(template: str, text: str) -> bool:
+    """True when ``text`` is this wording in full (values, case, quotes and a trailing stop aside)."""
+    return _full(template).fullmatch(normalize(text)) is not None
+
+
+# A wording must carry this many characters of its own to be found inside longer text:
+# "Success" or "Param error" inside a log sentence proves nothing.
+MIN_CONTAINED_CHARS = 12
+
+
+def contained_span(template: str, text: str) -> int:
+    """How many characters of ``text`` this wording covers when it appears inside it; 0 when it does not."""
+    literal = normalize(template).replace("{param}", "")
+    if len(literal) < MIN_CONTAINED_CHARS:
+        return 0
+    match = _inside(template).search(normalize(text))
+    return 0 if match is None else match.end() - match.start()
+
+
+# --- similarity, for "did you mean" ------------------------------------------------------
+
+
+class Similarity(NamedTuple):
+    score: float  # 0..1, 1 for the same text
+    characters: float
+    words: float
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text))
+
+
+def similarity(query: str, wording: str) -> Similarity:
+    """How close ``query`` is to a wording, by characters (typos) and by words (order, extra words).
+
+    The character score compares the query with the wording's start of the same length
+    too, so a wording pasted with extra context after it still scores high.
+    """
+    import difflib
+
+    left = normalize(query)
+    right = normalize(wording).replace("{param}", " ").strip()
+    if not left or not right:
+        return Similarity(0.0, 0.0, 0.0)
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    characters = matcher.ratio()
+    if len(left) < len(right):
+        # A query that is the wording's beginning with a typo: "invaild api key".
+        prefix = right[: len(left)]
+        characters = max(characters, difflib.SequenceMatcher(None, left, prefix, autojunk=False).ratio() * 0.95)
+    query_words, wording_words = _words(left), _words(right)
+    words = len(query_words & wording_words) / len(query_words | wording_words) if query_words | wording_words else 0
+    return Similarity(max(characters, words), characters, words)

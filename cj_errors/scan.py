@@ -1,0 +1,203 @@
+"""Find CJ envelopes where they really are in a line or block of text.
+
+A body can be the whole line, a JSON object after a log prefix, a Python or
+JavaScript literal (see ``literals``), an object nested anywhere inside a JSON log
+record (pino's ``response.data``, Laravel's context, structlog's fields), or a
+JSON string escaped inside another one. When nothing parses, a log line that
+names a CJ code (``code=1600200 msg="Too Many Requests"``) is still read for its
+code and message, and a line that looks like a CJ body but cannot be read is
+reported, never skipped in silence.
+
+Work per line is bounded: at most ``MAX_ATTEMPTS`` starting points are tried,
+the nested walk visits at most ``MAX_NODES`` values, and escaped bodies are
+unpacked one level deep.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections import deque
+from typing import Any, NamedTuple
+
+from cj_errors import codes, literals
+from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope
+
+MAX_ATTEMPTS = 32
+MAX_NODES = 4096
+MAX_DEPTH = 32
+# The tolerant reader is pure Python; bigger documents are read as JSON only.
+MAX_LITERAL_CHARS = 1024 * 1024
+_DECODER = json.JSONDecoder(parse_int=literals.parse_int)
+
+
+def _decode_at(text: str, position: int) -> tuple[Any, int] | None:
+    try:
+        return _DECODER.raw_decode(text, position)
+    except (ValueError, RecursionError):
+        pass
+    if len(text) - position > MAX_LITERAL_CHARS:
+        return None
+    try:
+        return literals.read_literal(text, position)
+    except literals.LiteralError:
+        return None
+
+
+def documents_in(text: str, *, unescape: bool = True) -> list[Any]:
+    """Objects and arrays found in ``text``: the whole text as JSON, else each literal inside it."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped[0] in "{[":
+        try:
+            return [loads_tolerant(stripped)]
+        except ValueError:
+            pass
+    found: list[Any] = []
+    position = text.find("{")
+    attempts = 0
+    while position != -1 and attempts < MAX_ATTEMPTS:
+        attempts += 1
+        decoded = _decode_at(text, position)
+        if decoded is None:
+            position = text.find("{", position + 1)
+            continue
+        value, end = decoded
+        if isinstance(value, (dict, list)):
+            found.append(value)
+        position = text.find("{", max(end, position + 1))
+    if not found and unescape and '\\"' in text:
+        # A body printed as a JSON string's content: {\"code\":1600200,...}
+        found = documents_in(text.replace('\\\\"', "\x00").replace('\\"', '"').replace("\x00", '\\"'), unescape=False)
+    return found
+
+
+class Found(NamedTuple):
+    """An envelope found in text; ``nested`` when it sat inside a log record rather than at the top."""
+
+    envelope: Envelope
+    nested: bool
+
+
+def cj_like(envelope: Envelope, document: dict[str, Any]) -> bool:
+    """Does this look like a body CJ sent, rather than some other service's or logger's object?"""
+    keys = document.keys()
+    if envelope.code is not None:
+        code = envelope.code
+        return (
+            codes.get(code) is not None
+            or codes.guess_family(code).family is not None
+            or bool({"result", "success", "requestId"} & keys)
+        )
+    if "code" in keys:
+        # `code` present but unusable ("ECONNRESET", true, null): CJ only if the rest says so.
+        return envelope.result is not None or envelope.success is not None or "requestId" in keys
+    if envelope.result is not None or envelope.success is not None:
+        return bool({"message", "data", "requestId"} & keys)
+    return envelope.message is not None  # parse_envelope accepted it for a CJ wording
+
+
+def envelopes_in_document(document: Any) -> list[Found]:
+    """CJ envelopes in a decoded value: the value itself, or any dict nested in it (breadth first).
+
+    An envelope's own ``data`` is not searched: codes inside it (``interceptOrderReasons``)
+    belong to that response, they are not responses of their own.
+    """
+    found: list[Found] = []
+    queue: deque[tuple[Any, int]] = deque([(document, 0)])
+    visited = 0
+    while queue and visited < MAX_NODES:
+        node, depth = queue.popleft()
+        visited += 1
+        children: list[Any] = []
+        if isinstance(node, dict):
+            envelope = parse_envelope(node)
+            if envelope is not None and cj_like(envelope, node):
+                found.append(Found(envelope, depth > 0))
+                continue
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        elif isinstance(node, str) and depth > 0 and _may_hold_body(node):
+            children = documents_in(node, unescape=False)
+        if depth < MAX_DEPTH:
+            queue.extend((child, depth + 1) for child in children)
+    return found
+
+
+def _may_hold_body(text: str) -> bool:
+    return len(text) <= MAX_LITERAL_CHARS and "code" in text and text.lstrip()[:1] in "{["
+
+
+def envelopes_in_text(text: str) -> list[Envelope]:
+    """Every CJ envelope in a line or block, in order; a log line's code and message as a last resort."""
+    found = [item.envelope for document in documents_in(text) for item in envelopes_in_document(document)]
+    if found:
+        return found
+    salvaged = envelope_from_log_text(text)
+    return [salvaged] if salvaged is not None else []
+
+
+# --- log text that is not a literal ------------------------------------------------------
+
+_KEY_CODE = re.compile(
+    r"""(?<![\w-])["']?(?:code|errorCode|error_code|cjCode|cj_code)["']?\s*[:=]\s*["']?(\d{3,8})(?![\w.])""", re.I
+)
+_KEY_MESSAGE = re.compile(
+    r"""(?<![\w-])["']?(?:message|msg|errorMessage|error_message)["']?\s*[:=]\s*"""
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^,;}\]\n|]+))""",
+    re.I,
+)
+_KEY_REQUEST_ID = re.compile(r"""(?<![\w-])["']?request_?id["']?\s*[:=]\s*["']?([\w-]{4,128})""", re.I)
+_CODE_WORD = re.compile(r"(?<![\w.])(\d{7,8})(?![\w.])")
+_CJ_KEYS = re.compile(r"""["']?\b(?:requestId|result|success)\b["']?\s*[:=]""")
+_CODE_KEY = re.compile(r"""["']?\bcode\b["']?\s*[:=]""")
+
+
+def _salvageable(code: int) -> bool:
+    # 200 and 0 are success markers and appear in every HTTP log; only error codes are read from text.
+    return code not in (0, 200) and (codes.get(code) is not None or codes.guess_family(code).family is not None)
+
+
+def _names_own_wording(entry: codes.CodeEntry, text: str) -> bool:
+    if any(codes.message_fits(variant, text) for variant in entry.messages):
+        return True
+    return any(matched.code == entry.code for matched, _ in codes.match_inside(text))
+
+
+def envelope_from_log_text(text: str) -> Envelope | None:
+    """The code and message a log line names in ``key=value`` form, or a known code next to its wording."""
+    code_match = _KEY_CODE.search(text)
+    message: str | None = None
+    if code_match is not None and _salvageable(int(code_match.group(1))):
+        code = int(code_match.group(1))
+        if (message_match := _KEY_MESSAGE.search(text)) is not None:
+            message = next(group for group in message_match.groups() if group is not None).strip()
+    else:
+        word = _CODE_WORD.search(text)
+        if word is None or codes.get(int(word.group(1))) is None:
+            return None
+        code = int(word.group(1))
+        rest = text[word.end() :].strip(" :-|,\t\r\n")
+        entry = codes.get(code)
+        if entry is None or not _names_own_wording(entry, rest):
+            return None
+        message = rest
+    document: dict[str, Any] = {"code": code}
+    if message:
+        document["message"] = message
+    if (request_id := _KEY_REQUEST_ID.search(text)) is not None:
+        document["requestId"] = request_id.group(1)
+    envelope = parse_envelope(document)
+    if envelope is None:
+        return None
+    return dataclasses.replace(envelope, problems=(*envelope.problems, "read from log text, not from a JSON body"))
+
+
+def looks_unreadable(text: str) -> bool:
+    """True for text that has the shape of a CJ body (a brace, `code`, CJ's other keys) that nothing could read."""
+    return "{" in text and _CODE_KEY.search(text) is not None and _CJ_KEYS.search(text) is not None
