@@ -323,20 +323,20 @@ def probe(
 
 @app.command()
 def explain(
-    source: Annotated[
-        str,
+    sources: Annotated[
+        list[str] | None,
         typer.Argument(
-            metavar="[FILE|-|BODY]",
-            help="A file with one envelope, JSON Lines, logs or curl -i output; - for stdin; or a body given inline.",
+            metavar="[FILE|-|BODY]...",
+            help="Files with envelopes, JSON Lines, logs or curl -i output; - for stdin (the default); "
+            "or a body given inline.",
+            show_default=False,
         ),
-    ] = "-",
+    ] = None,
     http_status: Annotated[
         int | None,
         typer.Option("--status", min=100, max=599, help="HTTP status the response came with (default 200)."),
     ] = None,
-    each: Annotated[
-        bool, typer.Option("--each", help="With many responses, also print one line per response as it is read.")
-    ] = False,
+    each: Annotated[bool, typer.Option("--each", help="Also print one line per response as it is read.")] = False,
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="Keep reading FILE as it grows, like tail -f (implies --each).")
     ] = False,
@@ -355,26 +355,27 @@ def explain(
     from cj_errors import explain_input
 
     terminal = _terminal(json_output, color)
-    if source == "-" and sys.stdin.isatty():
+    named = tuple(sources or ("-",))
+    if "-" in named and sys.stdin.isatty():
         raise CliError(
             "explain reads a FILE or standard input; give a file, or pipe a response into 'cjerr explain -'",
             ExitStatus.USAGE,
         )
-    if follow and source == "-":
-        raise CliError("--follow needs a FILE to watch; standard input is read to its end anyway", ExitStatus.USAGE)
-    run = explain_input.open_run(source, http_status=http_status, follow=follow)
+    explain_input.check_sources(named, follow=follow)
+    run = explain_input.ExplainRun(named, http_status, follow=follow)
     each = each or follow
+    several = len(named) > 1
     try:
-        for item in run.items():
+        for source, item in run.items():
             if each:
-                render.show_item(terminal, item)
+                render.show_item(terminal, item, source=source if several else None)
                 terminal.stdout.flush()
     except KeyboardInterrupt:
         if not follow:
             raise
-        # Ctrl-C is how a follow ends: print what was seen, then exit as interrupted.
+        # Ctrl-C is how a follow ends, not a failure: summarize what was read and exit by it.
         render.show_summary(terminal, run.summary, one_line=True)
-        raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+        raise typer.Exit(int(run.summary.exit_status)) from None
     single = run.single()
     if single is not None and not each:
         render.show_explanation(terminal, single)

@@ -63,6 +63,11 @@ SOURCES: dict[str, Source] = {
             "a wording that integrators' client code raises or matches itself, not seen in a captured CJ body",
         ),
         Source(
+            "cj-mcp",
+            "CJ's MCP server",
+            "github.com/CJ-dropshipping/api-mcp: the texts it prints for CJ codes, and its test fixtures (2026)",
+        ),
+        Source(
             "zh-page",
             "CJ's Chinese error table (troubleshooting column)",
             "developers.cjdropshipping.cn/zh/api/api2/standard/ps-code.html (only the first rows were captured)",
@@ -111,6 +116,11 @@ def _m(
     outcome: Outcome | None = None,
 ) -> Message:
     return Message(text=text, source=source, note=note, belongs_to=belongs_to, exact=exact, outcome=outcome)
+
+
+def _mcp(text: str, note: str) -> Message:
+    """A text CJ's own MCP server prints or expects for a code: searchable, never matched against responses."""
+    return Message(text=text, source="cj-mcp", note=note, exact=False)
 
 
 def _zh(text: str) -> Message:
@@ -198,6 +208,12 @@ ENTRIES: tuple[CodeEntry, ...] = (
                 "client-code",
                 "a client raises this itself to guard the getAccessToken throttle; no CJ body with it was captured",
             ),
+            _m(
+                "Too much request, QPS limit is 1 time/300 seconds",
+                "observed",
+                "getAccessToken answered it with HTTP 429, as an integrator's notes quote it",
+            ),
+            _m("QPS limit is 1 time/1second", "observed", "the clause after the comma, as some clients log it"),
         ),
         steps=(
             'Wait for the window the message names before sending again: "1 time/1second" means at least one second. CJ\'s rule is that the wait matches the window you exceeded: a per-minute limit costs minutes, an hourly one costs hours.',
@@ -225,6 +241,12 @@ ENTRIES: tuple[CodeEntry, ...] = (
             _m("Illegal parameter", "legacy"),
             _m("order not found", "doc-example", "getOrderDetail"),
             _m("orderId must be not empty", "doc-example", "getOrderDetail"),
+            _m(
+                "{param} must be not empty",
+                "doc-example",
+                'the form of getOrderDetail\'s "orderId must be not empty", filed under 1600300 there; 16900403 '
+                "claims the same wording",
+            ),
             _m("The maximum number of features is 20", "doc-example", "getOrderDetail"),
         ),
         steps=(
@@ -249,6 +271,15 @@ ENTRIES: tuple[CodeEntry, ...] = (
         messages=(
             _m("Interface is offline", "current"),
             _m("The interface has been taken offline", "legacy"),
+            _mcp(
+                "Token expired",
+                "a test fixture of CJ's MCP server pairs it with 1600100, which the MCP reads as an expired login",
+            ),
+            _mcp("登录已过期 / Session expired", "what CJ's MCP server prints for 1600100 (and HTTP 401)"),
+            _mcp(
+                "Token expired. Please re-login via the login tool. / Token已过期，请重新调用登录工具。",
+                "the error CJ's MCP server raises for 1600100 or 401",
+            ),
             _m(
                 "Param error",
                 "doc-example",
@@ -277,6 +308,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
                 "Invalid API key or access token. How to get access token: https://developers.cjdropshipping.cn/en/api/api2/api/auth.html#_1-1-get-access-token-post",
                 "current",
             ),
+            _m("Invalid API key or access token", "observed", "the short form; one client saw it with HTTP 401"),
             _m("No permission", "legacy"),
             _m("Authentication failed", "doc-example", "logout example"),
         ),
@@ -353,7 +385,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="quota",
         outcome=Outcome.QUOTA,
         retry=Retry.DAILY_RESET,
-        messages=(),
+        messages=(_mcp("请求过于频繁 / Too many requests", "what CJ's MCP server prints for a body with code 429"),),
         steps=(
             'Find out which limit answered before waiting: a message that mentions "QPS limit", or a body code '
             "of 1600200, is the per-second rate limit (see `cjerr lookup 1600200`; wait about a second), while a "
@@ -620,6 +652,11 @@ ENTRIES: tuple[CodeEntry, ...] = (
                 "APIkey is wrong, please check and try again",
                 "observed",
                 "live for a bad apiKey, and for email+password logins after about Aug 2025",
+            ),
+            _m(
+                "Email or password is wrong, please check and try again. We recommend switching to the apiKey mode",
+                "observed",
+                "the answer to an email+password login body, as a Python client's test fake quotes it",
             ),
         ),
         steps=(
@@ -969,8 +1006,9 @@ ENTRIES: tuple[CodeEntry, ...] = (
         ),
         doc=DOC_DEVELOPMENT,
         notes=(
-            "The observed wording was captured without its code; cjerr files it here because it fits this code's "
-            "template.",
+            "The observed wording was first captured without its code and filed here because it fits this code's "
+            "template; a Python client's notes since pair the two (\"CJ error 16900202: Request method 'POST' not "
+            'supported").',
         ),
         related=(1600300, 16900203, 1600101),
     ),
@@ -1170,7 +1208,10 @@ ENTRIES: tuple[CodeEntry, ...] = (
         family="product",
         outcome=Outcome.API_ERROR,
         retry=Retry.NEVER,
-        messages=(_m("Product has been removed from shelves", "current"),),
+        messages=(
+            _m("Product has been removed from shelves", "current"),
+            _m("Product removed from shelves", "client-code", "the code table of a French troubleshooting guide"),
+        ),
         steps=(
             (
                 "CJ no longer sells this product, so no order or listing built on it can go through as is. "
@@ -2022,6 +2063,11 @@ ENTRIES: tuple[CodeEntry, ...] = (
         retry=Retry.NEVER,
         messages=(
             _m(_WEBHOOK_REQUIREMENTS, "current", "same text as 1606001"),
+            _m(
+                "Webhook URL error. URL cannot be empty.",
+                "client-code",
+                "error-handler.ts of the shopnex-ai/shopnex-plugins CJ plugin",
+            ),
             _m(
                 "Webhook url error",
                 "legacy",

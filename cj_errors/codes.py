@@ -212,13 +212,17 @@ def search(text: str) -> list[CodeEntry]:
     if sum(character.isalnum() for character in normalized) < _MIN_SEARCH_CHARACTERS:
         return []
     words = normalized.split()
-    inside = {entry.code: position for position, (entry, _) in enumerate(match_inside(text))}
+    inside: dict[int, int] = {}
+    for position, (entry, _) in enumerate(match_inside(text)):
+        inside.setdefault(entry.code, position)
     ranked: dict[int, tuple[int, int]] = {}
     for entry in all_entries():
         exact = [_ownership_rank(message) for message in entry.messages if message_fits(message, text)]
         haystacks = _haystacks(entry)
         if exact:
             rank = (0, min(exact))
+        elif normalized in haystacks:
+            rank = (0, _LAST_RANK + 1)  # the query is one of the entry's texts, word for word
         elif entry.code in inside:
             rank = (1, inside[entry.code])
         elif any(normalized in haystack for haystack in haystacks):
@@ -255,9 +259,13 @@ def similar(text: str, limit: int = 3) -> list[Candidate]:
         texts = [message.text for message in entry.messages if message.exact] + [entry.title]
         texts.extend(message.text for message in entry.localized)
         for wording in texts:
-            score = matching.similarity(text, _URL.sub(" ", wording)).score
-            if score >= SUGGEST_SCORE and score > best.get(entry.code, Candidate(0, 0.0, "")).score:
-                best[entry.code] = Candidate(entry.code, round(score, 3), wording)
+            score = round(matching.similarity(text, _URL.sub(" ", wording)).score, 3)
+            known = best.get(entry.code)
+            # The closest wording is shown; of equally close ones, the shortest reads best.
+            if score >= SUGGEST_SCORE and (
+                known is None or score > known.score or (score == known.score and len(wording) < len(known.text))
+            ):
+                best[entry.code] = Candidate(entry.code, score, wording)
     return sorted(best.values(), key=lambda candidate: (-candidate.score, candidate.code))[:limit]
 
 
@@ -390,8 +398,10 @@ class LookupResult(NamedTuple):
 # A code at the start of pasted text ("1602001 Product not found", "1600005 - APIkey is wrong",
 # "CJ1600200: Too many"), and a CJ-length code anywhere in it ("CJ API error 1600200: ...").
 _LEADING_CODE = re.compile(
-    r"^(?:cj[-_ ]?)?(?:(?:error|code|err)\s*[:#=]?\s*)?(\d{3,8})(?:\s*[-:|=,]+\s*|\s+)(.+)$", re.I | re.S
+    r"^(?:(?:cj|api|error|code|err|errcode|fehler|erreur)\b[-_ ]?\s*[:#=]?\s*)*(\d{3,8})(?:\s*[-:|=,]+\s*|\s+)(.+)$",
+    re.I | re.S,
 )
+_CODE_KEYWORD = re.compile(r"\bcode\b\W{0,3}(\d{3,8})(?!\d)", re.I)
 _CODE_TOKEN = re.compile(r"(?<![\w.])(\d{6,8})(?![\w.])")
 _SEVERAL_CODES = re.compile(r"^(?:cj)?\d{1,12}(?:\s*[,;|/\s]\s*(?:cj)?\d{1,12})+$", re.I)
 _BODY_HINT = re.compile(r"""[{(].*\bcode\b""", re.I | re.S)
@@ -450,10 +460,11 @@ def _lookup_code_and_message(text: str) -> LookupResult | None:
         code, message = int(leading.group(1)), leading.group(2)
     else:
         tokens = [token for token in _CODE_TOKEN.findall(text) if _is_cj_code(int(token))]
+        tokens += [token for token in _CODE_KEYWORD.findall(text) if int(token) in _BY_CODE]
         if not tokens:
             return None
         code = int(tokens[0])
-        message = _CODE_TOKEN.sub(" ", text, count=1)
+        message = text.replace(tokens[0], " ", 1)
     entry = get(code)
     note = _message_note(code, entry, message)
     if entry is not None:

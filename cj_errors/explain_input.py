@@ -69,39 +69,47 @@ class FollowReader:
 
 @dataclasses.dataclass
 class ExplainRun:
-    """One explain run: the items as they are read, and the summary they build."""
+    """One explain run over one or more sources: the items as they are read, and one summary of them all."""
 
-    source: LineSource
+    sources: tuple[str, ...]
     http_status: int | None
-    encoding: str | None = None
+    follow: bool = False
     summary: Summary = dataclasses.field(default_factory=Summary)
     first: Item | None = None
+    _head: bytes = b""
 
-    def __post_init__(self) -> None:
-        self.recorder = HeadRecorder(self.source)
-        self.summary.encoding = self.encoding
-
-    def items(self) -> Iterator[Item]:
-        for item in explain_stream(read_lines(self.recorder), self.summary, http_status=self.http_status or 200):
-            if self.first is None:
-                self.first = item
-            yield item
+    def items(self) -> Iterator[tuple[str, Item]]:
+        """(source, item) for every response, source by source, as they are read."""
+        for source in self.sources:
+            lines, encoding = open_source(source, follow=self.follow)
+            if encoding is not None:
+                self.summary.encoding = encoding
+            recorder = HeadRecorder(lines)
+            status = self.http_status or 200
+            for item in explain_stream(read_lines(recorder), self.summary, http_status=status):
+                if self.first is None:
+                    self.first = item
+                yield source, item
+            if not self._head:
+                self._head = bytes(recorder.head)
 
     def single(self) -> Explanation | None:
-        """The one explanation to show in full, when the input held at most one response."""
-        if self.summary.responses + self.summary.unreadable > 1:
+        """The one explanation to show in full, when the input was one source holding at most one response."""
+        if len(self.sources) > 1 or self.summary.responses + self.summary.unreadable > 1:
             return None
         if self.first is not None:
             explanation = self.first.explanation
         else:
-            explanation = explain_response(bytes(self.recorder.head), self.http_status)
-            if not _is_utf8(bytes(self.recorder.head)):
+            explanation = explain_response(self._head, self.http_status)
+            if not _is_utf8(self._head):
                 explanation = dataclasses.replace(
                     explanation,
                     retry="the input is not UTF-8 text: convert it (iconv -f ENCODING -t UTF-8) and explain it again",
                 )
-        if self.encoding:
-            note = f"the input was {self.encoding.upper()} text (PowerShell's > writes it); cjerr read it as such"
+        if self.summary.encoding:
+            note = (
+                f"the input was {self.summary.encoding.upper()} text (PowerShell's > writes it); cjerr read it as such"
+            )
             explanation = dataclasses.replace(explanation, hints=(*explanation.hints, note))
         return explanation
 
@@ -130,8 +138,22 @@ def _open_file(source: str) -> io.BufferedReader:
         raise CliError(f"cannot read '{source}': {reason}", ExitStatus.NO_INPUT) from None
 
 
-def open_run(source: str, *, http_status: int | None = None, follow: bool = False) -> ExplainRun:
-    """Open ``source`` (a path, ``-`` for standard input, or an inline body) for explaining."""
+def check_sources(sources: tuple[str, ...], *, follow: bool = False) -> None:
+    """Fail before any output when a named file is missing, or when the combination makes no sense."""
+    if sources.count("-") > 1:
+        raise CliError("standard input (-) can be read only once", ExitStatus.USAGE)
+    if follow and (len(sources) != 1 or sources[0] == "-"):
+        raise CliError("--follow watches one FILE; standard input is read to its end anyway", ExitStatus.USAGE)
+    for source in sources:
+        if source == "-" or os.path.exists(source) and not os.path.isdir(source):
+            continue
+        if not os.path.exists(source) and _looks_inline(source):
+            continue
+        _open_file(source).close()  # raises the one-line error for a missing file or a directory
+
+
+def open_source(source: str, *, follow: bool = False) -> tuple[LineSource, str | None]:
+    """``source`` (a path, ``-`` for standard input, or an inline body) as UTF-8 lines, and its encoding if recoded."""
     handle: io.BufferedReader
     if source == "-":
         stdin = sys.stdin.buffer
@@ -145,4 +167,4 @@ def open_run(source: str, *, http_status: int | None = None, follow: bool = Fals
         if encoding is not None:
             raise CliError(f"--follow reads UTF-8 files; '{source}' is {encoding.upper()}", ExitStatus.USAGE)
         lines = FollowReader(handle)
-    return ExplainRun(lines, http_status, encoding)
+    return lines, encoding

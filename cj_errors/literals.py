@@ -126,6 +126,7 @@ class _Reader:
                 # A Python constructor in a repr: Decimal('1.5'), datetime.datetime(2026, 1, 2).
                 arguments, end = self.sequence(after + 1, depth + 1, ")")
                 return (arguments[0] if len(arguments) == 1 else None), end
+            return word, end  # a bare word as a value (an enum in a doc example: "productType": ALL)
         raise LiteralError(f"unexpected {char!r}")
 
     def string(self, position: int) -> tuple[str, int]:

@@ -38,7 +38,8 @@ _PLAIN_PUNCTUATION = str.maketrans(
         "\u00a0": " ",
     }
 )
-_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\ufe0f]")
+_PICTURES = frozenset({"So", "Cs"})
 _TRAILING_STOP = re.compile(r"[\s.!]+$")
 
 
@@ -66,6 +67,8 @@ def _normalize_cached(text: str) -> str:
 def _normalize(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).translate(_PLAIN_PUNCTUATION)
+        # Emoji and other pictographs (a client's "⛔" or "🚦") carry no wording.
+        text = "".join(" " if unicodedata.category(char) in _PICTURES else char for char in text)
     return _TRAILING_STOP.sub("", " ".join(text.split())).casefold()
 
 
@@ -79,8 +82,18 @@ def _literal(part: str) -> str:
     return "".join(_NUMBER if piece.isdigit() else re.escape(piece) for piece in re.split(r"(\d+)", part) if piece)
 
 
+def _clause(clause: str) -> str:
+    return "(.*?)".join(_literal(part) for part in clause.split("{param}"))
+
+
 def _sentence(sentence: str) -> str:
-    return "(.*?)".join(_literal(part) for part in sentence.split("{param}"))
+    # Clauses after the first are optional too: logs cut "Used today: 5, Remaining: 0, Required: 10"
+    # after any comma.
+    first, *rest = sentence.split(", ")
+    tail = ""
+    for clause in reversed(rest):
+        tail = rf"(?:,\s*{_clause(clause)}{tail})?"
+    return _clause(first) + tail
 
 
 @functools.cache
@@ -88,8 +101,9 @@ def template_regex(template: str) -> str:
     """The regular expression for one CJ wording (already normalised text in, pattern source out).
 
     ``{param}`` matches anything, numbers match any number, and every sentence after
-    the first is optional, so "Insufficient API points. Used today: 5" still fits
-    the points wording whose last sentence the user did not copy.
+    the first (and every clause after a sentence's first) is optional, so
+    "Insufficient API points. Used today: 5" still fits the points wording whose
+    end the user did not copy.
     """
     first, *rest = _SENTENCE_END.split(normalize(template))
     tail = ""
@@ -118,13 +132,24 @@ def fits(template: str, text: str) -> bool:
 MIN_CONTAINED_CHARS = 12
 
 
+# ...and the part found must be most of the wording (or long on its own): "Too Many Requests"
+# is the start of the daily-limit wording too, but it is not that wording.
+_MIN_CONTAINED_SHARE = 0.5
+_LONG_CONTAINED_CHARS = 40
+
+
 def contained_span(template: str, text: str) -> int:
     """How many characters of ``text`` this wording covers when it appears inside it; 0 when it does not."""
     literal = normalize(template).replace("{param}", "")
     if len(literal) < MIN_CONTAINED_CHARS:
         return 0
     match = _inside(template).search(normalize(text))
-    return 0 if match is None else match.end() - match.start()
+    if match is None:
+        return 0
+    span = match.end() - match.start()
+    if span < _LONG_CONTAINED_CHARS and span < _MIN_CONTAINED_SHARE * len(literal):
+        return 0
+    return span
 
 
 # --- similarity, for "did you mean" ------------------------------------------------------

@@ -383,15 +383,24 @@ def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
         terminal.stdout.write(explanation_plain(explanation))
 
 
-def show_item(terminal: Terminal, item: Item) -> None:
-    """One response of many: a line of text, or one JSON object per line (JSON Lines)."""
+def show_item(terminal: Terminal, item: Item, *, source: str | None = None) -> None:
+    """One response of many: a line of text, or one JSON object per line (JSON Lines).
+
+    ``source`` names the file the response came from, when explain reads several.
+    """
     if terminal.mode is Mode.JSON:
         import json
 
-        line = {"line": item.line, "readable": item.readable, **explanation_to_dict(item.explanation)}
+        where = {"source": source} if source is not None else {}
+        line = {**where, "line": item.line, "readable": item.readable, **explanation_to_dict(item.explanation)}
         terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     else:
-        terminal.stdout.write(item_line(item.line, item.explanation))
+        prefix = f"{_shown_source(source)}:" if source is not None else ""
+        terminal.stdout.write(prefix + item_line(item.line, item.explanation))
+
+
+def _shown_source(source: str) -> str:
+    return "(stdin)" if source == "-" else "".join(char if char.isprintable() else "?" for char in source)
 
 
 def show_summary(terminal: Terminal, summary: Summary, *, one_line: bool) -> None:

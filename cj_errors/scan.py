@@ -23,8 +23,8 @@ import re
 from collections import deque
 from typing import Any, NamedTuple
 
-from cj_errors import codes, literals
-from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope
+from cj_errors import codes, literals, redact
+from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope, printable
 
 MAX_ATTEMPTS = 32
 MAX_NODES = 4096
@@ -126,7 +126,38 @@ def envelopes_in_document(document: Any) -> list[Found]:
             children = documents_in(node, unescape=False)
         if depth < MAX_DEPTH:
             queue.extend((child, depth + 1) for child in children)
+    if not found and (worded := _wording_in_fields(document)) is not None:
+        found.append(Found(worded, True))
     return found
+
+
+# Where log records put the text of an error they caught.
+_MESSAGE_FIELDS = frozenset({"message", "msg", "error", "errorMessage", "error_message", "reason", "detail", "err"})
+
+
+def _wording_in_fields(document: Any) -> Envelope | None:
+    """A log record without an envelope whose error field holds a CJ error wording in full.
+
+    Laravel's ``Log::warning('CJ sync failed', ['error' => $e->getMessage()])`` keeps
+    only the message; it still names the code.
+    """
+    queue: deque[tuple[Any, int]] = deque([(document, 0)])
+    visited = 0
+    while queue and visited < MAX_NODES:
+        node, depth = queue.popleft()
+        visited += 1
+        if isinstance(node, dict) and depth < MAX_DEPTH:
+            for key, value in node.items():
+                if isinstance(value, str) and key in _MESSAGE_FIELDS and _full_error_wording(value):
+                    return parse_envelope({"message": value})
+                queue.append((value, depth + 1))
+        elif isinstance(node, list) and depth < MAX_DEPTH:
+            queue.extend((child, depth + 1) for child in node)
+    return None
+
+
+def _full_error_wording(text: str) -> bool:
+    return any(entry.outcome is not codes.Outcome.SUCCESS for entry, _ in codes.match_message(text))
 
 
 def _may_hold_body(text: str) -> bool:
@@ -169,6 +200,31 @@ def _names_own_wording(entry: codes.CodeEntry, text: str) -> bool:
     return any(matched.code == entry.code for matched, _ in codes.match_inside(text))
 
 
+# A line is about CJ when it names it: "[CJ]", "CJ API", "cjdropshipping", a CJ API path.
+_MENTIONS_CJ = re.compile(r"(?<![a-z])cj(?![a-z])|cj[-_ ]?(?:api|dropship)|cjdropship|/api2\.0/", re.I)
+_ERROR_WORD = re.compile(r"(?:code|error|erreur|fehler|errcode|错误|错误码)\W{0,3}(?:[\w']+\W{1,3}){0,2}$", re.I)
+
+
+def _code_named(text: str) -> tuple[int, str | None] | None:
+    """A known 7- or 8-digit code next to its own wording, or right after a word such as "code" or "Fehler"."""
+    for word in _CODE_WORD.finditer(text):
+        entry = codes.get(int(word.group(1)))
+        if entry is None:
+            continue
+        rest = text[word.end() :].strip(" :-|,\t\r\n")
+        if rest and _names_own_wording(entry, rest):
+            return entry.code, rest
+        if _ERROR_WORD.search(text[max(0, word.start() - 40) : word.start()]):
+            return entry.code, rest if rest and codes.infer_code(rest) is not None else None
+    return None
+
+
+def _with_log_note(envelope: Envelope | None) -> Envelope | None:
+    if envelope is None:
+        return None
+    return dataclasses.replace(envelope, problems=(*envelope.problems, "read from log text, not from a JSON body"))
+
+
 def envelope_from_log_text(text: str) -> Envelope | None:
     """The code and message a log line names in ``key=value`` form, or a known code next to its wording."""
     code_match = _KEY_CODE.search(text)
@@ -177,25 +233,20 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         code = int(code_match.group(1))
         if (message_match := _KEY_MESSAGE.search(text)) is not None:
             message = next(group for group in message_match.groups() if group is not None).strip()
+    elif (named := _code_named(text)) is not None:
+        code, message = named
+    elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
+        # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
+        message = printable(redact.scrub(" ".join(text.split())))
+        return _with_log_note(Envelope(None, False, None, None, message, None, False))
     else:
-        word = _CODE_WORD.search(text)
-        if word is None or codes.get(int(word.group(1))) is None:
-            return None
-        code = int(word.group(1))
-        rest = text[word.end() :].strip(" :-|,\t\r\n")
-        entry = codes.get(code)
-        if entry is None or not _names_own_wording(entry, rest):
-            return None
-        message = rest
+        return None
     document: dict[str, Any] = {"code": code}
     if message:
         document["message"] = message
     if (request_id := _KEY_REQUEST_ID.search(text)) is not None:
         document["requestId"] = request_id.group(1)
-    envelope = parse_envelope(document)
-    if envelope is None:
-        return None
-    return dataclasses.replace(envelope, problems=(*envelope.problems, "read from log text, not from a JSON body"))
+    return _with_log_note(parse_envelope(document))
 
 
 def looks_unreadable(text: str) -> bool:

@@ -283,7 +283,7 @@ def explain_stream(
     depth = _BracketDepth()
     transcript: _Transcript | None = None
     for number, (line, oversized) in enumerate(lines, start=1):
-        summary.lines = number
+        summary.lines += 1
         if oversized or line is None:
             summary.oversized += 1
             continue
