@@ -156,7 +156,12 @@ def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     if not normalize(text):
         return []
     matches = [(entry, message) for entry in all_entries() for message in entry.messages if message_fits(message, text)]
-    return sorted(matches, key=lambda pair: (_ownership_rank(pair[1]), pair[0].code))
+    # A wording present in full outranks one the text only begins ("Order not found" is all of
+    # getOrderDetail's wording but just the start of 1603100's), then the wording's owner ranks first.
+    return sorted(
+        matches,
+        key=lambda pair: (not matching.fits_completely(pair[1].text, text), _ownership_rank(pair[1]), pair[0].code),
+    )
 
 
 def match_inside(text: str) -> list[tuple[CodeEntry, Message]]:
@@ -217,7 +222,11 @@ def search(text: str) -> list[CodeEntry]:
         inside.setdefault(entry.code, position)
     ranked: dict[int, tuple[int, int]] = {}
     for entry in all_entries():
-        exact = [_ownership_rank(message) for message in entry.messages if message_fits(message, text)]
+        exact = [
+            _ownership_rank(message) + (0 if matching.fits_completely(message.text, text) else _LAST_RANK + 2)
+            for message in entry.messages
+            if message_fits(message, text)
+        ]
         haystacks = _haystacks(entry)
         if exact:
             rank = (0, min(exact))
@@ -424,6 +433,9 @@ def lookup(query: str | int) -> LookupResult:
         return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code")
     if matches := codes_with_prefix(text):
         return LookupResult(text, None, tuple(matches), prefix=text, match="prefix")
+    if match_message(text):
+        # A CJ wording in full is a message, even when it holds digits ("Response Status Code: 200").
+        return LookupResult(text, None, tuple(search(text)), match="text")
     if _BODY_HINT.search(text[:_MAX_CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
         return from_body
     if (with_code := _lookup_code_and_message(text)) is not None:

@@ -86,30 +86,31 @@ def _clause(clause: str) -> str:
     return "(.*?)".join(_literal(part) for part in clause.split("{param}"))
 
 
-def _sentence(sentence: str) -> str:
+def _sentence(sentence: str, optional: str) -> str:
     # Clauses after the first are optional too: logs cut "Used today: 5, Remaining: 0, Required: 10"
     # after any comma.
     first, *rest = sentence.split(", ")
     tail = ""
     for clause in reversed(rest):
-        tail = rf"(?:,\s*{_clause(clause)}{tail})?"
+        tail = rf"(?:,\s*{_clause(clause)}{tail}){optional}"
     return _clause(first) + tail
 
 
 @functools.cache
-def template_regex(template: str) -> str:
+def template_regex(template: str, *, complete: bool = False) -> str:
     """The regular expression for one CJ wording (already normalised text in, pattern source out).
 
-    ``{param}`` matches anything, numbers match any number, and every sentence after
+    ``{param}`` matches anything, numbers match any number, and (unless ``complete``) every sentence after
     the first (and every clause after a sentence's first) is optional, so
     "Insufficient API points. Used today: 5" still fits the points wording whose
     end the user did not copy.
     """
+    optional = "" if complete else "?"
     first, *rest = _SENTENCE_END.split(normalize(template))
     tail = ""
     for sentence in reversed(rest):
-        tail = rf"(?:\s*{_sentence(sentence.rstrip('.'))}\.?{tail})?"
-    return _sentence(first.rstrip(".")) + r"\.?" + tail
+        tail = rf"(?:\s*{_sentence(sentence.rstrip('.'), optional)}\.?{tail}){optional}"
+    return _sentence(first.rstrip("."), optional) + r"\.?" + tail
 
 
 @functools.cache
@@ -127,13 +128,23 @@ def fits(template: str, text: str) -> bool:
     return _full(template).fullmatch(normalize(text)) is not None
 
 
+@functools.cache
+def _complete(template: str) -> re.Pattern[str]:
+    return re.compile(template_regex(template, complete=True), re.DOTALL)
+
+
+def fits_completely(template: str, text: str) -> bool:
+    """Like ``fits``, but every sentence and clause of the wording must be there: not a cut-short copy."""
+    return _complete(template).fullmatch(normalize(text)) is not None
+
+
 # A wording must carry this many characters of its own to be found inside longer text:
 # "Success" or "Param error" inside a log sentence proves nothing.
 MIN_CONTAINED_CHARS = 12
 
 
-# ...and the part found must be most of the wording (or long on its own): "Too Many Requests"
-# is the start of the daily-limit wording too, but it is not that wording.
+# ...and the part found must be most of the wording, its whole first sentence, or long on its own:
+# "Too Many Requests" begins the daily-limit wording too, but it is only a clause of it.
 _MIN_CONTAINED_SHARE = 0.5
 _LONG_CONTAINED_CHARS = 40
 
@@ -147,9 +158,16 @@ def contained_span(template: str, text: str) -> int:
     if match is None:
         return 0
     span = match.end() - match.start()
-    if span < _LONG_CONTAINED_CHARS and span < _MIN_CONTAINED_SHARE * len(literal):
+    if span < _LONG_CONTAINED_CHARS and span < _MIN_CONTAINED_SHARE * len(literal) and span < _first_sentence(template):
         return 0
     return span
+
+
+@functools.cache
+def _first_sentence(template: str) -> int:
+    """Length of the wording's first sentence when it has several: a whole sentence quoted is the wording."""
+    sentences = _SENTENCE_END.split(normalize(template))
+    return len(sentences[0].rstrip(".").replace("{param}", "")) if len(sentences) > 1 else 1 << 30
 
 
 # --- similarity, for "did you mean" ------------------------------------------------------

@@ -60,7 +60,10 @@ def render_codes_markdown() -> str:
             "| message | source | note |",
             "|---|---|---|",
         ]
-        rows = [f"| {_message_text(m)} | `{m.source}` | {_cell(_message_note(m))} |" for m in entry.messages]
+        rows = [
+            f"| {_message_text(m, cjs_own=m.source == 'cj-mcp')} | `{m.source}` | {_cell(_message_note(m))} |"
+            for m in entry.messages
+        ]
         rows += [f"| {_message_text(m, cjs_own=True)} | `{m.source}` | {_cell(m.note)} |" for m in entry.localized]
         lines += rows or ["| (none captured) | | |"]
         lines += [""] + [f"{number}. {step}" for number, step in enumerate(entry.steps, start=1)]

@@ -163,7 +163,8 @@ def test_paraphrases_never_match_responses() -> None:
     paraphrases = [(entry, message) for entry in ENTRIES for message in entry.messages if not message.exact]
     assert paraphrases, "the table marks wordings it never captured"
     for entry, message in paraphrases:
-        assert "not captured" in message.note
+        # CJ's MCP server's own texts are CJ's words, but not response wordings.
+        assert "not captured" in message.note or message.source == "cj-mcp"
         assert entry.code not in {matched.code for matched, _ in codes.match_message(message.text)}
 
 

@@ -1,0 +1,266 @@
+"""What people paste and pipe, through the installed cjerr: lookup's forms, explain's formats and streams."""
+
+from __future__ import annotations
+
+import json
+import select
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from cj_errors.exits import ExitStatus
+from tests.conftest import Runner, cjerr_executable, clean_env
+
+# --- lookup ---------------------------------------------------------------------------
+
+
+def _lookup(run: Runner, *queries: str) -> tuple[int, list[dict]]:  # type: ignore[type-arg]
+    result = run("lookup", "--json", *queries)
+    return result.returncode, json.loads(result.stdout)["results"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("Insufficient API points. Used today: 104890, Remaining: 0, Required: 10.", 16900500),
+        ("Insufficient API points. Used today: 124430, Remaining: 0", 16900500),
+        ("Too Many Requests, QPS limit is 2 time/1second", 1600200),
+        ("too many requests, qps limit is 6 time/1second.", 1600200),
+        ("\ufeffProduct not found", 1602001),
+        ("Product not found, pid:1985602065137795073", 1602001),
+        ("Order exist，please do not duplicate create。", 1603003),
+        ("\u201cAPIkey is wrong, please check and try again\u201d", 1600005),
+        ("1602001 Product not found", 1602001),
+        ("1600005 - APIkey is wrong, please check and try again", 1600005),
+        ("CJ API error 1600200: Too Many Requests, QPS limit is 1 time/1second", 1600200),
+        ("⛔ CJ-Fehler 16900500: Insufficient API points.", 16900500),
+        ("令牌交换失败", 1600009),
+        ("Invaild API key or acess token", 1600001),
+    ],
+)
+def test_lookup_finds_what_people_paste(run: Runner, query: str, code: int) -> None:
+    status, results = _lookup(run, query)
+    assert status == ExitStatus.SUCCESS
+    assert results[0]["matches"][0]["code"] == code
+
+
+def test_the_code_decides_and_a_foreign_message_is_named(run: Runner) -> None:
+    status, (result,) = _lookup(run, "1600300: APIkey is wrong, please check and try again")
+    assert status == ExitStatus.SUCCESS
+    assert result["code"] == 1600300 and result["read_as"] == "code+message"
+    assert "1600005" in result["note"]
+
+
+def test_a_pasted_body_gives_its_code_and_points_to_explain(run: Runner) -> None:
+    text = "2026-01-01 ERROR {'code': 1600001, 'result': False, 'message': 'Invalid API key or access token'}"
+    status, (result,) = _lookup(run, text)
+    assert status == ExitStatus.SUCCESS and result["code"] == 1600001 and result["read_as"] == "body"
+    assert "cjerr explain" in result["note"]
+
+
+def test_several_codes_in_one_argument_are_several_queries(run: Runner) -> None:
+    status, results = _lookup(run, "1600200, 1600201")
+    assert status == ExitStatus.SUCCESS
+    assert [result["code"] for result in results] == [1600200, 1600201]
+
+
+def test_no_match_offers_did_you_mean_and_exits_1(run: Runner) -> None:
+    result = run("lookup", "Interface went away")
+    assert result.returncode == ExitStatus.NOT_FOUND
+    assert "did you mean:" in result.stdout and "1600101" in result.stdout
+    status, (data,) = _lookup(run, "Interface went away")
+    assert status == ExitStatus.NOT_FOUND and not data["found"]
+    assert data["did_you_mean"][0]["code"] in (1600100, 1600101)
+
+
+def test_a_typo_counts_as_found_and_says_which_wording(run: Runner) -> None:
+    result = run("lookup", "Variant not fuond")
+    assert result.returncode == ExitStatus.SUCCESS
+    assert result.stdout.startswith('note: "Variant not fuond": no exact wording matches; the closest is')
+    assert "\n1602000  " in result.stdout
+
+
+# --- explain: formats ---------------------------------------------------------------
+
+
+def _explain(run: Runner, text: str, *args: str) -> tuple[int, list[dict]]:  # type: ignore[type-arg]
+    result = run("explain", "--json", "--each", *args, "-", input=text)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    return result.returncode, lines
+
+
+def test_a_mixed_log_exits_by_its_nested_auth_error(run: Runner) -> None:
+    log = "\n".join(
+        [
+            '{"level":30,"msg":"sync","response":{"data":{"code":200,"result":true,"data":[]}}}',
+            '{"level":50,"msg":"CJ call failed","err":{"response":{"status":200,"data":'
+            '{"code":1600001,"result":false,"message":"Invalid API key or access token"}}}}',
+            "[2026-08-18 22:05:13] production.ERROR: CJ API Error "
+            '{"message":"Insufficient API points. Used today: 104890, Remaining: 0, Required: 10.","code":16900500}',
+        ]
+    )
+    status, lines = _explain(run, log)
+    assert status == ExitStatus.AUTH
+    assert [line["code"] for line in lines[:-1]] == [200, 1600001, 16900500]
+
+
+def test_curl_i_gives_the_status_of_an_html_429(run: Runner) -> None:
+    text = "HTTP/2 429 \r\ncontent-type: text/html\r\ndate: Tue, 01 Dec 2026 10:00:00 GMT\r\n\r\n<html>busy</html>\r\n"
+    result = run("explain", "-", input=text)
+    assert result.returncode == ExitStatus.TEMPORARY
+    assert result.stdout.startswith("HTTP 429: too many requests (HTML page)")
+
+
+def test_curl_v_and_httpie_transcripts(run: Runner) -> None:
+    curl_v = (
+        "*   Trying 1.2.3.4:443...\n> GET /api2.0/v1/product/query?pid=1 HTTP/2\n"
+        "> Host: developers.cjdropshipping.com\n"
+        ">\n< HTTP/2 502\n< content-type: text/html\n<\n<html><body>502 Bad Gateway</body></html>\n"
+        "* Connection #0 to host developers.cjdropshipping.com left intact\n"
+    )
+    status, lines = _explain(run, curl_v)
+    assert status == ExitStatus.TEMPORARY and lines[0]["http_status"] == 502
+    httpie = (
+        "HTTP/1.1 200 OK\nContent-Type: application/json\n\n"
+        '{\n    "code": 1600001,\n    "result": false,\n    "message": "Invalid API key or access token",\n'
+        '    "data": null,\n    "requestId": "7f3c2a1b"\n}\n'
+    )
+    status, lines = _explain(run, httpie)
+    assert status == ExitStatus.AUTH and lines[0]["request_id"] == "7f3c2a1b"
+
+
+def test_node_and_python_literals_over_several_lines(run: Runner) -> None:
+    node = (
+        "CJ API Error: {\n  code: 1600200,\n  result: false,\n"
+        "  message: 'Too Many Requests, QPS limit is 1 time/1second',\n  data: null,\n  headers: [Object],\n}\n"
+    )
+    python = (
+        "{'code': 1603003, 'result': False, 'message': 'Order exist, please do not duplicate create', 'data': None}\n"
+    )
+    status, lines = _explain(run, node + python)
+    assert status == ExitStatus.API_ERROR
+    assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600200), (8, 1603003)]
+
+
+def test_an_escaped_body_and_a_code_less_body(run: Runner) -> None:
+    escaped = '{"level":"error","body":"{\\"code\\":1600002,\\"result\\":false,\\"message\\":\\"x\\"}"}\n'
+    code_less = '{"message": "Insufficient API points. Used today: 5, Remaining: 0, Required: 10"}\n'
+    status, lines = _explain(run, escaped + code_less)
+    assert [line["code"] for line in lines[:-1]] == [1600002, 16900500]
+    assert lines[1]["code_inferred"] is True
+    assert status == ExitStatus.AUTH
+
+
+def test_a_cut_off_body_is_reported_and_counted(run: Runner) -> None:
+    text = '{"code":200,"result":true}\n2026-01-01 WARN cj response {"result": false, "code": 16\n'
+    status, lines = _explain(run, text)
+    summary = lines[-1]["summary"]
+    assert summary["unreadable"] == 1 and summary["first_unreadable_line"] == 2
+    assert lines[1]["readable"] is False
+    assert status == ExitStatus.NOT_ENVELOPE
+    plain = run("explain", "-", input=text)
+    assert "1 looked like CJ responses but could not be read (first at line 2" in plain.stdout
+
+
+def test_utf16_from_powershell_is_read(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "response.json"
+    body = '{"code":1600001,"result":false,"message":"Invalid API key or access token","requestId":"r-1"}\r\n'
+    path.write_bytes(body.encode("utf-16"))  # with a BOM, as Windows PowerShell's > writes it
+    result = run("explain", str(path))
+    assert result.returncode == ExitStatus.AUTH
+    assert "UTF-16 text" in result.stdout
+    path.write_bytes(body.encode("utf-16-le"))  # no BOM
+    assert run("explain", str(path)).returncode == ExitStatus.AUTH
+
+
+def test_an_inline_body_is_explained_and_a_missing_file_is_named(run: Runner) -> None:
+    result = run("explain", '{"code":1600200,"message":"Too Many Requests, QPS limit is 1 time/1second"}')
+    assert result.returncode == ExitStatus.TEMPORARY
+    missing = run("explain", "no-such.log")
+    assert missing.returncode == ExitStatus.NO_INPUT
+    assert missing.stderr == "cjerr: cannot read 'no-such.log': no such file\n"
+
+
+def test_several_files_name_their_source(run: Runner, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_text('{"code":200,"result":true}\n')
+    second.write_text('{"code":1600200,"result":false}\n{"code":200}\n')
+    result = run("explain", "--json", "--each", str(first), str(second))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["source"], line["line"]) for line in lines[:-1]] == [
+        (str(first), 1),
+        (str(second), 1),
+        (str(second), 2),
+    ]
+    assert lines[-1]["summary"]["responses"] == 3 and lines[-1]["summary"]["lines"] == 3
+    assert result.returncode == ExitStatus.TEMPORARY
+    plain = run("explain", "--each", str(first), str(second))
+    assert plain.stdout.startswith(f"{first}:line 1: CJ success\n")
+
+
+# --- explain: streams -----------------------------------------------------------------
+
+
+def _read_line(stream: object, timeout: float = 15) -> str:
+    """One line from a process's stdout, failing the test if none arrives in time."""
+    fileno = stream.fileno()  # type: ignore[attr-defined]
+    ready, _, _ = select.select([fileno], [], [], timeout)
+    assert ready, "no output arrived: explain is holding lines back"
+    return stream.readline()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_each_prints_every_response_as_it_arrives(tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [cjerr_executable(), "explain", "--each", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(tmp_path),
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write('{"code":1600200,"message":"Too Many Requests, QPS limit is 1 time/1second"}\n')
+        process.stdin.flush()
+        assert _read_line(process.stdout) == "line 1: CJ error 1600200: Rate limit hit (too many requests)\n"
+        process.stdin.write('{"code":200,"result":true}\n')
+        process.stdin.flush()
+        assert _read_line(process.stdout) == "line 2: CJ success\n"
+        process.stdin.close()
+        assert process.wait(timeout=30) == ExitStatus.TEMPORARY
+
+
+def test_follow_reads_a_growing_file_and_ctrl_c_ends_with_the_summary(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text("")
+    with subprocess.Popen(
+        [cjerr_executable(), "explain", "--follow", str(log)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(tmp_path),
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        with log.open("a") as out:
+            out.write('{"code":1600001,"result":false}\n{"code":200,')  # the second line is still being written
+        assert _read_line(process.stdout) == "line 1: CJ error 1600001: Invalid API key or access token\n"
+        with log.open("a") as out:
+            out.write('"result":true}\n')
+        assert _read_line(process.stdout) == "line 2: CJ success\n"
+        log.write_text('{"code":1600200}\n')  # truncated and rewritten, as log rotation does
+        assert _read_line(process.stdout).startswith("line 3: CJ error 1600200")
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        rest = process.stdout.read()
+        status = process.wait(timeout=30)
+        errors = process.stderr.read()
+    assert rest.startswith("3 responses in 3 lines\n")
+    assert status == ExitStatus.AUTH
+    assert "Traceback" not in errors
+
+
+def test_follow_needs_one_file(run: Runner) -> None:
+    result = run("explain", "--follow", "-", input="")
+    assert result.returncode == ExitStatus.USAGE and result.stderr.startswith("cjerr: --follow watches one FILE")
