@@ -244,6 +244,13 @@ def probe(
     retry_mutating: Annotated[
         bool, typer.Option("--retry-mutating", help="Also retry calls that create, pay, confirm or delete.")
     ] = False,
+    reconcile: Annotated[
+        bool,
+        typer.Option(
+            "--reconcile",
+            help="After a create-order call that got no answer, look the order up once by its orderNumber.",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Validate and show the request; send nothing.")
     ] = False,
@@ -291,6 +298,7 @@ def probe(
         connect_timeout=connect_timeout,
         retries=retries,
         retry_mutating=retry_mutating,
+        reconcile=reconcile,
         force=force,
         allow_other_host=allow_other_host,
         max_body=max_body,
@@ -314,7 +322,10 @@ def probe(
     render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
     if outcome.transport_error is not None:
         # The report on stdout says it too; a failed run also owes stderr its one-line reason.
-        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}\n")
+        unknown = f"; outcome unknown: {outcome.next_step}" if outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN else ""
+        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{unknown}\n")
+    elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
+        terminal.stderr.write(f"cjerr: outcome unknown: {outcome.next_step}\n")
     raise typer.Exit(int(outcome.exit_status))
 
 
