@@ -80,7 +80,11 @@ FAMILIES: dict[str, Family] = {
         ),
         Family("interface", "interface", "The path or the interface itself (16001xx)."),
         Family("rate-limit", "rate limit", "Too many requests per second (1600200)."),
-        Family("quota", "quota", "Daily quota or points spent; wait for the 00:00 UTC reset (1600201, 16900500, 429)."),
+        Family(
+            "quota",
+            "quota",
+            "Points or a quota spent (16900500, 1600201) and HTTP 429, which may only be a rate limit; see each entry.",
+        ),
         Family("parameter", "parameter", "A parameter is missing, empty or wrong (16003xx, 169004xx)."),
         Family("request", "request format", "HTTP method, Content-Type, body or JSON syntax (169002xx)."),
         Family("product", "product", "Products and variants (1602xxx)."),

@@ -81,8 +81,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.TEMPORARY: (
         "temporary trouble, retry can help",
-        "system busy, QPS limit, a 429 naming no points, read timeout, HTTP 502/503/504 (after probe's own "
-        "retries); probe --reconcile found that the unanswered call created no order",
+        "system busy, QPS limit, a 429 naming no points; a read timeout or HTTP 502/503/504 on a call that "
+        "changes nothing (after probe's own retries); probe --reconcile found the unanswered call created no order",
     ),
     ExitStatus.NOT_ENVELOPE: (
         "not a CJ envelope",
