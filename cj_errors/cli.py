@@ -320,12 +320,18 @@ def probe(
 
     outcome = probing.send(prepared, options, announce, verify=not insecure)
     render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
-    if outcome.transport_error is not None:
+    checked = outcome.reconciliation
+    if outcome.transport_error is not None and outcome.exit_status is not ExitStatus.SUCCESS:
         # The report on stdout says it too; a failed run also owes stderr its one-line reason.
-        unknown = f"; outcome unknown: {outcome.next_step}" if outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN else ""
-        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{unknown}\n")
-    elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
-        terminal.stderr.write(f"cjerr: outcome unknown: {outcome.next_step}\n")
+        after = ""
+        if checked is not None:
+            after = f"; reconcile: {checked.summary}"
+        elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
+            after = f"; outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{after}\n")
+    elif outcome.exit_status is not ExitStatus.SUCCESS and outcome.unknown:
+        said = f"reconcile: {checked.summary}" if checked is not None else f"outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: {said}\n")
     raise typer.Exit(int(outcome.exit_status))
 
 

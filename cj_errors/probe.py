@@ -638,7 +638,7 @@ def _unknown_outcome(
     prepared = outcome.prepared
     path = prepared.plan.path
     number = reconcile.order_number(prepared.plan.body) if path in reconcile.ORDER_CREATING else None
-    step = reconcile.next_step(path, number)
+    step = reconcile.next_step(path, number, offer_reconcile=not options.reconcile)
     notes = list(outcome.notes)
     notes.append(f"outcome unknown: {path} changes data and got no answer, so it may have worked; {step}")
     explanation = outcome.explanation

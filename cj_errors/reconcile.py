@@ -48,13 +48,14 @@ _NOT_FOUND_CODES = frozenset({1600300, 1603100})
 _MAX_ORDER_NUMBER = 200
 
 
-def next_step(path: str, order_number: str | None) -> str:
+def next_step(path: str, order_number: str | None, *, offer_reconcile: bool = True) -> str:
     """What to do before repeating an unanswered call to ``path``."""
     if path in ORDER_CREATING:
         where = f"orderId={order_number}" if order_number else "orderId=<your orderNumber>"
+        offer = ", or rerun with --reconcile to have probe check" if offer_reconcile and order_number else ""
         return (
             f"the order may exist: look it up by its orderNumber (GET {DETAIL_PATH}?{where}, or the order list) "
-            "before creating it again, or rerun with --reconcile to have probe check"
+            f"before creating it again{offer}"
         )
     if path in _STATUS_CALLS:
         return f"it may have taken effect: read the order's status (GET {DETAIL_PATH}?orderId=...) before repeating it"

@@ -147,6 +147,8 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
         "oversized": summary.oversized,
         "codes": rows,
         "codes_not_itemized": summary.untracked,
+        "held_orders": summary.held,
+        "first_held_line": summary.first_held_line,
     }
 
 
@@ -285,6 +287,11 @@ def summary_plain(summary: Summary) -> str:
         lines.append(f"{summary.oversized} oversized lines or documents skipped")
     if summary.untracked:
         lines.append(f"{summary.untracked} responses with codes beyond the first {len(summary.per_code)} not itemized")
+    if summary.held:
+        lines.append(
+            f"{summary.held} of them held orders: CJ answered success, but data holds the order "
+            f"(first on line {summary.first_held_line}; explain that line for the reasons)"
+        )
     for row in data["codes"]:
         label = "-" if row["code"] is None else str(row["code"])
         retry = "retryable" if row["retryable"] else "not retryable"
@@ -500,7 +507,9 @@ def show_probe(
         out.write(f"note: {note}\n")
     if outcome.transport_error is not None:
         out.write(f"no response: {outcome.transport_error}\n")
-        if outcome.next_step is not None and outcome.reconciliation is None:
+        if outcome.reconciliation is not None:
+            out.write(f"  reconcile:  {outcome.reconciliation.summary}\n")
+        elif outcome.next_step is not None:
             out.write(f"  next:       {outcome.next_step}\n")
         out.write(f"  exit:       {int(exit_status)} ({exit_status.summary})\n")
         return
@@ -516,7 +525,8 @@ def show_probe(
     if outcome.explanation is not None:
         show_explanation(terminal, outcome.explanation)
     if outcome.reconciliation is not None:
-        out.write(f"exit {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
+        out.write(f"reconcile: {outcome.reconciliation.summary}\n")
+        out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
 
 
 def endpoint_to_dict(endpoint: Endpoint) -> dict[str, Any]:

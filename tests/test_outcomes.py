@@ -515,3 +515,12 @@ def test_explain_of_an_unread_stream_says_to_read_it() -> None:
     response = httpx.Response(200, content=stream())
     with pytest.raises(ValueError, match="read"):
         cj_errors.explain(response)
+
+
+def test_a_log_with_a_held_order_says_so_in_the_summary(tmp_path: Path) -> None:
+    held = held_body(orderId="SD1", interceptOrderReasons=[{"code": 1001, "message": "phone"}])
+    lines = json.dumps({"code": 200, "result": True}) + "\n" + json.dumps(held) + "\n"
+    ran = run_cjerr("explain", "--json", "-", home=tmp_path, input=lines.encode())
+    assert ran.returncode == ExitStatus.API_ERROR
+    summary = json.loads(ran.out)["summary"]
+    assert (summary["held_orders"], summary["first_held_line"]) == (1, 2)
