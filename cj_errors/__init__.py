@@ -6,7 +6,7 @@ The Python API needs neither Typer nor Rich::
     lookup(1600200).entry.title      # 'Rate limit hit (too many requests)'
     explain('{"code":1600200,"result":false,"message":"Too Many Requests"}').exit_status
     is_retryable(1600200)            # True: after a short wait
-    retries_after_reset(16900500)    # True: not before the 00:00 UTC reset
+    retries_after_reset(16900500)    # True: points come back at 00:00 UTC (or sooner), not after a short wait
 
 Names are imported on first use (PEP 562), so shell completion, which imports
 this package on every TAB, only pays for what it touches.

@@ -188,7 +188,7 @@ class Explanation:
 
     @property
     def retry_after_reset(self) -> bool:
-        """True when nothing will work before the 00:00 UTC reset of points and quotas."""
+        """True when only a reset of points or a quota brings the call back (see ``retry`` and ``reset_at``)."""
         return self.exit_status is ExitStatus.QUOTA
 
 

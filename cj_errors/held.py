@@ -37,10 +37,12 @@ class HeldReason(NamedTuple):
     @property
     def title(self) -> str | None:
         """The code table's title for the inner code, when the table has it."""
-        if isinstance(self.code, int) or (isinstance(self.code, str) and self.code.isdigit() and len(self.code) < 12):
-            entry = codes.get(int(self.code))
-            return entry.title if entry is not None else None
-        return None
+        try:
+            code = codes.code_of(self.code)
+        except TypeError:
+            return None
+        entry = codes.get(code)
+        return entry.title if entry is not None else None
 
     def describe(self) -> str:
         parts = [self.field]

@@ -524,3 +524,25 @@ def test_a_log_with_a_held_order_says_so_in_the_summary(tmp_path: Path) -> None:
     assert ran.returncode == ExitStatus.API_ERROR
     summary = json.loads(ran.out)["summary"]
     assert (summary["held_orders"], summary["first_held_line"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"interceptOrderReasons": "not a list"},
+        {"interceptOrderReasons": [None, 1, True, {"code": True}, {"code": "²"}, [[]], {"message": ["x"]}]},
+        {"interceptOrders": [{"orderId": True, "code": 10**60}], "submitSuccess": "false"},
+        {"logisticsMiss": "true", "pointsInfo": {"usedToday": "1e9", "remaining": [], "total": None}},
+        {"pointsInfo": {"remaining": -5, "usedToday": 10**30}},
+        [{"interceptOrderReasons": [{"code": 1001}]}],
+    ],
+    ids=range(6),
+)
+def test_odd_shapes_inside_data_never_break_explain(data: object) -> None:
+    for status in (200, 429):
+        explanation = explain_document({"code": 200, "result": True, "data": data}, status)
+        allowed = {ExitStatus.SUCCESS, ExitStatus.API_ERROR} if status == 200 else {ExitStatus.TEMPORARY}
+        if status == 429 and isinstance(data, dict) and "pointsInfo" in data:
+            allowed = {ExitStatus.TEMPORARY, ExitStatus.QUOTA}  # remaining -5: spent points
+        assert explanation.exit_status in allowed
+        assert json.dumps([reason.as_dict() for reason in explanation.held])
