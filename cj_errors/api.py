@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cj_errors import codes
-from cj_errors.explanation import Explanation, explain_document, explain_response
+
+if TYPE_CHECKING:
+    from cj_errors.explanation import Explanation
 
 __all__ = ["explain", "lookup"]
 
@@ -59,6 +61,8 @@ def explain(
     status defaults to 200, or to the response's own status; ``path`` (e.g. ``/authentication/getAccessToken``)
     sharpens limit advice and is taken from an ``httpx.Response``'s request when not given.
     """
+    from cj_errors.explanation import explain_document, explain_response  # lookup alone need not load it
+
     if http_status is not None and (isinstance(http_status, bool) or not isinstance(http_status, int)):
         raise TypeError(f"explain() takes http_status as an int, got {type(http_status).__name__}")
     if isinstance(response, bytes | bytearray | memoryview):
