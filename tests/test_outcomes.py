@@ -546,3 +546,23 @@ def test_odd_shapes_inside_data_never_break_explain(data: object) -> None:
             allowed = {ExitStatus.TEMPORARY, ExitStatus.QUOTA}  # remaining -5: spent points
         assert explanation.exit_status in allowed
         assert json.dumps([reason.as_dict() for reason in explanation.held])
+
+
+def test_probe_reports_a_held_create_order_as_held_and_sends_it_once(server: ScriptedServer, tmp_path: Path) -> None:
+    held = held_body(
+        orderId="SD1", orderNumber="shop-1001", logisticsMiss=True,
+        interceptOrderReasons=[{"code": 1001, "message": "Must be a 6-32 digit number"}],
+    )  # fmt: skip
+    server.script(Answer(body=held))
+    ran = probe(server, tmp_path, CREATE, "-d", json.dumps(ORDER), "--retries", "3", "--json")
+    assert ran.returncode == ExitStatus.API_ERROR and len(server.received) == 1
+    data = json.loads(ran.out)
+    assert data["outcome"] == "held" and data["explanation"]["ok"] is False
+    assert [reason["field"] for reason in data["explanation"]["held"]] == ["interceptOrderReasons[0]", "logisticsMiss"]
+
+
+def test_exit_codes_lists_the_unknown_outcome(tmp_path: Path) -> None:
+    ran = run_cjerr("exit-codes", "--json", home=tmp_path)
+    rows = {row["exit_code"]: row for row in json.loads(ran.out)["exit_codes"]}
+    assert rows[80]["name"] == "outcome_unknown" and "orderNumber" in rows[80]["when"]
+    assert rows[75]["summary"] == "temporary trouble, retry can help"
