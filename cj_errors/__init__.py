@@ -6,7 +6,7 @@ The Python API needs neither Typer nor Rich::
     lookup(1600200).entry.title      # 'Rate limit hit (too many requests)'
     explain('{"code":1600200,"result":false,"message":"Too Many Requests"}').exit_status
     is_retryable(1600200)            # True: after a short wait
-    retries_after_reset(16900500)    # True: not before the 00:00 UTC reset
+    retries_after_reset(16900500)    # True: points come back at 00:00 UTC (or sooner), not after a short wait
 
 Names are imported on first use (PEP 562), so shell completion, which imports
 this package on every TAB, only pays for what it touches.
@@ -36,9 +36,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "guess_family": ("cj_errors.codes", "guess_family"),
     "is_retryable": ("cj_errors.codes", "is_retryable"),
     "retries_after_reset": ("cj_errors.codes", "retries_after_reset"),
-    "lookup": ("cj_errors.codes", "lookup"),
+    "lookup": ("cj_errors.api", "lookup"),
     "search": ("cj_errors.codes", "search"),
-    "explain": ("cj_errors.explanation", "explain_response"),
+    "explain": ("cj_errors.api", "explain"),
     "explain_document": ("cj_errors.explanation", "explain_document"),
     "parse_envelope": ("cj_errors.explanation", "parse_envelope"),
 }
@@ -68,6 +68,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from cj_errors.api import explain, lookup
     from cj_errors.codes import (
         FAMILIES,
         SOURCES,
@@ -76,13 +77,11 @@ if TYPE_CHECKING:
         get,
         guess_family,
         is_retryable,
-        lookup,
         retries_after_reset,
         search,
     )
     from cj_errors.exits import ExitStatus
     from cj_errors.explanation import Envelope, Explanation, explain_document, parse_envelope
-    from cj_errors.explanation import explain_response as explain
     from cj_errors.model import CodeEntry, Message, Outcome, Retry
 
 

@@ -244,6 +244,13 @@ def probe(
     retry_mutating: Annotated[
         bool, typer.Option("--retry-mutating", help="Also retry calls that create, pay, confirm or delete.")
     ] = False,
+    reconcile: Annotated[
+        bool,
+        typer.Option(
+            "--reconcile",
+            help="After a create-order call that got no answer, look the order up once by its orderNumber.",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Validate and show the request; send nothing.")
     ] = False,
@@ -291,6 +298,7 @@ def probe(
         connect_timeout=connect_timeout,
         retries=retries,
         retry_mutating=retry_mutating,
+        reconcile=reconcile,
         force=force,
         allow_other_host=allow_other_host,
         max_body=max_body,
@@ -312,9 +320,18 @@ def probe(
 
     outcome = probing.send(prepared, options, announce, verify=not insecure)
     render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
-    if outcome.transport_error is not None:
+    checked = outcome.reconciliation
+    if outcome.transport_error is not None and outcome.exit_status is not ExitStatus.SUCCESS:
         # The report on stdout says it too; a failed run also owes stderr its one-line reason.
-        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}\n")
+        after = ""
+        if checked is not None:
+            after = f"; reconcile: {checked.summary}"
+        elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
+            after = f"; outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{after}\n")
+    elif outcome.exit_status is not ExitStatus.SUCCESS and outcome.unknown:
+        said = f"reconcile: {checked.summary}" if checked is not None else f"outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: {said}\n")
     raise typer.Exit(int(outcome.exit_status))
 
 

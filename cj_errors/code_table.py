@@ -90,7 +90,11 @@ FAMILIES: dict[str, Family] = {
         ),
         Family("interface", "interface", "The path or the interface itself (16001xx)."),
         Family("rate-limit", "rate limit", "Too many requests per second (1600200)."),
-        Family("quota", "quota", "Daily quota or points spent; wait for the 00:00 UTC reset (1600201, 16900500, 429)."),
+        Family(
+            "quota",
+            "quota",
+            "Points or a quota spent (16900500, 1600201) and HTTP 429, which may only be a rate limit; see each entry.",
+        ),
         Family("parameter", "parameter", "A parameter is missing, empty or wrong (16003xx, 169004xx)."),
         Family("request", "request format", "HTTP method, Content-Type, body or JSON syntax (169002xx)."),
         Family("product", "product", "Products and variants (1602xxx)."),
@@ -327,7 +331,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         title="API points exhausted for today",
         family="quota",
         outcome=Outcome.QUOTA,
-        retry=Retry.DAILY_RESET,
+        retry=Retry.AFTER_RESET_OR_SOONER,
         messages=(
             _m(
                 "Insufficient API points. Used today: {param}, Remaining: 0, Required: {param}. {param}",
@@ -381,12 +385,17 @@ ENTRIES: tuple[CodeEntry, ...] = (
     # ------------------------------------------------------------------- quota
     CodeEntry(
         code=429,
-        title="HTTP 429: daily points spent (or rate limited)",
+        title="HTTP 429: too many requests (rate limit, token throttle or spent points)",
         family="quota",
-        outcome=Outcome.QUOTA,
-        retry=Retry.DAILY_RESET,
+        outcome=Outcome.TEMPORARY,
+        retry=Retry.SHORT_WAIT,
+        min_wait_seconds=1.0,
+        max_attempts=2,
         messages=(_mcp("请求过于频繁 / Too many requests", "what CJ's MCP server prints for a body with code 429"),),
         steps=(
+            "A 429 whose body names neither points nor a QPS window: wait a second or two and retry once; if the "
+            "second try gets a 429 too, stop and find out which limit answered (the steps below) instead of "
+            "retrying in a loop.",
             'Find out which limit answered before waiting: a message that mentions "QPS limit", or a body code '
             "of 1600200, is the per-second rate limit (see `cjerr lookup 1600200`; wait about a second), while a "
             "body with `code: 429` and `pointsInfo` whose `remaining` is 0 or below the call's cost means the "
@@ -409,8 +418,9 @@ ENTRIES: tuple[CodeEntry, ...] = (
             'The points page documents HTTP 429 with a body that begins `{"code": 429, "result":`; the rest, '
             "including the message, was not captured. Third-party notes say responses carry `pointsInfo` "
             "(usedToday, remaining, total).",
-            "cjerr files 429 as a daily-reset quota because of the points page; a 429 whose message names a QPS "
-            "limit only needs a short wait.",
+            "cjerr reads a 429 by its body: points named (pointsInfo with nothing remaining, the points wording) "
+            "is spent points (exit 79); a QPS window or code 1600200 is the rate limit (exit 75, wait the window); "
+            "on getAccessToken it is the token throttle; a bare 429 gets one retry after a short wait.",
             'HTTP 429 has also been logged around getAccessToken with "Too Many Requests, QPS limit is 1 '
             'time/1second" and body code 1600200; that wording is kept under 1600200 only, so a body without a '
             "code is not mistaken for spent points.",
@@ -946,7 +956,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         title="Quota used up",
         family="quota",
         outcome=Outcome.QUOTA,
-        retry=Retry.DAILY_RESET,
+        retry=Retry.AFTER_PERIOD,
         messages=(
             _m("Quota has been used up", "current"),
             _m("Quota has been used up", "legacy"),

@@ -26,6 +26,7 @@ __all__ = [
     "Retry",
     "Source",
     "all_entries",
+    "code_of",
     "entries_in_family",
     "get",
     "guess_family",
@@ -76,19 +77,31 @@ def parse_code(text: str) -> int | None:
     return int(match.group(1))
 
 
-def is_retryable(code: int) -> bool:
+def code_of(code: object, caller: str = "this function") -> int:
+    """A code given as an int or a string of digits ("1600200", " 1600200 "); anything else is a TypeError."""
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code
+    if isinstance(code, str):
+        text = code.strip()
+        if text.isascii() and text.isdigit() and len(text) <= _MAX_CODE_DIGITS:
+            return int(text)
+        raise TypeError(f"{caller} takes a CJ code as an int or a string of digits, got {code[:40]!r}")
+    raise TypeError(f"{caller} takes a CJ code as an int or a string of digits, got {type(code).__name__}")
+
+
+def is_retryable(code: int | str) -> bool:
     """True when sending the same request again after a short wait can help.
 
-    Spent quota and points (1600201, 16900500, 429) are False: they need the
-    00:00 UTC reset; see ``retries_after_reset``.
+    Spent quota and points (1600201, 16900500) are False: they need a reset of
+    the limit; see ``retries_after_reset``. ``code`` may be an int or a digit string.
     """
-    entry = get(code)
+    entry = get(code_of(code, "is_retryable()"))
     return entry is not None and entry.retryable
 
 
-def retries_after_reset(code: int) -> bool:
-    """True when the same request can work again only after the daily 00:00 UTC reset."""
-    entry = get(code)
+def retries_after_reset(code: int | str) -> bool:
+    """True when only a reset of the limit brings the call back (points at 00:00 UTC, a quota per its period)."""
+    entry = get(code_of(code, "retries_after_reset()"))
     return entry is not None and entry.retry_after_reset
 
 
@@ -96,8 +109,17 @@ def retry_advice(entry: CodeEntry) -> str:
     """One sentence on whether and when to resend the same request."""
     if entry.retry is Retry.SHORT_WAIT:
         wait = f"at least {entry.min_wait_seconds:g} s" if entry.min_wait_seconds else "a short wait"
+        if entry.max_attempts == 2:
+            return f"retry once after {wait}, then stop"
         limit = f", {entry.max_attempts} tries in all at most" if entry.max_attempts else ""
         return f"retry after {wait}, with backoff{limit}"
+    if entry.retry is Retry.AFTER_RESET_OR_SOONER:
+        return "stop for now: points reset at 00:00 UTC, or a cheap call may pass sooner as points trickle back"
+    if entry.retry is Retry.AFTER_PERIOD:
+        return (
+            "do not retry until the quota's period restarts: quotaType in GET /setting/get says which "
+            "(5 hourly, 4 daily; 0 is a total that never resets)"
+        )
     if entry.retry is Retry.DAILY_RESET:
         return "do not retry before the daily reset at 00:00 UTC"
     if entry.retry is Retry.NEVER:

@@ -2,7 +2,7 @@
 
 Scripts branch on these numbers, so they never change meaning. The scheme is
 grep-like for 0/1/2 and uses the BSD sysexits values (64-78) for the rest, plus
-79 for spent quota, which sysexits has no value for. The
+79 for spent quota and 80 for an unknown outcome, which sysexits has no values for. The
 numbers are defined here rather than taken from ``os.EX_*``, which exists only
 on Unix, so Windows gets the same values.
 """
@@ -29,6 +29,7 @@ class ExitStatus(enum.IntEnum):
     AUTH = 77
     CONFIG = 78
     QUOTA = 79
+    OUTCOME_UNKNOWN = 80
     INTERRUPTED = 130
     BROKEN_PIPE = 141
 
@@ -46,7 +47,8 @@ class ExitStatus(enum.IntEnum):
 _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ExitStatus.SUCCESS: (
         "success",
-        "lookup found every code; explain or probe saw only CJ successes",
+        "lookup found every code; explain or probe saw only CJ successes; probe --reconcile found the order "
+        "the unanswered call created",
     ),
     ExitStatus.NOT_FOUND: (
         "not found",
@@ -70,7 +72,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.API_ERROR: (
         "API error, retrying won't help",
-        "CJ answered with an error that needs a change first (parameter, product, order...)",
+        "CJ answered with an error that needs a change first (parameter, product, order...), or accepted an "
+        "order but holds it (interceptOrderReasons, logisticsMiss, submitSuccess false)",
     ),
     ExitStatus.INTERNAL: (
         "internal error",
@@ -78,7 +81,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.TEMPORARY: (
         "temporary trouble, retry can help",
-        "system busy, QPS limit, read timeout, HTTP 502/503/504 (after probe's own retries)",
+        "system busy, QPS limit, a 429 naming no points; a read timeout or HTTP 502/503/504 on a call that "
+        "changes nothing (after probe's own retries); probe --reconcile found the unanswered call created no order",
     ),
     ExitStatus.NOT_ENVELOPE: (
         "not a CJ envelope",
@@ -95,7 +99,13 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.QUOTA: (
         "quota or points exhausted",
-        "1600201, 16900500 or HTTP 429 for points; retry only after the 00:00 UTC reset",
+        "16900500 or a 429 naming points (back at 00:00 UTC, or sooner for a cheap call); 1600201 (back when "
+        "the quota's period restarts)",
+    ),
+    ExitStatus.OUTCOME_UNKNOWN: (
+        "outcome unknown: the call may have worked",
+        "probe: a call that changes data got no answer (timeout, dropped connection, HTTP 5xx after sending); "
+        "check before repeating it: look the order up by orderNumber, or read the order's status",
     ),
     ExitStatus.INTERRUPTED: (
         "interrupted",

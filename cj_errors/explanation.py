@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from cj_errors import codes, literals, redact
+from cj_errors import cjwording, codes, held, literals, ratelimits, redact
 from cj_errors.exits import ExitStatus
-from cj_errors.model import CodeEntry, Outcome
+from cj_errors.held import HeldReason
+from cj_errors.model import CodeEntry, Outcome, Retry
 
 ENVELOPE_KEYS = frozenset({"code", "result", "success", "message", "data", "requestId"})
 _PREVIEW_BYTES = 200
@@ -24,10 +25,6 @@ _PREVIEW_BYTES = 200
 # page is a few MB at most, and the limit keeps hostile input bounded.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 _MAX_INT_DIGITS = 40
-
-_QPS_PATTERN = re.compile(r"QPS limit is (\d+) times?/(\d*)\s*(second|seconds|minute|minutes|hour|hours)", re.I)
-_POINTS_PATTERN = re.compile(r"Used today:\s*([\d',.]+),\s*Remaining:\s*([\d',.]+),\s*Required:\s*([\d',.]+)", re.I)
-_DAILY_LIMIT_PATTERN = re.compile(r"daily request limit", re.I)
 
 
 _TooBigNumber = literals.LongNumber
@@ -57,6 +54,8 @@ class Envelope:
     request_id: str | None
     has_data: bool
     problems: tuple[str, ...] = ()
+    # The decoded document itself: `data` (held orders) and `pointsInfo` are read from it.
+    document: object = field(default=None, compare=False, repr=False)
 
 
 def _as_bool(value: object) -> bool | None:
@@ -127,6 +126,7 @@ def parse_envelope(document: object) -> Envelope | None:
         request_id=request_id,
         has_data="data" in document,
         problems=tuple(problems),
+        document=document,
     )
 
 
@@ -156,6 +156,15 @@ class Explanation:
     hints: tuple[str, ...] = ()
     content_type: str | None = None
     body_preview: str | None = None
+    # The numbers behind ``retry``: the least wait before the same request can work, the next reset
+    # (UTC ISO 8601), the points figures, which limit answered, and how many tries in all can help.
+    wait_seconds: float | None = None
+    reset_at: str | None = None
+    points: cjwording.Points | None = None
+    limit: str | None = None
+    max_attempts: int | None = None
+    # Why a success envelope still means a held order (Outcome.HELD).
+    held: tuple[HeldReason, ...] = ()
 
     @property
     def request_id(self) -> str | None:
@@ -168,7 +177,7 @@ class Explanation:
 
     @property
     def retry_after_reset(self) -> bool:
-        """True when nothing will work before the 00:00 UTC reset of points and quotas."""
+        """True when only a reset of points or a quota brings the call back (see ``retry`` and ``reset_at``)."""
         return self.exit_status is ExitStatus.QUOTA
 
 
@@ -188,39 +197,23 @@ def preview(body: bytes, limit: int = _PREVIEW_BYTES) -> str:
 
 
 def next_reset(now: dt.datetime | None = None) -> dt.datetime:
-    """The next 00:00 UTC, when CJ's daily points and quotas reset."""
-    current = now or dt.datetime.now(dt.timezone.utc)
-    tomorrow = (current + dt.timedelta(days=1)).date()
-    return dt.datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=dt.timezone.utc)
+    """The next 00:00 UTC, when CJ's daily points reset."""
+    return cjwording.next_reset(now)
 
 
-def _reset_hint(now: dt.datetime | None) -> str:
-    current = now or dt.datetime.now(dt.timezone.utc)
-    reset = next_reset(current)
-    minutes = int((reset - current).total_seconds() // 60)
-    when = f"{reset:%Y-%m-%d %H:%M} UTC, in {minutes // 60} h {minutes % 60:02d} min"
-    return f"daily points and quotas reset at 00:00 UTC ({when})"
-
-
-def _limit_hints(code: int | None, message: str | None, http_status: int | None, now: dt.datetime | None) -> list[str]:
-    hints: list[str] = []
-    text = message or ""
-    qps = _QPS_PATTERN.search(text)
-    if qps:
-        count, span, unit = qps.groups()
-        span_text = f"{span} {unit}" if span else unit
-        hints.append(f"QPS limit hit: {count} request(s) per {span_text}; wait at least that long before the next call")
-    elif code == 1600200:
-        hints.append("per-second rate limit (QPS) hit; wait at least 1 s and space calls 1.1-1.2 s apart")
-    points = _POINTS_PATTERN.search(text)
-    if points:
-        used, remaining, required = points.groups()
-        hints.append(f"daily points spent: used today {used}, remaining {remaining}, this call needs {required}")
-    if code in (1600201, 16900500, 429) or points or _DAILY_LIMIT_PATTERN.search(text):
-        hints.append(_reset_hint(now))
-    if http_status == 429 and not qps and not points and code is None:
-        hints.append("HTTP 429: either the per-second limit or, per CJ's points page, spent daily points")
-    return hints
+def _limit_fields(limit: ratelimits.Limit | None, entry: CodeEntry | None) -> dict[str, Any]:
+    """The Explanation fields that carry a limit's numbers (or a short-wait code's table minimum)."""
+    if limit is not None:
+        return {
+            "wait_seconds": limit.wait_seconds,
+            "reset_at": limit.reset_at_iso,
+            "points": limit.points,
+            "limit": limit.kind,
+            "max_attempts": limit.max_attempts,
+        }
+    if entry is not None and entry.retry is Retry.SHORT_WAIT:
+        return {"wait_seconds": entry.min_wait_seconds, "max_attempts": entry.max_attempts}
+    return {}
 
 
 _TABLE_SOURCES = frozenset({"current", "legacy", "current-crawl"})
@@ -251,18 +244,20 @@ def _contradiction(entry: CodeEntry | None, code: int, message: str | None) -> s
     return None
 
 
-def _http_only(http_status: int | None, content_type: str | None, body: bytes, reason: str) -> Explanation:
+def _http_only(
+    http_status: int | None, content_type: str | None, body: bytes, reason: str, path: str | None = None
+) -> Explanation:
     """A response with no usable envelope: explain it from the HTTP status."""
     status_text = f"HTTP {http_status}" if http_status is not None else "the response"
     outcome: Outcome | None
     hints: tuple[str, ...] = ()
+    limit = ratelimits.classify(None, None, None, http_status, path) if http_status == 429 else None
     if http_status in (502, 503, 504):
         verdict = f"{status_text}: CJ's gateway or servers are temporarily unavailable ({reason})"
         outcome, retry = Outcome.TEMPORARY, "retry after a short wait, with backoff"
-    elif http_status == 429:
+    elif limit is not None:
         verdict = f"{status_text}: too many requests ({reason})"
-        outcome, retry = Outcome.TEMPORARY, "retry after at least 1 s, unless your daily points are spent"
-        hints = tuple(_limit_hints(None, None, 429, None))
+        outcome, retry, hints = limit.outcome, limit.advice, limit.hints
     elif http_status in (401, 403):
         verdict = f"{status_text}: access refused ({reason}); CJ normally reports auth errors as codes with HTTP 200"
         outcome, retry = Outcome.AUTH, "retrying will not help; check the token and the base URL"
@@ -279,19 +274,45 @@ def _http_only(http_status: int | None, content_type: str | None, body: bytes, r
         hints=hints,
         content_type=content_type,
         body_preview=preview(body),
+        **_limit_fields(limit, None),
     )
 
 
-def explain_document(document: object, http_status: int | None = 200, now: dt.datetime | None = None) -> Explanation:
-    """Explain an already decoded JSON document (a dict for a CJ envelope)."""
+def explain_document(
+    document: object, http_status: int | None = 200, now: dt.datetime | None = None, *, path: str | None = None
+) -> Explanation:
+    """Explain an already decoded JSON document (a dict for a CJ envelope).
+
+    ``path`` (the catalog path, e.g. /authentication/getAccessToken) sharpens the advice where CJ's limits
+    depend on the endpoint.
+    """
     envelope = parse_envelope(document)
     if envelope is None:
         body = redact.scrubbed_head(json.dumps(document), _PREVIEW_BYTES).encode() if _dumpable(document) else b""
-        return _http_only(http_status, "application/json", body, "JSON without the code/result/message fields")
-    return explain_envelope(envelope, http_status, now)
+        return _http_only(http_status, "application/json", body, "JSON without the code/result/message fields", path)
+    return explain_envelope(envelope, http_status, now, path=path)
 
 
-def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.datetime | None = None) -> Explanation:
+def _after_success(explanation: Explanation, envelope: Envelope) -> Explanation:
+    """A success envelope whose data says the order is held is Outcome.HELD, not a success."""
+    reasons = held.held_reasons(envelope.document)
+    if not reasons:
+        return explanation
+    return _with(
+        explanation,
+        ok=False,
+        verdict=held.verdict(reasons),
+        exit_status=Outcome.HELD.exit_status,
+        outcome=Outcome.HELD,
+        retry=held.ADVICE,
+        held=reasons,
+        hints=(*explanation.hints, *(f"held: {reason.describe()}" for reason in reasons)),
+    )
+
+
+def explain_envelope(
+    envelope: Envelope, http_status: int | None = 200, now: dt.datetime | None = None, *, path: str | None = None
+) -> Explanation:
     http_ok = http_status is None or http_status == 200
     code = envelope.code
     inferred = False
@@ -321,7 +342,7 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
         verdict = "CJ success" if code is not None else "CJ success (no `code` field, which CJ's rule allows)"
         if code == 0:
             verdict = "CJ success (code 0 with success=true, a variant some endpoints use)"
-        return Explanation(
+        success = Explanation(
             ok=True,
             verdict=verdict,
             exit_status=ExitStatus.SUCCESS,
@@ -333,11 +354,14 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
             retry="nothing to retry",
             hints=tuple(hints),
         )
+        return _after_success(success, envelope)
     entry = codes.get(code) if code is not None else None
     if code is None or code in (0, 200):
         # Failure flagged by result/success or the HTTP status alone.
         if not http_ok:
-            return _status_overrides_envelope(envelope, http_status, code, code_success and not flagged_failure, hints)
+            return _status_overrides_envelope(
+                envelope, http_status, code, code_success and not flagged_failure, hints, path, now
+            )
         if code == 0 and not flagged_failure:
             hints.append("code 0 counts as success only with success=true, the documented variant; here it is absent")
         else:
@@ -368,14 +392,14 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
         outcome = Outcome.API_ERROR
         title = f"unknown code ({guess.range}: {guess.explanation})"
         retry = "unknown code: do not retry blindly"
-    if http_status == 429 and outcome is Outcome.API_ERROR:
-        outcome = Outcome.TEMPORARY
-    if code == 429 and _QPS_PATTERN.search(envelope.message or ""):
-        # A 429 that names a QPS limit is the per-second limit, not spent points.
-        outcome, retry = Outcome.TEMPORARY, "retry after the window the message names (at least 1 s)"
+    # One decision for every limit answer (429 variants, 1600200, 1600201, 16900500): see ratelimits.
+    limit = ratelimits.classify(code, envelope.message, envelope.document, http_status, path, now)
+    if limit is not None and override is None:
+        outcome, retry = limit.outcome, limit.advice
     if not http_ok:
         hints.append(f"HTTP {http_status} as well as CJ code {code}")
-    hints.extend(_limit_hints(code, envelope.message, http_status, now))
+    if limit is not None:
+        hints.extend(limit.hints)
     return Explanation(
         ok=False,
         verdict=f"CJ error {code}: {title}",
@@ -389,6 +413,7 @@ def explain_envelope(envelope: Envelope, http_status: int | None = 200, now: dt.
         retry=retry,
         contradiction=_contradiction(entry, code, envelope.message),
         hints=tuple(hints),
+        **_limit_fields(limit if override is None else None, entry if override is None else None),
     )
 
 
@@ -402,13 +427,21 @@ def _wording_override(entry: CodeEntry | None, message: str | None) -> Outcome |
 
 
 def _status_overrides_envelope(
-    envelope: Envelope, http_status: int | None, code: int | None, says_success: bool, hints: list[str]
+    envelope: Envelope,
+    http_status: int | None,
+    code: int | None,
+    says_success: bool,
+    hints: list[str],
+    path: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Explanation:
     """An envelope without an error code on a non-200 status: CJ's rule makes it a failure by status."""
+    limit = ratelimits.classify(code, envelope.message, envelope.document, http_status, path, now)
     if http_status in (502, 503, 504):
         outcome, retry = Outcome.TEMPORARY, "retry after a short wait, with backoff"
-    elif http_status == 429:
-        outcome, retry = Outcome.TEMPORARY, "retry after at least 1 s, unless your daily points are spent"
+    elif limit is not None:
+        outcome, retry = limit.outcome, limit.advice
+        hints = [*hints, *limit.hints]
     elif http_status in (401, 403):
         outcome, retry = Outcome.AUTH, "retrying will not help; check the token and the base URL"
     else:
@@ -424,6 +457,7 @@ def _status_overrides_envelope(
         outcome=outcome,
         retry=retry,
         hints=tuple(hints),
+        **_limit_fields(limit, None),
     )
 
 
@@ -438,17 +472,19 @@ def explain_response(
     http_status: int | None = 200,
     content_type: str | None = None,
     now: dt.datetime | None = None,
+    *,
+    path: str | None = None,
 ) -> Explanation:
-    """Explain a raw HTTP response body, JSON or not."""
+    """Explain a raw HTTP response body, JSON or not; ``path`` as for explain_document."""
     raw = body.encode("utf-8", errors="surrogateescape") if isinstance(body, str) else body
     if not raw.strip():
-        return _http_only(http_status, content_type, raw, "empty body")
+        return _http_only(http_status, content_type, raw, "empty body", path)
     if len(raw) > MAX_DOCUMENT_BYTES:
-        return _http_only(http_status, content_type, raw, f"body larger than {MAX_DOCUMENT_BYTES} bytes")
+        return _http_only(http_status, content_type, raw, f"body larger than {MAX_DOCUMENT_BYTES} bytes", path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return _http_only(http_status, content_type, raw, "body is not valid UTF-8")
+        return _http_only(http_status, content_type, raw, "body is not valid UTF-8", path)
     try:
         document = loads_tolerant(text)
     except ValueError as error:
@@ -456,8 +492,8 @@ def explain_response(
         kind = "HTML page" if stripped[:1] == "<" else "not JSON"
         if stripped[:1] in "{[":
             kind = f"truncated or malformed JSON: {_short_error(error)}"
-        return _http_only(http_status, content_type, raw, kind)
-    explanation = explain_document(document, http_status, now)
+        return _http_only(http_status, content_type, raw, kind, path)
+    explanation = explain_document(document, http_status, now, path=path)
     if content_type is not None:
         explanation = _with(explanation, content_type=content_type)
     return explanation

@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
-from cj_errors import catalog, codes
+from cj_errors import catalog, cjwording, codes
 from cj_errors.catalog import API_PREFIX, Endpoint, FieldSpec, Location
 from cj_errors.config import MAX_SECRET_BYTES, has_control_characters
 from cj_errors.errors import CliError
@@ -86,8 +86,13 @@ _HTML = "text/html;charset=utf-8"
 
 # Fault names besides CJ codes.
 HTTP_FAULTS: dict[str, int] = {"http429": 429, "http500": 500, "http502": 502, "http503": 503, "http504": 504}
+# http429 alone is a bare 429; these name the limit the way CJ's bodies do (see _fault_response).
+HTTP429_VARIANTS = ("qps", "points", "auth")
 BODY_FAULTS = ("html", "empty", "drop")
-FAULT_HELP = "a CJ code, http429, http500, http502, http503, http504, html, empty, drop or slow:SECONDS"
+FAULT_HELP = (
+    "a CJ code, http429, http429:qps, http429:points, http429:auth, http500, http502, http503, http504, html, "
+    "empty, drop or slow:SECONDS"
+)
 _RULE_KEYS = ("fault", "rate", "path", "method", "count")
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -106,6 +111,7 @@ class Fault:
     label: str
     code: int = 0  # the CJ code (kind "code") or the HTTP status (kind "http")
     seconds: float = 0.0  # kind "slow"
+    variant: str = ""  # kind "http" with 429: "", "qps", "points" or "auth"
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,11 @@ def parse_fault(text: str) -> Fault:
     lowered = name.lower()
     if lowered in HTTP_FAULTS:
         return Fault("http", lowered, code=HTTP_FAULTS[lowered])
+    if lowered.startswith("http429:"):
+        variant = lowered.split(":", 1)[1]
+        if variant not in HTTP429_VARIANTS:
+            raise ValueError(f"unknown 429 variant '{variant}'; use http429:{', http429:'.join(HTTP429_VARIANTS)}")
+        return Fault("http", lowered, code=429, variant=variant)
     if lowered in BODY_FAULTS:
         return Fault(lowered, lowered)
     if lowered.startswith("slow:"):
@@ -184,6 +195,8 @@ def parse_fail(spec: str) -> Rule:
     if parts[0].lower() == "slow":
         if len(parts) < 2:
             raise ValueError("slow needs seconds: slow:SECONDS[:RATE[:PATH]]")
+        fault_text, rest = f"{parts[0]}:{parts[1]}", parts[2:]
+    elif parts[0].lower() == "http429" and len(parts) > 1 and parts[1].lower() in HTTP429_VARIANTS:
         fault_text, rest = f"{parts[0]}:{parts[1]}", parts[2:]
     else:
         fault_text, rest = parts[0], parts[1:]
@@ -406,16 +419,13 @@ def error_body(code: int, message: str) -> dict[str, Any]:
     return {"code": code, "result": False, "message": message, "data": None, "requestId": _request_id()}
 
 
-def qps_message(qps: int) -> str:
-    # The body users capture from the live API (cj-clients §4.1, cj-api-facts §1.5).
-    return f"Too Many Requests, QPS limit is {max(qps, 1)} time/1second"
+def qps_message(qps: int, seconds: int = 1) -> str:
+    # The body integrators capture from the live API; written by the module that also reads it.
+    return cjwording.qps_message(max(qps, 1), seconds)
 
 
 def points_message(used: int, remaining: int, required: int) -> str:
-    return (
-        f"Insufficient API points. Used today: {used}, Remaining: {remaining}, Required: {required}. "
-        "Please try again after 00:00 UTC."
-    )
+    return cjwording.points_message(used, remaining, required)
 
 
 def code_message(code: int, fill: Sequence[str] = ()) -> str:
@@ -986,8 +996,7 @@ class MockApp:
                 error_body(fault.code, self._injected_message(fault.code, request, endpoint)), fault.code
             )
         elif fault.kind == "http" and fault.code == 429:
-            # The points page documents HTTP 429 with a JSON body starting {"code": 429, "result": ...}.
-            response = _json_response(error_body(429, "Too Many Requests"), 429, status=429)
+            response = self._http429(fault.variant, endpoint)
         elif fault.kind == "http":
             response = MockResponse(status=fault.code, body=_error_page(fault.code), content_type=_HTML)
         elif fault.kind == "html":
@@ -1002,6 +1011,27 @@ class MockApp:
             response.drop = True
         response.fault = rule
         return response
+
+    def _http429(self, variant: str, endpoint: Endpoint | None) -> MockResponse:
+        """HTTP 429 as CJ sends it: bare, the QPS limit, spent points, or the getAccessToken throttle."""
+        if variant == "qps":
+            # 1600200 with its QPS wording has been logged with HTTP 429 as well as with 200.
+            return _json_response(error_body(1600200, qps_message(self.config.qps)), 1600200, status=429)
+        if variant == "auth":
+            # The getAccessToken throttle: one call per 5 minutes, in the QPS wording.
+            return _json_response(error_body(1600200, qps_message(1, 300)), 1600200, status=429)
+        if variant == "points":
+            # The points page documents HTTP 429 with a body starting {"code": 429, "result": ...}; the
+            # points figures follow the 16900500 wording, plus pointsInfo (usedToday, remaining, total).
+            cost = endpoint.points if endpoint is not None and endpoint.points else 10
+            with self._lock:
+                budget = self.config.points if self.config.points is not None else 50000
+                used = max(self._points_used, budget)
+            body = error_body(429, points_message(used, 0, cost))
+            body["data"] = {"pointsInfo": {"usedToday": used, "remaining": 0, "total": budget}}
+            return _json_response(body, 429, status=429)
+        # A bare 429 that names no limit (the points page's body start, nothing more).
+        return _json_response(error_body(429, "Too Many Requests"), 429, status=429)
 
     def _injected_message(self, code: int, request: MockRequest, endpoint: Endpoint | None) -> str:
         if code == 1600200:

@@ -21,7 +21,9 @@ class Outcome(str, enum.Enum):
     API_ERROR = "api_error"  # needs a change before it can work
     TEMPORARY = "temporary"  # the same request may work after a short wait
     AUTH = "auth"  # credentials or authorization
-    QUOTA = "quota"  # spent until the daily reset
+    QUOTA = "quota"  # spent until its reset (points: 00:00 UTC or sooner; a quota: its own period)
+    HELD = "held"  # a success envelope whose data says the order is held or partly failed
+    UNKNOWN = "unknown"  # a call that changes data got no answer: it may have worked
 
     @property
     def exit_status(self) -> ExitStatus:
@@ -34,16 +36,27 @@ _OUTCOME_EXIT = {
     Outcome.TEMPORARY: ExitStatus.TEMPORARY,
     Outcome.AUTH: ExitStatus.AUTH,
     Outcome.QUOTA: ExitStatus.QUOTA,
+    Outcome.HELD: ExitStatus.API_ERROR,
+    Outcome.UNKNOWN: ExitStatus.OUTCOME_UNKNOWN,
 }
 
 
 class Retry(str, enum.Enum):
-    """Whether sending the very same request again can help, and when."""
+    """Whether sending the very same request again can help, and when.
+
+    Values are only ever added, never renamed: scripts compare the strings.
+    """
 
     NEVER = "never"  # change something first
-    SHORT_WAIT = "short_wait"  # after a short wait (see min_wait_seconds)
-    DAILY_RESET = "daily_reset"  # after 00:00 UTC, when points and quotas reset
+    SHORT_WAIT = "short_wait"  # after a short wait (see min_wait_seconds, max_attempts)
+    DAILY_RESET = "daily_reset"  # only after the next 00:00 UTC (no current entry uses it)
     NOT_APPLICABLE = "not_applicable"  # success markers
+    AFTER_PERIOD = "after_period"  # when the quota's own period restarts (quotaType: hour, day...; total: never)
+    AFTER_RESET_OR_SOONER = "after_reset_or_sooner"  # points: at 00:00 UTC, or sooner as they trickle back
+
+
+# Retry values that wait for a limit to reset rather than for a short while.
+RESET_RETRIES = frozenset({Retry.DAILY_RESET, Retry.AFTER_PERIOD, Retry.AFTER_RESET_OR_SOONER})
 
 
 class Source(NamedTuple):
@@ -110,5 +123,8 @@ class CodeEntry(NamedTuple):
 
     @property
     def retry_after_reset(self) -> bool:
-        """True when the same request can work again only after the 00:00 UTC reset."""
-        return self.retry is Retry.DAILY_RESET
+        """True when only a reset of the limit brings the call back, not a short wait.
+
+        Which reset is in ``retry``: 00:00 UTC (points also trickle back sooner), or the quota's own period.
+        """
+        return self.retry in RESET_RETRIES

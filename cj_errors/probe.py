@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cj_errors import catalog, redact
+from cj_errors import catalog, cjwording, reconcile, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response, printable
-from cj_errors.model import Retry
+from cj_errors.model import Outcome
 from cj_errors.validate import Finding, RequestPlan, Severity, has_errors, validate
 
 if TYPE_CHECKING:
@@ -31,15 +31,11 @@ if TYPE_CHECKING:
 TOKEN_HEADER = "CJ-Access-Token"
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024
-# Which CJ codes are retried, how long to wait and how often comes from the code table
-# (entry.retry, entry.min_wait_seconds, entry.max_attempts); these are the HTTP-only cases.
-_RETRY_HTTP = {502, 503, 504}
+# Whether an answer is retried, how long to wait and how often comes from its Explanation (outcome,
+# wait_seconds, max_attempts), which reads the code table and the limit wordings in one place.
 _MAX_RETRY_AFTER = 60.0
 # A rate-limit window longer than this is not waited out: probe says how long to wait instead.
 _LONGEST_WAIT = 10.0
-# "Too Many Requests, QPS limit is 1 time/1second", "... 1 time/300 seconds" (cj-clients §4.3).
-_QPS_WINDOW = re.compile(r"QPS limit is \d+ times?\s*/\s*(\d*)\s*(second|minute|hour)s?", re.I)
-_UNIT_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,7 @@ class ProbeOptions:
     allow_other_host: bool = False
     max_body: int = 16 * 1024 * 1024
     backoff: float = 0.5
+    reconcile: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +145,22 @@ class ProbeOutcome:
     explanation: Explanation | None = None
     transport_error: str | None = None
     notes: tuple[str, ...] = field(default=())
+    reconciliation: reconcile.Reconciliation | None = None
+    unknown: bool = False  # a call that changes data got no answer (before any reconcile check)
+    next_step: str | None = None  # what to do about an unknown outcome
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The outcome to act on: after a reconcile check, what it showed."""
+        if self.reconciliation is not None and self.reconciliation.found is True:
+            return Outcome.SUCCESS
+        if self.reconciliation is not None and self.reconciliation.found is False:
+            return Outcome.TEMPORARY
+        if self.unknown:
+            return Outcome.UNKNOWN
+        if self.explanation is not None:
+            return self.explanation.outcome
+        return Outcome.TEMPORARY if self.exit_status is ExitStatus.TEMPORARY else None
 
 
 # --- building -------------------------------------------------------------------------
@@ -479,19 +492,8 @@ def _retry_after(response: RawResponse) -> float | None:
 
 def qps_window(message: str | None) -> float | None:
     """The window, in seconds, of a "QPS limit is 1 time/300 seconds" message; None when it names none."""
-    match = _QPS_WINDOW.search(message or "")
-    if match is None:
-        return None
-    count, unit = match.groups()
-    return float(count or 1) * _UNIT_SECONDS[unit.lower()]
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:g} s"
-    if seconds < 7200:
-        return f"{seconds / 60:g} min"
-    return f"{seconds / 3600:g} h"
+    window = cjwording.qps_window(message)
+    return window.seconds if window is not None else None
 
 
 def _retry_reason(
@@ -499,50 +501,37 @@ def _retry_reason(
 ) -> tuple[bool, float, str]:
     """(should retry, minimum wait, why) for a response that came back.
 
-    CJ codes follow the code table: only ``Retry.SHORT_WAIT`` codes are retried, waiting at least
-    ``min_wait_seconds`` and trying at most ``max_attempts`` times. When the answer is not retried, a
+    The Explanation decides: only a TEMPORARY outcome (exit 75) is retried, after at least its
+    ``wait_seconds`` and at most ``max_attempts`` times in all. When the answer is not retried, a
     non-empty reason says why (it becomes a note).
     """
     code = explanation.code
-    status = explanation.http_status
-    entry = explanation.entry
-    message = explanation.envelope.message if explanation.envelope is not None else None
-    if explanation.exit_status is ExitStatus.QUOTA or (
-        entry is not None and entry.retry is Retry.DAILY_RESET and explanation.exit_status is not ExitStatus.TEMPORARY
-    ):
-        return False, 0.0, "quota or daily points spent: nothing changes before the 00:00 UTC reset"
-    rate_limited = code in (1600200, 429) or status == 429
-    window = qps_window(message) if rate_limited else None
-    if rate_limited and endpoint is not None and endpoint.auth_throttle:
-        how_long = f"wait {_duration(window)}" if window is not None else "wait"
+    if explanation.exit_status is ExitStatus.QUOTA:
+        return False, 0.0, f"quota or daily points spent: {explanation.retry}"
+    if explanation.exit_status is not ExitStatus.TEMPORARY:
+        return False, 0.0, ""
+    wait = explanation.wait_seconds or 0.0
+    if explanation.limit == "token_throttle" and endpoint is not None:
         return (
             False,
             0.0,
             f"{endpoint.path} has a strict rate limit of its own ({endpoint.auth_throttle}), and every attempt "
-            f"counts against it, so retrying only extends the lockout; {how_long}, then call it once (within "
-            "24 hours CJ hands back the same tokens, so keep and reuse the ones you have)",
+            f"counts against it, so retrying only extends the lockout; wait {cjwording.duration(wait)}, then call "
+            "it once (within 24 hours CJ hands back the same tokens, so keep and reuse the ones you have)",
         )
-    if window is not None and window > _LONGEST_WAIT:
+    if wait > _LONGEST_WAIT:
         return (
             False,
             0.0,
-            f"the rate-limit window CJ names is {_duration(window)}, longer than probe waits between tries; "
-            f"wait {_duration(window)} before calling again",
+            f"the rate-limit window CJ names is {cjwording.duration(wait)}, longer than probe waits between "
+            f"tries; wait {cjwording.duration(wait)} before calling again",
         )
-    if entry is not None and entry.retry is Retry.SHORT_WAIT and explanation.exit_status is ExitStatus.TEMPORARY:
-        if entry.max_attempts is not None and tries >= entry.max_attempts:
-            return False, 0.0, f"{code} tried {tries} times, the most CJ advises"
-        return True, max(entry.min_wait_seconds or 0.0, window or 0.0), f"CJ {code}"
-    if code == 429 and window is not None and explanation.exit_status is ExitStatus.TEMPORARY:
-        # A 429 envelope that names a QPS window is the per-second limit, not spent points.
-        return True, max(1.0, window), "CJ 429 (QPS)"
-    if explanation.envelope is None and status in _RETRY_HTTP:
-        return True, 0.0, f"HTTP {status}"
-    if status == 429 and code is None:
-        if re.search(r"points|daily", message or "", re.I):
-            return False, 0.0, "HTTP 429 naming daily points: nothing changes before the 00:00 UTC reset"
-        return True, max(1.0, window or 0.0), "HTTP 429"
-    return False, 0.0, ""
+    label = f"CJ {code}" if code is not None else f"HTTP {explanation.http_status}"
+    if explanation.max_attempts is not None and tries >= explanation.max_attempts:
+        if explanation.limit == "bare_429":
+            return False, 0.0, f"{label}: a 429 that names no limit is retried once, then probe stops"
+        return False, 0.0, f"{code} tried {tries} times, the most CJ advises"
+    return True, wait, label
 
 
 Announce = Callable[[str], None]
@@ -555,14 +544,20 @@ def send(
     announce: Announce,
     sleep: Sleep = time.sleep,
     verify: bool | str = True,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ProbeOutcome:
-    """Send with retries where repeating the same request can help; explain the last answer."""
+    """Send with retries where repeating the same request can help; explain the last answer.
+
+    A call that changes data and got no answer (a read timeout, a dropped connection, HTTP 5xx) ends
+    as an unknown outcome; with ``options.reconcile`` an order-creating call is then checked once.
+    """
     from cj_errors import transport
 
     request = transport.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
     timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
     max_tries = 1 + max(0, options.retries)
     endpoint = prepared.plan.endpoint
+    path = prepared.plan.path
     mutating = catalog.is_mutating(endpoint, prepared.plan.method)
     attempts: list[Attempt] = []
     notes: list[str] = []
@@ -578,12 +573,13 @@ def send(
             explanation = None
         else:
             response, last_error = reply, None
-            explanation = explain_response(reply.body, reply.status, reply.content_type)
+            explanation = explain_response(reply.body, reply.status, reply.content_type, path=path)
             should, minimum, reason = _retry_reason(explanation, number, endpoint)
             attempt = Attempt(number, reply.status, reply.elapsed, explanation.verdict, explanation.code)
             retry_after = _retry_after(reply)
             if retry_after is not None:
                 minimum = max(minimum, retry_after)
+        last_ended = clock()
         more_allowed = number < max_tries
         if not should and reason:
             if number > 1:
@@ -609,17 +605,103 @@ def send(
             status = ExitStatus.TEMPORARY if last_error.kind == "timeout" else ExitStatus.NETWORK
             if last_error.kind == "invalid":
                 status = ExitStatus.INVALID_INPUT
-            return ProbeOutcome(
+            outcome = ProbeOutcome(
                 prepared, True, status, tuple(attempts), transport_error=last_error.message, notes=tuple(notes)
             )
-        assert explanation is not None and response is not None
-        if response.status in (301, 302, 303, 307, 308):
-            location = response.header("location") or "?"
-            notes.append(f"redirect to {redact.scrub(location)} not followed (a token must not follow it)")
-        return ProbeOutcome(
-            prepared, True, explanation.exit_status, tuple(attempts), response, explanation, notes=tuple(notes)
-        )
+            unanswered = mutating and last_error.maybe_sent
+        else:
+            assert explanation is not None and response is not None
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.header("location") or "?"
+                notes.append(f"redirect to {redact.scrub(location)} not followed (a token must not follow it)")
+            outcome = ProbeOutcome(
+                prepared, True, explanation.exit_status, tuple(attempts), response, explanation, notes=tuple(notes)
+            )
+            unanswered = mutating and response.status >= 500
+        if not unanswered:
+            return outcome
+        return _unknown_outcome(outcome, options, sleep, verify, clock, last_ended)
     raise AssertionError("unreachable: the loop always returns")
+
+
+def _unknown_outcome(
+    outcome: ProbeOutcome,
+    options: ProbeOptions,
+    sleep: Sleep,
+    verify: bool | str,
+    clock: Callable[[], float],
+    last_ended: float,
+) -> ProbeOutcome:
+    """A call that changes data got no answer: say so, name the next step, and reconcile if asked."""
+    import dataclasses
+
+    prepared = outcome.prepared
+    path = prepared.plan.path
+    number = reconcile.order_number(prepared.plan.body) if path in reconcile.ORDER_CREATING else None
+    step = reconcile.next_step(path, number, offer_reconcile=not options.reconcile)
+    notes = list(outcome.notes)
+    notes.append(f"outcome unknown: {path} changes data and got no answer, so it may have worked; {step}")
+    explanation = outcome.explanation
+    if explanation is not None:
+        explanation = dataclasses.replace(
+            explanation,
+            ok=False,
+            verdict=f"outcome unknown: {explanation.verdict}",
+            exit_status=ExitStatus.OUTCOME_UNKNOWN,
+            outcome=Outcome.UNKNOWN,
+            retry=f"do not repeat it blindly: {step}",
+            wait_seconds=None,
+            max_attempts=None,
+        )
+    result = dataclasses.replace(
+        outcome,
+        exit_status=ExitStatus.OUTCOME_UNKNOWN,
+        explanation=explanation,
+        unknown=True,
+        next_step=step,
+        notes=tuple(notes),
+    )
+    if not options.reconcile:
+        return result
+    if path not in reconcile.ORDER_CREATING:
+        notes.append("--reconcile checks order creation only (createOrderV2/V3); check this call's effect yourself")
+        return dataclasses.replace(result, notes=tuple(notes))
+    if number is None:
+        notes.append("--reconcile: the request body has no orderNumber to look the order up by")
+        return dataclasses.replace(result, notes=tuple(notes))
+    checked = _reconcile(prepared, options, number, sleep, verify, clock, last_ended)
+    notes.append(f"reconcile: {checked.summary}")
+    return dataclasses.replace(result, exit_status=checked.exit_status, reconciliation=checked, notes=tuple(notes))
+
+
+def _reconcile(
+    prepared: PreparedProbe,
+    options: ProbeOptions,
+    number: str,
+    sleep: Sleep,
+    verify: bool | str,
+    clock: Callable[[], float],
+    last_ended: float,
+) -> reconcile.Reconciliation:
+    """One paced getOrderDetail call for ``number``."""
+    from cj_errors import transport
+
+    url = reconcile.detail_url(prepared.url, prepared.plan.path, number)
+    if url is None:
+        return reconcile.failed(number, "", "cannot build the getOrderDetail URL from the request's URL", 0.0)
+    shown = redact.scrub(url)
+    waited = reconcile.pace(last_ended, sleep, clock)
+    headers = [("Accept", "application/json")]
+    if prepared.token is not None:
+        headers.append((TOKEN_HEADER, prepared.token))
+    request = transport.HttpRequest("GET", url, tuple(headers), None)
+    timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+    try:
+        reply = transport.send(request, timeouts, options.max_body, verify)
+    except transport.TransportError as error:
+        return reconcile.failed(number, shown, error.message, waited)
+    explanation = explain_response(reply.body, reply.status, reply.content_type, path=reconcile.DETAIL_PATH)
+    return reconcile.judge(number, shown, explanation, waited)
 
 
 def response_body_for_display(response: RawResponse) -> Any:

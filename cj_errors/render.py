@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from cj_errors.stream import Item, Summary
     from cj_errors.validate import Finding
 
-SCHEMA_VERSION = 1
+# 2: explanations gained wait_seconds, reset_at, points, limit, max_attempts and held; probe documents
+# gained outcome and reconcile; outcomes "held" and "unknown" and retry values "after_period" and
+# "after_reset_or_sooner" were added.
+SCHEMA_VERSION = 2
 
 
 # --- data shapes (the published JSON contract) ---------------------------------
@@ -108,6 +111,12 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
         "message": envelope.message if envelope else None,
         "contradiction": explanation.contradiction,
         "hints": list(explanation.hints),
+        "wait_seconds": explanation.wait_seconds,
+        "reset_at": explanation.reset_at,
+        "points": explanation.points.as_dict() if explanation.points is not None else None,
+        "limit": explanation.limit,
+        "max_attempts": explanation.max_attempts,
+        "held": [reason.as_dict() for reason in explanation.held],
         "envelope": None
         if envelope is None
         else {
@@ -153,6 +162,8 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
         "encoding": summary.encoding,
         "codes": rows,
         "codes_not_itemized": summary.untracked,
+        "held_orders": summary.held,
+        "first_held_line": summary.first_held_line,
     }
 
 
@@ -294,6 +305,10 @@ def explanation_plain(explanation: Explanation) -> str:
         lines.append(f"  mismatch:   {explanation.contradiction}")
     lines.extend(f"  note:       {hint}" for hint in explanation.hints)
     lines.append(f"  retry:      {explanation.retry}")
+    if explanation.wait_seconds is not None:
+        lines.append(f"  wait:       {explanation.wait_seconds:g} s at least")
+    if explanation.reset_at is not None:
+        lines.append(f"  reset:      {explanation.reset_at}")
     lines.append(f"  exit:       {int(explanation.exit_status)} ({explanation.exit_status.summary})")
     if explanation.entry is not None and not explanation.ok:
         lines.append("")
@@ -322,6 +337,11 @@ def summary_plain(summary: Summary) -> str:
         lines.append(f"{summary.oversized} oversized lines or documents skipped")
     if summary.untracked:
         lines.append(f"{summary.untracked} responses with codes beyond the first {len(summary.per_code)} not itemized")
+    if summary.held:
+        lines.append(
+            f"{summary.held} of them held orders: CJ answered success, but data holds the order "
+            f"(first on line {summary.first_held_line}; explain that line for the reasons)"
+        )
     for row in data["codes"]:
         label = "-" if row["code"] is None else str(row["code"])
         retry = "retryable" if row["retryable"] else "not retryable"
@@ -513,6 +533,9 @@ def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_st
         explanation=explanation_to_dict(outcome.explanation) if outcome and outcome.explanation else None,
         transport_error=outcome.transport_error if outcome else None,
         notes=list(outcome.notes) if outcome else [],
+        outcome=outcome.outcome.value if outcome and outcome.outcome else None,
+        next_step=outcome.next_step if outcome else None,
+        reconcile=outcome.reconciliation.as_dict() if outcome and outcome.reconciliation else None,
     )
 
 
@@ -543,6 +566,10 @@ def show_probe(
         out.write(f"note: {note}\n")
     if outcome.transport_error is not None:
         out.write(f"no response: {outcome.transport_error}\n")
+        if outcome.reconciliation is not None:
+            out.write(f"  reconcile:  {outcome.reconciliation.summary}\n")
+        elif outcome.next_step is not None:
+            out.write(f"  next:       {outcome.next_step}\n")
         out.write(f"  exit:       {int(exit_status)} ({exit_status.summary})\n")
         return
     response = outcome.response
@@ -556,6 +583,9 @@ def show_probe(
         out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
     if outcome.explanation is not None:
         show_explanation(terminal, outcome.explanation)
+    if outcome.reconciliation is not None:
+        out.write(f"reconcile: {outcome.reconciliation.summary}\n")
+        out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
 
 
 def endpoint_to_dict(endpoint: Endpoint) -> dict[str, Any]:

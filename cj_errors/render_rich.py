@@ -24,6 +24,8 @@ _OUTCOME_STYLE = {
     Outcome.QUOTA: "magenta",
     Outcome.AUTH: "red",
     Outcome.API_ERROR: "red",
+    Outcome.HELD: "red",
+    Outcome.UNKNOWN: "yellow",
 }
 
 

@@ -22,6 +22,7 @@ from typing import Protocol
 from cj_errors import scan
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import MAX_DOCUMENT_BYTES, Explanation, explain_envelope, explain_response, preview
+from cj_errors.model import Outcome
 
 # A stream summary itemizes at most this many distinct codes (CJ has ~150), and
 # keeps requestIds this long, so a hostile stream of ever-new codes stays bounded.
@@ -59,6 +60,8 @@ class Summary:
     first_request_id: dict[int | None, str] = field(default_factory=dict)
     first_line: dict[int | None, int] = field(default_factory=dict)
     untracked: int = 0  # responses whose code arrived after MAX_SUMMARY_CODES distinct codes
+    held: int = 0  # success envelopes whose data says the order is held (counted under their code too)
+    first_held_line: int | None = None
 
     def add(self, item: Item) -> None:
         explanation = item.explanation
@@ -71,6 +74,10 @@ class Summary:
         # A success without a code counts with 200; a failure without one is None.
         key = explanation.code if explanation.code is not None else (200 if explanation.ok else None)
         self.responses += 1
+        if explanation.outcome is Outcome.HELD:
+            self.held += 1
+            if self.first_held_line is None:
+                self.first_held_line = item.line
         if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
             self.untracked += 1
             return

@@ -54,15 +54,19 @@ class RawResponse:
 class TransportError(Exception):
     """The request did not produce a complete response.
 
-    ``kind`` is one of: timeout, connect, dns, tls, dropped, too_large, invalid.
+    ``kind`` is one of: timeout, connect, dns, tls, dropped, too_large, invalid. ``maybe_sent`` is False
+    when the request certainly never reached the server (no connection was made), so a call that changes
+    data cannot have taken effect; True when it may have (a read timeout, a connection that broke off).
     """
 
     RETRYABLE = frozenset({"timeout", "connect", "dropped"})
+    _NEVER_SENT = frozenset({"connect", "dns", "tls", "invalid"})
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, maybe_sent: bool | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.maybe_sent = kind not in self._NEVER_SENT if maybe_sent is None else maybe_sent
 
     @property
     def retryable(self) -> bool:
@@ -131,7 +135,9 @@ def send(
     except TransportError:
         raise
     except httpx.ConnectTimeout:
-        raise TransportError("timeout", f"connecting took longer than {timeouts.connect:g} s") from None
+        raise TransportError(
+            "timeout", f"connecting took longer than {timeouts.connect:g} s", maybe_sent=False
+        ) from None
     except httpx.TimeoutException:
         raise TransportError("timeout", f"no answer within the {read_timeout:g} s read timeout") from None
     except httpx.ConnectError as error:

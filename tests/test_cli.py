@@ -83,7 +83,7 @@ def test_lookup_json_shape_is_pinned(run: Runner) -> None:
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert set(data) == {"cjerr_schema", "command", "exit_code", "results"}
-    assert (data["cjerr_schema"], data["command"], data["exit_code"]) == (1, "lookup", 1)
+    assert (data["cjerr_schema"], data["command"], data["exit_code"]) == (2, "lookup", 1)
     found, missing = data["results"]
     assert set(found) == {
         "query",

@@ -66,7 +66,7 @@ def test_entry_is_complete(entry: codes.CodeEntry) -> None:
     assert all(codes.get(related) is not None for related in entry.related)
     if entry.outcome is Outcome.SUCCESS:
         assert entry.retry is Retry.NOT_APPLICABLE
-    if entry.retry is Retry.DAILY_RESET:
+    if entry.retry in (Retry.DAILY_RESET, Retry.AFTER_PERIOD, Retry.AFTER_RESET_OR_SOONER):
         assert entry.outcome is Outcome.QUOTA
     # CJ sends no message for 0; the 429 body was cut off in every copy; 1609015/16 are known by number only.
     if entry.code not in (0, 429, 1609015, 1609016):
@@ -125,10 +125,15 @@ def test_unknown_code_gets_family_and_nearest_codes() -> None:
 def test_retry_classes() -> None:
     assert codes.is_retryable(1600200) and codes.get(1600200).min_wait_seconds == 1.0  # type: ignore[union-attr]
     assert codes.get(1600000).max_attempts == 3  # type: ignore[union-attr]
-    assert codes.get(16900500).retry is Retry.DAILY_RESET  # type: ignore[union-attr]
-    assert codes.get(1600201).retry is Retry.DAILY_RESET  # type: ignore[union-attr]
+    # Points come back at 00:00 UTC or sooner; a quota when its own period (quotaType) restarts.
+    assert codes.get(16900500).retry is Retry.AFTER_RESET_OR_SOONER  # type: ignore[union-attr]
+    assert codes.get(1600201).retry is Retry.AFTER_PERIOD  # type: ignore[union-attr]
     # Spent quota is not "retryable": a script must not retry it before the reset.
     assert not codes.is_retryable(16900500) and codes.retries_after_reset(16900500)
+    assert not codes.is_retryable(1600201) and codes.retries_after_reset(1600201)
+    # A bare 429 is a short wait and one more try, not a day's wait.
+    assert codes.is_retryable(429) and not codes.retries_after_reset(429)
+    assert codes.get(429).max_attempts == 2  # type: ignore[union-attr]
     assert not codes.retries_after_reset(1600200)
     assert not codes.is_retryable(1600300)
     assert not codes.is_retryable(1600001)
