@@ -166,6 +166,8 @@ class CredentialStore:
         current = document.get("current")
         if not isinstance(logins, dict) or not (current is None or isinstance(current, str)):
             raise self._corrupted("'logins' or 'current' has the wrong type")
+        if current is not None and current not in logins:
+            raise self._corrupted("'current' names no stored login")
         return document
 
     def _corrupted(self, why: str) -> CliError:
