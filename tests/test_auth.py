@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from cj_errors import auth, cli, credentials
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from tests.cj_server import Answer, ScriptedServer
-from tests.conftest import Runner
+from tests.conftest import Runner, cjerr_executable, clean_env
 from tests.test_mock import Mock, launch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes and process handling")
@@ -85,7 +86,13 @@ def server() -> Iterator[ScriptedServer]:
         yield running
 
 
-def login_calls(mock: Mock) -> int:
+def login_calls(mock: Mock, at_least: int = 0) -> int:
+    """getAccessToken calls in the mock's log, once it shows ``at_least`` (it logs just after answering)."""
+    import time
+
+    deadline = time.monotonic() + 5
+    while mock.stderr.count("/authentication/getAccessToken") < at_least and time.monotonic() < deadline:
+        time.sleep(0.02)
     return mock.stderr.count("/authentication/getAccessToken")
 
 
@@ -129,7 +136,7 @@ def test_login_from_a_file_stores_the_pair_privately(run: Runner, mock: Mock, ke
 def test_login_from_stdin(run: Runner, mock: Mock) -> None:
     result = run("auth", "login", "--base-url", mock.url, "--api-key-file", "-", input=API_KEY + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert login_calls(mock) == 1
+    assert login_calls(mock, 1) == 1
 
 
 def test_api_key_option_does_not_exist(run: Runner, mock: Mock) -> None:
@@ -200,7 +207,7 @@ def test_second_login_within_five_minutes_reuses_the_pair(run: Runner, mock: Moc
     first = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
     assert first.returncode == 0
     assert json.loads(first.stdout)["action"] == "called"
-    mock.log_after("getAccessToken")
+    assert login_calls(mock, 1) == 1
     second = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file))
     assert second.returncode == 0
     assert "reusing the pair stored" in second.stdout
@@ -210,8 +217,7 @@ def test_second_login_within_five_minutes_reuses_the_pair(run: Runner, mock: Moc
     assert as_json["action"] == "reused" and as_json["next_login_allowed_at"].endswith("Z")
     forced = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--force")
     assert forced.returncode == 0 and "logged in to" in forced.stdout
-    mock.log_after("getAccessToken", timeout=2)
-    assert login_calls(mock) == 2
+    assert login_calls(mock, 2) == 2
 
 
 def test_login_after_the_window_calls_again(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
@@ -219,7 +225,7 @@ def test_login_after_the_window_calls_again(run: Runner, mock: Mock, key_file: P
     edit_store(tmp_path, lambda entry: entry.update(issued_at=past(hours=0.1)))
     result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
     assert json.loads(result.stdout)["action"] == "called"
-    assert login_calls(mock) == 2
+    assert login_calls(mock, 2) == 2
 
 
 def test_plain_http_is_refused_except_to_loopback(run: Runner, key_file: Path) -> None:
@@ -687,3 +693,90 @@ def test_bash_completion_of_auth(run: Runner, words: str, cword: str, expected: 
     result = run(env={"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword})
     assert result.returncode == 0, result.stderr
     assert set(result.stdout.split()) == expected
+
+
+# --- the README's First token session, run against a real mock ---------------------------------
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+_SESSION = re.compile(
+    r"<!-- tested by tests/test_auth.py::test_readme_first_token_session -->\n```text\n(.*?)```", re.S
+)
+_VARYING = [
+    (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"), "DATE UTC"),
+    (re.compile(r"\d+ days \d+ h left"), "N days left"),
+    (re.compile(r"\b\d+ s\b"), "N s"),
+    (re.compile(r"\d+ chars"), "N chars"),
+]
+
+
+def _normalized(line: str, home: Path, base_url: str) -> str:
+    line = line.rstrip().replace(str(home), "~").replace(base_url, "BASE")
+    for pattern, replacement in _VARYING:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> None:
+    match = _SESSION.search(README)
+    assert match is not None, "the README lost its tested First token session"
+    readme_base = "http://127.0.0.1:8765/api2.0/v1"
+    (tmp_path / "api-key").write_text(API_KEY + "\n")
+    steps: list[tuple[str, list[str]]] = []
+    for line in match.group(1).splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        elif line.strip() != "...":
+            steps[-1][1].append(line)
+    assert steps[0][0].startswith("cjerr mock") and len(steps) == 7
+    for command, shown in steps[1:]:
+        words = command.replace(readme_base, mock.url).split()
+        assert words[0] == "cjerr"
+        result = subprocess.run(
+            [cjerr_executable(), *words[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            env=clean_env(tmp_path, {"TZ": "UTC"}), stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+        actual = [_normalized(line, tmp_path, mock.url) for line in result.stdout.splitlines()]
+        expected = [_normalized(line, tmp_path, readme_base) for line in shown]
+        position = 0
+        for line in expected:
+            while position < len(actual) and actual[position] != line:
+                position += 1
+            assert position < len(actual), f"{command!r}: {line!r} not in\n" + "\n".join(actual)
+            position += 1
+
+
+def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path) -> None:
+    """Without --api-key-file on a terminal, the key is asked for with echo off and never shown."""
+    import pty
+    import select
+    import time
+
+    env = clean_env(tmp_path)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: cjerr on the pseudo-terminal
+        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock.url], env)
+    output = b""
+    deadline = time.monotonic() + 30
+    sent = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not sent and b"CJ API key (input hidden): " in output:
+            os.write(fd, (API_KEY + "\n").encode())
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    text = output.decode("utf-8", "replace")
+    assert sent, text
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "logged in to" in text
+    assert "0123456789abcdef" not in text, "the key was echoed"
+    assert login_calls(mock, 1) == 1
