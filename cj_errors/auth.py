@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from cj_errors import catalog, config, inputs, redact
+from cj_errors import config, inputs, redact
 from cj_errors.credentials import CredentialStore, StoredLogin, normalize_base_url
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
@@ -40,6 +40,7 @@ SAME_PAIR_WINDOW = dt.timedelta(hours=24)
 CJ_TIME = dt.timezone(dt.timedelta(hours=8))  # CJ writes its dates with +08:00
 API_KEY_SHAPE = re.compile(r"CJ(\d+)@api@[0-9A-Fa-f]{32}")
 _TOKEN_ACCOUNT = re.compile(r"API@CJ(\d+)@CJ:")
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 MAX_API_KEY_BYTES = 4096
 _TIMEOUT = 30.0
 
@@ -110,11 +111,16 @@ def resolve_base_url(given: str | None, store: CredentialStore, environ: Mapping
     current = store.current_base_url()
     if current:
         return current
-    return normalize_base_url(config.default_base_url(environ) or catalog.BASE_URL)
+    from cj_errors.catalog import BASE_URL
+
+    return normalize_base_url(config.default_base_url(environ) or BASE_URL)
 
 
 def _check_url(base_url: str) -> None:
     """Secrets go over HTTPS, or plain HTTP to loopback only (a local cjerr mock)."""
+    if _USERINFO.search(base_url):
+        # Checked first, so that no message below repeats a password.
+        raise CliError("--base-url contains a user name or password (user:password@host); remove it", ExitStatus.USAGE)
     try:
         parts = urllib.parse.urlsplit(base_url)
         host = parts.hostname or ""
@@ -364,7 +370,12 @@ def login(
     now = clock()
     existing = store.load(base_url)
     key = read_key() if key_given else None
-    if existing is not None and not force and now - existing.issued_at < THROTTLE:
+    if (
+        existing is not None
+        and not force
+        and now - existing.issued_at < THROTTLE
+        and not expired(existing.access_expires, now)
+    ):
         other_account = (
             key is not None
             and existing.account is not None
@@ -582,7 +593,7 @@ def refresh_login(
             "refreshAccessToken answered success, but with no usable accessToken in data; nothing stored",
             ExitStatus.NOT_ENVELOPE,
         )
-    saved = store.save(new)
+    saved = store.save(new, make_current=False)
     return Refreshed(saved, saved.access_token == current.access_token, outcome)
 
 

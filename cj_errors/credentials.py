@@ -116,15 +116,23 @@ class CredentialStore:
         if choice not in ("auto", "file", "keyring"):
             raise CliError(f"${STORE_ENV} must be auto, file or keyring, not {choice!r}", ExitStatus.CONFIG)
         self.choice = choice
-        self._keyring: Any = None
-        if choice != "file":
-            self._keyring = _keyring_module()
-            if self._keyring is None and choice == "keyring":
+        self._keyring_looked_up = False
+        self._keyring_found: Any = None
+
+    @property
+    def _keyring(self) -> Any:
+        """The keyring module, looked up on first use (importing it costs time probe should not pay)."""
+        if not self._keyring_looked_up:
+            self._keyring_looked_up = True
+            if self.choice != "file":
+                self._keyring_found = _keyring_module()
+            if self._keyring_found is None and self.choice == "keyring":
                 raise CliError(
                     f"${STORE_ENV}=keyring, but no usable system keyring was found (install cjerr[keyring] and "
                     "a keyring service, or use the file store)",
                     ExitStatus.CONFIG,
                 )
+        return self._keyring_found
 
     @property
     def kind(self) -> str:
@@ -135,7 +143,8 @@ class CredentialStore:
         """For `auth status`: where the pair is kept."""
         kind = login.store if login is not None else self.kind
         if kind == "keyring":
-            backend = _backend_name(self._keyring) if self._keyring is not None else "keyring"
+            found = self._keyring_found or _keyring_module()
+            backend = _backend_name(found) if found is not None else "keyring"
             return f"system keyring ({backend}); details in {self.path}"
         return f"file {self.path} (mode 0600)"
 
@@ -203,7 +212,7 @@ class CredentialStore:
         return login
 
     def _keyring_secrets(self, key: str) -> dict[str, Any]:
-        keyring = self._keyring or _keyring_module()
+        keyring = self._keyring_found or _keyring_module()
         if keyring is None:
             raise CliError(
                 f"the tokens for {key} are in the system keyring, which is not usable now; run 'cjerr auth login' "
@@ -268,8 +277,8 @@ class CredentialStore:
 
     # -- writing --
 
-    def save(self, login: StoredLogin) -> StoredLogin:
-        """Store ``login`` (replacing the one for its base URL) and make it the current one."""
+    def save(self, login: StoredLogin, *, make_current: bool = True) -> StoredLogin:
+        """Store ``login`` (replacing the one for its base URL); by default it becomes the current one."""
         document = self._read()
         key = normalize_base_url(login.base_url)
         previous = document["logins"].get(key)
@@ -301,7 +310,8 @@ class CredentialStore:
             if isinstance(previous, dict) and previous.get("store") == "keyring":
                 self._forget_keyring(key)
         document["logins"][key] = entry
-        document["current"] = key
+        if make_current or not document.get("current"):
+            document["current"] = key
         self._write(document)
         return replace(login, base_url=key, store=store)
 
@@ -324,7 +334,7 @@ class CredentialStore:
             self._delete_keyring_entry(_keyring_user(key, name))
 
     def _delete_keyring_entry(self, user: str) -> None:
-        keyring = self._keyring or _keyring_module()
+        keyring = self._keyring_found or _keyring_module()
         if keyring is None:
             return
         with contextlib.suppress(Exception):  # already gone, or the keyring is locked: nothing more to do

@@ -232,6 +232,10 @@ def test_plain_http_is_refused_except_to_loopback(run: Runner, key_file: Path) -
     result = run("auth", "login", "--base-url", "http://example.com/api2.0/v1", "--api-key-file", str(key_file))
     assert result.returncode == ExitStatus.CONFIG
     assert "plain HTTP" in one_stderr_line(result)
+    for url in ("https://me:hunter22@example.com/api2.0/v1", "https://me:hunter22@[::1/api2.0/v1"):
+        result = run("auth", "login", "--base-url", url, "--api-key-file", str(key_file))
+        assert result.returncode == ExitStatus.USAGE
+        assert "user name or password" in one_stderr_line(result) and "hunter22" not in result.stderr
 
 
 # --- status ------------------------------------------------------------------------------------
@@ -550,6 +554,9 @@ def test_store_round_trip_and_logins_per_base_url(tmp_path: Path) -> None:
     assert store.delete("http://127.0.0.1:1/api2.0/v1") is True
     assert store.current_base_url() == "https://example.test/api2.0/v1"
     assert store.delete("http://127.0.0.1:1/api2.0/v1") is False
+    # A refresh stores its pair without making that login the current one.
+    store.save(sample_login("http://127.0.0.1:2/api2.0/v1"), make_current=False)
+    assert store.current_base_url() == "https://example.test/api2.0/v1"
 
 
 def test_unknown_store_choice_is_a_config_error(tmp_path: Path) -> None:
@@ -638,9 +645,12 @@ def test_headless_keyring_falls_back_to_the_file(tmp_path: Path) -> None:
             keyring.set_keyring(backend)
             store = credentials.CredentialStore({"XDG_CONFIG_HOME": str(tmp_path), "CJERR_CREDENTIAL_STORE": "auto"})
             assert store.kind == "file"
+            required = credentials.CredentialStore(
+                {"XDG_CONFIG_HOME": str(tmp_path), "CJERR_CREDENTIAL_STORE": "keyring"}
+            )
             with pytest.raises(CliError) as raised:
-                credentials.CredentialStore({"XDG_CONFIG_HOME": str(tmp_path), "CJERR_CREDENTIAL_STORE": "keyring"})
-            assert raised.value.status is ExitStatus.CONFIG
+                required.save(sample_login())
+            assert raised.value.status is ExitStatus.CONFIG and "no usable system keyring" in raised.value.message
     finally:
         keyring.set_keyring(previous)
 
