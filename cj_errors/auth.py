@@ -107,6 +107,7 @@ class AuthReport:
 def resolve_base_url(given: str | None, store: CredentialStore, environ: Mapping[str, str] | None = None) -> str:
     """--base-url, else the current stored login's, else $CJERR_BASE_URL, else CJ's."""
     if given:
+        _check_url(given)
         return normalize_base_url(given)
     current = store.current_base_url()
     if current:
