@@ -479,6 +479,8 @@ def status(
 ) -> AuthReport:
     now = clock()
     found = store.load(base_url)
+    others = [url for url in store.base_urls() if url != base_url]
+    elsewhere = f"logins are stored for {', '.join(others)} (pick one with --base-url)" if others else None
     if found is None:
         return AuthReport(
             "auth status",
@@ -488,9 +490,12 @@ def status(
             base_url,
             store.describe(),
             now,
+            notes=(elsewhere,) if elsewhere else (),
             error=f"not logged in to {base_url}; run 'cjerr auth login'",
         )
     notes: list[str] = []
+    if elsewhere:
+        notes.append(elsewhere.replace("logins are stored", "other logins are stored", 1))
     access_dead = expired(found.access_expires, now)
     refresh_ok = refresh_usable(found, now)
     exit_status = ExitStatus.SUCCESS

@@ -189,6 +189,10 @@ class CredentialStore:
         current = self._read().get("current")
         return current if isinstance(current, str) and current else None
 
+    def base_urls(self) -> list[str]:
+        """Every base URL a login is stored for."""
+        return sorted(str(key) for key in self._read()["logins"])
+
     def load(self, base_url: str) -> StoredLogin | None:
         key = normalize_base_url(base_url)
         entry = self._read()["logins"].get(key)

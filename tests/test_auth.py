@@ -220,6 +220,29 @@ def test_second_login_within_five_minutes_reuses_the_pair(run: Runner, mock: Moc
     assert login_calls(mock, 2) == 2
 
 
+def test_login_for_another_account_within_the_window_calls(
+    run: Runner, mock: Mock, key_file: Path, tmp_path: Path
+) -> None:
+    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    other = tmp_path / "other-key"
+    other.write_text("CJ7654321@api@fedcba9876543210fedcba9876543210")
+    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(other))
+    assert result.returncode == 0 and "logged in to" in result.stdout and "as CJ7654321" in result.stdout
+    assert login_calls(mock, 2) == 2
+
+
+def test_status_names_the_other_stored_logins(run: Runner, mock: Mock, server: ScriptedServer, key_file: Path) -> None:
+    server.script(token_answer(ACCESS, REFRESH))
+    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    current = run("auth", "status")
+    assert f"logged in to {mock.url}" in current.stdout
+    assert f"note: other logins are stored for {server.base_url}" in current.stdout
+    elsewhere = run("auth", "status", "--base-url", "https://developers.cjdropshipping.com/api2.0/v1")
+    assert elsewhere.returncode == ExitStatus.AUTH
+    assert "note: logins are stored for" in elsewhere.stdout
+
+
 def test_login_after_the_window_calls_again(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
     assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry.update(issued_at=past(hours=0.1)))
