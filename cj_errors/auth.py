@@ -370,23 +370,15 @@ def login(
     """getAccessToken with the API key, unless a pair for ``base_url`` is younger than CJ's throttle window."""
     now = clock()
     existing = store.load(base_url)
-    key = read_key() if key_given else None
+    key = _checked_key(read_key(), force) if key_given else None
     if (
         existing is not None
         and not force
         and now - existing.issued_at < THROTTLE
         and not expired(existing.access_expires, now)
     ):
-        other_account = (
-            key is not None
-            and existing.account is not None
-            and account_of(key)
-            not in (
-                None,
-                existing.account,
-            )
-        )
-        if not other_account:
+        key_account = account_of(key)
+        if key_account is None or existing.account in (None, key_account):
             allowed = existing.issued_at + THROTTLE
             return AuthReport(
                 command="auth login",
@@ -405,10 +397,7 @@ def login(
                 next_login_at=allowed,
             )
     if key is None:
-        key = read_key()
-    problem = api_key_problem(key)
-    if problem is not None and not force:
-        raise CliError(f"the API key {problem}; nothing sent (--force sends it anyway)", ExitStatus.INVALID_INPUT)
+        key = _checked_key(read_key(), force)
     outcome = _send(base_url, LOGIN_PATH, body={"apiKey": key}, announce=announce, verify=verify)
     issued = clock()
     if outcome.explanation is None or not outcome.explanation.ok:
@@ -459,6 +448,13 @@ def login(
         notes=notes,
         next_login_at=saved.issued_at + THROTTLE,
     )
+
+
+def _checked_key(key: str, force: bool) -> str:
+    problem = api_key_problem(key)
+    if problem is not None and not force:
+        raise CliError(f"the API key {problem}; nothing sent (--force sends it anyway)", ExitStatus.INVALID_INPUT)
+    return key
 
 
 def _as(login: StoredLogin) -> str:

@@ -243,6 +243,14 @@ def test_status_names_the_other_stored_logins(run: Runner, mock: Mock, server: S
     assert "note: logins are stored for" in elsewhere.stdout
 
 
+def test_a_bad_key_is_refused_even_within_the_window(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
+    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    bad = tmp_path / "bad-key"
+    bad.write_text("me@example.com")
+    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(bad))
+    assert result.returncode == ExitStatus.INVALID_INPUT and "nothing sent" in one_stderr_line(result)
+
+
 def test_login_after_the_window_calls_again(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
     assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry.update(issued_at=past(hours=0.1)))
