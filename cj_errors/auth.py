@@ -641,7 +641,7 @@ def refresh(
         headline = "refreshed: CJ returned the same pair (nothing changed)"
         action = "same_pair"
     else:
-        notes = ("the old access token no longer works; the new pair is stored",)
+        notes = ("the new pair is stored; use it from now on, since CJ may retire the old one",)
         headline = "refreshed: CJ issued a new pair"
         action = "refreshed"
     return AuthReport(
