@@ -138,8 +138,12 @@ def _check_url(base_url: str) -> None:
 
 
 def read_api_key(source: str | None, *, interactive: bool, prompt: Callable[[], str]) -> str:
-    """The API key from a file, standard input (``-``) or a hidden prompt; never from argv."""
-    if source is None:
+    """The API key from a file, standard input (``-``) or a hidden prompt; never from argv.
+
+    ``interactive``: standard input is a terminal; then ``-`` asks with the hidden prompt too, so the key
+    is not echoed as it is typed.
+    """
+    if source is None or (source == inputs.STDIN and interactive):
         if not interactive:
             raise CliError(
                 "no API key: pass --api-key-file PATH, or --api-key-file - to read it from standard input "

@@ -96,7 +96,7 @@ def login(
     terminal = _terminal(json_output)
     store = credentials.CredentialStore()
     url = auth.resolve_base_url(base_url, store)
-    interactive = sys.stdin.isatty() and api_key_file is None
+    interactive = sys.stdin.isatty()
 
     def read_key() -> str:
         return auth.read_api_key(api_key_file, interactive=interactive, prompt=_prompt_for_key)

@@ -6,6 +6,7 @@ HOME and XDG_CONFIG_HOME under tmp_path); the keyring tests use an in-memory bac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -698,6 +699,20 @@ def test_stored_access_token_for_sdk_authors(tmp_path: Path) -> None:
     import cj_errors
 
     assert cj_errors.stored_access_token is auth.stored_access_token
+
+
+def test_stored_access_token_refreshes_an_expired_one(tmp_path: Path, server: ScriptedServer) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path), "CJERR_CREDENTIAL_STORE": "file"}
+    expired_login = sample_login(server.base_url)
+    stale = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    credentials.CredentialStore(env).save(dataclasses.replace(expired_login, access_expires=stale))
+    server.script(token_answer(NEW_ACCESS, NEW_REFRESH))
+    assert auth.stored_access_token(server.base_url, refresh=False, environ=env) is None
+    assert server.received == []
+    assert auth.stored_access_token(server.base_url, environ=env) == NEW_ACCESS
+    assert [request.path for request in server.received] == ["/api2.0/v1/authentication/refreshAccessToken"]
+    stored = credentials.CredentialStore(env).load(server.base_url)
+    assert stored is not None and stored.refresh_token == NEW_REFRESH and stored.refreshed_at is not None
 
 
 def test_parse_cj_dates() -> None:
