@@ -802,8 +802,9 @@ def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> 
             position += 1
 
 
-def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path) -> None:
-    """Without --api-key-file on a terminal, the key is asked for with echo off and never shown."""
+@pytest.mark.parametrize("extra", [[], ["--api-key-file", "-"]], ids=["no-option", "stdin"])
+def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str]) -> None:
+    """On a terminal (without --api-key-file, or with -), the key is asked for with echo off and never shown."""
     import pty
     import select
     import time
@@ -811,7 +812,7 @@ def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path) -> None:
     env = clean_env(tmp_path)
     pid, fd = pty.fork()
     if pid == 0:  # the child: cjerr on the pseudo-terminal
-        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock.url], env)
+        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock.url, *extra], env)
     output = b""
     deadline = time.monotonic() + 30
     sent = False
