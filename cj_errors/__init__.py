@@ -41,6 +41,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "explain": ("cj_errors.api", "explain"),
     "explain_document": ("cj_errors.explanation", "explain_document"),
     "parse_envelope": ("cj_errors.explanation", "parse_envelope"),
+    "stored_access_token": ("cj_errors.auth", "stored_access_token"),
 }
 
 __all__ = [
@@ -65,10 +66,12 @@ __all__ = [
     "parse_envelope",
     "retries_after_reset",
     "search",
+    "stored_access_token",
 ]
 
 if TYPE_CHECKING:
     from cj_errors.api import explain, lookup
+    from cj_errors.auth import stored_access_token
     from cj_errors.codes import (
         FAMILIES,
         SOURCES,

@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from cj_errors import __version__, codes, render
+from cj_errors.cli_auth import auth_app
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
@@ -232,7 +233,8 @@ def probe(
         str | None,
         typer.Option(
             "--token-file",
-            help="File holding the access token, or - for stdin. Else $CJ_ACCESS_TOKEN, else the config file.",
+            help="File holding the access token, or - for stdin. Else $CJ_ACCESS_TOKEN, else the config file, "
+            "else the stored login (cjerr auth login).",
         ),
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")] = 30.0,
@@ -285,14 +287,15 @@ def probe(
         raise CliError(
             "--token-file - and --data @- would both read standard input; put one in a file", ExitStatus.USAGE
         )
-    token = config.resolve_token(token_file)
+    base = base_url or config.default_base_url() or catalog.BASE_URL
+    token = config.resolve_token(token_file, base_url=base)  # the stored login (cjerr auth login) comes last
     options = probing.ProbeOptions(
         target=target,
         method=method,
         data=data,
         params=tuple(param or ()),
         headers=tuple(header or ()),
-        base_url=base_url or config.default_base_url() or catalog.BASE_URL,
+        base_url=base,
         token=token.token,
         timeout=timeout,
         connect_timeout=connect_timeout,
@@ -318,7 +321,13 @@ def probe(
         terminal.stderr.write(f"cjerr: {line}\n")
         sys.stderr.flush()
 
-    outcome = probing.send(prepared, options, announce, verify=not insecure)
+    if token.login is not None:
+        from cj_errors import auth
+
+        # Refreshed once when its stored expiry has passed or CJ answers 1600001; never for other token sources.
+        outcome = auth.send_with_login(prepared, options, token.login, announce, verify=not insecure)
+    else:
+        outcome = probing.send(prepared, options, announce, verify=not insecure)
     render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
     checked = outcome.reconciliation
     if outcome.transport_error is not None and outcome.exit_status is not ExitStatus.SUCCESS:
@@ -457,6 +466,11 @@ def mock(
     mocking.serve(settings, sys.stdout, sys.stderr)
 
 
+# --- auth (cj_errors/cli_auth.py) --------------------------------------------------------
+
+app.add_typer(auth_app, name="auth")
+
+
 # --- process edge ---------------------------------------------------------------------
 
 
@@ -531,6 +545,7 @@ def _requested_command(argv: list[str], environ: dict[str, str]) -> str | None:
     else:
         candidate = argv[0] if argv and not argv[0].startswith("-") else None
     names = {_command_name(info) for info in app.registered_commands}
+    names |= {info.name for info in app.registered_groups if info.name}
     return candidate if candidate in names else None
 
 
@@ -542,6 +557,7 @@ def _app_for(argv: list[str], environ: dict[str, str]) -> typer.Typer:
         return app
     focused = copy.copy(app)
     focused.registered_commands = [info for info in app.registered_commands if _command_name(info) == name]
+    focused.registered_groups = [info for info in app.registered_groups if info.name == name]
     return focused
 
 

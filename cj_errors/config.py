@@ -14,11 +14,14 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cj_errors import inputs, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
+
+if TYPE_CHECKING:
+    from cj_errors.credentials import StoredLogin
 
 TOKEN_ENV = "CJ_ACCESS_TOKEN"
 BASE_URL_ENV = "CJERR_BASE_URL"
@@ -27,15 +30,21 @@ MAX_SECRET_BYTES = 64 * 1024  # a token file; mock --token-file uses it too
 _MAX_CONFIG_BYTES = 1024 * 1024
 
 
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """cjerr's folder in the user config directory: %APPDATA%\\cjerr, $XDG_CONFIG_HOME/cjerr or ~/.config/cjerr."""
+    env = os.environ if environ is None else environ
+    if sys.platform == "win32" and env.get("APPDATA"):
+        return Path(env["APPDATA"]) / "cjerr"
+    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    return base / "cjerr"
+
+
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The config file: $CJERR_CONFIG, else the platform's user config directory."""
+    """The config file: $CJERR_CONFIG, else config.toml in config_dir()."""
     env = os.environ if environ is None else environ
     if env.get(CONFIG_ENV):
         return Path(env[CONFIG_ENV]).expanduser()
-    if sys.platform == "win32" and env.get("APPDATA"):
-        return Path(env["APPDATA"]) / "cjerr" / "config.toml"
-    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
-    return base / "cjerr" / "config.toml"
+    return config_dir(env) / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -104,15 +113,21 @@ def has_control_characters(token: str) -> bool:
 @dataclass(frozen=True)
 class TokenSource:
     token: str | None
-    origin: str  # for messages: "--token-file", "$CJ_ACCESS_TOKEN", "config file ...", "none"
+    origin: str  # for messages: "--token-file", "$CJ_ACCESS_TOKEN", "config file ...", "stored login", "none"
+    login: StoredLogin | None = None  # set when the token is the stored login's (cjerr auth login)
 
 
 def resolve_token(
     token_file: str | None,
     environ: Mapping[str, str] | None = None,
     stdin: BinaryIO | None = None,
+    base_url: str | None = None,
 ) -> TokenSource:
-    """The access token, by precedence: --token-file, $CJ_ACCESS_TOKEN, then the config file."""
+    """The access token, by precedence: --token-file, $CJ_ACCESS_TOKEN, the config file, then the stored login.
+
+    The stored login (``cjerr auth login``) is asked only when ``base_url`` is given, and only the
+    login stored for that base URL counts: a token never goes to a host it was not issued for.
+    """
     env = os.environ if environ is None else environ
     if token_file is not None:
         token = _read_secret_file(token_file, stdin)
@@ -132,6 +147,13 @@ def resolve_token(
             token, origin = value.strip(), f"config file {config.path}"
         elif isinstance(file_value, str) and file_value.strip():
             token, origin = _read_secret_file(file_value.strip()), f"token_file in {config.path}"
+        elif base_url is not None:
+            from cj_errors.credentials import CredentialStore
+
+            login = CredentialStore(env).load(base_url)
+            if login is None:
+                return TokenSource(None, "none")
+            return TokenSource(login.access_token, "stored login", login)
         else:
             return TokenSource(None, "none")
     if has_control_characters(token):

@@ -22,6 +22,7 @@ from cj_errors import catalog, cjwording, reconcile, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response, printable
+from cj_errors.inline_secrets import inline_body_findings
 from cj_errors.model import Outcome
 from cj_errors.validate import Finding, RequestPlan, Severity, has_errors, validate
 
@@ -449,7 +450,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         headers.append(("Content-Type", "application/json"))
     headers.insert(0, ("Accept", "application/json"))
     token = options.token if endpoint is None or endpoint.needs_token else None
-    extra_findings = list(path_findings)
+    extra_findings = [*path_findings, *inline_body_findings(options.data)]
     if token is not None and other_host:
         # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
         token = None

@@ -429,7 +429,8 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any, b
         findings.append(
             Finding(
                 Severity.ERROR,
-                "no access token: give --token-file PATH, set CJ_ACCESS_TOKEN, or add access_token to the config file",
+                "no access token: run 'cjerr auth login' (for this base URL), give --token-file PATH, set "
+                "CJ_ACCESS_TOKEN, or add access_token to the config file",
                 1600002,
             )
         )

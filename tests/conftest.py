@@ -32,8 +32,19 @@ def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
         if not key.startswith(("CJ_", "CJERR_", "FORCE_COLOR", "NO_COLOR", "_CJERR", "_TYPER"))
     }
     env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "TERM": "dumb", "COLUMNS": "100"})
+    # `cjerr auth` must never write to the developer's real keyring: the file store, under ``home``.
+    env.update({"CJERR_CREDENTIAL_STORE": "file", "APPDATA": str(home / "AppData")})
     env.update(extra or {})
     return env
+
+
+@pytest.fixture(autouse=True)
+def _private_credentials(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process tests too: the file store in a temporary config folder, never the real keyring or ~/.config."""
+    config_home = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("CJERR_CREDENTIAL_STORE", "file")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
+    monkeypatch.setenv("APPDATA", str(config_home))
 
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]

@@ -27,7 +27,10 @@ from tests.conftest import cjerr_executable, clean_env
 
 TOKEN = "API@CJ999@CJ:eyJhbGciOiJIUzI1NiJ9.SENTINEL-TOKEN-7f3a.sig"
 API_KEY = "CJ999@api@SENTINELKEY0123456789abcdef0123"
-SENTINELS = (TOKEN, API_KEY)
+# For `cjerr auth`: an API key of the shape login accepts, and the refresh token a server hands out.
+SHAPED_API_KEY = "CJ999@api@5e471e1ce0de4a11beefcafe00c0ffee"
+REFRESH_TOKEN = "API@CJ999@CJ:eyJhbGciOiJIUzI1NiJ9.SENTINEL-REFRESH-9c2d.sig"
+SENTINELS = (TOKEN, API_KEY, SHAPED_API_KEY, REFRESH_TOKEN)
 _WINDOW = 12
 
 
@@ -419,3 +422,71 @@ def echoes_token_as_text(connection: Connection) -> None:
     filler = "x" * (2000 - 20)
     page = f"<html>{filler}{TOKEN} key={API_KEY} again {TOKEN}</html>".encode()
     connection.send(http_response(502, page, {"Content-Type": "text/html", "Location": f"https://x/?t={TOKEN}"}))
+
+
+def read_request(connection: Connection) -> tuple[str, str, bytes]:
+    """(request line, headers, body): the body as long as Content-Length says (bounded)."""
+    data = connection.read_head()
+    head, _, body = data.partition(b"\r\n\r\n")
+    text = head.decode("latin-1")
+    length = next(
+        (int(line.split(":", 1)[1]) for line in text.split("\r\n") if line.lower().startswith("content-length:")), 0
+    )
+    while len(body) < min(length, 1024 * 1024):
+        chunk = connection.sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    request_line, _, headers = text.partition("\r\n")
+    return request_line, headers, body
+
+
+def issues_sentinel_tokens(connection: Connection) -> None:
+    """A CJ stand-in for `cjerr auth` that hands out the sentinel tokens and echoes every secret it gets."""
+    request_line, headers, body = read_request(connection)
+    sent = body.decode("utf-8", "replace")
+    token = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in headers.split("\r\n")
+            if line.lower().startswith("cj-access-token:")
+        ),
+        "",
+    )
+    if "getAccessToken" in request_line or "refreshAccessToken" in request_line:
+        document: dict[str, object] = {
+            "code": 200,
+            "result": True,
+            "message": f"Success for {sent}",
+            "requestId": f"req-{TOKEN}",
+            "data": {
+                "openId": 33689,
+                "accessToken": TOKEN,
+                "accessTokenExpiryDate": "2099-01-01T00:00:00+08:00",
+                "refreshToken": REFRESH_TOKEN,
+                "refreshTokenExpiryDate": "2099-06-01T00:00:00+08:00",
+                "createDate": "2026-01-01T00:00:00+08:00",
+            },
+        }
+    elif "setting/get" in request_line:
+        document = {
+            "code": 200,
+            "result": True,
+            "message": f"hello {token}",
+            "data": {"openId": 33689, "setting": {"qpsLimit": 1, "quotaLimits": [{"quotaUrl": token}]}},
+        }
+    else:
+        document = {"code": 1600001, "result": False, "message": f"Invalid token {token} {REFRESH_TOKEN} {sent}"}
+    connection.send(
+        http_response(
+            200, json.dumps(document).encode(), {"Content-Type": "application/json", "X-Echo": token or TOKEN}
+        )
+    )
+
+
+def rejects_key_with_echo(connection: Connection) -> None:
+    """getAccessToken answered 1600005, with the key it got quoted in the message and in data."""
+    _, _, body = read_request(connection)
+    sent = body.decode("utf-8", "replace")
+    document = {"code": 1600005, "result": False, "message": f"APIkey is wrong: {sent}", "data": {"apiKey": sent}}
+    connection.send(http_response(200, json.dumps(document).encode()))

@@ -51,6 +51,7 @@ EXAMPLES = console_examples()
 
 def test_readme_has_console_examples_for_every_command() -> None:
     commands = {info.name or info.callback.__name__.replace("_", "-") for info in app.registered_commands}
+    commands |= {info.name for info in app.registered_groups if info.name}  # cjerr auth
     assert commands >= {"lookup", "list", "explain", "exit-codes", "endpoints", "probe"}
     for command in commands:
         assert f"cjerr {command}" in README, f"README does not show `cjerr {command}`"

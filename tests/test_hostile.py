@@ -31,6 +31,8 @@ from cj_errors.terminal import ScrubbingStream
 from tests.conftest import cjerr_executable, clean_env
 from tests.hostile_servers import (
     API_KEY,
+    REFRESH_TOKEN,
+    SHAPED_API_KEY,
     TOKEN,
     RawServer,
     answers,
@@ -41,9 +43,11 @@ from tests.hostile_servers import (
     echoes_token,
     echoes_token_as_text,
     interrupt,
+    issues_sentinel_tokens,
     leaked,
     peak_rss_kib,
     popen_cjerr,
+    rejects_key_with_echo,
     run_cjerr,
     wait_until_blocked_reading,
 )
@@ -1028,3 +1032,107 @@ def test_server_echoing_secrets_in_text_headers_and_redirects(tmp_path: Path) ->
                 )  # fmt: skip
                 assert_clean(ran, {0, ExitStatus.API_ERROR, ExitStatus.TEMPORARY, ExitStatus.NOT_ENVELOPE})
                 assert_no_leak(ran)
+
+
+# --- cjerr auth ------------------------------------------------------------------------------
+
+AUTH_OK = {0}
+
+
+def test_auth_never_prints_the_api_key_or_the_tokens(tmp_path: Path) -> None:
+    """Every auth subcommand, output flag and key source, against a server that hands out and echoes secrets."""
+    key_file = tmp_path / "api-key"
+    key_file.write_text(SHAPED_API_KEY + "\n")
+    with RawServer(issues_sentinel_tokens) as server:
+        base = ["--base-url", server.base_url]
+        steps: list[tuple[list[str], bytes | None, set[int]]] = [
+            (["auth", "login", *base, "--api-key-file", str(key_file)], None, AUTH_OK),
+            (["auth", "login", *base, "--api-key-file", "-", "--json"], SHAPED_API_KEY.encode(), AUTH_OK),  # reuse
+            (["auth", "login", *base, "--api-key-file", "-", "--force", "--json"], SHAPED_API_KEY.encode(), AUTH_OK),
+            (["auth", "login", *base, "--api-key-file", str(key_file), "--force"], None, AUTH_OK),
+            (["auth", "status"], None, AUTH_OK),
+            (["auth", "status", "--json"], None, AUTH_OK),
+            (["auth", "status", "--check"], None, AUTH_OK),
+            (["auth", "status", "--check", "--json"], None, AUTH_OK),
+            (["auth", "refresh"], None, AUTH_OK),
+            (["auth", "refresh", "--json"], None, AUTH_OK),
+            (["probe", *base, "/product/query", "-p", "pid=1", "--verbose", "--retries", "0"], None, {77}),
+            (["probe", *base, "/product/query", "-p", "pid=1", "--json", "--retries", "0"], None, {77}),
+            (["probe", *base, "/product/query", "-p", "pid=1", "--curl"], None, AUTH_OK),
+            (["auth", "logout", "--json"], None, AUTH_OK),  # 1600001, the token quoted: deleted all the same
+            (["auth", "login", *base, "--api-key-file", str(key_file), "--force"], None, AUTH_OK),
+            (["auth", "logout", "--local-only"], None, AUTH_OK),
+        ]
+        for args, stdin, statuses in steps:
+            ran = run_cjerr(*args, home=tmp_path, input=stdin, timeout=60)
+            if "probe" in args and "--curl" not in args:
+                # probe also announces its one refresh on stderr: several "cjerr: " lines are expected there
+                assert ran.returncode in statuses and "Traceback" not in ran.err, ran.describe()
+            else:
+                assert_clean(ran, statuses)
+            assert_no_leak(ran)
+        stored = (tmp_path / ".config" / "cjerr" / "credentials.json").read_text()
+        assert TOKEN not in stored and REFRESH_TOKEN not in stored, "logged out: the pair is gone"
+        assert SHAPED_API_KEY not in stored
+
+
+def test_auth_errors_never_print_the_api_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "api-key"
+    bad_file = tmp_path / "bad-key"
+    key_file.write_text(SHAPED_API_KEY)
+    bad_file.write_text(API_KEY)  # not the shape login wants
+    with RawServer(rejects_key_with_echo) as rejecting:
+        cases: list[tuple[list[str], bytes | None, int]] = [
+            (["auth", "login", "--base-url", rejecting.base_url, "--api-key-file", str(key_file)], None, 77),
+            (["auth", "login", "--base-url", rejecting.base_url, "--api-key-file", "-", "--json"],
+             SHAPED_API_KEY.encode(), 77),
+            (["auth", "login", "--base-url", rejecting.base_url, "--api-key-file", str(bad_file)], None, 65),
+            (["auth", "login", "--base-url", rejecting.base_url, "--api-key-file", "-"], API_KEY.encode(), 65),
+            (["auth", "login", "--base-url", rejecting.base_url, "--api-key-file", str(bad_file), "--force"], None, 77),
+            (["auth", "login", "--base-url", rejecting.base_url, "--api-key", SHAPED_API_KEY], None, 2),
+            (["auth", "login", "--base-url", rejecting.base_url, f"--api-key={SHAPED_API_KEY}"], None, 2),
+            (["auth", "login", "--base-url", rejecting.base_url, SHAPED_API_KEY], None, 2),
+            (["auth", "login", "--base-url", f"http://evil.example/{SHAPED_API_KEY}", "--api-key-file", str(key_file)],
+             None, 78),
+            (["auth", "login", "--base-url", "http://127.0.0.1:9/api2.0/v1", "--api-key-file", str(key_file)],
+             None, 68),
+        ]  # fmt: skip
+        for args, stdin, status in cases:
+            ran = run_cjerr(*args, home=tmp_path, input=stdin, timeout=90)
+            assert_fails_with_one_line(ran, status)
+            assert_no_leak(ran)
+
+
+def test_corrupted_store_holding_tokens_is_one_line_without_them(tmp_path: Path) -> None:
+    path = tmp_path / ".config" / "cjerr" / "credentials.json"
+    path.parent.mkdir(parents=True)
+    for content in (
+        f'{{"cjerr_credentials": 1, "logins": {{"x": {{"secrets": {{"access_token": "{TOKEN}\x01"}}}}}}',
+        f'{{"cjerr_credentials": 1, "current": "{TOKEN}", "logins": {{"https://a/api2.0/v1": '
+        f'{{"issued_at": "{TOKEN}", "secrets": {{"access_token": "{TOKEN}"}}}}}}}}',
+        f"{TOKEN} {SHAPED_API_KEY}",
+    ):
+        path.write_text(content)
+        for args in (["auth", "status", "--base-url", "https://a/api2.0/v1"], ["auth", "status", "--json"]):
+            ran = run_cjerr(*args, home=tmp_path, timeout=30)
+            assert_fails_with_one_line(ran, ExitStatus.CONFIG)
+            assert_no_leak(ran)
+
+
+def test_unexpected_exception_during_login_is_one_line_without_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cj_errors import transport
+
+    def explode(*args: object, **kwargs: object) -> object:
+        raise RuntimeError(f"socket died sending {SHAPED_API_KEY} and {TOKEN}")
+
+    key_file = tmp_path / "api-key"
+    key_file.write_text(SHAPED_API_KEY)
+    monkeypatch.setattr(transport, "send", explode)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["auth", "login", "--base-url", "http://127.0.0.1:9/api2.0/v1", "--api-key-file", str(key_file)])
+    assert exited.value.code == ExitStatus.INTERNAL
+    captured = capsys.readouterr()
+    assert not leaked(captured.out) and not leaked(captured.err), captured
+    assert captured.err.startswith("cjerr: internal error: RuntimeError")

@@ -177,7 +177,8 @@ def test_secret_fields_in_free_text_are_masked(text: str) -> None:
     "text",
     [
         "cannot read token file /home/u/token: no such file",
-        "no access token: give --token-file PATH, set CJ_ACCESS_TOKEN, or add access_token to the config file",
+        "no access token: run 'cjerr auth login' (for this base URL), give --token-file PATH, set CJ_ACCESS_TOKEN, "
+        "or add access_token to the config file",
         "Invalid API key or access token. How to get access token: https://developers.cjdropshipping.cn/en/api",
         "the token: expired",
         "refresh the token first; secret keys stay secret",
