@@ -388,8 +388,8 @@ def explain(
             ExitStatus.USAGE,
         )
     explain_input.check_sources(named, follow=follow)
-    run = explain_input.ExplainRun(named, http_status, follow=follow)
     each = each or follow
+    run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
     several = len(named) > 1
     try:
         for source, item in run.items():

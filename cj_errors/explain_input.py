@@ -19,7 +19,16 @@ from typing import BinaryIO
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response
-from cj_errors.stream import HeadRecorder, Item, LineSource, Summary, decoded_lines, explain_stream, read_lines
+from cj_errors.stream import (
+    HeadRecorder,
+    Item,
+    LineSource,
+    Summary,
+    decoded_lines,
+    explain_stream,
+    read_lines,
+    read_lines_in_chunks,
+)
 
 FOLLOW_INTERVAL_SECONDS = 0.2
 _INLINE_STARTS = ("{", "[", "HTTP/")
@@ -74,6 +83,8 @@ class ExplainRun:
     sources: tuple[str, ...]
     http_status: int | None
     follow: bool = False
+    # True when only the summary is shown: repeated plain lines are then counted, not explained one by one.
+    count_only: bool = False
     summary: Summary = dataclasses.field(default_factory=Summary)
     first: Item | None = None
     _head: bytes = b""
@@ -86,7 +97,10 @@ class ExplainRun:
                 self.summary.encoding = encoding
             recorder = HeadRecorder(lines)
             status = self.http_status or 200
-            for item in explain_stream(read_lines(recorder), self.summary, http_status=status):
+            chunked = self.count_only and recorder.chunked
+            read = read_lines_in_chunks(recorder.read1) if chunked else read_lines(recorder)
+            stream = explain_stream(read, self.summary, http_status=status, count_only=self.count_only)
+            for item in stream:
                 if self.first is None:
                     self.first = item
                 yield source, item

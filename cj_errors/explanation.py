@@ -110,13 +110,10 @@ def parse_envelope(document: object) -> Envelope | None:
     if message is not None and not isinstance(message, str):
         problems.append("`message` is not a string")
         message = redact.scrubbed_head(json.dumps(message), _PREVIEW_BYTES) if _dumpable(message) else None
-    request_id = document.get("requestId")
-    if request_id is not None and not isinstance(request_id, str):
-        request_id = str(request_id) if isinstance(request_id, int) else None
     # Both are printed as they are: escape sequences from the network must not drive the terminal,
     # and a secret must be masked before any renderer clips or wraps the text.
     message = printable(redact.scrub(message)) if message is not None else None
-    request_id = printable(redact.scrub(request_id)) if request_id is not None else None
+    request_id = request_id_text(document.get("requestId"))
     return Envelope(
         code=code,
         has_code="code" in document and raw_code is not None,
@@ -128,6 +125,13 @@ def parse_envelope(document: object) -> Envelope | None:
         problems=tuple(problems),
         document=document,
     )
+
+
+def request_id_text(value: object) -> str | None:
+    """A body's ``requestId`` as cjerr prints it: text (or an integer as text), secrets masked, no escapes."""
+    if isinstance(value, int):
+        value = str(value)
+    return printable(redact.scrub(value)) if isinstance(value, str) else None
 
 
 def _dumpable(value: object) -> bool:

@@ -14,14 +14,21 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 
-from cj_errors import scan
+from cj_errors import scan, shapes
 from cj_errors.exits import ExitStatus
-from cj_errors.explanation import MAX_DOCUMENT_BYTES, Explanation, explain_envelope, explain_response, preview
+from cj_errors.explanation import (
+    MAX_DOCUMENT_BYTES,
+    Explanation,
+    explain_envelope,
+    explain_response,
+    preview,
+    request_id_text,
+)
 from cj_errors.model import Outcome
 
 # A stream summary itemizes at most this many distinct codes (CJ has ~150), and
@@ -42,6 +49,19 @@ class Item:
     line: int
     explanation: Explanation
     readable: bool = True
+
+
+class _Counted(NamedTuple):
+    """What a summary keeps of one response."""
+
+    key: int | None  # its code; a success without one counts with 200, a failure without one is None
+    exit_status: ExitStatus
+    held: bool
+
+    @classmethod
+    def of(cls, explanation: Explanation) -> _Counted:
+        key = explanation.code if explanation.code is not None else (200 if explanation.ok else None)
+        return cls(key, explanation.exit_status, explanation.outcome is Outcome.HELD)
 
 
 @dataclass
@@ -65,26 +85,32 @@ class Summary:
 
     def add(self, item: Item) -> None:
         explanation = item.explanation
-        self.per_status[explanation.exit_status] += 1
         if not item.readable:
+            self.per_status[explanation.exit_status] += 1
             self.unreadable += 1
             if self.first_unreadable_line is None:
                 self.first_unreadable_line = item.line
             return
-        # A success without a code counts with 200; a failure without one is None.
-        key = explanation.code if explanation.code is not None else (200 if explanation.ok else None)
+        self.count(_Counted.of(explanation), item.line, explanation.request_id)
+
+    def count(self, counted: _Counted, line: int, request_id: object) -> None:
+        """Count one response; ``request_id`` is its text, or a raw value read as the exact path would."""
+        key = counted.key
+        self.per_status[counted.exit_status] += 1
         self.responses += 1
-        if explanation.outcome is Outcome.HELD:
+        if counted.held:
             self.held += 1
             if self.first_held_line is None:
-                self.first_held_line = item.line
+                self.first_held_line = line
         if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
             self.untracked += 1
             return
         self.per_code[key] += 1
-        self.first_line.setdefault(key, item.line)
-        if explanation.request_id and key not in self.first_request_id:
-            self.first_request_id[key] = explanation.request_id[:_MAX_REQUEST_ID_CHARS]
+        self.first_line.setdefault(key, line)
+        if key not in self.first_request_id and request_id is not None:
+            text = request_id if isinstance(request_id, str) else request_id_text(request_id)
+            if text:
+                self.first_request_id[key] = text[:_MAX_REQUEST_ID_CHARS]
 
     @property
     def exit_status(self) -> ExitStatus:
@@ -127,6 +153,17 @@ class HeadRecorder:
         if len(self.head) < HEAD_BYTES:
             self.head.extend(chunk[: HEAD_BYTES - len(self.head)])
         return chunk
+
+    def read1(self, size: int = -1, /) -> bytes:
+        chunk = self._stream.read1(size)  # type: ignore[attr-defined]  # only called when the stream has it
+        if len(self.head) < HEAD_BYTES:
+            self.head.extend(chunk[: HEAD_BYTES - len(self.head)])
+        return chunk  # type: ignore[no-any-return]
+
+    @property
+    def chunked(self) -> bool:
+        """True when the stream can be read a chunk at a time (files and pipes, not a followed file)."""
+        return hasattr(self._stream, "read1")
 
 
 class _Peekable(Protocol):
@@ -196,6 +233,68 @@ def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[
             yield None, True
             continue
         yield chunk.decode("utf-8", errors="replace"), False
+
+
+_CHUNK_BYTES = 1024 * 1024
+
+
+def read_lines_in_chunks(
+    read1: Callable[[int], bytes], limit: int = MAX_DOCUMENT_BYTES, chunk: int = _CHUNK_BYTES
+) -> Iterator[tuple[str | None, bool]]:
+    """``read_lines`` for a stream read ``chunk`` bytes at a time: the same lines, far fewer calls.
+
+    ``read1`` returns what is there (up to ``chunk`` bytes), so a pipe is read as it comes.
+    Lines are split and decoded a chunk at a time; a line over ``limit`` is (None, True).
+    """
+    pending = b""
+    skipping = False  # inside an oversized line, dropping bytes up to its newline
+    first = True
+    while True:
+        data = read1(chunk)
+        if not data:
+            break
+        if first:
+            data = pending + data
+            pending = b""
+            if len(data) < len(codecs.BOM_UTF8) and codecs.BOM_UTF8.startswith(data):
+                pending = data  # a BOM split across reads: wait for the rest
+                continue
+            data = data.removeprefix(codecs.BOM_UTF8)
+            first = False
+        cut = data.rfind(b"\n")
+        if cut == -1:
+            if not skipping:
+                pending += data
+                if len(pending) > limit:
+                    pending, skipping = b"", True
+                    yield None, True
+            continue
+        head_end = data.find(b"\n")
+        if skipping:
+            data, cut, skipping = data[head_end + 1 :], cut - head_end - 1, False
+            head_end = data.find(b"\n")
+        elif len(pending) + head_end > limit:
+            yield None, True
+            data, cut, pending = data[head_end + 1 :], cut - head_end - 1, b""
+            head_end = data.find(b"\n")
+        complete = pending + data[: cut + 1]
+        pending = data[cut + 1 :]
+        if len(complete) <= limit:  # the usual case: no line in it can be over the limit
+            for line in complete.decode("utf-8", errors="replace").split("\n")[:-1]:
+                yield line + "\n", False
+        else:
+            for raw in complete.split(b"\n")[:-1]:
+                yield (None, True) if len(raw) > limit else (raw.decode("utf-8", errors="replace") + "\n", False)
+        if len(pending) > limit:
+            pending, skipping = b"", True
+            yield None, True
+    if first and pending:
+        pending = pending.removeprefix(codecs.BOM_UTF8)
+    if pending and not skipping:
+        if len(pending) > limit:
+            yield None, True
+        else:
+            yield pending.decode("utf-8", errors="replace"), False
 
 
 class _BracketDepth:
@@ -277,13 +376,89 @@ def _unreadable(text: str, http_status: int | None) -> Explanation:
     )
 
 
+_ABSENT = shapes.ABSENT
+
+
+class _ShapeMemo:
+    """Per stream: what the exact path made of each plain envelope shape seen (bounded).
+
+    ``count`` runs for every line of a big log, so it is written flat: no helper calls on the
+    common path, where the line's shape and code are already known.
+    """
+
+    def __init__(self, http_status: int | None, now: dt.datetime | None) -> None:
+        self.http_status = http_status
+        self.now = now
+        self.known: dict[tuple[Any, ...], _Counted | None] = {}
+        self.read = shapes.reader()
+        # Responses counted here but not yet in the summary (a plain dict is faster than its Counters).
+        self.tally: defaultdict[_Counted, int] = defaultdict(int)
+
+    def count(self, line: str, number: int, summary: Summary) -> bool:
+        """Count ``line`` if it is a plain envelope of a known shape; False sends it down the exact path."""
+        start = line.find("{")
+        if start == -1:
+            return False
+        fields = self.read(line if start == 0 else line[start:])
+        if fields is None:
+            return False
+        code, result, success, message, request_id, data = fields
+        if data is not _ABSENT and (
+            "interceptOrder" in line or "logisticsMiss" in line or "submitSuccess" in line or "pointsInfo" in line
+        ):
+            return False  # held orders and points figures depend on data: the exact path reads them
+        # Everything the explanation depends on but the requestId's value (and data, see above).
+        shape = (type(code), code, type(result), result, type(success), success, message, request_id is _ABSENT, data)
+        try:
+            counted = self.known[shape]
+        except KeyError:
+            if len(self.known) < shapes.MAX_SHAPES:
+                self.known[shape] = self._classify(line) if shapes.plain(fields) else None
+            return False  # the exact path counts the first line of each shape itself
+        except TypeError:  # a list or object where a value belongs: unhashable, and not plain
+            return False
+        if counted is None:
+            return False
+        key = counted.key
+        if key in summary.per_code and (request_id is _ABSENT or key in summary.first_request_id):
+            self.tally[counted] += 1
+        else:
+            summary.count(counted, number, None if request_id is _ABSENT else request_id)
+        return True
+
+    def flush(self, summary: Summary) -> None:
+        """Add the tallied responses to the summary."""
+        for counted, number in self.tally.items():
+            summary.per_code[counted.key] += number
+            summary.per_status[counted.exit_status] += number
+            summary.responses += number
+        self.tally.clear()
+
+    def _classify(self, line: str) -> _Counted | None:
+        """The exact path's reading of a line, if it is one top-level envelope and nothing else."""
+        documents = scan.documents_in(line)
+        if len(documents) != 1 or not isinstance(documents[0], dict):
+            return None
+        found = scan.envelopes_in_document(documents[0])
+        if len(found) != 1 or found[0].nested:
+            return None
+        return _Counted.of(explain_envelope(found[0].envelope, self.http_status, self.now))
+
+
 def explain_stream(
     lines: Iterable[tuple[str | None, bool]],
     summary: Summary,
     http_status: int | None = 200,
     now: dt.datetime | None = None,
+    *,
+    count_only: bool = False,
 ) -> Iterator[Item]:
-    """Explain every response in a stream of lines, updating ``summary`` as it goes."""
+    """Explain every response in a stream of lines, updating ``summary`` as it goes.
+
+    With ``count_only``, lines that hold one plain envelope of a shape already seen are counted
+    without an Item (see ``shapes``): the summary is the same, and only the other items are yielded.
+    """
+    memo = _ShapeMemo(http_status, now) if count_only else None
     pending: list[str] = []
     pending_size = 0
     pending_start = 0
@@ -293,6 +468,8 @@ def explain_stream(
         summary.lines += 1
         if oversized or line is None:
             summary.oversized += 1
+            continue
+        if memo is not None and not pending and transcript is None and memo.count(line, number, summary):
             continue
         if not pending and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None:
             if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
@@ -367,6 +544,8 @@ def explain_stream(
             yield item
             continue
         summary.skipped_lines += block_lines
+    if memo is not None:
+        memo.flush(summary)
     if pending:
         text = "".join(pending)
         if scan.looks_unreadable(text):

@@ -1,0 +1,150 @@
+"""explain's counting fast path gives the very summary the exact path gives, with either decoder.
+
+The fast path (cj_errors/shapes.py, the memo in stream.py) counts repeated plain envelopes
+without explaining each; the chunked reader splits lines a megabyte at a time. Both are
+checked against the line-by-line, item-by-item path on generated and real input.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cj_errors import render, shapes, stream
+from tests.real_world import CORPUS, HOLDOUT, load
+from tests.test_hostile import envelope
+
+READERS = {"msgspec": shapes.reader, "json": lambda: shapes._read_with_json}
+
+
+def _summary(data: bytes, *, fast: bool, chunk: int = 1 << 20) -> dict[str, object]:
+    summary = stream.Summary()
+    source = io.BufferedReader(io.BytesIO(data))
+    lines = stream.read_lines_in_chunks(source.read1, chunk=chunk) if fast else stream.read_lines(source)
+    items = list(stream.explain_stream(lines, summary, count_only=fast))
+    result = render.summary_to_dict(summary)
+    result["exit"] = int(summary.exit_status)
+    result["first_item"] = render.explanation_to_dict(items[0].explanation) if items else None
+    return result
+
+
+@pytest.fixture(params=sorted(READERS))
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setattr(shapes, "reader", READERS[request.param])
+    yield request.param
+
+
+def _assert_same(data: bytes, chunk: int = 1 << 20) -> None:
+    assert _summary(data, fast=True, chunk=chunk) == _summary(data, fast=False)
+
+
+_LINE = st.one_of(
+    envelope.map(lambda document: json.dumps(document)),
+    envelope.map(lambda document: "2026-08-18T09:41:07Z INFO cj " + json.dumps(document)),
+    envelope.map(lambda document: json.dumps(document) + " trailing"),
+    st.sampled_from(
+        [
+            '{"code":200,"result":true,"data":{"interceptOrderReasons":[{"code":1001,"message":"phone"}]}}',
+            '{"code":200,"result":true,"data":{"orderId":"1","logisticsMiss":true}}',
+            '{"code":429,"result":false,"message":"x","pointsInfo":{"remaining":0}}',
+            '{"code":16900500,"result":false,"data":{"pointsInfo":{"usedToday":5,"remaining":0}}}',
+            '{"code":1600200,"code":200,"result":true}',
+            '{"code":123456789012345678901234567890123456789012345,"result":false}',
+            '{"code":1e400,"result":false}',
+            '{"code":NaN,"result":false}',
+            '{"code":200,"result":1}',
+            '{"code":200,"result":true,"message":["a"]}',
+            '{"level":50,"response":{"data":{"code":1600001,"result":false}}}',
+            "{'code': 1600200, 'result': False}",
+            '{"code":1600200,"result":false,"requestId":"r-1"} {"code":200}',
+            '{"code":1600200,"result":false,"message":"\\ud800"}',
+            "HTTP/1.1 429 Too Many Requests",
+            "content-type: text/html",
+            "",
+            "<html>busy</html>",
+            "{",
+            '  "code": 1600001,',
+            "}",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_LINE, max_size=40), repeat=st.integers(1, 4))
+def test_the_fast_path_counts_what_the_exact_path_counts(lines: list[str], repeat: int) -> None:
+    for name in sorted(READERS):
+        original = shapes.reader
+        shapes.reader = READERS[name]  # type: ignore[assignment]
+        try:
+            _assert_same(("\n".join(lines * repeat) + "\n").encode())
+        finally:
+            shapes.reader = original  # type: ignore[assignment]
+
+
+@pytest.mark.usefixtures("reader")
+def test_real_cases_give_the_same_summary_either_way() -> None:
+    texts = [case.text for case in load(CORPUS) + load(HOLDOUT) if not case.text.lstrip().startswith("$")]
+    # Each real case alone, then all of them in one log, three times over so shapes repeat.
+    for text in texts:
+        _assert_same((text + "\n").encode())
+    _assert_same(("\n".join(texts * 3) + "\n").encode())
+
+
+@pytest.mark.usefixtures("reader")
+def test_small_chunks_split_lines_anywhere() -> None:
+    lines = [
+        json.dumps({"code": code, "result": code == 200, "message": "Too Many Requests", "requestId": f"r{n}"})
+        for n, code in enumerate([200, 1600200, 1600001, 200, 16900500] * 40)
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    for chunk in (1, 7, 64, 1000):
+        _assert_same(data, chunk=chunk)
+
+
+def test_repeated_lines_are_counted_without_an_item_each() -> None:
+    line = b'{"code":1600200,"result":false,"message":"Too Many Requests","requestId":"abc"}\n'
+    summary = stream.Summary()
+    lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(line * 1000)).read1)
+    items = list(stream.explain_stream(lines, summary, count_only=True))
+    assert len(items) == 1 and summary.responses == 1000 and summary.per_code[1600200] == 1000
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    parts=st.lists(st.one_of(st.binary(max_size=30), st.sampled_from([b"\n", b"\xff", b"\r\n", b"\xe2\x82", b"\xac"]))),
+    limit=st.integers(4, 20),
+    chunk=st.integers(1, 16),
+)
+def test_the_chunked_reader_gives_read_lines_lines(parts: list[bytes], limit: int, chunk: int) -> None:
+    data = b"".join(parts)
+    expected = list(stream.read_lines(io.BytesIO(data), limit=limit))
+    assert list(stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, limit, chunk)) == expected
+
+
+def test_both_readers_drop_a_bom() -> None:
+    data = '\ufeff{"code":200}\n'.encode()
+    assert list(stream.read_lines(io.BytesIO(data))) == [('{"code":200}\n', False)]
+    assert list(stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)) == [('{"code":200}\n', False)]
+
+
+@pytest.mark.usefixtures("reader")
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ('{"code":200,"result":true}', '{"code":200,"result":1}'),
+        ('{"code":200,"result":true}', '{"code":200.0,"result":true}', '{"code":"200","result":true}'),
+        ('{"code":1,"result":false}', '{"code":true,"result":false}'),
+        ('{"code":0,"success":true}', '{"code":0,"success":1}', '{"code":false,"success":true}'),
+        ('{"code":200,"result":true,"requestId":"r"}', '{"code":200,"result":true}'),
+        ('{"code":200,"result":true,"data":null}', '{"code":200,"result":true}'),
+    ],
+)
+def test_values_equal_in_python_but_different_to_cj_are_different_shapes(variants: tuple[str, ...]) -> None:
+    for order in (variants, variants[::-1]):
+        _assert_same(("\n".join(list(order) * 3) + "\n").encode())
