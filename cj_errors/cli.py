@@ -7,18 +7,20 @@ one-line errors, closed pipes and Ctrl-C.
 from __future__ import annotations
 
 import copy
-import io
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from cj_errors import __version__, codes, render
 from cj_errors.cli_auth import auth_app
+from cj_errors.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
+from cj_errors.fastpath import show_lookup
+from cj_errors.process import buffer_stdout, fail, silence_stdout
 from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
 
 app = typer.Typer(
@@ -34,15 +36,6 @@ app = typer.Typer(
 
 
 # --- shell completion callbacks (kept import-light: no httpx, no Rich) -------------
-
-
-def complete_code(incomplete: str) -> list[tuple[str, str]]:
-    prefix = incomplete.strip()
-    return [(str(entry.code), entry.title) for entry in codes.all_entries() if str(entry.code).startswith(prefix)]
-
-
-def complete_family(incomplete: str) -> list[tuple[str, str]]:
-    return [(key, family.description) for key, family in codes.FAMILIES.items() if key.startswith(incomplete)]
 
 
 # --- shared options ---------------------------------------------------------------
@@ -127,10 +120,7 @@ def lookup(
     expanded = _read_queries(queries)
     if not expanded:
         raise CliError("lookup needs at least one code or text (standard input was empty)", ExitStatus.USAGE)
-    results = codes.lookup_many(expanded)
-    status = ExitStatus.SUCCESS if all(result.found for result in results) else ExitStatus.NOT_FOUND
-    render.show_lookup(terminal, results, status)
-    raise typer.Exit(int(status))
+    raise typer.Exit(int(show_lookup(terminal, expanded)))
 
 
 @app.command("list")
@@ -161,19 +151,6 @@ def exit_codes(json_output: JsonOption = False) -> None:
 
 
 # --- endpoints / probe -------------------------------------------------------------
-
-
-def complete_endpoint(incomplete: str) -> list[tuple[str, str]]:
-    from cj_errors import catalog
-
-    # Shells drop candidates that do not start with what was typed, so answer
-    # "product/que" with "product/query" rather than "/product/query".
-    strip = 1 if incomplete and not incomplete.startswith("/") else 0
-    return [
-        (endpoint.path[strip:], f"{endpoint.method} {endpoint.summary}")
-        for endpoint in catalog.ENDPOINTS
-        if endpoint.path[strip:].startswith(incomplete)
-    ]
 
 
 @app.command()
@@ -474,48 +451,6 @@ app.add_typer(auth_app, name="auth")
 # --- process edge ---------------------------------------------------------------------
 
 
-def _fail(message: str, status: ExitStatus) -> NoReturn:
-    from cj_errors.redact import scrub
-
-    # One line, whatever the message quotes (a file name or URL with a line break or an escape sequence).
-    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in scrub(message))
-    sys.stderr.write(f"cjerr: {text}\n")
-    sys.stderr.flush()
-    raise SystemExit(int(status))
-
-
-def _silence_stdout() -> None:
-    # After a closed pipe, point stdout at devnull so the interpreter's final
-    # flush does not print "Exception ignored ... BrokenPipeError".
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def _buffer_stdout() -> None:
-    # With PYTHONUNBUFFERED=1 (common in containers) sys.stdout writes straight
-    # to the raw file, and TextIOWrapper drops what a partial pipe write left
-    # over: `cjerr list --json | head -1` silently lost output and exited 0. A
-    # BufferedWriter finishes partial writes and raises BrokenPipeError instead.
-    # Only the process's own stdout (not a test harness's capture), and on a
-    # duplicate descriptor, so the original stream stays usable by anyone holding it.
-    stream = sys.stdout
-    if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
-        return
-    if not isinstance(getattr(stream, "buffer", None), io.RawIOBase):
-        return
-    try:
-        stream.flush()
-        raw = io.FileIO(os.dup(stream.fileno()), "w")
-        sys.stdout = io.TextIOWrapper(
-            io.BufferedWriter(raw), encoding=stream.encoding, errors=stream.errors, line_buffering=stream.line_buffering
-        )
-    except (OSError, ValueError):
-        pass
-
-
 def _command_name(info: typer.models.CommandInfo) -> str:
     if info.name:
         return info.name
@@ -572,7 +507,7 @@ def main(argv: list[str] | None = None) -> None:
     from cj_errors.shellcomplete import use_plain_help
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
-    _buffer_stdout()
+    buffer_stdout()
     try:
         arguments = sys.argv[1:] if argv is None else argv
         result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
@@ -581,21 +516,21 @@ def main(argv: list[str] | None = None) -> None:
         # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised
         # while handling the BrokenPipeError; the contract says 141.
         if isinstance(exiting.__context__, BrokenPipeError) or type(sys.stdout).__name__ == "PacifyFlushWrapper":
-            _silence_stdout()
+            silence_stdout()
             raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
         raise
     except CliError as error:
-        _fail(error.message, error.status)
+        fail(error.message, error.status)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ncjerr: interrupted\n")
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
     except RecursionError:
-        _fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT)
+        fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT)
     except MemoryError:
-        _fail("out of memory while processing the input", ExitStatus.INTERNAL)
+        fail("out of memory while processing the input", ExitStatus.INTERNAL)
     except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if type(error).__name__ == "NoArgsIsHelpError":
             sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
@@ -603,8 +538,8 @@ def main(argv: list[str] | None = None) -> None:
         if _is_click_error(error):
             context = getattr(error, "ctx", None)
             command = context.command_path if context is not None else "cjerr"
-            _fail(f"{error.format_message()} (see '{command} --help')", ExitStatus.USAGE)  # type: ignore[attr-defined]
-        _fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
+            fail(f"{error.format_message()} (see '{command} --help')", ExitStatus.USAGE)  # type: ignore[attr-defined]
+        fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
     status = result if isinstance(result, int) else 0
     if status == ExitStatus.INTERRUPTED:
         # Typer catches Ctrl-C itself and returns 130; say so, as the handler above does.

@@ -688,17 +688,21 @@ def _protocol_env(shell: str, words: list[str]) -> dict[str, str]:
     [(CODE_LINE, "1600201"), (FAMILY_LINE, "quota"), (PROBE_LINE, "/product/query")],
     ids=["code", "family", "endpoint"],
 )
+@pytest.mark.parametrize("path", ["fast", "typer"])
 def test_completion_imports_neither_rich_nor_httpx(
-    cjerr: str, tmp_path: Path, shell: str, words: list[str], expected: str
+    cjerr: str, tmp_path: Path, shell: str, words: list[str], expected: str, path: str
 ) -> None:
     if words[1] == "probe":
         require_command(cjerr, "probe", tmp_path)
-    env = clean_env(tmp_path, {**_protocol_env(shell, words), "PYTHONPROFILEIMPORTTIME": "1"})
+    # The fast path (cj_errors/fastpath.py) answers these without Typer; CJERR_NO_FAST_PATH takes Typer's way.
+    switch = {"CJERR_NO_FAST_PATH": "1"} if path == "typer" else {}
+    env = clean_env(tmp_path, {**_protocol_env(shell, words), "PYTHONPROFILEIMPORTTIME": "1", **switch})
     result = subprocess.run([cjerr], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert expected in result.stdout
     modules = {match.group(1) for match in map(_IMPORT_LINE.match, result.stderr.splitlines()) if match}
-    assert "typer" in modules, "the import profile was not captured"
+    assert "cj_errors.codes" in modules, "the import profile was not captured"
+    assert ("typer" in modules) is (path == "typer")
     heavy = sorted(
         module for module in modules if any(module == name or module.startswith(name + ".") for name in _FORBIDDEN)
     )

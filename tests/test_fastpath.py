@@ -1,0 +1,185 @@
+"""The lookup fast path prints exactly what the Typer command prints, and imports no framework.
+
+Every case runs the installed cjerr twice, once with CJERR_NO_FAST_PATH=1 (the full
+Typer CLI), and compares stdout, stderr and the exit status byte for byte.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cj_errors import codes, fastpath
+from cj_errors.exits import ExitStatus
+from tests.conftest import cjerr_executable, clean_env
+
+ALL_CODES = [str(entry.code) for entry in codes.all_entries()]
+TEXTS = [
+    "No permission",
+    "Insufficient API points. Used today: 104890, Remaining: 0, Required: 10.",
+    "1600300: APIkey is wrong, please check and try again",
+    "Invaild API key",
+    "Interface went away",
+    "{'code': 1600001, 'result': False}",
+    "1600200 1600201",
+    "1603xxx",
+    "16002",
+    "1603999",
+    "99999999",
+    "令牌交换失败",
+    "CJ1600200",
+    '"code": 1600200',
+    "\u201cProduct not found\u201d",
+]
+
+
+def _run(tmp_path: Path, args: list[str], *, full: bool, extra: dict[str, str] | None = None) -> tuple[int, str, str]:
+    env = clean_env(tmp_path, {**(extra or {}), **({"CJERR_NO_FAST_PATH": "1"} if full else {})})
+    ran = subprocess.run(
+        [cjerr_executable(), *args], capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL
+    )
+    return ran.returncode, ran.stdout, ran.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lookup", *ALL_CODES],
+        ["lookup", "--json", *ALL_CODES],
+        ["lookup", *TEXTS],
+        ["lookup", *TEXTS, "--json"],
+        ["lookup", "1600200"],
+        ["lookup", "not a cj wording at all, nothing like it"],
+    ],
+    ids=["codes", "codes-json", "texts", "texts-json", "one", "none"],
+)
+def test_the_fast_path_prints_what_typer_prints(tmp_path: Path, args: list[str]) -> None:
+    fast = _run(tmp_path, args, full=False)
+    assert fast == _run(tmp_path, args, full=True)
+    assert fast[0] in (ExitStatus.SUCCESS, ExitStatus.NOT_FOUND) and fast[1]
+
+
+def test_the_rich_panel_is_the_same_too(tmp_path: Path) -> None:
+    args = ["lookup", "1600200", "1603xxx", "Invaild API key"]
+    colour = {"FORCE_COLOR": "1"}
+    fast = _run(tmp_path, args, full=False, extra=colour)
+    assert fast == _run(tmp_path, args, full=True, extra=colour)
+    assert "\x1b[" in fast[1]
+
+
+def test_a_closed_pipe_exits_141_quietly(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [cjerr_executable(), "lookup", *ALL_CODES * 5],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(tmp_path),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    status = process.wait(timeout=60)
+    errors = process.stderr.read()
+    process.stderr.close()
+    assert status == ExitStatus.BROKEN_PIPE and errors == b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lookup"],
+        ["lookup", "-"],
+        ["lookup", "--color", "never", "1600200"],
+        ["lookup", "-h"],
+        ["lookup", " "],
+        ["lookup", "--", "1600200"],
+        ["list"],
+        ["explain", "x"],
+        [],
+    ],
+)
+def test_anything_but_a_plain_lookup_goes_to_typer(argv: list[str]) -> None:
+    assert fastpath.plain_lookup(argv, {}) is None
+
+
+def test_completion_and_the_switch_go_to_typer() -> None:
+    assert fastpath.plain_lookup(["lookup", "1600200"], {}) == (["1600200"], False)
+    assert fastpath.plain_lookup(["lookup", "1600200"], {"_CJERR_COMPLETE": "complete_bash"}) is None
+    assert fastpath.plain_lookup(["lookup", "1600200"], {"CJERR_NO_FAST_PATH": "1"}) is None
+
+
+def test_the_fast_path_loads_no_framework(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "sys.argv = ['cjerr', 'lookup', '1600200', '--json']\n"
+        "from cj_errors import fastpath\n"
+        "try:\n"
+        "    fastpath.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [name for name in ('typer', 'click', 'rich', 'httpx') if name in sys.modules]\n"
+        "sys.stderr.write(','.join(loaded))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean_env(tmp_path))
+    assert ran.stdout.startswith("{") and ran.stderr == ""
+
+
+# --- TAB completion -------------------------------------------------------------------------
+
+LINES = [
+    "cjerr lookup ",
+    "cjerr lookup 16",
+    "cjerr lookup 1600200",
+    "cjerr lookup 99",
+    "cjerr lookup 1600200 1603",
+    "cjerr lookup --json 1602",
+    "cjerr list --family ",
+    "cjerr list --family q",
+    "cjerr list -f au",
+    "cjerr probe ",
+    "cjerr probe /prod",
+    "cjerr probe product/que",
+    "cjerr endpoints shop",
+    "cjerr lookup --co",  # an option: Typer's
+    "cjerr explain ",  # another command: Typer's
+    "cjerr ",
+]
+
+
+def _completion_env(shell: str, line: str) -> dict[str, str]:
+    words = line.split()
+    if shell == "bash":
+        cursor = len(words) if line.endswith(" ") else len(words) - 1
+        return {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(cursor)}
+    env = {"_CJERR_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line}
+    if shell == "fish":
+        env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    if shell == "powershell":
+        env["_TYPER_COMPLETE_WORD_TO_COMPLETE"] = "" if line.endswith(" ") else words[-1]
+    return env
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+@pytest.mark.parametrize("line", LINES)
+def test_a_tab_press_gets_what_typer_gives(tmp_path: Path, shell: str, line: str) -> None:
+    env = _completion_env(shell, line)
+    fast = _run(tmp_path, [], full=False, extra=env)
+    assert fast == _run(tmp_path, [], full=True, extra=env)
+    assert fast[0] == 0
+
+
+@pytest.mark.parametrize("line", ["cjerr lookup 16", "cjerr lookup 99"])
+def test_fish_asks_whether_there_are_arguments(tmp_path: Path, line: str) -> None:
+    env = {**_completion_env("fish", line), "_TYPER_COMPLETE_FISH_ACTION": "is-args"}
+    fast = _run(tmp_path, [], full=False, extra=env)
+    assert fast == _run(tmp_path, [], full=True, extra=env)
+
+
+def test_the_common_tab_presses_are_answered_without_typer() -> None:
+    bash = _completion_env("bash", "cjerr lookup 16002")
+    assert fastpath.complete(bash) == ("1600200\n1600201\n", 0)
+    assert fastpath.complete(_completion_env("zsh", "cjerr list --family quo")) is not None
+    assert fastpath.complete(_completion_env("bash", "cjerr lookup --co")) is None
+    assert fastpath.complete({**bash, "COMP_WORDS": "cjerr lookup '16"}) is None  # quotes: Typer's
