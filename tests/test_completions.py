@@ -395,7 +395,7 @@ def test_fish_every_family_once_with_its_whole_description(fish_env: dict[str, s
     """Long descriptions stay on one line (Typer's Rich sanitiser wrapped them into bogus candidates)."""
     candidates = fish_complete("cjerr list --family ", fish_env, COMPLETIONS / "cjerr.fish")
     assert candidates == {key: family.description for key, family in codes.FAMILIES.items()}
-    assert "429)." in candidates["quota"]
+    assert len(candidates["quota"]) > 80  # longer than the 80 columns Typer's sanitiser wrapped at
 
 
 def test_fish_endpoint_paths(cjerr: str, tmp_path: Path, fish_env: dict[str, str]) -> None:
@@ -534,9 +534,9 @@ def test_zsh_codes_with_titles(zsh: ZshSession) -> None:
 
 
 def test_zsh_family_option_and_command(zsh: ZshSession) -> None:
-    [family] = zsh.tab("cjerr list --family qu")
-    assert ":" in codes.FAMILIES["quota"].description  # "00:00 UTC": Typer escapes colons for zsh
-    assert family == {"quota": codes.FAMILIES["quota"].description}
+    [family] = zsh.tab("cjerr list --family su")
+    assert ":" in codes.FAMILIES["success"].description  # "success: true": Typer escapes colons for zsh
+    assert family == {"success": codes.FAMILIES["success"].description}
     [option] = zsh.tab("cjerr lookup --js")
     assert sorted(option) == ["--json"]
     [commands] = zsh.tab("cjerr ex")
