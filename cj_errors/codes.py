@@ -152,6 +152,24 @@ def _ownership_rank(message: Message) -> int:
     return _SOURCE_RANK.get(message.source, _LAST_RANK)
 
 
+# Every exact wording with the fixed text that any match of it must contain (see matching.anchor).
+_EXACT_WORDINGS: tuple[tuple[CodeEntry, Message, str], ...] = tuple(
+    (entry, message, matching.anchor(message.text))
+    for entry in _ALL_ENTRIES
+    for message in entry.messages
+    if message.exact
+)
+
+
+def _candidates_in(normalized: str) -> list[tuple[CodeEntry, Message, str]]:
+    """The exact wordings whose fixed text occurs in ``normalized``: the only ones that can match it.
+
+    A substring test is far cheaper than a wording's regular expression, and most log lines
+    hold no CJ wording at all.
+    """
+    return [wording for wording in _EXACT_WORDINGS if wording[2] in normalized]
+
+
 def match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     """Every (entry, exact wording) that matches ``text`` in full, the wording's owner first.
 
@@ -175,9 +193,12 @@ def _match_message_cached(text: str) -> tuple[tuple[CodeEntry, Message], ...]:
 
 
 def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
-    if not normalize(text):
+    normalized = normalize(text) if len(text) <= matching.MAX_WORDING_CHARS else ""
+    if not normalized:
         return []
-    matches = [(entry, message) for entry in all_entries() for message in entry.messages if message_fits(message, text)]
+    matches = [
+        (entry, message) for entry, message, _ in _candidates_in(normalized) if matching.fits(message.text, text)
+    ]
     # A wording present in full outranks one the text only begins ("Order not found" is all of
     # getOrderDetail's wording but just the start of 1603100's), then the wording's owner ranks first.
     return sorted(
@@ -191,16 +212,17 @@ def match_inside(text: str) -> list[tuple[CodeEntry, Message]]:
     if len(text) > _MAX_CONTAINED_SEARCH_CHARS:
         return []
     found: list[tuple[int, int, int, CodeEntry, Message]] = []
-    for entry in all_entries():
-        for message in entry.messages:
-            if message.exact and (span := matching.contained_span(message.text, text)):
-                found.append((-span, _ownership_rank(message), entry.code, entry, message))
+    for entry, message, _ in _candidates_in(normalize(text)):
+        if span := matching.contained_span(message.text, text):
+            found.append((-span, _ownership_rank(message), entry.code, entry, message))
     found.sort(key=lambda item: item[:3])
     return [(entry, message) for *_, entry, message in found]
 
 
-# A pasted line is short; a whole log belongs to explain, which reads it as a stream.
-_MAX_CONTAINED_SEARCH_CHARS = 8192
+# A pasted line is short; a whole log belongs to explain, which reads it as a stream. Similarity
+# compares character by character, so only texts about the length of a wording are compared.
+_MAX_CONTAINED_SEARCH_CHARS = 2048
+_MAX_SIMILAR_CHARS = 600
 
 
 def infer_code(message: str) -> CodeEntry | None:
@@ -283,7 +305,7 @@ _ACCEPT_LEAD = 0.04
 
 def similar(text: str, limit: int = 3) -> list[Candidate]:
     """Codes whose wordings or titles are most like ``text``, best first (for "did you mean")."""
-    if len(text) > _MAX_CONTAINED_SEARCH_CHARS or not normalize(text):
+    if len(text) > _MAX_SIMILAR_CHARS or not normalize(text):
         return []
     best: dict[int, Candidate] = {}
     for entry in all_entries():

@@ -123,6 +123,23 @@ def _inside(template: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + template_regex(template) + r"(?!\w)", re.DOTALL)
 
 
+@functools.cache
+def anchor(template: str) -> str:
+    """The longest fixed piece of the wording's first clause: text that fits the wording must contain it.
+
+    Later sentences and clauses are optional and values vary, so only the first clause's
+    literal text is certain. Empty when that clause is all values (``{param}``).
+    """
+    first = _SENTENCE_END.split(normalize(template))[0].rstrip(".").split(", ")[0]
+    pieces = re.split(r"\{param\}|\d+", first)
+    return max(pieces, key=len).strip() if pieces else ""
+
+
+# No CJ wording, even with its values filled in, is this long (the longest is about 300
+# characters); longer text is not compared in full, which keeps hostile input cheap.
+MAX_WORDING_CHARS = 2048
+
+
 def fits(template: str, text: str) -> bool:
     """True when ``text`` is this wording in full (values, case, quotes and a trailing stop aside)."""
     return _full(template).fullmatch(normalize(text)) is not None

@@ -264,3 +264,24 @@ def test_follow_reads_a_growing_file_and_ctrl_c_ends_with_the_summary(tmp_path: 
 def test_follow_needs_one_file(run: Runner) -> None:
     result = run("explain", "--follow", "-", input="")
     assert result.returncode == ExitStatus.USAGE and result.stderr.startswith("cjerr: --follow watches one FILE")
+
+
+def test_long_hostile_text_stays_cheap() -> None:
+    """Wordings are compared in full only up to a wording's length; similarity only for short text."""
+    import time
+
+    from cj_errors import codes
+
+    texts = [
+        "Insufficient API points. Used today: " + "1, " * 50000,
+        "Request method '" + "a'" * 50000,
+        "Too Many Requests, " * 20000,
+        "x" * 200000 + " can not be empty",
+    ]
+    started = time.process_time()
+    for text in texts:
+        codes.match_message(text)
+        codes.lookup(text[:8000])
+        codes.infer_code(text[:4000])
+    # Generous: the point is "not quadratic" (this took over 10 s before the caps), not a speed target.
+    assert time.process_time() - started < 5
