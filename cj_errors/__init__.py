@@ -17,7 +17,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+
+def _installed_version() -> str:
+    # One source for the version: pyproject.toml, as installed. importlib.metadata reads it.
+    from importlib import metadata
+
+    try:
+        return metadata.version("cjerr")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
 
 # public name -> (module, attribute)
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -70,6 +79,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    __version__: str
     from cj_errors.api import explain, lookup
     from cj_errors.auth import stored_access_token
     from cj_errors.codes import (
@@ -89,6 +99,8 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _installed_version()
     try:
         module_name, attribute = _EXPORTS[name]
     except KeyError:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cj_errors import __version__, codes, render
+from cj_errors import codes, render
 from cj_errors.cli_auth import auth_app
 from cj_errors.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.errors import CliError
@@ -53,7 +53,9 @@ def _terminal(json_output: bool, color: ColorChoice) -> Terminal:
 
 def _version_callback(value: bool) -> None:
     if value:
-        sys.stdout.write(f"cjerr {__version__}\n")
+        from cj_errors import _installed_version
+
+        sys.stdout.write(f"cjerr {_installed_version()}\n")
         raise typer.Exit()
 
 

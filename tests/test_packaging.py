@@ -1,0 +1,76 @@
+"""The package as PyPI would get it: metadata, one version, an sdist that carries and collects its tests."""
+
+from __future__ import annotations
+
+import email
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, cjerr_executable, clean_env
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    out = tmp_path_factory.mktemp("dist")
+    ran = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    [sdist] = out.glob("*.tar.gz")
+    [wheel] = out.glob("*.whl")
+    return sdist, wheel, ran.stdout + ran.stderr
+
+
+def test_building_gives_no_deprecation_warning(built: tuple[Path, Path, str]) -> None:
+    assert "deprecat" not in built[2].lower(), [line for line in built[2].splitlines() if "eprecat" in line]
+
+
+def test_the_wheel_metadata_names_license_version_and_classifiers(built: tuple[Path, Path, str]) -> None:
+    with zipfile.ZipFile(built[1]) as wheel:
+        [name] = [item for item in wheel.namelist() if item.endswith(".dist-info/METADATA")]
+        metadata = email.message_from_bytes(wheel.read(name))
+        assert any(item.endswith("licenses/LICENSE") for item in wheel.namelist())
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata["Version"] == PROJECT["version"]
+    assert "Typing :: Typed" in metadata.get_all("Classifier")
+    assert metadata["Keywords"]
+
+
+def test_the_sdist_carries_and_collects_its_tests(built: tuple[Path, Path, str], tmp_path: Path) -> None:
+    with tarfile.open(built[0]) as sdist:
+        # The "data" filter (Python 3.11.4+) refuses links and paths outside the folder.
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        sdist.extractall(tmp_path, **safe)  # type: ignore[arg-type]
+    [root] = tmp_path.iterdir()
+    for needed in ("LICENSE", "tests/data/real_world.jsonl", "docs/codes.md", "completions/cjerr.fish", ".ci/run"):
+        assert (root / needed).exists(), needed
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    collected = int(ran.stdout.strip().splitlines()[-1].split()[0])
+    assert collected > 1000
+
+
+def test_version_comes_from_the_installed_metadata(tmp_path: Path) -> None:
+    ran = subprocess.run([cjerr_executable(), "--version"], capture_output=True, text=True, env=clean_env(tmp_path))
+    assert ran.stdout == f"cjerr {PROJECT['version']}\n"
