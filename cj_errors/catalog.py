@@ -1,7 +1,7 @@
 """The CJ API 2.0 endpoint catalog: paths, methods, parameters, points and
 deprecations, plus the path helpers that "did you mean" and shell completion use.
 
-Sources (see the reference fact sheet): official rows come from the .cn/en docs
+Sources: official rows come from CJ's .cn/en docs (developers.cjdropshipping.cn/en/api/)
 compiled 2026-02-26, cross-checked with the .com copies; rows marked
 ``official=False`` come only from secondary notes that quote the current .com
 docs (or from CJ's own MCP server), so their parameters are often unknown.

@@ -682,10 +682,10 @@ ENTRIES: tuple[CodeEntry, ...] = (
         ),
         doc=DOC_AUTH,
         notes=(
-            'The message differs between crawls: the S1/S2 copies and the zh docs crawl print "APIkey is wrong, '
+            'The message differs between crawls: the copies of the .cn/en docs of 2025-12-31 and 2026-02-26 and the zh docs crawl print "APIkey is wrong, '
             'please check and try again", a newer .cn/en and zh pages crawl prints "Email or password wrong, '
             'please check and try again". Live responses use the API key wording.',
-            "The troubleshooting text differs too: the S1/S2 copies ask to check the API key or the store "
+            "The troubleshooting text differs too: those copies ask to check the API key or the store "
             "authorization, the newer .cn crawl asks to check the email and API key.",
             "Some wrappers treat 1600005 as an expired session; it is a credential problem that no token refresh "
             "can fix.",

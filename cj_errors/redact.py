@@ -25,7 +25,7 @@ _SECRET_NAMES_WRITTEN = (
     "Set-Cookie",
     "token",
     "secret",
-    "openId",  # the secret that verifies webhook signatures (cj-clients §4.2); a number in getAccessToken's answer
+    "openId",  # the key CJ signs webhook messages with; a number in getAccessToken's answer
 )
 # Compared case-insensitively, with '-' and '_' ignored.
 SECRET_NAMES = frozenset(name.replace("-", "").replace("_", "").lower() for name in _SECRET_NAMES_WRITTEN)

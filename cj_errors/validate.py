@@ -48,7 +48,8 @@ class RequestPlan:
 
 # The likely codes of field mistakes: a missing or empty required field in a JSON body gives
 # 16900403 "{param} can not be empty"; everything else (types, lengths, values, and missing
-# query parameters) comes back as 1600300 "Param error" (cj-api-facts §1.2, §1.4, §1.5).
+# query parameters) comes back as 1600300 "Param error" (CJ's error-code page,
+# https://developers.cjdropshipping.com/en/api/api2/standard/ps-code.html, and its troubleshooting notes).
 PARAM_ERROR = 1600300
 JSON_FIELD_EMPTY = 16900403
 
@@ -274,7 +275,8 @@ def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, mi
     return findings
 
 
-# Names integrators commonly send instead of the documented ones (cj-clients §4.1, §5):
+# Names integrators commonly send instead of the documented ones (seen in public CJ clients such as
+# OpenSIN-Code/cj-dropshipping-skill and MBadberg/odoo_cjdropship_addon):
 # a wrong filter is silently ignored, so the search "works" and returns the same page.
 _COMMON_MISTAKES: dict[str, tuple[str, ...]] = {
     "keyword": ("productNameEn", "keyWord"),
