@@ -323,7 +323,7 @@ def item_line(line_number: int, explanation: Explanation) -> str:
 
 def summary_plain(summary: Summary) -> str:
     data = summary_to_dict(summary)
-    lines = [f"{summary.responses} responses in {summary.lines} lines"]
+    lines = [f"{_count(summary.responses, 'response')} in {_count(summary.lines, 'line')}"]
     if summary.skipped_lines:
         lines[0] += f" ({summary.skipped_lines} lines without an envelope skipped)"
     if summary.encoding:
@@ -354,6 +354,10 @@ def summary_plain(summary: Summary) -> str:
     status = summary.exit_status
     lines.append(f"exit {int(status)} ({status.summary})")
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def exit_codes_plain() -> str:

@@ -219,10 +219,14 @@ def _code_named(text: str) -> tuple[int, str | None] | None:
     return None
 
 
+LOG_TEXT_NOTE = "read from log text, not from a JSON body"
+BODY_CUT_NOTE = "a JSON body that could not be read whole (cut short?); its code was read from the text"
+
+
 def _with_log_note(envelope: Envelope | None) -> Envelope | None:
     if envelope is None:
         return None
-    return dataclasses.replace(envelope, problems=(*envelope.problems, "read from log text, not from a JSON body"))
+    return dataclasses.replace(envelope, problems=(*envelope.problems, LOG_TEXT_NOTE))
 
 
 def envelope_from_log_text(text: str) -> Envelope | None:
@@ -232,7 +236,7 @@ def envelope_from_log_text(text: str) -> Envelope | None:
     if code_match is not None and _salvageable(int(code_match.group(1))):
         code = int(code_match.group(1))
         if (message_match := _KEY_MESSAGE.search(text)) is not None:
-            message = next(group for group in message_match.groups() if group is not None).strip()
+            message = next(group for group in message_match.groups() if group is not None).strip().lstrip("\"'")
     elif (named := _code_named(text)) is not None:
         code, message = named
     elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
@@ -246,7 +250,11 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         document["message"] = message
     if (request_id := _KEY_REQUEST_ID.search(text)) is not None:
         document["requestId"] = request_id.group(1)
-    return _with_log_note(parse_envelope(document))
+    envelope = parse_envelope(document)
+    if envelope is not None and '"code"' in text and "{" in text:
+        # JSON that did not parse: most often a body a logger cut off.
+        return dataclasses.replace(envelope, problems=(*envelope.problems, BODY_CUT_NOTE))
+    return _with_log_note(envelope)
 
 
 def looks_unreadable(text: str) -> bool:

@@ -12,6 +12,7 @@ Standard library only.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -547,13 +548,27 @@ def explain_stream(
     if memo is not None:
         memo.flush(summary)
     if pending:
+        # The input ended inside a body: a cut-off response still names its code, if it got that far.
         text = "".join(pending)
-        if scan.looks_unreadable(text):
-            item = Item(pending_start, _unreadable(text, http_status), readable=False)
-            summary.add(item)
-            yield item
+        status = transcript.status if transcript is not None else http_status
+        cut = scan.envelope_from_log_text(text)
+        if cut is not None:
+            kept = tuple(note for note in cut.problems if note not in (scan.LOG_TEXT_NOTE, scan.BODY_CUT_NOTE))
+            problems = (
+                *kept,
+                "the body is cut short: the input ends before its closing brace (code read from its text)",
+            )
+            item = Item(pending_start, explain_envelope(dataclasses.replace(cut, problems=problems), status, now))
+            if transcript is not None:
+                transcript.found = True
+        elif scan.looks_unreadable(text):
+            item = Item(pending_start, _unreadable(text, status), readable=False)
         else:
             summary.skipped_lines += len(pending)
+            item = None
+        if item is not None:
+            summary.add(item)
+            yield item
     if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
         summary.add(item)
         yield item

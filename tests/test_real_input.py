@@ -277,3 +277,17 @@ def test_long_text_is_not_compared_in_full() -> None:
     assert codes.similar("Invaild API key " * 100) == []
     assert [candidate.code for candidate in codes.similar("Invaild API key")][:1] == [1600001]
     assert codes._candidates_in(codes.normalize("2026-08-18 INFO [CJ] sync product 1 done in 12 ms")) == []
+
+
+def test_a_body_cut_off_at_the_end_still_names_its_code(run: Runner) -> None:
+    result = run("explain", '{"code":1600001,"result":false,"message":"Invalid API ke')
+    assert result.returncode == ExitStatus.AUTH
+    assert "could not be read whole (cut short?)" in result.stdout and "message:    Invalid API ke\n" in result.stdout
+    pretty = run("explain", "-", input='{\n  "code": 1600200,\n  "result": false,\n  "message": "Too Many')
+    assert pretty.returncode == ExitStatus.TEMPORARY
+    assert "the body is cut short: the input ends before its closing brace" in pretty.stdout
+
+
+def test_counts_are_singular_when_they_are_one(run: Runner) -> None:
+    result = run("explain", "-", input='[{"code":200},{"code":1600200}]\n')
+    assert result.stdout.startswith("2 responses in 1 line\n")
