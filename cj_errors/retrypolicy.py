@@ -115,7 +115,7 @@ def backoff_wait(
     ``jitter`` (a fraction, 0 for none) spreads the wait upwards by up to that share, so clients that
     failed together do not come back together; it never shortens a wait CJ asked for.
     """
-    wait = max(minimum, backoff * 2 ** (number - 1))
+    wait = max(float(minimum), float(backoff) * 2.0 ** (number - 1))
     if jitter > 0:
         wait *= 1.0 + jitter * rng()
     return wait
