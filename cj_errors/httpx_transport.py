@@ -282,13 +282,17 @@ class CJTransport(_Options, httpx.BaseTransport):
                     raise
                 self._sleep(wait)
                 continue
-            try:
-                raw = b"".join(response.iter_raw())
-            finally:
-                response.close()
-            wait = policy.judge(call, number, response.status_code, response.headers, _decoded(response, raw))
+            if response.is_stream_consumed:  # a chained transport that read the body itself
+                body, raw = response.content, None
+            else:
+                try:
+                    raw = b"".join(response.iter_raw())
+                finally:
+                    response.close()
+                body = _decoded(response, raw)
+            wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
-                return _copy(response, request, raw)
+                return response if raw is None else _copy(response, request, raw)
             self._sleep(wait)
 
     def close(self) -> None:
@@ -347,13 +351,17 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
                     raise
                 await self._sleep(wait)
                 continue
-            try:
-                raw = b"".join([chunk async for chunk in response.aiter_raw()])
-            finally:
-                await response.aclose()
-            wait = policy.judge(call, number, response.status_code, response.headers, _decoded(response, raw))
+            if response.is_stream_consumed:
+                body, raw = response.content, None
+            else:
+                try:
+                    raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                finally:
+                    await response.aclose()
+                body = _decoded(response, raw)
+            wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
-                return _copy(response, request, raw)
+                return response if raw is None else _copy(response, request, raw)
             await self._sleep(wait)
 
     async def aclose(self) -> None:
