@@ -13,7 +13,7 @@ nobody holds the lock while sleeping, since the slot is booked before the wait. 
 (Windows) or the directory cannot be written, pacing falls back to this process only (``shared`` is False),
 which keeps threads and tasks apart but not processes.
 
-After a 1600200 the pacer slows down (the spacing between calls doubles, up to 8 times the normal one) and
+After a 1600200 the pacer slows down (the spacing between calls doubles, up to 4 times the normal one) and
 comes back halfway with each answer that is not a rate limit.
 
 Standard library only.
@@ -47,7 +47,7 @@ AUTH_LIMITS: dict[str, tuple[int, float]] = {
 }
 # Slots are this much further apart than the limit asks: the server sees arrivals, not our send times.
 MARGIN = 0.05
-_MAX_SLOWDOWN = 8.0
+_MAX_SLOWDOWN = 4.0
 _MEMORY: dict[str, dict[str, Any]] = {}
 _MEMORY_LOCK = threading.Lock()
 
@@ -158,7 +158,7 @@ class Pacer:
             return wait
 
     def slow_down(self) -> None:
-        """CJ answered 1600200 although we kept to the pace: double the spacing (up to 8 times)."""
+        """CJ answered 1600200 although we kept to the pace: double the spacing (up to 4 times)."""
         with self._state() as state:
             state["slowdown"] = min(max(float(state.get("slowdown", 1.0)), 1.0) * 2.0, _MAX_SLOWDOWN)
 
