@@ -8,6 +8,10 @@ The Python API needs neither Typer nor Rich::
     is_retryable(1600200)            # True: after a short wait
     retries_after_reset(16900500)    # True: points come back at 00:00 UTC (or sooner), not after a short wait
 
+For SDKs: ``raise_for_cj(response)`` returns the envelope's ``data`` or raises a ``CJError`` subclass
+(``RateLimitError``, ``QuotaError``, ``AuthError``, ``ProductNotFoundError``...), and ``CJTransport`` /
+``AsyncCJTransport`` are httpx transports that retry by CJ's body codes and pace calls per token.
+
 Names are imported on first use (PEP 562), so shell completion, which imports
 this package on every TAB, only pays for what it touches.
 """
