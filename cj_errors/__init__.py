@@ -8,6 +8,10 @@ The Python API needs neither Typer nor Rich::
     is_retryable(1600200)            # True: after a short wait
     retries_after_reset(16900500)    # True: points come back at 00:00 UTC (or sooner), not after a short wait
 
+For SDKs: ``raise_for_cj(response)`` returns the envelope's ``data`` or raises a ``CJError`` subclass
+(``RateLimitError``, ``QuotaError``, ``AuthError``, ``ProductNotFoundError``...), and ``CJTransport`` /
+``AsyncCJTransport`` are httpx transports that retry by CJ's body codes and pace calls per token.
+
 Names are imported on first use (PEP 562), so shell completion, which imports
 this package on every TAB, only pays for what it touches.
 """
@@ -51,21 +55,92 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "explain_document": ("cj_errors.explanation", "explain_document"),
     "parse_envelope": ("cj_errors.explanation", "parse_envelope"),
     "stored_access_token": ("cj_errors.auth", "stored_access_token"),
+    "raise_for_cj": ("cj_errors.exceptions", "raise_for_cj"),
+    "error_class": ("cj_errors.exceptions", "error_class"),
+    "CJTransport": ("cj_errors.httpx_transport", "CJTransport"),
+    "AsyncCJTransport": ("cj_errors.httpx_transport", "AsyncCJTransport"),
+    "PointsBudget": ("cj_errors.budget", "PointsBudget"),
 }
+# Every exception class (CJError, RateLimitError, ProductNotFoundError...) is a name of cj_errors too.
+_EXCEPTION_NAMES = (
+    "APIError",
+    "AuthError",
+    "CJError",
+    "DisputeError",
+    "HeldOrderError",
+    "InterfaceError",
+    "InterfaceNotFoundError",
+    "LogisticsError",
+    "LogisticsNotFoundError",
+    "NotEnvelopeError",
+    "NotFoundError",
+    "OrderError",
+    "OrderNotFoundError",
+    "ParameterError",
+    "PaymentError",
+    "ProductError",
+    "ProductNotFoundError",
+    "QuotaError",
+    "RateLimitError",
+    "RequestFormatError",
+    "SandboxError",
+    "SandboxNotFoundError",
+    "StorageError",
+    "StorageNotFoundError",
+    "SystemBusyError",
+    "TemporaryError",
+    "TicketError",
+    "TicketNotFoundError",
+    "WebhookError",
+)
+_EXPORTS.update({name: ("cj_errors.exceptions", name) for name in _EXCEPTION_NAMES})
 
 __all__ = [
+    "APIError",
+    "AsyncCJTransport",
+    "AuthError",
+    "CJError",
+    "CJTransport",
     "CodeEntry",
+    "DisputeError",
     "Envelope",
     "ExitStatus",
     "Explanation",
     "FAMILIES",
+    "HeldOrderError",
+    "InterfaceError",
+    "InterfaceNotFoundError",
+    "LogisticsError",
+    "LogisticsNotFoundError",
     "LookupResult",
     "Message",
+    "NotEnvelopeError",
+    "NotFoundError",
+    "OrderError",
+    "OrderNotFoundError",
     "Outcome",
+    "ParameterError",
+    "PaymentError",
+    "PointsBudget",
+    "ProductError",
+    "ProductNotFoundError",
+    "QuotaError",
+    "RateLimitError",
+    "RequestFormatError",
     "Retry",
     "SOURCES",
+    "SandboxError",
+    "SandboxNotFoundError",
+    "StorageError",
+    "StorageNotFoundError",
+    "SystemBusyError",
+    "TemporaryError",
+    "TicketError",
+    "TicketNotFoundError",
+    "WebhookError",
     "__version__",
     "all_entries",
+    "error_class",
     "explain",
     "explain_document",
     "get",
@@ -73,6 +148,7 @@ __all__ = [
     "is_retryable",
     "lookup",
     "parse_envelope",
+    "raise_for_cj",
     "retries_after_reset",
     "search",
     "stored_access_token",
@@ -82,6 +158,7 @@ if TYPE_CHECKING:
     __version__: str
     from cj_errors.api import explain, lookup
     from cj_errors.auth import stored_access_token
+    from cj_errors.budget import PointsBudget
     from cj_errors.codes import (
         FAMILIES,
         SOURCES,
@@ -93,8 +170,42 @@ if TYPE_CHECKING:
         retries_after_reset,
         search,
     )
+    from cj_errors.exceptions import (
+        APIError,
+        AuthError,
+        CJError,
+        DisputeError,
+        HeldOrderError,
+        InterfaceError,
+        InterfaceNotFoundError,
+        LogisticsError,
+        LogisticsNotFoundError,
+        NotEnvelopeError,
+        NotFoundError,
+        OrderError,
+        OrderNotFoundError,
+        ParameterError,
+        PaymentError,
+        ProductError,
+        ProductNotFoundError,
+        QuotaError,
+        RateLimitError,
+        RequestFormatError,
+        SandboxError,
+        SandboxNotFoundError,
+        StorageError,
+        StorageNotFoundError,
+        SystemBusyError,
+        TemporaryError,
+        TicketError,
+        TicketNotFoundError,
+        WebhookError,
+        error_class,
+        raise_for_cj,
+    )
     from cj_errors.exits import ExitStatus
     from cj_errors.explanation import Envelope, Explanation, explain_document, parse_envelope
+    from cj_errors.httpx_transport import AsyncCJTransport, CJTransport
     from cj_errors.model import CodeEntry, Message, Outcome, Retry
 
 

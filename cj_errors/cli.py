@@ -167,12 +167,23 @@ def endpoints(
     ] = "",
     detail: Annotated[bool, typer.Option("--detail", help="Show fields, lengths and notes.")] = False,
     json_output: JsonOption = False,
+    openapi: Annotated[
+        bool, typer.Option("--openapi", help="Print the whole catalog as an OpenAPI 3.1 JSON document.")
+    ] = False,
 ) -> None:
     """List the endpoint catalog that probe validates against (METHOD PATH<TAB>location<TAB>summary).
 
     Example: cjerr endpoints order --detail
     """
     from cj_errors import catalog
+
+    if openapi:
+        if filter_text or detail or json_output:
+            raise typer.BadParameter("--openapi describes the whole catalog; give it alone", param_hint="--openapi")
+        from cj_errors.openapi import openapi_json
+
+        _terminal(True, ColorChoice.NEVER).stdout.write(openapi_json())
+        return
 
     terminal = _terminal(json_output, ColorChoice.NEVER)
     found = catalog.search(filter_text)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cj_errors import catalog, cjwording, reconcile, redact
+from cj_errors import catalog, cjwording, reconcile, redact, retrypolicy
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response, printable
@@ -32,11 +32,8 @@ if TYPE_CHECKING:
 TOKEN_HEADER = "CJ-Access-Token"
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024
-# Whether an answer is retried, how long to wait and how often comes from its Explanation (outcome,
-# wait_seconds, max_attempts), which reads the code table and the limit wordings in one place.
-_MAX_RETRY_AFTER = 60.0
-# A rate-limit window longer than this is not waited out: probe says how long to wait instead.
-_LONGEST_WAIT = 10.0
+# Whether an answer is retried, how long to wait and how often is decided by retrypolicy (shared with the
+# SDK transports), from the answer's Explanation (outcome, wait_seconds, max_attempts).
 
 
 @dataclass(frozen=True)
@@ -484,11 +481,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
 
 
 def _retry_after(response: RawResponse) -> float | None:
-    value = response.header("retry-after")
-    # isascii: "²" (a latin-1 header byte) passes isdigit() but not float().
-    if value and value.strip().isascii() and value.strip().isdigit():
-        return min(float(value.strip()), _MAX_RETRY_AFTER)
-    return None
+    return retrypolicy.retry_after_seconds(response.header("retry-after"))
 
 
 def qps_window(message: str | None) -> float | None:
@@ -500,39 +493,9 @@ def qps_window(message: str | None) -> float | None:
 def _retry_reason(
     explanation: Explanation, tries: int, endpoint: catalog.Endpoint | None = None
 ) -> tuple[bool, float, str]:
-    """(should retry, minimum wait, why) for a response that came back.
-
-    The Explanation decides: only a TEMPORARY outcome (exit 75) is retried, after at least its
-    ``wait_seconds`` and at most ``max_attempts`` times in all. When the answer is not retried, a
-    non-empty reason says why (it becomes a note).
-    """
-    code = explanation.code
-    if explanation.exit_status is ExitStatus.QUOTA:
-        return False, 0.0, f"quota or daily points spent: {explanation.retry}"
-    if explanation.exit_status is not ExitStatus.TEMPORARY:
-        return False, 0.0, ""
-    wait = explanation.wait_seconds or 0.0
-    if explanation.limit == "token_throttle" and endpoint is not None:
-        return (
-            False,
-            0.0,
-            f"{endpoint.path} has a strict rate limit of its own ({endpoint.auth_throttle}), and every attempt "
-            f"counts against it, so retrying only extends the lockout; wait {cjwording.duration(wait)}, then call "
-            "it once (within 24 hours CJ hands back the same tokens, so keep and reuse the ones you have)",
-        )
-    if wait > _LONGEST_WAIT:
-        return (
-            False,
-            0.0,
-            f"the rate-limit window CJ names is {cjwording.duration(wait)}, longer than probe waits between "
-            f"tries; wait {cjwording.duration(wait)} before calling again",
-        )
-    label = f"CJ {code}" if code is not None else f"HTTP {explanation.http_status}"
-    if explanation.max_attempts is not None and tries >= explanation.max_attempts:
-        if explanation.limit == "bare_429":
-            return False, 0.0, f"{label}: a 429 that names no limit is retried once, then probe stops"
-        return False, 0.0, f"{code} tried {tries} times, the most CJ advises"
-    return True, wait, label
+    """(should retry, minimum wait, why) for a response that came back: the shared retry policy decides."""
+    decision = retrypolicy.answer_decision(explanation, tries, endpoint)
+    return decision.retry, decision.minimum_wait, decision.reason
 
 
 Announce = Callable[[str], None]
@@ -568,7 +531,7 @@ def send(
             reply = transport.send(request, timeouts, options.max_body, verify)
         except transport.TransportError as error:
             # A failure that repeating cannot fix (TLS, an invalid request) needs no "not retrying" note.
-            should, minimum, reason = error.retryable, 0.0, error.kind if error.retryable else ""
+            should, minimum, reason = retrypolicy.error_decision(error.kind, error.retryable)
             attempt = Attempt(number, None, 0.0, f"no response: {error.message}", error=error.kind)
             last_error: transport.TransportError | None = error
             explanation = None
@@ -587,14 +550,14 @@ def send(
                 notes.append(f"gave up after {number} attempts: {reason}")
             else:
                 notes.append(f"not retrying: {reason}")
-        if should and more_allowed and mutating and not options.retry_mutating:
+        if should and more_allowed and retrypolicy.mutation_blocks(mutating, options.retry_mutating):
             notes.append(
                 f"not retrying {reason}: {prepared.plan.path} changes data, and repeating it could duplicate the "
                 "effect; pass --retry-mutating to allow retries"
             )
             should = False
         if should and more_allowed:
-            wait = max(minimum, options.backoff * 2 ** (number - 1))
+            wait = retrypolicy.backoff_wait(number, minimum, options.backoff)
             attempts.append(Attempt(**{**attempt.__dict__, "wait_after": wait}))
             announce(f"attempt {number} of {max_tries}: {attempt.verdict}; retrying in {wait:.1f} s ({reason})")
             sleep(wait)

@@ -29,6 +29,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # wall-clock arrival time (time.time()), for pacing tests
 
 
 class ScriptedServer:
@@ -40,10 +41,11 @@ class ScriptedServer:
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
+                arrived = time.time()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 with server._lock:
-                    server.received.append(Received(self.command, self.path, dict(self.headers.items()), body))
+                    server.received.append(Received(self.command, self.path, dict(self.headers.items()), body, arrived))
                     index = min(len(server.received) - 1, len(server.answers) - 1)
                     answer = server.answers[index]
                 if answer.delay:

@@ -176,6 +176,62 @@ def test_readme_retry_demo_meets_1600200_from_a_live_mock(tmp_path: Path) -> Non
     assert any("1600200 on attempt 1, waiting 1 s" in line for line in lines)
 
 
+def test_readme_sdk_client_meets_1600200_from_a_live_mock(tmp_path: Path) -> None:
+    block = re.search(r"```python\n(# sdk_client.py\n.*?)```", README, flags=re.DOTALL)
+    assert block is not None
+    code = block.group(1)
+    body = [line for line in code.splitlines() if line.strip() and not line.startswith(("#", "import", "from"))]
+    assert len(body) <= 10, "the README promises a ten-line client"
+    script = tmp_path / "sdk_client.py"
+    script.write_text(code)
+    token = "API@CJ1234567@CJ:eyJhbGciOiJIUzI1NiJ9.readme-example.signature"
+    token_file = tmp_path / "token"
+    token_file.write_text(token + "\n")
+    env = clean_env(tmp_path, {"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    mock = subprocess.Popen(
+        [
+            cjerr_executable(),
+            "mock",
+            "--port",
+            "0",
+            "--token-file",
+            str(token_file),
+            "--fail",
+            "1600200:0.3",
+            "--seed",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert mock.stdout is not None
+        base_url = mock.stdout.readline().strip()
+        result = subprocess.run(
+            [sys.executable, str(script), base_url],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            cwd=tmp_path,
+            env={**env, "CJ_ACCESS_TOKEN": token},
+        )
+    finally:
+        mock.terminate()
+        _, log = mock.communicate(timeout=30)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["P1 -> P1", "P2 -> P2", "P3 -> P3"], result.stdout
+    injected = log.count("fault=1600200")
+    assert injected >= 1, "the seed must inject at least one 1600200 for the example to show anything"
+    requests = [line for line in log.splitlines() if "/product/query" in line]
+    assert len(requests) == 3 + injected, "each injected 1600200 was retried once, nothing more"
+    from cj_errors.budget import points_for
+
+    assert lines[3] == f"points spent: {len(requests) * points_for('/product/query')}"
+
+
 def test_readme_reliability_counts_match_the_suite() -> None:
     from tests.test_hostile import EXAMPLES_PER_RUN
 
