@@ -22,9 +22,9 @@ import pytest
 from cj_errors import catalog
 from cj_errors import mock as mocking
 from cj_errors.catalog import Endpoint, FieldSpec, Location
+from cj_errors.exits import ExitStatus
 from cj_errors.mock import app as mock_app
 from cj_errors.mock.catalogue import Catalogue
-from cj_errors.exits import ExitStatus
 from tests.conftest import Runner, cjerr_executable, clean_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGINT and POSIX process handling")
@@ -354,8 +354,10 @@ def test_every_catalog_path_answers_success(shared: Mock) -> None:
         if endpoint.path.startswith("/authentication/"):
             continue  # they issue and revoke tokens; covered below
         response = shared.call(endpoint.method, endpoint.path, **_minimal_request(endpoint))
-        if endpoint.path in STATEFUL_PATHS and response.status_code == 200 and response.json().get("code") in (
-            STATE_CODES
+        if (
+            endpoint.path in STATEFUL_PATHS
+            and response.status_code == 200
+            and response.json().get("code") in (STATE_CODES)
         ):
             continue  # a sample id the catalogue or the order book does not know: CJ's code for it
         if response.status_code != 200 or not is_success(response.json()):
@@ -848,7 +850,10 @@ def test_probe_exit_statuses_for_auth_quota_and_gateway(
     mock = start_mock(
         "--qps", "0", "--points", "5", "--token-file", str(token_file), "--fail", "http502:1:/setting/get"
     )
-    assert _probe(run, mock, "/product/query", "-p", f"pid={PID}", token="wrong-token-123456").returncode == ExitStatus.AUTH
+    assert (
+        _probe(run, mock, "/product/query", "-p", f"pid={PID}", token="wrong-token-123456").returncode
+        == ExitStatus.AUTH
+    )
     assert _probe(run, mock, "/product/query", "-p", f"pid={PID}").returncode == ExitStatus.QUOTA
     assert _probe(run, mock, "/setting/get").returncode == ExitStatus.TEMPORARY
     assert _probe(run, mock, "/shopping/pay/getBalance").returncode == ExitStatus.SUCCESS
