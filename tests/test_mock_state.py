@@ -260,11 +260,9 @@ def test_auth_throttle_answers_cjs_300_second_body(start_mock: Callable[..., Moc
     ok(mock.post("/authentication/getAccessToken", token=None, json={"apiKey": other_key}))  # per key
 
 
-def test_points_info_and_points_trickling_back(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_points_info_and_points_trickling_back() -> None:
     clock = [1000.0]
-    app = mocking.MockApp(_points_config())
-    app._clock = lambda: clock[0]  # noqa: SLF001 - a controlled clock for the trickle
-    app._points_at = clock[0]  # noqa: SLF001
+    app = mocking.MockApp(_points_config(), clock=lambda: clock[0])
 
     def query() -> dict[str, Any]:
         request = mocking.MockRequest(
