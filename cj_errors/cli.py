@@ -429,12 +429,29 @@ def mock(
         bool, typer.Option("--accept-any-key", help="getAccessToken accepts any non-empty apiKey.")
     ] = False,
     token_ttl: Annotated[
-        float | None, typer.Option("--token-ttl", min=0.001, help="Token life in seconds (default 180 days).")
+        float | None, typer.Option("--token-ttl", min=0.001, help="Access token life in seconds (default 180 days).")
+    ] = None,
+    refresh_ttl: Annotated[
+        float | None,
+        typer.Option("--refresh-ttl", min=0.001, help="Refresh token life in seconds (default 180 days)."),
+    ] = None,
+    auth_throttle: Annotated[
+        float,
+        typer.Option(
+            "--auth-throttle", min=0, help="getAccessToken once per SECONDS per key (0 = off).", metavar="SECONDS"
+        ),
+    ] = 0.0,
+    balance: Annotated[
+        float, typer.Option("--balance", min=0, help="Starting account balance in USD.", metavar="AMOUNT")
+    ] = 1000.0,
+    state: Annotated[
+        Path | None, typer.Option("--state", help="Keep orders, balance and tokens in this SQLite file (0600).")
     ] = None,
 ) -> None:
-    """Run a local stand-in for the CJ API that can answer with any error code.
+    """Run a local, stateful stand-in for the CJ API that can answer with any error code.
 
     Prints the base URL as the first line on stdout; logs one line per request on stderr. Ctrl-C stops it.
+    Orders, balance and tokens persist with --state; the admin API is under /__cjerr/.
 
     Example: cjerr mock --port 0 --fail 1600200:0.5 --seed 1
     """
@@ -452,6 +469,10 @@ def mock(
         token_file=token_file,
         accept_any_key=accept_any_key,
         token_ttl=token_ttl,
+        refresh_ttl=refresh_ttl,
+        auth_throttle=auth_throttle,
+        balance=balance,
+        state_file=state,
     )
     mocking.serve(settings, sys.stdout, sys.stderr)
 

@@ -131,7 +131,7 @@ def test_login_from_a_file_stores_the_pair_privately(run: Runner, mock: Mock, ke
     assert API_KEY not in path.read_text(), "the API key itself is never stored"
     # The stored token works: the mock accepts it.
     token = entry["secrets"]["access_token"]
-    assert mock.get("/product/query?pid=1", token=token).json()["code"] == 200
+    assert mock.get("/shopping/pay/getBalance", token=token).json()["code"] == 200
 
 
 def test_login_from_stdin(run: Runner, mock: Mock) -> None:

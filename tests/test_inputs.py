@@ -183,11 +183,11 @@ def test_is_loopback(host: str, loopback: bool) -> None:
 
 
 def test_one_implementation_of_each() -> None:
-    from cj_errors import mock
+    from cj_errors.mock import app, rules, server
 
-    assert mock.is_loopback is inputs.is_loopback and mock.load_toml is inputs.load_toml
-    assert not hasattr(mock, "_load_toml") and not hasattr(config, "_load_toml")
-    assert not hasattr(mock, "_EXTRA_METHODS")
+    assert server.is_loopback is inputs.is_loopback and rules.load_toml is inputs.load_toml
+    assert not any(hasattr(module, "_load_toml") for module in (rules, server, config))
+    assert not hasattr(app, "_EXTRA_METHODS")
 
 
 # --- config.py on top of it ---------------------------------------------------------------------

@@ -393,15 +393,18 @@ def test_budget_against_cjerr_mock_points(tmp_path: Path) -> None:
     try:
         assert mock.stdout is not None
         base = mock.stdout.readline().strip()
+        # The mock keeps a catalogue: take real pids from its admin API, which costs no points.
+        admin = base.removesuffix("/api2.0/v1") + "/__cjerr/state"
+        first, second, third = (product["pid"] for product in httpx.get(admin).json()["catalogue"][:3])
         transport = CJTransport(qps=0, state_dir=tmp_path / "state", budget=cost * 2)
         with httpx.Client(base_url=base, transport=transport) as http:
             token = raise_for_cj(http.post("/authentication/getAccessToken", json={"apiKey": "x"}))["accessToken"]
             http.headers["CJ-Access-Token"] = token
-            raise_for_cj(http.get("/product/query", params={"pid": "P1"}))
-            raise_for_cj(http.get("/product/query", params={"pid": "P2"}))
+            raise_for_cj(http.get("/product/query", params={"pid": first}))
+            raise_for_cj(http.get("/product/query", params={"pid": second}))
             assert transport.budget.remaining == 0 and not transport.budget.affords("/product/query")
             with pytest.raises(QuotaError) as caught:
-                raise_for_cj(http.get("/product/query", params={"pid": "P3"}))
+                raise_for_cj(http.get("/product/query", params={"pid": third}))
     finally:
         mock.terminate()
         mock.communicate(timeout=30)

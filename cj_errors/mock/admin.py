@@ -1,0 +1,108 @@
+"""The admin API under ``/__cjerr/`` on the mock's own port, outside CJ's ``/api2.0/v1`` paths.
+
+* ``GET /__cjerr/requests`` the journal (``?path=/shopping/order/createOrderV2&method=POST`` filter it);
+  ``DELETE /__cjerr/requests`` empties it;
+* ``POST /__cjerr/reset`` forgets orders, tokens, counters and the journal, and puts the balance back;
+  the catalogue and the rules stay;
+* ``GET /__cjerr/faults`` lists the rules with how many requests each matched; ``POST`` adds rules
+  (``{"rules": [...]}`` or one rule object, the rules-file form); ``DELETE`` drops them all, or one
+  with ``?index=N``;
+* ``GET /__cjerr/state`` shows the balance, the orders, the tokens (masked), points and the catalogue.
+
+Answers are JSON; a mistake is HTTP 400 (bad body), 404 (unknown path) or 405 (wrong method) with
+``{"error": "..."}``. Admin calls never get faults and are not journaled.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from cj_errors.mock.bodies import MockRequest, MockResponse
+from cj_errors.mock.rules import rule_from_mapping, rules_from_document
+
+if TYPE_CHECKING:
+    from cj_errors.mock.app import MockApp
+
+PREFIX = "/__cjerr/"
+_MAX_ADMIN_BODY = 1024 * 1024
+
+
+def _answer(document: Any, status: int = 200) -> MockResponse:
+    body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    return MockResponse(status=status, body=body + b"\n", content_type="application/json")
+
+
+def _error(message: str, status: int) -> MockResponse:
+    return _answer({"error": message}, status)
+
+
+def handle(app: MockApp, request: MockRequest, path: str, query_string: str) -> MockResponse:
+    name = path[len(PREFIX) :].strip("/") if path.startswith(PREFIX) else ""
+    query = dict(parse_qsl(query_string, keep_blank_values=True))
+    method = request.method
+    routes = {
+        "requests": ("GET", "DELETE"),
+        "reset": ("POST",),
+        "faults": ("GET", "POST", "DELETE"),
+        "state": ("GET",),
+    }
+    if name not in routes:
+        return _error(f"unknown admin path {path}; use {', '.join(PREFIX + route for route in routes)}", 404)
+    if method not in routes[name]:
+        return _error(f"{PREFIX}{name} takes {' or '.join(routes[name])}, not {method}", 405)
+    if name == "requests":
+        if method == "DELETE":
+            return _answer({"cleared": app.journal.clear()})
+        entries = app.journal.entries(query.get("path"), query.get("method"))
+        return _answer({"count": len(entries), "requests": entries})
+    if name == "reset":
+        app.reset()
+        return _answer({"reset": True, "balance": app.store.balance})
+    if name == "faults":
+        return _faults(app, request, method, query)
+    return _answer(state(app))
+
+
+def _faults(app: MockApp, request: MockRequest, method: str, query: dict[str, str]) -> MockResponse:
+    if method == "GET":
+        return _answer({"rules": app.rules.listing()})
+    if method == "DELETE":
+        index_text = query.get("index")
+        if index_text is None:
+            return _answer({"removed": app.rules.remove()})
+        if not index_text.isdigit():
+            return _error(f"index must be a whole number, got {index_text!r}", 400)
+        removed = app.rules.remove(int(index_text))
+        if not removed:
+            return _error(f"no rule with index {index_text}", 404)
+        return _answer({"removed": removed, "rules": app.rules.listing()})
+    if len(request.body) > _MAX_ADMIN_BODY:
+        return _error("body too large", 400)
+    try:
+        document = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _error('send JSON: {"rules": [{"fault": "1600200", "count": 2}]} or one rule object', 400)
+    try:
+        if isinstance(document, dict) and "rules" in document:
+            rules = rules_from_document(document, "admin")
+        else:
+            rules = [rule_from_mapping(document, "admin rule")]
+    except ValueError as error:
+        return _error(str(error), 400)
+    app.rules.add(rules)
+    return _answer({"added": len(rules), "rules": app.rules.listing()})
+
+
+def state(app: MockApp) -> dict[str, Any]:
+    orders = app.orders.summary()
+    return {
+        "balance": orders["balance"],
+        "orders": orders["orders"],
+        "tokens": app.tokens.listing(),
+        "points": app.points_state(),
+        "journal": len(app.journal),
+        "stateFile": app.config.state_file,
+        "catalogue": app.catalogue.summary(),
+    }

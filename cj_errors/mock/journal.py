@@ -1,0 +1,107 @@
+"""The request journal: what each client sent and what the mock answered, secrets masked.
+
+Read it through ``GET /__cjerr/requests`` (or ``running(...).requests()`` in a test) to assert what a
+client did: how often it called an endpoint, with which body, how far apart.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import threading
+from collections import deque
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from cj_errors.catalog import API_PREFIX
+from cj_errors.mock.bodies import MockRequest, MockResponse
+from cj_errors.redact import is_secret_name, mask, scrub
+
+MAX_ENTRIES = 10000
+MAX_BODY_CHARS = 64 * 1024
+_SECRET_HEADERS = frozenset({"cj-access-token", "platformtoken", "authorization", "cookie", "proxy-authorization"})
+
+
+def masked_value(value: Any, secret: bool = False) -> Any:
+    """A JSON value with every field whose name sounds secret masked, and credentials scrubbed from strings."""
+    if isinstance(value, dict):
+        return {key: masked_value(item, is_secret_name(str(key))) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked_value(item, secret) for item in value]
+    if isinstance(value, str):
+        return mask(value) if secret and value else scrub(value)
+    if secret and value is not None:
+        return mask(str(value))
+    return value
+
+
+def masked_body(body: bytes) -> Any:
+    if not body:
+        return None
+    text = body.decode("utf-8", "replace")
+    try:
+        return masked_value(json.loads(text))
+    except (ValueError, RecursionError):
+        return scrub(text[:MAX_BODY_CHARS])
+
+
+def masked_headers(headers: dict[str, str] | Any) -> dict[str, str]:
+    return {
+        name: (mask(value) if name.lower() in _SECRET_HEADERS or is_secret_name(name) else scrub(value))
+        for name, value in headers.items()
+    }
+
+
+class Journal:
+    def __init__(self, limit: int = MAX_ENTRIES) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+        self._next = 1
+
+    def record(self, request: MockRequest, response: MockResponse, started: float) -> None:
+        split = urlsplit(request.target)
+        query: dict[str, list[str]] = {}
+        for key, value in parse_qsl(split.query, keep_blank_values=True):
+            query.setdefault(key, []).append(mask(value) if is_secret_name(key) and value else scrub(value))
+        path = split.path
+        entry: dict[str, Any] = {
+            "method": request.method,
+            "path": path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path,
+            "query": query,
+            "headers": masked_headers(dict(request.headers)),
+            "body": masked_body(request.body),
+            "status": response.status,
+            "code": response.code,
+            "fault": response.fault_label or None,
+            "rule": response.fault.origin if response.fault is not None else None,
+            "delay": response.delay,
+            "time": datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
+            "at": round(started, 6),
+            "client": request.client,
+        }
+        with self._lock:
+            entry["id"] = self._next
+            self._next += 1
+            self._entries.append(entry)
+
+    def entries(self, path: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            items = list(self._entries)
+        if path:
+            wanted = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
+            items = [item for item in items if item["path"] == wanted]
+        if method:
+            items = [item for item in items if item["method"] == method.upper()]
+        return items
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._entries)
+            self._entries.clear()
+            return count
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)

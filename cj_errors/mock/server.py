@@ -1,0 +1,367 @@
+"""The HTTP side: ``http.server`` in front of ``MockApp.handle``, the request log, ``serve`` for the CLI and
+``running``/``start`` for test suites (a real server on a free port, in a thread)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TextIO, cast
+from urllib.parse import unquote_plus
+
+from cj_errors import catalog
+from cj_errors.catalog import API_PREFIX
+from cj_errors.errors import CliError
+from cj_errors.exits import ExitStatus
+from cj_errors.inputs import is_loopback
+from cj_errors.mock.admin import PREFIX as ADMIN_PREFIX
+from cj_errors.mock.app import MockApp
+from cj_errors.mock.bodies import MockRequest, MockResponse, code_message, error_body, json_response
+from cj_errors.mock.config import MockConfig, build_config
+from cj_errors.redact import is_secret_name, mask, scrub
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+# --- HTTP -----------------------------------------------------------------------------------
+
+
+class _Log:
+    """One line per event on stderr, never interleaved; a closed stderr is ignored."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def line(self, text: str) -> None:
+        with self._lock:
+            try:
+                self._stream.write(text + "\n")
+                self._stream.flush()
+            except (OSError, ValueError):
+                pass
+
+
+def log_target(target: str) -> str:
+    """The request target for the log: values of secret-named query keys masked, the rest scrubbed.
+
+    ``?token=...&accessToken=...`` is masked whatever the value looks like; names are judged by
+    ``redact.is_secret_name``, so the list of secret names lives in one place.
+    """
+    path, separator, query = target.partition("?")
+    if not separator:
+        return scrub(target)
+    pieces: list[str] = []
+    for piece in query.split("&"):
+        key, equals, value = piece.partition("=")
+        if equals and value and is_secret_name(unquote_plus(key).strip()):
+            piece = f"{key}={mask(unquote_plus(value))}"
+        pieces.append(piece)
+    return scrub(f"{path}?{'&'.join(pieces)}")
+
+
+def describe_request(request: MockRequest, response: MockResponse, elapsed: float) -> str:
+    stamp = datetime.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+    code = "-" if response.code is None else str(response.code)
+    parts = [
+        f"{stamp} {request.client} {request.method} {log_target(request.target)} -> {response.status} code={code}",
+        f"token={mask(response.token) if response.token else '-'}",
+        f"{elapsed * 1000:.0f}ms",
+    ]
+    if response.delay:
+        parts.append(f"delay={response.delay:g}s")
+    if response.fault is not None:
+        parts.append(f"fault={response.fault_label} ({response.fault.origin})")
+    return " ".join(parts)
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "cjerr-mock"
+    timeout = 120  # idle keep-alive connections end after this
+    disable_nagle_algorithm = True  # headers and body go out in separate writes; do not wait for delayed ACKs
+
+    @property
+    def _mock(self) -> MockServer:
+        return cast(MockServer, self.server)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # one line per request comes from _serve, with the CJ code and the fault
+
+    def log_message(self, format: str, *args: Any) -> None:
+        self._mock.log.line(f"cjerr mock: {self.client_address[0]} {scrub(format % args)}")
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length is not None:
+            if not length.strip().isdigit():
+                raise _BadRequest(400, "bad Content-Length")
+            size = int(length)
+            if size > MAX_BODY_BYTES:
+                raise _BadRequest(413, f"body over {MAX_BODY_BYTES} bytes")
+            return self.rfile.read(size)
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                line = self.rfile.readline(1024).split(b";")[0].strip()
+                try:
+                    size = int(line, 16)
+                except ValueError:
+                    raise _BadRequest(400, "bad chunk size") from None
+                if size == 0:
+                    while self.rfile.readline(1024).strip():
+                        pass  # trailers
+                    return b"".join(chunks)
+                total += size
+                if total > MAX_BODY_BYTES:
+                    raise _BadRequest(413, f"body over {MAX_BODY_BYTES} bytes")
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(1024)
+        return b""
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        request = MockRequest(self.command, self.path, headers, b"", self.client_address[0])
+        try:
+            body = self._read_body()
+        except _BadRequest as problem:
+            response = MockResponse(
+                status=problem.status, body=problem.reason.encode() + b"\n", content_type="text/plain"
+            )
+            self.close_connection = True
+            self._write(response)
+            self._mock.log.line(describe_request(request, response, time.monotonic() - started))
+            return
+        request = MockRequest(self.command, self.path, headers, body, self.client_address[0])
+        try:
+            response = self._mock.app.handle(request)
+        except Exception as error:  # noqa: BLE001 - a bug in the mock must not kill the connection silently
+            response = json_response(error_body(1600000, code_message(1600000)), 1600000, status=500)
+            self._mock.log.line(f"cjerr mock: internal error: {type(error).__name__}: {scrub(str(error))}")
+        if response.delay > 0:
+            time.sleep(response.delay)
+        self._write(response)
+        self._mock.log.line(describe_request(request, response, time.monotonic() - started))
+
+    def _write(self, response: MockResponse) -> None:
+        self.send_response(response.status)
+        if response.content_type:
+            self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        if response.drop:
+            self.wfile.write(response.body[: len(response.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.wfile.write(response.body)
+
+
+class MockServer(ThreadingHTTPServer):
+    """The standard library's threading HTTP server, holding the app and the log."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = (
+        128  # the default backlog of 5 drops a burst of connects; clients then wait 1 s for a SYN retry
+    )
+
+    def __init__(self, address: tuple[str, int], app: MockApp, log: _Log) -> None:
+        self.app = app
+        self.log = log
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # the client went away; nothing to report
+        where = client_address[0] if isinstance(client_address, tuple) and client_address else "?"
+        self.log.line(f"cjerr mock: {where}: request failed: {type(error).__name__}: {scrub(str(error))}")
+
+
+def base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}{API_PREFIX}"
+
+
+def summary(config: MockConfig) -> str:
+    qps = f"QPS {config.qps}/s per token" if config.qps else "no QPS limit"
+    points = f"{config.points} points/day" if config.points is not None else "no points budget"
+    faults = ", ".join(rule.origin for rule in config.rules) or "none"
+    extra = f"; latency {config.latency:g}s" if config.latency else ""
+    seed = f"; seed {config.seed}" if config.seed is not None else ""
+    state = f"state in {config.state_file}" if config.state_file else "state in memory"
+    return (
+        f"cjerr mock: {len(catalog.ENDPOINTS)} endpoints; {qps}; {points}; balance {config.balance:.2f}; {state}; "
+        f"faults: {faults}{extra}{seed}; admin API under {ADMIN_PREFIX}; Ctrl-C stops"
+    )
+
+
+def _bind(config: MockConfig, app: MockApp, log: _Log) -> MockServer:
+    bind_host = config.host.strip("[]")
+    try:
+        return MockServer((bind_host, config.port), app, log)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        hint = " (try --port 0 for a free port)" if getattr(error, "errno", None) in (48, 98, 10048) else ""
+        where = base_url(bind_host, config.port).split("/api2.0")[0].removeprefix("http://")
+        raise CliError(f"cannot listen on {where}: {reason}{hint}", ExitStatus.USAGE) from None
+
+
+def serve(config: MockConfig, stdout: TextIO, stderr: TextIO) -> None:
+    """Run until interrupted. The base URL is the first line on stdout; everything else goes to stderr."""
+    log = _Log(stderr)
+    app = MockApp(config)
+    try:
+        server = _bind(config, app, log)
+    except CliError:
+        app.close()
+        raise
+    bind_host = config.host.strip("[]")
+    try:
+        port = int(server.server_address[1])
+        stdout.write(base_url(bind_host, port) + "\n")
+        stdout.flush()
+        if not is_loopback(bind_host):
+            log.line(
+                f"cjerr mock: warning: listening on {config.host}, not loopback: other machines can reach this "
+                "mock and get tokens from it"
+            )
+        for warning in config.warnings:
+            log.line(f"cjerr mock: warning: {warning}")
+        log.line(summary(config))
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        app.close()
+        log.line("cjerr mock: stopped")
+
+
+class _Discard:
+    """A text stream that keeps nothing: the default log of an in-process mock."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class RunningMock:
+    """A mock serving in a background thread of this process (see ``start`` and ``running``)."""
+
+    def __init__(self, app: MockApp, server: MockServer, thread: threading.Thread) -> None:
+        self.app = app
+        self._server = server
+        self._thread = thread
+        host = app.config.host.strip("[]")
+        self.url = base_url(host, int(server.server_address[1]))
+        self.admin_url = self.url.removesuffix(API_PREFIX) + ADMIN_PREFIX.rstrip("/")
+
+    def requests(self, path: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
+        """The journal, oldest first (what ``GET /__cjerr/requests`` answers), optionally for one path."""
+        return self.app.journal.entries(path, method)
+
+    def count(self, path: str, method: str | None = None) -> int:
+        return len(self.requests(path, method))
+
+    def min_gap(self, path: str | None = None) -> float | None:
+        """The shortest time in seconds between two journaled requests (to that path), None below two."""
+        moments = sorted(float(entry["at"]) for entry in self.requests(path))
+        if len(moments) < 2:
+            return None
+        return min(later - earlier for earlier, later in zip(moments, moments[1:], strict=False))
+
+    def clear_requests(self) -> int:
+        return self.app.journal.clear()
+
+    def reset(self) -> None:
+        self.app.reset()
+
+    def add_rule(self, **rule: Any) -> None:
+        """Add one rule at run time, in the rules-file form: ``add_rule(fault="1600200", count=2)``."""
+        from cj_errors.mock.rules import rule_from_mapping
+
+        self.app.rules.add([rule_from_mapping(rule, "add_rule")])
+
+    def clear_rules(self) -> int:
+        return self.app.rules.remove()
+
+    def state(self) -> dict[str, Any]:
+        from cj_errors.mock.admin import state
+
+        return state(self.app)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        self.app.close()
+
+
+def start(*, log: TextIO | None = None, **options: Any) -> RunningMock:
+    """Start a mock on a free port (unless ``port`` is given) in a daemon thread; ``close()`` stops it.
+
+    ``options`` are ``build_config``'s keywords: ``qps=0``, ``fail=["1600200:0.5"]``, ``balance=50``,
+    ``token_ttl=2``, ``state_file=...``. A bad option raises ``CliError``.
+    """
+    options.setdefault("port", 0)
+    config = build_config(**options)
+    app = MockApp(config)
+    try:
+        server = _bind(config, app, _Log(log if log is not None else cast(TextIO, _Discard())))
+    except CliError:
+        app.close()
+        raise
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.name = f"cjerr-mock-{server.server_address[1]}"
+    thread.start()
+    return RunningMock(app, server, thread)
+
+
+@contextlib.contextmanager
+def running(**options: Any) -> Iterator[str]:
+    """``with running(qps=0) as base_url:`` a real mock for the block, on a free port, then stopped.
+
+    Use ``start`` instead to read the journal from Python (``start(...).requests()``).
+    """
+    mock = start(**options)
+    try:
+        yield mock.url
+    finally:
+        mock.close()
+
+
+__all__ = ["MockServer", "RunningMock", "base_url", "running", "serve", "start", "summary"]
