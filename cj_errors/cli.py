@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from cj_errors import __version__, codes, render
+from cj_errors.cli_webhook import webhook_app
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
@@ -457,6 +458,11 @@ def mock(
     mocking.serve(settings, sys.stdout, sys.stderr)
 
 
+# --- webhook (cj_errors/cli_webhook.py) -----------------------------------------------------
+
+app.add_typer(webhook_app, name="webhook")
+
+
 # --- process edge ---------------------------------------------------------------------
 
 
@@ -531,6 +537,7 @@ def _requested_command(argv: list[str], environ: dict[str, str]) -> str | None:
     else:
         candidate = argv[0] if argv and not argv[0].startswith("-") else None
     names = {_command_name(info) for info in app.registered_commands}
+    names |= {info.name for info in app.registered_groups if info.name}
     return candidate if candidate in names else None
 
 
@@ -542,6 +549,7 @@ def _app_for(argv: list[str], environ: dict[str, str]) -> typer.Typer:
         return app
     focused = copy.copy(app)
     focused.registered_commands = [info for info in app.registered_commands if _command_name(info) == name]
+    focused.registered_groups = [info for info in app.registered_groups if info.name == name]
     return focused
 
 

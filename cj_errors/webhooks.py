@@ -774,7 +774,7 @@ class Attempt:
             return f"HTTP {self.status} in {self.elapsed:.2f} s: CJ needs 200"
         if self.status == 200:
             return f"HTTP 200 after {self.elapsed:.2f} s: CJ stops waiting at {DELIVERY_TIMEOUT:g} s"
-        return f"no answer: {self.error}"
+        return self.error or "no answer"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -796,7 +796,7 @@ def _iso(moment: float) -> str:
 def post_signed(
     url: str,
     body: bytes,
-    signature: str,
+    signature: str | None,
     *,
     timeout: float = DELIVERY_TIMEOUT,
     wait: float | None = None,
@@ -838,12 +838,9 @@ def post_signed(
         connection = http.client.HTTPSConnection(parts.hostname, port, timeout=remaining(), context=context)
     else:
         connection = http.client.HTTPConnection(parts.hostname, port, timeout=remaining())
-    headers = {
-        "Content-Type": "application/json",
-        SIGN_HEADER: signature,
-        "User-Agent": user_agent,
-        "Content-Length": str(len(body)),
-    }
+    headers = {"Content-Type": "application/json", "User-Agent": user_agent, "Content-Length": str(len(body))}
+    if signature is not None:
+        headers[SIGN_HEADER] = signature
     try:
         connection.connect()
         connection.request("POST", target, body=body, headers=headers)
@@ -865,7 +862,7 @@ def post_signed(
         elapsed = time.monotonic() - started
         status = response.status
     except TimeoutError:
-        return failed("timeout", f"no answer within {limit:g} s")
+        return failed("timeout", f"no answer within {limit:g} s" + (" (CJ's limit)" if limit == timeout else ""))
     except socket.gaierror as problem:
         return failed("dns", f"cannot resolve {parts.hostname}: {problem.strerror or problem}")
     except ssl.SSLError as problem:
