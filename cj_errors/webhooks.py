@@ -95,7 +95,8 @@ def signature_hints(body: bytes, open_id: str | int, signature: str) -> list[str
     if hmac.compare_digest(given.lower().encode("utf-8", "replace"), digest.hex().encode()):
         hints.append("the signature is hex; CJ sends Base64 (base64 of the raw HMAC-SHA256 bytes)")
     urlsafe = base64.urlsafe_b64encode(digest).decode()
-    if given != urlsafe and hmac.compare_digest(given.encode("utf-8", "replace"), urlsafe.encode()):
+    standard = base64.b64encode(digest).decode()
+    if urlsafe != standard and hmac.compare_digest(given.encode("utf-8", "replace"), urlsafe.encode()):
         hints.append("the signature is URL-safe Base64 (- and _); CJ uses standard Base64 (+ and /)")
     if given.rstrip("=") == base64.b64encode(digest).decode().rstrip("=") and "=" not in given:
         hints.append("the signature lost its '=' padding; CJ sends padded Base64")
@@ -393,7 +394,8 @@ def message(
     built: dict[str, Any] = {"messageId": message_id or new_message_id(), "type": found.name, "messageType": kind}
     if open_id is not None and found.name in _OPEN_ID_IN_MESSAGE:
         text = str(open_id).strip()
-        built["openId"] = int(text) if text.isdigit() and len(text) < 19 else text
+        # A number, as CJ sends it, when it fits a Java long; otherwise kept as the string it is.
+        built["openId"] = int(text) if text.isdigit() and int(text) < 2**63 else text
     built["params"] = params
     return built
 
