@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import signal
 import subprocess
 import time
@@ -706,3 +707,78 @@ def test_requested_command_builds_only_the_webhook_group() -> None:
     assert _requested_command(["webhook", "send"], {}) == "webhook"
     focused = _app_for(["webhook", "check"], {})
     assert focused.registered_commands == [] and [group.name for group in focused.registered_groups] == ["webhook"]
+
+
+# --- the README's webhook examples ---------------------------------------------------------------
+
+
+def _readme_block(start: str, fence: str) -> str:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    found = re.search(rf"```{fence}\n({re.escape(start)}.*?)```", text, flags=re.DOTALL)
+    assert found is not None, f"README has no ```{fence} block starting {start!r}"
+    return found.group(1)
+
+
+def _normalized(line: str, port: str) -> str:
+    line = line.replace(f"127.0.0.1:{port}", "127.0.0.1:PORT")
+    line = re.sub(r"^\d\d:\d\d:\d\d  ", "TIME  ", line)
+    line = re.sub(r"\b[0-9a-f]{32}\b", "ID", line)
+    return re.sub(r"\d+\.\d\d s\b", "N s", line)
+
+
+def test_readme_listen_and_send_block_runs_as_shown(tmp_path: Path) -> None:
+    block = _readme_block("$ cjerr webhook listen", "text")
+    commands: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            commands.append((line[2:], []))
+        elif line.strip() and commands:
+            commands[-1][1].append(line)
+    listen_command, listen_expected = commands[0]
+    assert listen_command.startswith("cjerr webhook listen --port 8080 --count 2")
+    env = clean_env(tmp_path, {"CJ_OPEN_ID": OPEN_ID})
+    env["PATH"] = str(Path(cjerr_executable()).parent) + ":" + env["PATH"]
+    process = subprocess.Popen(
+        ["bash", "-c", "exec " + listen_command.replace("--port 8080", "--port 0")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().rstrip("\n")
+        port = first.rsplit(":", 1)[1].strip("/")
+        outputs = []
+        for command, expected in commands[1:]:
+            result = subprocess.run(
+                ["bash", "-c", command.replace(":8080/", f":{port}/")],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=60,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            actual = [_normalized(line, port) for line in result.stdout.splitlines()]
+            assert actual == [_normalized(line, "8080") for line in expected]
+            outputs.append(result.stdout + result.stderr)
+        rest, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 1  # the second message is signed with another openId
+    listened = [first, *err.splitlines(), *rest.splitlines()]
+    assert [_normalized(line, port) for line in listened] == [_normalized(line, "8080") for line in listen_expected]
+    for text in [*outputs, rest, err]:
+        assert_masked(text)
+
+
+def test_readme_webhook_python_example_prints_what_its_comments_say() -> None:
+    import sys
+
+    code = _readme_block("# webhook_demo.py", "python")
+    expected = [match.strip() for match in re.findall(r"print\(.*\)\s+#\s*(.*)$", code, flags=re.MULTILINE)]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == expected
