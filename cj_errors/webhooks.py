@@ -752,6 +752,31 @@ def check_url(
     return UrlCheck(url, host, tuple(findings), resolved, resolution)
 
 
+def registration_error(url: str, *, allow_local: bool = False) -> int | None:
+    """The code CJ's ``/webhook/set`` answers for ``url`` (1607000, 1607002, 1607001), or None when it passes.
+
+    For a CJ stand-in: ``allow_local`` lets loopback URLs through, over http:// too, so a receiver on this
+    machine can be registered; every other rule still applies. Text rules only: nothing is resolved.
+    """
+    result = check_url(url)
+    loopback = result.host is not None and (
+        is_loopback(result.host) or address_problem(str(_literal_address(result.host) or "")) == "a loopback address"
+    )
+    codes = [finding.code for finding in result.findings if finding.severity == "error" and finding.code]
+    if allow_local and loopback:
+        scheme = urllib.parse.urlsplit(url.strip()).scheme.lower() if url.strip() else ""
+        codes = [code for code in codes if code != 1607001 and not (code == 1607002 and scheme in ("http", "https"))]
+    for code in (1607000, 1607002, 1607001):
+        if code in codes:
+            return code
+    return None
+
+
+def topics_for_setting(setting: str) -> tuple[str, ...]:
+    """The topics a ``/webhook/set`` object switches (``product`` -> PRODUCT and VARIANT, ``order`` -> ORDER, ...)."""
+    return tuple(topic.name for topic in TOPICS.values() if topic.setting == setting)
+
+
 # --- delivering -----------------------------------------------------------------------------
 
 
@@ -1117,12 +1142,14 @@ __all__ = [
     "message",
     "post_signed",
     "read_message",
+    "registration_error",
     "resolve_host",
     "sample_message",
     "sample_params",
     "sign",
     "signature_hints",
     "topic_named",
+    "topics_for_setting",
     "verify",
     "what_cj_does",
 ]

@@ -782,3 +782,55 @@ def test_readme_webhook_python_example_prints_what_its_comments_say() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == expected
+
+
+# --- what the mock's /webhook/set needs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "strict", "local"),
+    [
+        ("https://shop.example.com/hook", None, None),
+        ("http://shop.example.com/hook", 1607002, 1607002),
+        ("https://127.0.0.1:9000/hook", 1607001, None),
+        ("http://127.0.0.1:9000/hook", 1607002, None),
+        ("http://localhost:9000/hook", 1607002, None),
+        ("http://[::1]:9000/hook", 1607002, None),
+        ("https://10.0.0.8/hook", 1607001, 1607001),  # private is not loopback: still refused
+        ("ftp://127.0.0.1/hook", 1607002, None),
+        ("", 1607000, 1607000),
+    ],
+)
+def test_registration_error_is_what_the_mock_answers(url: str, strict: int | None, local: int | None) -> None:
+    assert webhooks.registration_error(url) == strict
+    if url.startswith("ftp"):
+        assert webhooks.registration_error(url, allow_local=True) == 1607002
+    else:
+        assert webhooks.registration_error(url, allow_local=True) == local
+
+
+def test_topics_for_each_webhook_set_object() -> None:
+    assert webhooks.topics_for_setting("product") == ("PRODUCT", "VARIANT")
+    assert webhooks.topics_for_setting("order") == ("ORDER", "ORDERSPLIT")
+    assert webhooks.topics_for_setting("logistics") == ("LOGISTIC",)
+    assert webhooks.topics_for_setting("stock") == ("STOCK",)
+    assert webhooks.topics_for_setting("privateOrder") == ("PRIVATE_ORDER",)
+
+
+def test_topic_completion_and_no_httpx_or_rich_for_webhook_check(tmp_path: Path) -> None:
+    env = clean_env(
+        tmp_path, {"COMP_WORDS": "cjerr webhook send LO", "COMP_CWORD": "3", "_CJERR_COMPLETE": "complete_bash"}
+    )
+    completed = subprocess.run([cjerr_executable()], capture_output=True, text=True, env=env, timeout=60)
+    assert completed.stdout.split() == ["LOGISTIC"]
+    import sys
+
+    probe = (
+        "import sys\nfrom cj_errors.cli import main\nsys.argv=['cjerr','webhook','check','--no-resolve','https://a.example/']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'rich')), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=clean_env(tmp_path)
+    )
+    assert result.stderr.strip().splitlines()[-1] == "[]"
