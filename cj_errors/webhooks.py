@@ -1002,6 +1002,11 @@ class Deliverer:
     The mock calls ``deliver_async`` from its request handlers; ``journal`` receives one record per
     attempt (``"event": "webhook.attempt"``) and one per message (``"event": "webhook.delivery"``), with
     no secret in them. ``clock`` and ``sleep`` can be replaced in tests.
+
+    For a CJ stand-in: keep one Deliverer per openId (the one getAccessToken returned for the token),
+    check each ``/webhook/set`` URL with ``registration_error``, call ``health.reopen(topic)`` for every
+    topic an ``ENABLE`` switches on (``topics_for_setting``), and call ``deliver_async(url, topic, params,
+    message_type=...)`` after each state change; ``join`` before shutting down.
     """
 
     open_id: str | int
