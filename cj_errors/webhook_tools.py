@@ -288,6 +288,7 @@ class _State:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done: threading.Event = field(default_factory=threading.Event)
+    failure: BaseException | None = None
 
 
 class _ReceiverHandler(BaseHTTPRequestHandler):
@@ -336,7 +337,12 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
             if state.done.is_set():
                 return
             state.received.append(item)
-            state.on_message(item)
+            try:
+                state.on_message(item)
+            except BrokenPipeError as closed:  # the reader of stdout went away: stop, and say so in the main thread
+                state.failure = closed
+                state.done.set()
+                return
             if state.options.count is not None and len(state.received) >= state.options.count:
                 state.done.set()
 
@@ -406,5 +412,7 @@ def listen(
     finally:
         server.shutdown()
         server.server_close()
+    if state.failure is not None:
+        raise state.failure
     with state.lock:
         return ListenSummary(list(state.received))

@@ -834,3 +834,27 @@ def test_topic_completion_and_no_httpx_or_rich_for_webhook_check(tmp_path: Path)
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=clean_env(tmp_path)
     )
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_listen_whose_reader_went_away_exits_141(run: Runner, tmp_path: Path) -> None:
+    env = clean_env(tmp_path, {"CJ_OPEN_ID": OPEN_ID})
+    process = subprocess.Popen(
+        [cjerr_executable(), "webhook", "listen", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        process.stdout.close()  # the reader leaves, like `| head -1`
+        sent = run("webhook", "send", "ORDER", "--to", url, env={"CJ_OPEN_ID": OPEN_ID})
+        assert sent.returncode == 0
+        process.wait(timeout=30)
+        err = process.stderr.read() if process.stderr else ""
+    finally:
+        process.kill()
+        if process.stderr is not None:
+            process.stderr.close()
+    assert process.returncode == 141 and "Traceback" not in err
