@@ -225,6 +225,8 @@ def check_target(url: str) -> None:
         raise CliError(f"--to {url!r} is not a usable URL: {problem}", ExitStatus.USAGE) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CliError(f"--to needs an http:// or https:// URL with a host, not {url!r}", ExitStatus.USAGE)
+    if any(not char.isprintable() or char.isspace() for char in url):
+        raise CliError("--to contains spaces or control characters", ExitStatus.USAGE)
 
 
 # --- verify ------------------------------------------------------------------------------------

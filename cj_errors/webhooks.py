@@ -900,6 +900,8 @@ def post_signed(
         return failed("dropped", f"the connection broke off ({type(problem).__name__})")
     except OSError as problem:
         return failed("connect", f"cannot connect to {parts.netloc}: {problem.strerror or problem}")
+    except ValueError as problem:  # http.client.InvalidURL, a host IDNA cannot encode, ...
+        return failed("invalid", f"not a usable URL: {problem}")
     finally:
         connection.close()
     preview = b"".join(chunks)[:512].decode("utf-8", "replace")

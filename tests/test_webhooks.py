@@ -858,3 +858,17 @@ def test_listen_whose_reader_went_away_exits_141(run: Runner, tmp_path: Path) ->
         if process.stderr is not None:
             process.stderr.close()
     assert process.returncode == 141 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/a\r\nX-Evil: 1", "http://127.0.0.1:9/a b", "http://127.0.0.1:9/\u2028"]
+)
+def test_cli_send_refuses_urls_that_would_inject_or_break_in_one_line(run: Runner, url: str) -> None:
+    result = run("webhook", "send", "ORDER", "--to", url)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_post_signed_never_raises_for_a_bad_url() -> None:
+    for url in ("http://127.0.0.1:9/a\nb", "ftp://127.0.0.1/", "http://[::1/"):
+        attempt = webhooks.post_signed(url, b"{}", None, timeout=1)
+        assert not attempt.ok and attempt.error_kind in ("invalid", "dns", "connect", "timeout")
