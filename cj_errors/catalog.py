@@ -1053,7 +1053,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         doc=DOC_WEBHOOK,
         note="Conflicts: type ENABLE/CANCEL (current) vs ALL/CANCEL (older); callbackUrls exactly one https URL "
         "(current) vs a list of length 5 (older). CJ checks the URL: https only, not localhost, must answer "
-        "HTTP 200 within 3 seconds (1607001-1607003).",
+        "HTTP 200 within 3 seconds (1607001-1607003); `cjerr webhook check URL` applies these rules offline.",
     ),
     # --- Secondary: auth / shop / store ---------------------------------------------------
     Endpoint(

@@ -16,6 +16,7 @@ import typer
 
 from cj_errors import codes, render
 from cj_errors.cli_auth import auth_app
+from cj_errors.cli_webhook import webhook_app
 from cj_errors.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
@@ -447,6 +448,13 @@ def mock(
     state: Annotated[
         Path | None, typer.Option("--state", help="Keep orders, balance and tokens in this SQLite file (0600).")
     ] = None,
+    allow_local_webhooks: Annotated[
+        bool,
+        typer.Option(
+            "--allow-local-webhooks",
+            help="Let /webhook/set register loopback and http:// URLs, and deliver signed messages to them.",
+        ),
+    ] = False,
 ) -> None:
     """Run a local, stateful stand-in for the CJ API that can answer with any error code.
 
@@ -473,6 +481,7 @@ def mock(
         auth_throttle=auth_throttle,
         balance=balance,
         state_file=state,
+        allow_local_webhooks=allow_local_webhooks,
     )
     mocking.serve(settings, sys.stdout, sys.stderr)
 
@@ -480,6 +489,10 @@ def mock(
 # --- auth (cj_errors/cli_auth.py) --------------------------------------------------------
 
 app.add_typer(auth_app, name="auth")
+
+# --- webhook (cj_errors/cli_webhook.py) -----------------------------------------------------
+
+app.add_typer(webhook_app, name="webhook")
 
 
 # --- process edge ---------------------------------------------------------------------

@@ -2111,6 +2111,9 @@ ENTRIES: tuple[CodeEntry, ...] = (
         steps=(
             "Replace `localhost`, `127.0.0.1` or any loopback or private address in `callbackUrls` with a host "
             "name that resolves publicly; CJ calls the URL from its own servers.",
+            "Check a URL offline before registering it: `cjerr webhook check URL` applies these rules (also to "
+            "names that resolve to private addresses), and `cjerr webhook send TOPIC --to URL` tests a local "
+            "receiver with a signed sample message.",
             "For local development, expose the handler through a public HTTPS tunnel or a staging server and "
             "register that URL instead.",
             "Check the value your config actually sends: a default such as `http://localhost:3000/webhook` left in "
@@ -2130,6 +2133,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
         messages=(_m("Webhook url error, Please ensure URL starts with https://", "current"),),
         steps=(
             "Change the scheme of each `callbackUrls` entry to `https://`; CJ delivers webhooks over HTTPS only.",
+            "`cjerr webhook check URL` shows every rule the URL breaks, each with the code CJ would answer.",
             "Look for stray characters before the scheme: leading spaces, quotes or a URL-encoded value "
             "(`https%3A%2F%2F...`) fail the same prefix check.",
             "Make sure the host has a certificate that public clients accept (TLS 1.2 or 1.3); a self-signed "
@@ -2149,6 +2153,8 @@ ENTRIES: tuple[CodeEntry, ...] = (
         steps=(
             "Call the URL yourself with `curl -i -X POST -H 'Content-Type: application/json' -d '{}' URL` and "
             "read the status line: it must be exactly 200.",
+            "Or let cjerr time it: `cjerr webhook send ORDER --to URL` posts a signed sample message and says "
+            "whether the answer was HTTP 200 within 3 seconds (`cjerr webhook check --send URL` for the public URL).",
             "Do not redirect: a 301/302 to another path or to `www.` counts as a failure, so register the final URL.",
             "Accept a body your handler does not recognise: CJ's test message may not look like a real event, and "
             "a 400 from strict validation or a 401/403 from a missing `sign` check fails the test.",

@@ -52,7 +52,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.NOT_FOUND: (
         "not found",
-        "lookup: a code or text is not in the table (a family hint is still printed)",
+        "lookup: a code or text is not in the table (a family hint is still printed); webhook verify: the "
+        "signature does not match; webhook listen --count: a message was malformed or wrongly signed",
     ),
     ExitStatus.USAGE: (
         "usage error",
@@ -60,7 +61,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.INVALID_INPUT: (
         "invalid input, nothing sent",
-        "probe: local validation found errors (bad JSON, missing field, wrong method...); mock: a bad rules file",
+        "probe: local validation found errors (bad JSON, missing field, wrong method...); mock: a bad rules file; "
+        "webhook check: CJ would refuse the callback URL",
     ),
     ExitStatus.NO_INPUT: (
         "input file unreadable",
@@ -68,12 +70,14 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.NETWORK: (
         "network failure",
-        "could not reach the API: DNS, refused or dropped connection, TLS failure, body too large",
+        "could not reach the API: DNS, refused or dropped connection, TLS failure, body too large; webhook send: "
+        "nothing answered at the URL",
     ),
     ExitStatus.API_ERROR: (
         "API error, retrying won't help",
         "CJ answered with an error that needs a change first (parameter, product, order...), or accepted an "
-        "order but holds it (interceptOrderReasons, logisticsMiss, submitSuccess false)",
+        "order but holds it (interceptOrderReasons, logisticsMiss, submitSuccess false); webhook send: the "
+        "receiver answered too late or not with HTTP 200, so CJ would count the delivery as failed",
     ),
     ExitStatus.INTERNAL: (
         "internal error",

@@ -47,6 +47,7 @@ def handle(app: MockApp, request: MockRequest, path: str, query_string: str) -> 
         "reset": ("POST",),
         "faults": ("GET", "POST", "DELETE"),
         "state": ("GET",),
+        "webhooks": ("POST",),
     }
     if name not in routes:
         return _error(f"unknown admin path {path}; use {', '.join(PREFIX + route for route in routes)}", 404)
@@ -62,7 +63,37 @@ def handle(app: MockApp, request: MockRequest, path: str, query_string: str) -> 
         return _answer({"reset": True, "balance": app.store.balance})
     if name == "faults":
         return _faults(app, request, method, query)
+    if name == "webhooks":
+        return _trigger(app, request)
     return _answer(state(app))
+
+
+def _trigger(app: MockApp, request: MockRequest) -> MockResponse:
+    """POST /__cjerr/webhooks {"topic": "STOCK", "messageType": "UPDATE", "params": {...}, "openId": 1}:
+    deliver a message as CJ would after a change the mock does not model (stock, products).
+
+    Without ``openId`` every account that registered the topic gets it; without ``params``, a sample.
+    """
+    from cj_errors import webhooks
+
+    try:
+        document = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _error("the body must be a JSON object", 400)
+    if not isinstance(document, dict):
+        return _error("the body must be a JSON object", 400)
+    topic = str(document.get("topic", "")).upper()
+    try:
+        webhooks.topic_named(topic)
+    except webhooks.WebhookError as error:
+        return _error(str(error), 400)
+    message_type = str(document.get("messageType", "UPDATE")).upper()
+    params = document.get("params")
+    if params is None:
+        params = webhooks.sample_params(topic, message_type)
+    targets = [str(document["openId"])] if "openId" in document else app.webhooks.accounts()
+    sent = [target for target in targets if app.webhooks.publish(target, topic, params, message_type=message_type)]
+    return _answer({"topic": topic, "messageType": message_type, "deliveries": len(sent)})
 
 
 def _faults(app: MockApp, request: MockRequest, method: str, query: dict[str, str]) -> MockResponse:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from cj_errors import catalog
+from cj_errors import catalog, webhooks
 from cj_errors.catalog import API_PREFIX, Endpoint, Location
 from cj_errors.mock import admin
 from cj_errors.mock.bodies import (
@@ -59,6 +59,7 @@ from cj_errors.mock.orders import Orders
 from cj_errors.mock.rules import Fault, Rule, RuleBook
 from cj_errors.mock.state import Store
 from cj_errors.mock.tokens import TokenBook
+from cj_errors.webhook_hub import WebhookHub
 
 # Endpoint-specific wordings for a missing query field (getOrderDetail's documented 1600300 messages).
 _QUERY_MISSING_MESSAGE: dict[str, str] = {"/shopping/order/getOrderDetail": "orderId must be not empty"}
@@ -86,6 +87,8 @@ class MockApp:
         self.orders = Orders(self.store, self.catalogue)
         self.rules = RuleBook(list(config.rules), config.seed)
         self.journal = Journal()
+        # /webhook/set registrations and signed deliveries of ORDER, LOGISTIC, STOCK and PRODUCT messages.
+        self.webhooks = WebhookHub(allow_local=config.allow_local_webhooks, journal=self.journal.note)
         self._windows: dict[str, deque[float]] = {}
         self._points_day = self._utc_day()
         self._points_used = 0.0
@@ -93,7 +96,23 @@ class MockApp:
         self._routes: dict[str, Endpoint] = {API_PREFIX + endpoint.path: endpoint for endpoint in catalog.ENDPOINTS}
 
     def close(self) -> None:
+        self.webhooks.join(timeout=5)  # let deliveries in flight finish, as a real shutdown would
         self.store.close()
+
+    def publish_order(self, owner: int, key: str, message_type: str) -> None:
+        """Deliver an ORDER message for the order ``key`` (id or orderNumber), if the account registered one."""
+        order = self.orders.find(owner, key)
+        if order is None:
+            return
+        params = webhooks.sample_params("ORDER", message_type) | {
+            "cjOrderId": order.get("orderId"),
+            "orderNum": order.get("orderNum"),
+            "orderNumber": order.get("orderNum"),
+            "orderStatus": order.get("orderStatus"),
+            "logisticName": order.get("logisticName"),
+            "trackNumber": order.get("trackNumber"),
+        }
+        self.webhooks.publish(owner, "ORDER", params, message_type=message_type)
 
     def reset(self) -> None:
         """Forget orders, tokens, counters, the journal and the rules' counts; keep the catalogue and rules."""
@@ -419,6 +438,51 @@ def _freight_or_default(app: MockApp, call: Call) -> Any:
     return app.catalogue.quotes("CN", "US", [(first, 1)])
 
 
+# --- webhooks: state changes deliver messages (see cj_errors.webhook_hub) ---------------------
+
+
+def _created(app: MockApp, call: Call, owner: int, version: str) -> Any:
+    data = app.orders.create(owner, call, version)
+    key = data if isinstance(data, str) else str(data.get("orderId", ""))
+    app.publish_order(owner, key, "INSERT")
+    return data
+
+
+def _changed(
+    app: MockApp, call: Call, owner: int, change: Callable[[int, Call], Any], message_type: str = "UPDATE"
+) -> Any:
+    result = change(owner, call)  # raises CjError when CJ would refuse: then nothing is delivered
+    app.publish_order(owner, call.get("orderId", ""), message_type)
+    return result
+
+
+def _track_moved(app: MockApp, call: Call, owner: int) -> Any:
+    result = app.orders.update_track_number(owner, call)
+    order = app.orders.find(owner, call.get("orderId", ""))
+    if order is not None:
+        params = webhooks.sample_params("LOGISTIC") | {
+            "orderId": order.get("orderId"),
+            "logisticName": order.get("logisticName"),
+            "trackingNumber": order.get("trackNumber"),
+        }
+        app.webhooks.publish(owner, "LOGISTIC", params)
+    return result
+
+
+def _webhook_set(app: MockApp, call: Call, owner: int) -> Any:
+    refusal = app.webhooks.configure(owner, call.body)
+    if refusal is not None:
+        raise CjError(refusal.code, code_message(refusal.code))
+    return True
+
+
+def _setting(app: MockApp, call: Call, owner: int) -> Any:
+    data = success_data(call)
+    data["openId"] = owner
+    data["callback"] = app.webhooks.callbacks(owner)
+    return data
+
+
 _STATEFUL: dict[str, _Handler] = {
     "/product/list": lambda app, call, owner: app.catalogue.list_v1(call),
     "/product/listV2": lambda app, call, owner: app.catalogue.list_v2(call),
@@ -439,18 +503,20 @@ _STATEFUL: dict[str, _Handler] = {
     "/logistic/freightCalculate": _freight,
     "/logistic/partnerFreightCalculate": _freight,
     "/logistic/unavailableShippingMethods": _unavailable,
-    "/shopping/order/createOrderV2": lambda app, call, owner: app.orders.create(owner, call, "v2"),
-    "/shopping/order/createOrderV3": lambda app, call, owner: app.orders.create(owner, call, "v3"),
-    "/shopping/order/createOrder": lambda app, call, owner: app.orders.create(owner, call, "legacy"),
+    "/shopping/order/createOrderV2": lambda app, call, owner: _created(app, call, owner, "v2"),
+    "/shopping/order/createOrderV3": lambda app, call, owner: _created(app, call, owner, "v3"),
+    "/shopping/order/createOrder": lambda app, call, owner: _created(app, call, owner, "legacy"),
     "/shopping/order/getOrderDetail": lambda app, call, owner: app.orders.detail(owner, call),
     "/shopping/order/list": lambda app, call, owner: app.orders.listing(owner, call),
-    "/shopping/order/confirmOrder": lambda app, call, owner: app.orders.confirm(owner, call),
-    "/shopping/order/deleteOrder": lambda app, call, owner: app.orders.delete(owner, call),
-    "/shopping/pay/payBalance": lambda app, call, owner: app.orders.pay(owner, call),
+    "/shopping/order/confirmOrder": lambda app, call, owner: _changed(app, call, owner, app.orders.confirm),
+    "/shopping/order/deleteOrder": lambda app, call, owner: _changed(app, call, owner, app.orders.delete, "DELETE"),
+    "/shopping/pay/payBalance": lambda app, call, owner: _changed(app, call, owner, app.orders.pay),
     "/shopping/pay/getBalance": lambda app, call, owner: app.orders.balance(),
-    "/shopping/sandbox/simulatePay": lambda app, call, owner: app.orders.simulate_pay(owner, call),
-    "/shopping/sandbox/updateStatus": lambda app, call, owner: app.orders.update_status(owner, call),
-    "/shopping/sandbox/updateTrackNumber": lambda app, call, owner: app.orders.update_track_number(owner, call),
+    "/shopping/sandbox/simulatePay": lambda app, call, owner: _changed(app, call, owner, app.orders.simulate_pay),
+    "/shopping/sandbox/updateStatus": lambda app, call, owner: _changed(app, call, owner, app.orders.update_status),
+    "/shopping/sandbox/updateTrackNumber": _track_moved,
+    "/webhook/set": _webhook_set,
+    "/setting/get": _setting,
     "/disputes/disputeProducts": lambda app, call, owner: app.orders.dispute_products(owner, call),
 }
 

@@ -65,6 +65,7 @@ class MockConfig:
     auth_throttle: float = 0.0  # seconds between getAccessToken calls per key; 0 = no throttle
     balance: float = DEFAULT_BALANCE
     state_file: str | None = None  # SQLite file; None keeps the state in memory
+    allow_local_webhooks: bool = False  # /webhook/set takes loopback and http:// URLs (CJ refuses them)
     warnings: tuple[str, ...] = ()
 
 
@@ -85,6 +86,7 @@ def build_config(
     auth_throttle: float = 0.0,
     balance: float = DEFAULT_BALANCE,
     state_file: Path | str | None = None,
+    allow_local_webhooks: bool = False,
 ) -> MockConfig:
     """Check the options and read the files; every problem is a one-line CliError.
 
@@ -141,5 +143,6 @@ def build_config(
         auth_throttle=float(auth_throttle),
         balance=round(float(balance), 2),
         state_file=str(state_file) if state_file is not None else None,
+        allow_local_webhooks=allow_local_webhooks,
         warnings=tuple(warnings),
     )

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import json
 import threading
+import time
 from collections import deque
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -86,14 +88,37 @@ class Journal:
             self._next += 1
             self._entries.append(entry)
 
-    def entries(self, path: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
+    def note(self, record: Mapping[str, Any]) -> None:
+        """Something the mock did on its own (a webhook delivery or attempt), in order with the requests.
+
+        Its ``event`` names it (``webhook.attempt``, ``webhook.delivery``); it has no method or path.
+        """
+        started = time.time()
+        entry: dict[str, Any] = {
+            key: scrub(value) if isinstance(value, str) else value for key, value in record.items()
+        }
+        entry.setdefault(
+            "time",
+            datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(timespec="milliseconds"),
+        )
+        entry.setdefault("at", round(started, 6))
+        with self._lock:
+            entry["id"] = self._next
+            self._next += 1
+            self._entries.append(entry)
+
+    def entries(
+        self, path: str | None = None, method: str | None = None, event: str | None = None
+    ) -> list[dict[str, Any]]:
         with self._lock:
             items = list(self._entries)
         if path:
             wanted = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
-            items = [item for item in items if item["path"] == wanted]
+            items = [item for item in items if item.get("path") == wanted]
         if method:
-            items = [item for item in items if item["method"] == method.upper()]
+            items = [item for item in items if item.get("method") == method.upper()]
+        if event:
+            items = [item for item in items if item.get("event") == event]
         return items
 
     def clear(self) -> int:

@@ -47,6 +47,12 @@ class Orders:
             return None
         return order
 
+    def find(self, owner: int, key: str) -> dict[str, Any] | None:
+        """The public view of an order of ``owner`` (by order id or orderNumber), or None."""
+        with self.store.lock:
+            order = self._find(owner, key) if key else None
+            return public(order) if order is not None else None
+
     def _order(self, owner: int, call: Call, code: int = 1603100) -> dict[str, Any]:
         key = call.get("orderId", "")
         order = self._find(owner, key) if key else None
