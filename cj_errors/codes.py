@@ -477,11 +477,20 @@ def lookup(query: str | int) -> LookupResult:
         return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code")
     if matches := codes_with_prefix(text):
         return LookupResult(text, None, tuple(matches), prefix=text, match="prefix")
+    leading = _LEADING_CODE.match(text)
+    if leading is not None and _is_cj_code(int(leading.group(1))):
+        # A code first, then its message: the code decides, even when the message fits a wording whose
+        # {param} would take the code in ("1600010 RedirectUri must be not empty.").
+        return _code_and_message(text, int(leading.group(1)), leading.group(2))
     if match_message(text):
         # A CJ wording in full is a message, even when it holds digits ("Response Status Code: 200").
         return LookupResult(text, None, tuple(search(text)), match="text")
     if _BODY_HINT.search(text[:_MAX_CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
         return from_body
+    if match_inside(text):
+        # A wording inside the text ("webhook set failed: You do not meet ... Code: 200, ..."): its digits
+        # are values, not the code.
+        return LookupResult(text, None, tuple(search(text)), match="text")
     if (with_code := _lookup_code_and_message(text)) is not None:
         return with_code
     if found := search(text):
@@ -510,24 +519,23 @@ def _message_note(code: int, entry: CodeEntry | None, message: str) -> str | Non
     return None
 
 
-def _lookup_code_and_message(text: str) -> LookupResult | None:
-    leading = _LEADING_CODE.match(text)
-    if leading is not None:
-        code, message = int(leading.group(1)), leading.group(2)
-    else:
-        tokens = [token for token in _CODE_TOKEN.findall(text) if _is_cj_code(int(token))]
-        tokens += [token for token in _CODE_KEYWORD.findall(text) if int(token) in _BY_CODE]
-        if not tokens:
-            return None
-        code = int(tokens[0])
-        message = text.replace(tokens[0], " ", 1)
+def _code_and_message(text: str, code: int, message: str) -> LookupResult:
     entry = get(code)
     note = _message_note(code, entry, message)
     if entry is not None:
         return LookupResult(text, code, (entry,), match="code+message", note=note)
-    if leading is None and not _is_cj_code(code):
-        return None
     return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code+message", note=note)
+
+
+def _lookup_code_and_message(text: str) -> LookupResult | None:
+    leading = _LEADING_CODE.match(text)
+    if leading is not None:
+        return _code_and_message(text, int(leading.group(1)), leading.group(2))
+    tokens = [token for token in _CODE_TOKEN.findall(text) if _is_cj_code(int(token))]
+    tokens += [token for token in _CODE_KEYWORD.findall(text) if int(token) in _BY_CODE]
+    if not tokens:
+        return None
+    return _code_and_message(text, int(tokens[0]), text.replace(tokens[0], " ", 1))
 
 
 def _is_cj_code(code: int) -> bool:

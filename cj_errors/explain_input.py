@@ -158,6 +158,8 @@ def check_sources(sources: tuple[str, ...], *, follow: bool = False) -> None:
         raise CliError("standard input (-) can be read only once", ExitStatus.USAGE)
     if follow and (len(sources) != 1 or sources[0] == "-"):
         raise CliError("--follow watches one FILE; standard input is read to its end anyway", ExitStatus.USAGE)
+    if follow and not os.path.exists(sources[0]) and _looks_inline(sources[0]):
+        raise CliError("--follow watches a FILE; a body given inline is explained without it", ExitStatus.USAGE)
     for source in sources:
         if source == "-" or os.path.exists(source) and not os.path.isdir(source):
             continue

@@ -157,7 +157,7 @@ def fits_completely(template: str, text: str) -> bool:
 
 # A wording must carry this many characters of its own to be found inside longer text:
 # "Success" or "Param error" inside a log sentence proves nothing.
-MIN_CONTAINED_CHARS = 12
+MIN_CONTAINED_CHARS = 10  # "system busy" is found in "error: System busy"; "success" never
 
 
 # ...and the part found must be most of the wording, its whole first sentence, or long on its own:

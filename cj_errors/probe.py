@@ -607,16 +607,7 @@ def _unknown_outcome(
     notes.append(f"outcome unknown: {path} changes data and got no answer, so it may have worked; {step}")
     explanation = outcome.explanation
     if explanation is not None:
-        explanation = dataclasses.replace(
-            explanation,
-            ok=False,
-            verdict=f"outcome unknown: {explanation.verdict}",
-            exit_status=ExitStatus.OUTCOME_UNKNOWN,
-            outcome=Outcome.UNKNOWN,
-            retry=f"do not repeat it blindly: {step}",
-            wait_seconds=None,
-            max_attempts=None,
-        )
+        explanation = reconcile.unknown_outcome(explanation, path, number, offer_reconcile=not options.reconcile)
     result = dataclasses.replace(
         outcome,
         exit_status=ExitStatus.OUTCOME_UNKNOWN,

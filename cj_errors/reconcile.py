@@ -48,6 +48,27 @@ _NOT_FOUND_CODES = frozenset({1600300, 1603100})
 _MAX_ORDER_NUMBER = 200
 
 
+def unknown_outcome(
+    explanation: Explanation, path: str, order_number: str | None = None, *, offer_reconcile: bool = True
+) -> Explanation:
+    """``explanation`` of an unanswered call that changes data, as what it is: outcome unknown (exit 80)."""
+    import dataclasses
+
+    from cj_errors.model import Outcome
+
+    step = next_step(path, order_number, offer_reconcile=offer_reconcile)
+    return dataclasses.replace(
+        explanation,
+        ok=False,
+        verdict=f"outcome unknown: {explanation.verdict}",
+        exit_status=ExitStatus.OUTCOME_UNKNOWN,
+        outcome=Outcome.UNKNOWN,
+        retry=f"do not repeat it blindly: {step}",
+        wait_seconds=None,
+        max_attempts=None,
+    )
+
+
 def next_step(path: str, order_number: str | None, *, offer_reconcile: bool = True) -> str:
     """What to do before repeating an unanswered call to ``path``."""
     if path in ORDER_CREATING:

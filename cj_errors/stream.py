@@ -339,12 +339,17 @@ _HEADER_LINE = re.compile(r"^(?:< )?([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$")
 _CURL_NOISE = ("* ", "> ", "{ ", "} ")
 
 
+# curl -v's "> POST /api2.0/v1/... HTTP/2" (HTTPie -v prints it without the "> ").
+_REQUEST_LINE = re.compile(r"^(?:> )?(GET|POST|PUT|PATCH|DELETE) (/\S*) HTTP/\d(?:\.\d)?$")
+
+
 @dataclass
 class _Transcript:
     """One HTTP response in a transcript: its status, headers read so far, and its body."""
 
     line: int
     status: int
+    request: tuple[str, str] | None = None  # (method, path) when the transcript shows the request
     content_type: str | None = None
     in_headers: bool = True
     body: bytearray = field(default_factory=bytearray)
@@ -360,7 +365,20 @@ def _transcript_item(transcript: _Transcript, now: dt.datetime | None) -> Item |
     if transcript.found:
         return None
     explanation = explain_response(bytes(transcript.body).strip(), transcript.status, transcript.content_type, now)
-    return Item(transcript.line, explanation)
+    return Item(transcript.line, _answered(explanation, transcript))
+
+
+def _answered(explanation: Explanation, transcript: _Transcript | None) -> Explanation:
+    """A 5xx to a request that changes data (the transcript shows it) leaves the outcome unknown, as in probe."""
+    if transcript is None or transcript.request is None or transcript.status < 500:
+        return explanation
+    from cj_errors import catalog, reconcile
+
+    method, target = transcript.request
+    path = catalog.normalize_path(target)
+    if not catalog.is_mutating(catalog.find(path), method):
+        return explanation
+    return reconcile.unknown_outcome(explanation, path, offer_reconcile=False)
 
 
 # --- the stream ------------------------------------------------------------------------------
@@ -465,6 +483,7 @@ def explain_stream(
     pending_start = 0
     depth = _BracketDepth()
     transcript: _Transcript | None = None
+    request: tuple[str, str] | None = None  # the last request line a transcript showed
     for number, (line, oversized) in enumerate(lines, start=1):
         summary.lines += 1
         if oversized or line is None:
@@ -476,7 +495,11 @@ def explain_stream(
             if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
                 summary.add(item)
                 yield item
-            transcript = _Transcript(number, int(status_line.group(1)))
+            transcript, request = _Transcript(number, int(status_line.group(1)), request), None
+            continue
+        if not pending and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None:
+            request = (asked.group(1), asked.group(2))
+            summary.skipped_lines += 1
             continue
         if transcript is not None and transcript.in_headers:
             bare = line.strip()
@@ -492,6 +515,12 @@ def explain_stream(
             transcript.in_headers = False
         if transcript is not None:
             if line.startswith(_CURL_NOISE) and not pending:
+                if line.startswith("* ") and transcript.body:
+                    # curl -v reports the connection after the body: the response is complete.
+                    if (item := _transcript_item(transcript, now)) is not None:
+                        summary.add(item)
+                        yield item
+                    transcript = None
                 continue
             transcript.keep(line)
         status = transcript.status if transcript is not None else http_status
@@ -527,17 +556,17 @@ def explain_stream(
             for value in _expand(document):
                 for hit in scan.envelopes_in_document(value):
                     found += 1
-                    item = Item(start, explain_envelope(hit.envelope, status, now))
+                    item = Item(start, _answered(explain_envelope(hit.envelope, status, now), transcript))
                     summary.add(item)
                     yield item
         if not found and (salvaged := scan.envelope_from_log_text(text)) is not None:
             found = 1
-            item = Item(start, explain_envelope(salvaged, status, now))
+            item = Item(start, _answered(explain_envelope(salvaged, status, now), transcript))
             summary.add(item)
             yield item
         if found:
-            if transcript is not None:
-                transcript.found = True
+            # A transcript's body holds one response: what follows is no longer under its status line.
+            transcript = None
             continue
         if scan.looks_unreadable(text):
             item = Item(start, _unreadable(text, status), readable=False)

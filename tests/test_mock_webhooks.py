@@ -155,6 +155,9 @@ def test_the_command_line_flag_turns_it_on(receiver: Receiver, tmp_path: Path) -
             sent_headers, message, raw = receiver.next()
             assert message["type"] == "PRODUCT" and webhooks.verify(raw, open_id, sent_headers["sign"])
             assert client.post(admin, json={"topic": "NOPE"}).status_code == 400
+            assert client.post(admin, json={"topic": "STOCK", "messageType": "FOO"}).status_code == 400
+            nan = b'{"topic": "STOCK", "params": {"x": NaN}}'
+            assert client.post(admin, content=nan, headers={"Content-Type": "application/json"}).status_code == 400
     finally:
         process.terminate()
         process.communicate(timeout=30)

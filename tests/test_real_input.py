@@ -39,6 +39,17 @@ def _lookup(run: Runner, *queries: str) -> tuple[int, list[dict]]:  # type: igno
         ("⛔ CJ-Fehler 16900500: Insufficient API points.", 16900500),
         ("令牌交换失败", 1600009),
         ("Invaild API key or acess token", 1600001),
+        # From the review: digits inside a wording are values; a leading code decides; short wordings in context.
+        (
+            "webhook set failed: You do not meet our service requirements, Please check and try again. "
+            "1.Request Protocols: HTTPS, 2. Request Method: POST, 3.Content-Type: application/json, "
+            "4. Response Status Code: 200, 5. Response must be returned within 3 seconds.",
+            1606001,
+        ),
+        ("1600010 RedirectUri must be not empty.", 1600010),
+        ("1600300 orderId must be not empty", 1600300),
+        ("error: System busy", 1600000),
+        ("CJ returned System busy", 1600000),
     ],
 )
 def test_lookup_finds_what_people_paste(run: Runner, query: str, code: int) -> None:
@@ -291,3 +302,34 @@ def test_a_body_cut_off_at_the_end_still_names_its_code(run: Runner) -> None:
 def test_counts_are_singular_when_they_are_one(run: Runner) -> None:
     result = run("explain", "-", input='[{"code":200},{"code":1600200}]\n')
     assert result.stdout.startswith("2 responses in 1 line\n")
+
+
+def test_a_5xx_to_a_create_order_in_a_curl_transcript_is_an_unknown_outcome(run: Runner) -> None:
+    transcript = (
+        "> POST /api2.0/v1/shopping/order/createOrderV2 HTTP/1.1\n> Host: developers.cjdropshipping.com\n>\n"
+        "< HTTP/1.1 504 Gateway Time-out\n< Content-Type: text/html\n<\n<html>504 Gateway Time-out</html>\n"
+        "* Connection #0 to host developers.cjdropshipping.com left intact\n"
+    )
+    result = run("explain", "-", input=transcript)
+    assert result.returncode == ExitStatus.OUTCOME_UNKNOWN
+    assert result.stdout.startswith("outcome unknown: HTTP 504") and "orderNumber" in result.stdout
+    read_only = transcript.replace("POST /api2.0/v1/shopping/order/createOrderV2", "GET /api2.0/v1/product/query")
+    assert run("explain", "-", input=read_only).returncode == ExitStatus.TEMPORARY
+
+
+def test_a_transcripts_status_ends_with_its_body(run: Runner) -> None:
+    text = (
+        "HTTP/1.1 502 Bad Gateway\nContent-Type: application/json\n\n"
+        '{"code":1600000,"result":false,"message":"System busy"}\n'
+        + '{"code":200,"result":true,"message":"Success"}\n'
+        * 3
+    )
+    status, lines = _explain(run, text)
+    assert [line["http_status"] for line in lines[:-1]] == [502, 200, 200, 200]
+    assert [line["ok"] for line in lines[:-1]] == [False, True, True, True]
+    assert status == ExitStatus.TEMPORARY
+
+
+def test_follow_refuses_an_inline_body(run: Runner) -> None:
+    result = run("explain", "--follow", '{"code":1600001}')
+    assert result.returncode == ExitStatus.USAGE and "--follow watches a FILE" in result.stderr

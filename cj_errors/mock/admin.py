@@ -76,8 +76,11 @@ def _trigger(app: MockApp, request: MockRequest) -> MockResponse:
     """
     from cj_errors import webhooks
 
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")  # NaN and Infinity would reach receivers as invalid JSON
+
     try:
-        document = json.loads(request.body.decode("utf-8") or "{}")
+        document = json.loads(request.body.decode("utf-8") or "{}", parse_constant=no_constants)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _error("the body must be a JSON object", 400)
     if not isinstance(document, dict):
@@ -87,7 +90,10 @@ def _trigger(app: MockApp, request: MockRequest) -> MockResponse:
         webhooks.topic_named(topic)
     except webhooks.WebhookError as error:
         return _error(str(error), 400)
-    message_type = str(document.get("messageType", "UPDATE")).upper()
+    message_type = str(document.get("messageType") or "UPDATE").upper()
+    if message_type not in webhooks.topic_named(topic).message_types:
+        kinds = ", ".join(webhooks.topic_named(topic).message_types)
+        return _error(f"{topic} messages have messageType {kinds}, not {message_type!r}", 400)
     params = document.get("params")
     if params is None:
         params = webhooks.sample_params(topic, message_type)
