@@ -487,11 +487,10 @@ def lookup(query: str | int) -> LookupResult:
         return LookupResult(text, None, tuple(search(text)), match="text")
     if _BODY_HINT.search(text[:_MAX_CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
         return from_body
-    if match_inside(text):
-        # A wording inside the text ("webhook set failed: You do not meet ... Code: 200, ..."): its digits
-        # are values, not the code.
-        return LookupResult(text, None, tuple(search(text)), match="text")
-    if (with_code := _lookup_code_and_message(text)) is not None:
+    # Numbers that a wording found inside the text writes itself ("... Status Code: 200, ...") are values,
+    # not the code; any other code in the text still decides ("| 1600300 | orderId must be not empty |").
+    values = frozenset(number for _, message in match_inside(text) for number in re.findall(r"\d+", message.text))
+    if (with_code := _lookup_code_and_message(text, values)) is not None:
         return with_code
     if found := search(text):
         return LookupResult(text, None, tuple(found), match="text")
@@ -527,12 +526,13 @@ def _code_and_message(text: str, code: int, message: str) -> LookupResult:
     return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code+message", note=note)
 
 
-def _lookup_code_and_message(text: str) -> LookupResult | None:
+def _lookup_code_and_message(text: str, values: frozenset[str] = frozenset()) -> LookupResult | None:
     leading = _LEADING_CODE.match(text)
     if leading is not None:
         return _code_and_message(text, int(leading.group(1)), leading.group(2))
     tokens = [token for token in _CODE_TOKEN.findall(text) if _is_cj_code(int(token))]
     tokens += [token for token in _CODE_KEYWORD.findall(text) if int(token) in _BY_CODE]
+    tokens = [token for token in tokens if token not in values]
     if not tokens:
         return None
     return _code_and_message(text, int(tokens[0]), text.replace(tokens[0], " ", 1))
