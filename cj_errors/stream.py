@@ -384,6 +384,23 @@ def _answered(explanation: Explanation, transcript: _Transcript | None) -> Expla
 # --- the stream ------------------------------------------------------------------------------
 
 
+def _cut_short(explanation: Explanation, text: str) -> Explanation:
+    """A CJ body that is cut off or malformed: exit 76 as documented, with the code its text names as a hint."""
+    title = f"{explanation.code}: {explanation.entry.title}" if explanation.entry else str(explanation.code)
+    cut = dataclasses.replace(
+        explanation,
+        ok=False,
+        verdict=f"looks like a CJ response (code {title}), but it is cut short or malformed",
+        exit_status=ExitStatus.NOT_ENVELOPE,
+        outcome=None,
+        retry="find the whole body (a logger may have cut it) and explain that; the code read from its text is a hint",
+        body_preview=preview(text.strip().encode("utf-8", errors="replace")),
+        wait_seconds=None,
+        max_attempts=None,
+    )
+    return cut
+
+
 def _unreadable(text: str, http_status: int | None) -> Explanation:
     return Explanation(
         ok=False,
@@ -561,7 +578,11 @@ def explain_stream(
                     yield item
         if not found and (salvaged := scan.envelope_from_log_text(text)) is not None:
             found = 1
-            item = Item(start, _answered(explain_envelope(salvaged, status, now), transcript))
+            explanation = _answered(explain_envelope(salvaged, status, now), transcript)
+            if scan.BODY_CUT_NOTE in salvaged.problems:
+                item = Item(start, _cut_short(explanation, text), readable=False)
+            else:
+                item = Item(start, explanation)
             summary.add(item)
             yield item
         if found:
@@ -587,7 +608,8 @@ def explain_stream(
                 *kept,
                 "the body is cut short: the input ends before its closing brace (code read from its text)",
             )
-            item = Item(pending_start, explain_envelope(dataclasses.replace(cut, problems=problems), status, now))
+            explanation = explain_envelope(dataclasses.replace(cut, problems=problems), status, now)
+            item = Item(pending_start, _cut_short(explanation, text), readable=False)
             if transcript is not None:
                 transcript.found = True
         elif scan.looks_unreadable(text):

@@ -51,6 +51,7 @@ class Replay:
     exit_code: int
     codes: tuple[int | None, ...]  # what cjerr read, in order (lookup: first match per result)
     responses: int
+    readable: bool = True  # False when cjerr reported a body it could not read whole (exit 76 by contract)
 
     @property
     def hit(self) -> bool:
@@ -123,7 +124,8 @@ def replay_all(cases: list[Case], home: Path) -> list[Replay]:
             read = tuple(
                 item["code"] if item["code"] is not None else (200 if item["ok"] else None) for item in responses
             )
-            replays[case.id] = Replay(case, _exit_of(responses), read, len(responses))
+            readable = all(item.get("readable", True) for item in responses)
+            replays[case.id] = Replay(case, _exit_of(responses), read, len(responses), readable)
     return [replays[case.id] for case in cases]
 
 

@@ -345,7 +345,8 @@ def _minimal_request(endpoint: Endpoint) -> dict[str, Any]:
 
 # Endpoints that read the catalogue or the orders answer sample ids ("x") with CJ's not-found codes.
 STATEFUL_PATHS = frozenset(mock_app._STATEFUL)
-STATE_CODES = frozenset({1602000, 1602001, 1600300, 1603100, 1605002, 803})
+# ... or, for /webhook/set, CJ's refusal of the sample callback URL (1607000-1607002).
+STATE_CODES = frozenset({1602000, 1602001, 1600300, 1603100, 1605002, 803, 1607000, 1607001, 1607002})
 
 
 def test_every_catalog_path_answers_success(shared: Mock) -> None:

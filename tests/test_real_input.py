@@ -291,11 +291,13 @@ def test_long_text_is_not_compared_in_full() -> None:
 
 
 def test_a_body_cut_off_at_the_end_still_names_its_code(run: Runner) -> None:
+    # Exit 76 as documented for a truncated body; the code its text names is in the verdict as a hint.
     result = run("explain", '{"code":1600001,"result":false,"message":"Invalid API ke')
-    assert result.returncode == ExitStatus.AUTH
-    assert "could not be read whole (cut short?)" in result.stdout and "message:    Invalid API ke\n" in result.stdout
+    assert result.returncode == ExitStatus.NOT_ENVELOPE
+    assert result.stdout.startswith("looks like a CJ response (code 1600001: Invalid API key or access token), but")
+    assert "could not be read whole (cut short?)" in result.stdout
     pretty = run("explain", "-", input='{\n  "code": 1600200,\n  "result": false,\n  "message": "Too Many')
-    assert pretty.returncode == ExitStatus.TEMPORARY
+    assert pretty.returncode == ExitStatus.NOT_ENVELOPE
     assert "the body is cut short: the input ends before its closing brace" in pretty.stdout
 
 

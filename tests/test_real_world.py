@@ -71,6 +71,10 @@ def test_a_single_real_response_exits_with_its_codes_outcome(replays: list) -> N
         entry = codes.get(case.expect_code) if case.expect_code is not None else None
         if case.is_lookup or entry is None or result.responses != 1:
             continue
+        if not result.readable:
+            # A malformed or cut body (a docstring-wrapped string) exits 76 as documented, naming the code.
+            assert result.exit_code == ExitStatus.NOT_ENVELOPE, case.id
+            continue
         checked += 1
         assert result.exit_code == int(entry.exit_status), (case.id, result.exit_code, entry.exit_status)
     assert checked >= 40
