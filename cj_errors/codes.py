@@ -249,20 +249,22 @@ def _haystacks(entry: CodeEntry) -> list[str]:
     return [_searchable(text) for text in texts]
 
 
-def search(text: str) -> list[CodeEntry]:
+def search(text: str, inside_text: list[tuple[CodeEntry, Message]] | None = None) -> list[CodeEntry]:
     """Entries whose messages or title match ``text``, best first.
 
     A full match of an exact wording ranks first (its owner before codes that
     reuse it), then a wording found inside the text (a message pasted with
     context), then the text as a phrase inside a wording or title, then entries
-    that contain every word of the text.
+    that contain every word of the text. ``inside_text`` is ``match_inside(text)`` when the
+    caller has it already.
     """
     normalized = normalize(text)
     if sum(character.isalnum() for character in normalized) < _MIN_SEARCH_CHARACTERS:
         return []
     words = normalized.split()
     inside: dict[int, int] = {}
-    for position, (entry, _) in enumerate(match_inside(text)):
+    found_inside = match_inside(text) if inside_text is None else inside_text
+    for position, (entry, _) in enumerate(found_inside):
         inside.setdefault(entry.code, position)
     ranked: dict[int, tuple[int, int]] = {}
     for entry in all_entries():
@@ -489,10 +491,11 @@ def lookup(query: str | int) -> LookupResult:
         return from_body
     # Numbers that a wording found inside the text writes itself ("... Status Code: 200, ...") are values,
     # not the code; any other code in the text still decides ("| 1600300 | orderId must be not empty |").
-    values = frozenset(number for _, message in match_inside(text) for number in re.findall(r"\d+", message.text))
+    inside = match_inside(text)
+    values = frozenset(number for _, message in inside for number in re.findall(r"\d+", message.text))
     if (with_code := _lookup_code_and_message(text, values)) is not None:
         return with_code
-    if found := search(text):
+    if found := search(text, inside):  # the wordings inside the text are already known
         return LookupResult(text, None, tuple(found), match="text")
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
