@@ -120,6 +120,9 @@ def find_program(name: str) -> str | None:
 def base_env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in _SCRUB and not key.startswith(_SCRUB_PREFIXES)}
     env["NO_COLOR"] = "1"
+    # As on a user's machine, Python keeps the bytecode it compiles (the warm-up round writes it), for
+    # cjerr and the baselines alike; an environment that disables it would time the compiler instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

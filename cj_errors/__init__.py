@@ -19,7 +19,10 @@ this package on every TAB, only pays for what it touches.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: every TAB press imports this package
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _installed_version() -> str:

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
 
-from cj_errors.exits import ExitStatus
-from cj_errors.terminal import Terminal
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a TAB press pays for every import
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from cj_errors.exits import ExitStatus
+    from cj_errors.terminal import Terminal
 
 
 def show_lookup(terminal: Terminal, queries: Sequence[str]) -> ExitStatus:
     """Look up every query, print the results, and return the exit status: the core of `cjerr lookup`."""
     from cj_errors import codes, render
+    from cj_errors.exits import ExitStatus
 
     results = codes.lookup_many(queries)
     status = ExitStatus.SUCCESS if all(result.found for result in results) else ExitStatus.NOT_FOUND
@@ -47,6 +51,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     plain = plain_lookup(argv, environ)
     if plain is None:
         return None
+    from cj_errors.exits import ExitStatus
     from cj_errors.process import buffer_stdout, fail, silence_stdout
     from cj_errors.terminal import choose_terminal
 
