@@ -44,7 +44,11 @@ app = typer.Typer(
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (see README, JSON output).")]
 ColorOption = Annotated[
     ColorChoice,
-    typer.Option("--color", help="Colour and Rich layout: auto (terminal only, honours NO_COLOR), always, never."),
+    typer.Option(
+        "--color",
+        help="auto: colour on a terminal unless NO_COLOR is set; always; never. A terminal gets the panel layout "
+        "either way; piped output is plain text.",
+    ),
 ]
 
 
@@ -103,7 +107,10 @@ def lookup(
         list[str],
         typer.Argument(
             metavar="CODE_OR_TEXT...",
-            help='Codes (1600200), message text ("No permission"), or - to read one query per line from stdin.',
+            help='A code (1600200, CJ1600200, "code": 1600200), several in one argument ("1600200 1600201"), '
+            "a prefix (16002) or mask (1603xxx), message text in any doc version's wording, a code with its "
+            'message ("1602001 Product not found"), a pasted body or log line, or - for one query per line '
+            "from stdin.",
             autocompletion=complete_code,
             show_default=False,
         ),
@@ -113,9 +120,15 @@ def lookup(
 ) -> None:
     """Explain CJ codes: messages in every doc version, retry advice and numbered steps.
 
+    Accepts a code (1600200, CJ1600200, "code": 1600200), a prefix (16002) or a mask (1603xxx).
+
+    Also message text, a code with its message, a pasted body or log line, or - for one query per line from stdin.
+
+    With several queries each answer names its query, and a code two queries reach is shown once.
+
     Exit 0 when every query is found, 1 when any is not (a family hint is still printed).
 
-    Example: cjerr lookup 1600200 "No permission"
+    Example: cjerr lookup 1600200 1603xxx "No permission"
     """
     terminal = _terminal(json_output, color)
     if any(not query.strip() for query in queries):
@@ -140,11 +153,30 @@ def list_codes(
     Example: cjerr list --family quota
     """
     terminal = _terminal(json_output, color)
-    if family is not None and family not in codes.FAMILIES:
+    key = codes.family_key(family) if family is not None else None
+    if family is not None and key is None:
         known = ", ".join(codes.FAMILIES)
-        raise CliError(f"unknown family '{family}'; known families: {known}", ExitStatus.USAGE)
-    entries = codes.entries_in_family(family) if family else codes.all_entries()
+        raise CliError(f"unknown family {family.strip()[:40]!r}; known families: {known}", ExitStatus.USAGE)
+    entries = codes.entries_in_family(key) if key else codes.all_entries()
     render.show_list(terminal, entries)
+
+
+@app.command("help")
+def help_command(
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[COMMAND]...", help="A command, or a group and its command (auth login).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Show the help of cjerr, or of a command: cjerr help lookup is cjerr lookup --help.
+
+    Example: cjerr help lookup
+    """
+    # The full application, not the one main() builds for this run: that holds only `help` itself.
+    status = typer.main.get_command(app).main([*(command or ()), "--help"], prog_name="cjerr", standalone_mode=False)
+    raise typer.Exit(int(status or 0))
 
 
 @app.command("exit-codes")
@@ -216,9 +248,7 @@ def probe(
     header: Annotated[list[str] | None, typer.Option("--header", "-H", help="Extra header 'Name: value'.")] = None,
     base_url: Annotated[
         str | None,
-        typer.Option(
-            "--base-url", help="API base (default https://developers.cjdropshipping.com/api2.0/v1; env CJERR_BASE_URL)."
-        ),
+        typer.Option("--base-url", help="API base URL; env CJERR_BASE_URL; the default is given above."),
     ] = None,
     token_file: Annotated[
         str | None,
@@ -265,6 +295,8 @@ def probe(
     """Validate a request locally, send it, and explain what CJ answered.
 
     Nothing is sent when validation finds errors (exit 65) unless --force is given.
+
+    The API base is https://developers.cjdropshipping.com/api2.0/v1 unless --base-url or CJERR_BASE_URL gives another.
 
     Example: cjerr probe /product/query -p pid=04A22450-67F0-4617-A132-E7AE7F8963B0
     """
@@ -357,6 +389,10 @@ def explain(
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="Keep reading FILE as it grows, like tail -f (implies --each).")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="With --each --json: repeat the whole table entry in every line, not a reference."),
+    ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
@@ -378,14 +414,18 @@ def explain(
             "explain reads a FILE or standard input; give a file, or pipe a response into 'cjerr explain -'",
             ExitStatus.USAGE,
         )
-    explain_input.check_sources(named, follow=follow)
     each = each or follow
+    if full and not (json_output and each):
+        raise CliError(
+            "--full changes the lines of --each --json (or --follow --json); give it with them", ExitStatus.USAGE
+        )
+    explain_input.check_sources(named, follow=follow)
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
     several = len(named) > 1
     try:
         for source, item in run.items():
             if each:
-                render.show_item(terminal, item, source=source if several else None)
+                render.show_item(terminal, item, source=source if several else None, full=full)
                 terminal.stdout.flush()
     except KeyboardInterrupt:
         if not follow:
@@ -483,7 +523,11 @@ def mock(
         state_file=state,
         allow_local_webhooks=allow_local_webhooks,
     )
-    mocking.serve(settings, sys.stdout, sys.stderr)
+    try:
+        mocking.serve(settings, sys.stdout, sys.stderr)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a mock ends: serve() has said "cjerr mock: stopped", and that one line is enough.
+        raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
 
 
 # --- auth (cj_errors/cli_auth.py) --------------------------------------------------------

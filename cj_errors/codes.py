@@ -15,27 +15,30 @@ from cj_errors.code_table import ENTRIES, FAMILIES, SOURCES
 from cj_errors.model import CodeEntry, Family, Message, Outcome, Retry, Source
 
 __all__ = [
-    "FAMILIES",
-    "SOURCES",
     "CodeEntry",
+    "FAMILIES",
     "Family",
     "FamilyGuess",
     "LookupResult",
     "Message",
     "Outcome",
+    "OutsideCode",
     "Retry",
+    "SOURCES",
     "Source",
     "all_entries",
     "code_of",
     "entries_in_family",
+    "family_key",
     "get",
     "guess_family",
     "is_retryable",
+    "known_outside",
     "lookup",
     "match_message",
     "message_fits",
-    "normalize",
     "nearest",
+    "normalize",
     "parse_code",
     "retries_after_reset",
     "retry_advice",
@@ -63,7 +66,14 @@ def get(code: int) -> CodeEntry | None:
 
 
 def entries_in_family(family: str) -> tuple[CodeEntry, ...]:
-    return tuple(entry for entry in all_entries() if entry.family == family)
+    key = family_key(family) or family
+    return tuple(entry for entry in all_entries() if entry.family == key)
+
+
+def family_key(name: str) -> str | None:
+    """The family ``name`` stands for, in any case and with surrounding spaces (``Quota``, `` RATE-LIMIT``)."""
+    key = name.strip().lower()
+    return key if key in FAMILIES else None
 
 
 def parse_code(text: str) -> int | None:
@@ -387,6 +397,40 @@ def guess_family(code: int) -> FamilyGuess:
     return FamilyGuess(None, "none", "matches no known CJ code range (CJ codes are 7 or 8 digits starting 160 or 169)")
 
 
+class OutsideCode(NamedTuple):
+    """A number that clients mention as a CJ code but that is no OpenAPI 2.0 code, and where that is said."""
+
+    note: str
+    source: str
+
+
+_CJ_MCP = "https://github.com/CJ-dropshipping/api-mcp"
+# Looked up only for codes outside every range: none of these is in the code table, and none is an
+# OpenAPI answer, so they get one line of context instead of a table entry.
+_OUTSIDE_OPENAPI: dict[int, OutsideCode] = {
+    300001: OutsideCode("a code of CJ's website login, not of the OpenAPI: the account is locked", _CJ_MCP),
+    300003: OutsideCode("a code of CJ's website login, not of the OpenAPI: the email is not registered", _CJ_MCP),
+    300006: OutsideCode("a code of CJ's website login, not of the OpenAPI: wrong account or password", _CJ_MCP),
+    2000001: OutsideCode(
+        "one client's notes call it the rate-limit code, but no CJ doc or other client shows it; "
+        "CJ's per-second limit answers 1600200 (see cjerr lookup 1600200)",
+        "https://github.com/OpenSIN-Code/cj-dropshipping-skill (references/rate-limits.md)",
+    ),
+}
+
+
+def known_outside(code: int) -> OutsideCode | None:
+    """What is known of a code that clients mention but the OpenAPI does not answer with."""
+    return _OUTSIDE_OPENAPI.get(code)
+
+
+def _unknown_code(text: str, code: int, match: str, note: str | None = None) -> LookupResult:
+    """An unknown code: what its digits say, and nearby known codes only when it falls in a known range."""
+    guess = guess_family(code)
+    suggestions = tuple(nearest(code)) if guess.family is not None else ()
+    return LookupResult(text, code, (), guess, suggestions, match=match, note=note, known_outside=known_outside(code))
+
+
 def _shared_prefix(left: str, right: str) -> int:
     length = 0
     for a, b in zip(left, right, strict=False):
@@ -440,6 +484,7 @@ class LookupResult(NamedTuple):
     match: str = ""
     note: str | None = None  # what the reader should know about how the query was read
     candidates: tuple[Candidate, ...] = ()  # "did you mean", best first
+    known_outside: OutsideCode | None = None  # for an unknown code that clients mention: what it is
 
     @property
     def found(self) -> bool:
@@ -476,7 +521,7 @@ def lookup(query: str | int) -> LookupResult:
             return LookupResult(text, code, (entry,), match="code")
         if len(text) < 7 and (matches := codes_with_prefix(text)):
             return LookupResult(text, None, tuple(matches), prefix=text, match="prefix")
-        return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code")
+        return _unknown_code(text, code, "code")
     if matches := codes_with_prefix(text):
         return LookupResult(text, None, tuple(matches), prefix=text, match="prefix")
     leading = _LEADING_CODE.match(text)
@@ -526,7 +571,7 @@ def _code_and_message(text: str, code: int, message: str) -> LookupResult:
     note = _message_note(code, entry, message)
     if entry is not None:
         return LookupResult(text, code, (entry,), match="code+message", note=note)
-    return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="code+message", note=note)
+    return _unknown_code(text, code, "code+message", note)
 
 
 def _lookup_code_and_message(text: str, values: frozenset[str] = frozenset()) -> LookupResult | None:
@@ -564,7 +609,7 @@ def _lookup_body(text: str) -> LookupResult | None:
         )
         entry = get(code)
         if entry is None:
-            return LookupResult(text, code, (), guess_family(code), tuple(nearest(code)), match="body", note=note)
+            return _unknown_code(text, code, "body", note)
         return LookupResult(text, code, (entry,), match="body", note=note)
     return None
 

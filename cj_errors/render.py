@@ -7,8 +7,8 @@ can detect a change of shape.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cj_errors import codes, redact
 from cj_errors.exits import ExitStatus
@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 # 2: explanations gained wait_seconds, reset_at, points, limit, max_attempts and held; probe documents
 # gained outcome and reconcile; outcomes "held" and "unknown" and retry values "after_period" and
 # "after_reset_or_sooner" were added.
-SCHEMA_VERSION = 2
+# 3: lookup gives a code's full entry once per document (a later query reaching it gets a reference with
+# entry_in), every match says which queries reached it (reached_by), and an unknown code may carry
+# known_outside; explain --each --json lines carry cjerr_schema and command, and their entry is a short
+# reference unless --full is given.
+SCHEMA_VERSION = 3
 
 
 # --- data shapes (the published JSON contract) ---------------------------------
@@ -68,14 +72,71 @@ def entry_to_dict(entry: CodeEntry) -> dict[str, Any]:
     }
 
 
+def entry_reference(entry: CodeEntry) -> dict[str, Any]:
+    """The fields of an entry a script acts on, without its messages and steps: a reference to the full entry."""
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "family": entry.family,
+        "outcome": entry.outcome.value,
+        "exit_code": int(entry.exit_status),
+        "retry": entry.retry.value,
+        "retryable": entry.retryable,
+        "retry_after_reset": entry.retry_after_reset,
+    }
+
+
+class Reach(NamedTuple):
+    """Which lookup results reached each code, and which one shows its entry in full."""
+
+    full_in: dict[int, int]  # code -> index of the result that shows the entry in full
+    reached_by: dict[int, tuple[int, ...]]  # code -> indices of every result that found it
+
+    def others(self, code: int, index: int) -> tuple[int, ...]:
+        """The results other than ``index`` that reached ``code``."""
+        return tuple(other for other in self.reached_by.get(code, ()) if other != index)
+
+
+def reach(results: Sequence[codes.LookupResult], shows_full: Callable[[codes.LookupResult], bool]) -> Reach:
+    """A code reached by several queries is shown in full once, by the first result that shows entries in full."""
+    full_in: dict[int, int] = {}
+    reached_by: dict[int, list[int]] = {}
+    for index, result in enumerate(results):
+        full = shows_full(result)
+        for entry in result.entries:
+            reached_by.setdefault(entry.code, []).append(index)
+            if full:
+                full_in.setdefault(entry.code, index)
+    return Reach(full_in, {code: tuple(indices) for code, indices in reached_by.items()})
+
+
+def lookup_results_to_dicts(results: Sequence[codes.LookupResult]) -> list[dict[str, Any]]:
+    """Every result as in ``lookup_result_to_dict``, each code's full entry given once (see ``Reach``)."""
+    reached = reach(results, lambda _: True)
+    documents = []
+    for index, result in enumerate(results):
+        data = lookup_result_to_dict(result)
+        matches = []
+        for entry, match in zip(result.entries, data["matches"], strict=True):
+            full_in = reached.full_in[entry.code]
+            if full_in != index:
+                match = {**entry_reference(entry), "entry_in": full_in}
+            matches.append({**match, "reached_by": list(reached.reached_by[entry.code])})
+        data["matches"] = matches
+        documents.append(data)
+    return documents
+
+
 def lookup_result_to_dict(result: codes.LookupResult) -> dict[str, Any]:
     guess = result.family_guess
+    outside = result.known_outside
     return {
         "query": result.query,
         "kind": "code" if result.code is not None else ("prefix" if result.prefix else "text"),
         "found": result.found,
         "code": result.code,
         "matches": [entry_to_dict(entry) for entry in result.entries],
+        "known_outside": None if outside is None else {"note": outside.note, "source": outside.source},
         "family_guess": None
         if guess is None
         else {"family": guess.family, "range": guess.range, "explanation": guess.explanation},
@@ -94,8 +155,11 @@ def lookup_result_to_dict(result: codes.LookupResult) -> dict[str, Any]:
     }
 
 
-def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
+def explanation_to_dict(explanation: Explanation, *, full_entry: bool = True) -> dict[str, Any]:
+    """The explanation document; ``full_entry`` False gives ``entry`` as a short reference (``entry_reference``)."""
     envelope = explanation.envelope
+    entry = explanation.entry
+    entry_data = None if entry is None else (entry_to_dict(entry) if full_entry else entry_reference(entry))
     return {
         "ok": explanation.ok,
         "verdict": explanation.verdict,
@@ -128,7 +192,7 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
             "has_data": envelope.has_data,
             "problems": list(envelope.problems),
         },
-        "entry": entry_to_dict(explanation.entry) if explanation.entry else None,
+        "entry": entry_data,
         "content_type": explanation.content_type,
         "body_preview": explanation.body_preview,
     }
@@ -184,11 +248,19 @@ def _pretty_json(data: object) -> str:
 # --- plain text -----------------------------------------------------------------
 
 
-def _entry_lines(entry: CodeEntry) -> list[str]:
+def family_text(entry: CodeEntry) -> str:
+    """The family line of an entry, the same in plain text and in the Rich panel."""
     family = codes.FAMILIES[entry.family]
-    lines = [
-        f"{entry.code}  {entry.title}",
-        f"  family:   {entry.family} ({family.title})",
+    name = entry.family if family.title == entry.family else f"{entry.family} ({family.title})"
+    return f"{name}: {family.description}"
+
+
+def _entry_lines(entry: CodeEntry, reached_by: str | None = None) -> list[str]:
+    lines = [f"{entry.code}  {entry.title}"]
+    if reached_by:
+        lines.append(f"  queries:  {reached_by}")
+    lines += [
+        f"  family:   {family_text(entry)}",
         f"  outcome:  {entry.outcome.value} (exit {int(entry.exit_status)})",
         f"  retry:    {codes.retry_advice(entry)}",
         "  messages:",
@@ -242,21 +314,48 @@ def did_you_mean_lines(result: codes.LookupResult) -> list[str]:
     return lines
 
 
+def query_label(index: int, results: Sequence[codes.LookupResult]) -> str:
+    """The line that names a query when several were given: its number and the query as typed."""
+    return f"query {index + 1}: {_shown_query(results[index].query, 60)}"
+
+
+def reached_by_text(code: int, indices: Sequence[int], results: Sequence[codes.LookupResult]) -> str:
+    """Which queries reached ``code``, by number and text: ``1 "1600200", 3 "Too much request"``."""
+    return ", ".join(f"{index + 1} {_shown_query(results[index].query, 40)}" for index in indices)
+
+
+def shown_above_text(entry: CodeEntry, full_in: int) -> str:
+    """What a query whose code was already shown in full prints instead of the entry."""
+    return f"{entry.code}  {entry.title}: shown above, under query {full_in + 1}"
+
+
 def lookup_plain(results: Sequence[codes.LookupResult]) -> str:
+    several = len(results) > 1
+    reached = reach(results, shows_full_entries)
     blocks: list[str] = []
-    for result in results:
+    for index, result in enumerate(results):
+        head = [query_label(index, results)] if several else []
         note = query_note(result)
         if result.found and shows_full_entries(result):
-            entries = ["\n".join(_entry_lines(entry)) for entry in result.entries]
+            entries = []
+            for entry in result.entries:
+                full_in = reached.full_in[entry.code]
+                if full_in != index:
+                    entries.append(shown_above_text(entry, full_in))
+                    continue
+                indices = reached.reached_by[entry.code]
+                queries = reached_by_text(entry.code, indices, results) if len(indices) > 1 else None
+                entries.append("\n".join(_entry_lines(entry, queries)))
             if note:
-                entries[0] = f"note: {note}\n" + entries[0]
+                head.append(f"note: {note}")
+            entries[0] = "\n".join([*head, entries[0]])
             blocks.extend(entries)
         elif result.found:
-            lines = [f'{len(result.entries)} codes match "{result.query}" (cjerr lookup CODE for details):']
+            lines = [*head, f'{len(result.entries)} codes match "{result.query}" (cjerr lookup CODE for details):']
             lines.extend("  " + _compact_line(entry) for entry in result.entries)
             blocks.append("\n".join(lines))
         else:
-            lines = not_found_lines(result) + did_you_mean_lines(result)
+            lines = head + not_found_lines(result) + did_you_mean_lines(result)
             if note:
                 lines.append(f"  note:     {result.note}")
             blocks.append("\n".join(lines))
@@ -271,6 +370,9 @@ def not_found_lines(result: codes.LookupResult) -> list[str]:
     if guess is not None:
         family = f" ({guess.family})" if guess.family else ""
         lines.append(f"  range:    {guess.range}{family}: {guess.explanation}")
+    if result.known_outside is not None:
+        lines.append(f"  known:    {result.known_outside.note}")
+        lines.append(f"  source:   {result.known_outside.source}")
     if result.suggestions:
         nearest = ", ".join(
             f"{code} {entry.title}" for code in result.suggestions if (entry := codes.get(code)) is not None
@@ -360,8 +462,36 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def exit_codes_plain() -> str:
-    return "".join(f"{int(status):>4}  {status.summary:<32} {status.when}\n" for status in ExitStatus)
+_SUMMARY_COLUMN = 26  # on a terminal, a longer summary wraps inside its column
+_MIN_WHEN_COLUMN = 24
+
+
+def exit_codes_plain(width: int | None = None) -> str:
+    """The exit-code table: one line per code, or for a terminal ``width`` wide, two wrapped, aligned columns.
+
+    Piped (no width), each code stays on one line, so ``cut`` and ``awk`` see one row per code.
+    """
+    import itertools
+    import textwrap
+
+    widest = max(len(status.summary) for status in ExitStatus)
+    if width is None:
+        return "".join(f"{int(status):>4}  {status.summary:<{widest}}  {status.when}\n" for status in ExitStatus)
+    column = min(widest, _SUMMARY_COLUMN)
+    indent = 4 + 2 + column + 2
+    lines: list[str] = []
+    for status in ExitStatus:
+        summary = textwrap.wrap(status.summary, column, break_on_hyphens=False)
+        if width - indent >= _MIN_WHEN_COLUMN:
+            when = textwrap.wrap(status.when, width - indent, break_on_hyphens=False)
+            for number, (left, right) in enumerate(itertools.zip_longest(summary, when, fillvalue="")):
+                code = f"{int(status):>4}" if number == 0 else ""
+                lines.append(f"{code:>4}  {left:<{column}}  {right}".rstrip())
+        else:  # too narrow for two columns: the summary, then what it covers below it
+            lines.append(f"{int(status):>4}  {status.summary}")
+            wrapped = textwrap.wrap(status.when, max(width - 6, _MIN_WHEN_COLUMN), break_on_hyphens=False)
+            lines.extend(" " * 6 + line for line in wrapped)
+    return "".join(line + "\n" for line in lines)
 
 
 def exit_codes_data() -> list[dict[str, Any]]:
@@ -376,7 +506,7 @@ def exit_codes_data() -> list[dict[str, Any]]:
 
 def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
     if terminal.mode is Mode.JSON:
-        write_json(terminal, document("lookup", exit_status, results=[lookup_result_to_dict(r) for r in results]))
+        write_json(terminal, document("lookup", exit_status, results=lookup_results_to_dicts(results)))
     elif terminal.mode is Mode.RICH:
         from cj_errors import render_rich
 
@@ -407,16 +537,32 @@ def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
         terminal.stdout.write(explanation_plain(explanation))
 
 
-def show_item(terminal: Terminal, item: Item, *, source: str | None = None) -> None:
+def item_to_dict(item: Item, *, source: str | None = None, full: bool = False) -> dict[str, Any]:
+    """One JSON Lines object of ``explain --each --json``: the explanation with its line, and ``source``
+    when several files are read. Its ``entry`` is a short reference to the table entry (``cjerr lookup
+    --json CODE`` has the rest) unless ``full`` is set: a big log repeats the same few codes."""
+    where = {"source": source} if source is not None else {}
+    explanation = explanation_to_dict(item.explanation, full_entry=full)
+    return {
+        "cjerr_schema": SCHEMA_VERSION,
+        "command": "explain",
+        **where,
+        "line": item.line,
+        "readable": item.readable,
+        **explanation,
+    }
+
+
+def show_item(terminal: Terminal, item: Item, *, source: str | None = None, full: bool = False) -> None:
     """One response of many: a line of text, or one JSON object per line (JSON Lines).
 
-    ``source`` names the file the response came from, when explain reads several.
+    ``source`` names the file the response came from, when explain reads several; ``full`` repeats the
+    whole table entry in every JSON line.
     """
     if terminal.mode is Mode.JSON:
         import json
 
-        where = {"source": source} if source is not None else {}
-        line = {**where, "line": item.line, "readable": item.readable, **explanation_to_dict(item.explanation)}
+        line = item_to_dict(item, source=source, full=full)
         terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     else:
         prefix = f"{_shown_source(source)}:" if source is not None else ""
@@ -453,7 +599,18 @@ def show_exit_codes(terminal: Terminal) -> None:
     if terminal.mode is Mode.JSON:
         write_json(terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
     else:
-        terminal.stdout.write(exit_codes_plain())
+        terminal.stdout.write(exit_codes_plain(_terminal_width(terminal)))
+
+
+def _terminal_width(terminal: Terminal) -> int | None:
+    """The width to wrap plain text to: the terminal's (COLUMNS first), or None when output is piped."""
+    if terminal.width is not None:
+        return terminal.width
+    if not terminal.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 # --- probe and endpoints ------------------------------------------------------------

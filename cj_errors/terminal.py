@@ -94,9 +94,9 @@ def choose_terminal(
         return Terminal(Mode.JSON, out, err)
     if color is ColorChoice.ALWAYS or (color is ColorChoice.AUTO and env.get("FORCE_COLOR")):
         return Terminal(Mode.RICH, out, err, color=True)
-    if color is ColorChoice.NEVER:
+    # The layout follows the terminal; colour is a separate choice. --color never and NO_COLOR (no-color.org:
+    # only a non-empty value counts) drop colour only: a terminal still gets the panel, without colour.
+    if env.get("TERM") == "dumb" or not _isatty(out):
         return Terminal(Mode.PLAIN, out, err)
-    # no-color.org: only a non-empty NO_COLOR counts.
-    if env.get("NO_COLOR") or env.get("TERM") == "dumb" or not _isatty(out):
-        return Terminal(Mode.PLAIN, out, err)
-    return Terminal(Mode.RICH, out, err, color=True)
+    colour = color is not ColorChoice.NEVER and not env.get("NO_COLOR")
+    return Terminal(Mode.RICH, out, err, color=colour)

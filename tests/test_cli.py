@@ -83,7 +83,7 @@ def test_lookup_json_shape_is_pinned(run: Runner) -> None:
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert set(data) == {"cjerr_schema", "command", "exit_code", "results"}
-    assert (data["cjerr_schema"], data["command"], data["exit_code"]) == (2, "lookup", 1)
+    assert (data["cjerr_schema"], data["command"], data["exit_code"]) == (3, "lookup", 1)
     found, missing = data["results"]
     assert set(found) == {
         "query",
@@ -93,11 +93,13 @@ def test_lookup_json_shape_is_pinned(run: Runner) -> None:
         "matches",
         "family_guess",
         "suggestions",
+        "known_outside",
         "read_as",
         "note",
         "did_you_mean",
     }
-    assert set(found["matches"][0]) == LOOKUP_ENTRY_KEYS
+    assert set(found["matches"][0]) == LOOKUP_ENTRY_KEYS | {"reached_by"}
+    assert found["matches"][0]["reached_by"] == [0] and missing["known_outside"] is None
     assert set(found["matches"][0]["messages"][0]) == {"text", "source", "source_title", "note", "belongs_to", "exact"}
     assert found["matches"][0]["outcome"] == "temporary" and found["matches"][0]["exit_code"] == 75
     assert missing["found"] is False and missing["family_guess"]["family"] == "order"
@@ -242,3 +244,201 @@ def test_empty_lookup_query_is_a_usage_error(run: Runner) -> None:
     result = run("lookup", "")
     assert result.returncode == ExitStatus.USAGE
     _one_line_error(result)
+
+
+# --- several queries: labelled, each code shown once --------------------------------------
+
+SEVERAL = ("1600200", "1600001", "Too much request")
+
+
+def test_several_queries_are_labelled_and_a_code_reached_twice_is_printed_once(run: Runner) -> None:
+    result = run("lookup", *SEVERAL)
+    assert result.returncode == 0
+    out = result.stdout
+    assert [line for line in out.splitlines() if line.startswith("query ")] == [
+        'query 1: "1600200"',
+        'query 2: "1600001"',
+        'query 3: "Too much request"',
+    ]
+    assert out.count("\n1600200  Rate limit hit (too many requests)\n") == 1
+    assert out.count("1. Wait for the window") == 1
+    assert '  queries:  1 "1600200", 3 "Too much request"\n' in out
+    assert out.rstrip().endswith(
+        'query 3: "Too much request"\n1600200  Rate limit hit (too many requests): shown above, under query 1'
+    )
+    assert "queries:" not in out.split('query 2: "1600001"')[1]  # 1600001 was reached once
+
+
+def test_one_query_has_no_label(run: Runner) -> None:
+    out = run("lookup", "1600200").stdout
+    assert out.startswith("1600200  Rate limit hit") and "query 1" not in out and "queries:" not in out
+
+
+def test_several_queries_in_json_give_each_entry_once_and_say_who_reached_it(run: Runner) -> None:
+    result = run("lookup", "--json", *SEVERAL)
+    data = json.loads(result.stdout)
+    first, second, third = data["results"]
+    assert [r["query"] for r in data["results"]] == list(SEVERAL)
+    assert first["matches"][0]["code"] == 1600200 and first["matches"][0]["reached_by"] == [0, 2]
+    assert set(first["matches"][0]) == LOOKUP_ENTRY_KEYS | {"reached_by"}
+    assert second["matches"][0]["reached_by"] == [1]
+    reference = third["matches"][0]
+    assert reference == {
+        "code": 1600200,
+        "title": "Rate limit hit (too many requests)",
+        "family": "rate-limit",
+        "outcome": "temporary",
+        "exit_code": 75,
+        "retry": "short_wait",
+        "retryable": True,
+        "retry_after_reset": False,
+        "entry_in": 0,
+        "reached_by": [0, 2],
+    }
+    assert result.stdout.count("Wait for the window") == 1
+
+
+def test_several_queries_in_the_rich_panel_are_labelled_and_shown_once(run: Runner) -> None:
+    result = run("lookup", "--color", "always", *SEVERAL)
+    text = ANSI_SEQUENCE.sub("", result.stdout)
+    assert result.returncode == 0
+    for number, query in enumerate(SEVERAL, start=1):
+        assert f'query {number}: "{query}"' in text
+    assert text.count("Wait for the window") == 1
+    assert "1600200  Rate limit hit (too many requests): shown above, under query 1" in text
+    assert '1 "1600200", 3 "Too much request"' in text
+
+
+ANSI_SEQUENCE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+# --- unknown codes --------------------------------------------------------------------------
+
+
+def test_a_code_outside_every_range_gets_no_nearest_codes(run: Runner) -> None:
+    result = run("lookup", "2000001", "300006", "404", "1234567")
+    assert result.returncode == ExitStatus.NOT_FOUND
+    assert "nearest:" not in result.stdout
+    data = json.loads(run("lookup", "--json", "2000001", "1234567", "1603999").stdout)
+    assert [r["suggestions"] for r in data["results"][:2]] == [[], []]
+    assert len(data["results"][2]["suggestions"]) == 3  # inside 1603xxx, the nearest are still offered
+
+
+def test_codes_clients_mention_outside_the_openapi_carry_a_sourced_note(run: Runner) -> None:
+    out = run("lookup", "2000001", "300006").stdout
+    assert "  known:    one client's notes call it the rate-limit code" in out and "1600200" in out
+    assert "  source:   https://github.com/OpenSIN-Code/cj-dropshipping-skill" in out
+    assert "  known:    a code of CJ's website login, not of the OpenAPI: wrong account or password" in out
+    assert "  source:   https://github.com/CJ-dropshipping/api-mcp" in out
+    data = json.loads(run("lookup", "--json", "300001").stdout)
+    outside = data["results"][0]["known_outside"]
+    assert outside["source"] == "https://github.com/CJ-dropshipping/api-mcp" and "account is locked" in outside["note"]
+    assert json.loads(run("lookup", "--json", "1234567").stdout)["results"][0]["known_outside"] is None
+
+
+# --- list and help ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", ["Quota", "QUOTA", " quota "])
+def test_list_family_takes_any_case(run: Runner, family: str) -> None:
+    result = run("list", "--family", family)
+    assert result.returncode == 0 and result.stdout == run("list", "--family", "quota").stdout
+    data = json.loads(run("list", "--json", "-f", family).stdout)
+    assert [entry["code"] for entry in data["codes"]] == [429, 1600201, 16900500]
+
+
+@pytest.mark.parametrize(
+    ("alias", "original"),
+    [
+        (["help"], ["--help"]),
+        (["help", "lookup"], ["lookup", "--help"]),
+        (["help", "explain"], ["explain", "--help"]),
+        (["help", "auth", "login"], ["auth", "login", "--help"]),
+    ],
+)
+def test_help_works_like_dash_dash_help(run: Runner, alias: list[str], original: list[str]) -> None:
+    helped, direct = run(*alias), run(*original)
+    assert (helped.returncode, helped.stdout, helped.stderr) == (0, direct.stdout, direct.stderr)
+    assert "Usage: cjerr" in helped.stdout
+
+
+def test_help_for_an_unknown_command_is_a_usage_error(run: Runner) -> None:
+    result = run("help", "nope")
+    assert result.returncode == ExitStatus.USAGE
+    assert "nope" in _one_line_error(result)
+
+
+def test_lookup_help_names_every_accepted_form(run: Runner) -> None:
+    text = " ".join(run("lookup", "--help", env={"COLUMNS": "80"}).stdout.replace("│", " ").split())
+    for form in ("1600200", "CJ1600200", '"code": 1600200', "16002", "1603xxx", "- for one query per line", "message"):
+        assert form in text, form
+
+
+def test_probe_help_shows_the_base_url_default_whole_at_80_columns(run: Runner) -> None:
+    from cj_errors.catalog import BASE_URL
+
+    lines = run("probe", "--help", env={"COLUMNS": "80"}).stdout.splitlines()
+    assert any(BASE_URL in line for line in lines)
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_readme_documents_every_probe_option() -> None:
+    import typer
+
+    from cj_errors.cli import app
+
+    readme = (ROOT / "README.md").read_text()
+    command = typer.main.get_command(app).commands["probe"]  # type: ignore[attr-defined]
+    options = [name for param in command.params for name in param.opts if name.startswith("--")]
+    assert "--insecure" in options
+    assert [name for name in options if f"`{name}" not in readme and f" {name}" not in readme] == []
+
+
+# --- explain --each --json ------------------------------------------------------------------
+
+EACH_BODY = '{"code":200,"result":true}\n{"code":1600200,"message":"x"}\n{"code":1600200,"message":"y"}\n'
+
+
+def test_each_json_lines_carry_the_schema_and_a_short_entry(run: Runner) -> None:
+    result = run("explain", "--each", "--json", "-", input=EACH_BODY)
+    *items, summary = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(items) == 3 and summary["command"] == "explain"
+    for item in items:
+        assert (item["cjerr_schema"], item["command"]) == (3, "explain")
+        assert list(item)[:2] == ["cjerr_schema", "command"] and "exit_code" in item
+    assert items[1]["entry"] == {
+        "code": 1600200,
+        "title": "Rate limit hit (too many requests)",
+        "family": "rate-limit",
+        "outcome": "temporary",
+        "exit_code": 75,
+        "retry": "short_wait",
+        "retryable": True,
+        "retry_after_reset": False,
+    }
+    assert "Wait for the window" not in result.stdout
+
+
+def test_each_json_full_repeats_the_whole_entry(run: Runner) -> None:
+    result = run("explain", "--each", "--json", "--full", "-", input=EACH_BODY)
+    *items, _ = [json.loads(line) for line in result.stdout.splitlines()]
+    looked_up = json.loads(run("lookup", "--json", "1600200").stdout)["results"][0]["matches"][0]
+    looked_up.pop("reached_by")
+    assert items[1]["entry"] == items[2]["entry"] == looked_up
+    assert items[0]["cjerr_schema"] == 3 and result.returncode == ExitStatus.TEMPORARY
+    compact = run("explain", "--each", "--json", "-", input=EACH_BODY).stdout
+    assert len(compact) < len(result.stdout) / 2
+
+
+@pytest.mark.parametrize("args", [("--full", "-"), ("--full", "--each", "-"), ("--full", "--json", "-")])
+def test_full_without_each_json_is_a_usage_error(run: Runner, args: tuple[str, ...]) -> None:
+    result = run("explain", *args, input=EACH_BODY)
+    assert result.returncode == ExitStatus.USAGE
+    assert "--full" in _one_line_error(result)
+
+
+def test_exit_codes_piped_keep_one_aligned_line_per_code(run: Runner) -> None:
+    lines = run("exit-codes").stdout.splitlines()
+    assert len(lines) == len(ExitStatus)
+    starts = {line.index(status.when) for line, status in zip(lines, ExitStatus, strict=True)}
+    assert len(starts) == 1

@@ -36,6 +36,16 @@ TEXTS = [
 ]
 
 
+# Several queries: labelled, and a code that two of them reach shown once.
+MULTI_QUERY = [
+    ["lookup", "1600200", "1600001", "Too much request"],
+    ["lookup", "--json", "1600200", "Too much request", "1600200"],
+    ["lookup", "No permission", "1603xxx", "1603000", "1600001", "2000001", "1603999"],
+    ["lookup", "1600200 1600201", "16900500", "Insufficient API points. Used today: 1, Remaining: 0, Required: 10."],
+]
+MULTI_QUERY_IDS = ["several", "several-json", "several-mixed", "several-in-one-argument"]
+
+
 def _run(tmp_path: Path, args: list[str], *, full: bool, extra: dict[str, str] | None = None) -> tuple[int, str, str]:
     env = clean_env(tmp_path, {**(extra or {}), **({"CJERR_NO_FAST_PATH": "1"} if full else {})})
     ran = subprocess.run(
@@ -53,8 +63,9 @@ def _run(tmp_path: Path, args: list[str], *, full: bool, extra: dict[str, str] |
         ["lookup", *TEXTS, "--json"],
         ["lookup", "1600200"],
         ["lookup", "not a cj wording at all, nothing like it"],
+        *MULTI_QUERY,
     ],
-    ids=["codes", "codes-json", "texts", "texts-json", "one", "none"],
+    ids=["codes", "codes-json", "texts", "texts-json", "one", "none", *MULTI_QUERY_IDS],
 )
 def test_the_fast_path_prints_what_typer_prints(tmp_path: Path, args: list[str]) -> None:
     fast = _run(tmp_path, args, full=False)
@@ -62,12 +73,23 @@ def test_the_fast_path_prints_what_typer_prints(tmp_path: Path, args: list[str])
     assert fast[0] in (ExitStatus.SUCCESS, ExitStatus.NOT_FOUND) and fast[1]
 
 
-def test_the_rich_panel_is_the_same_too(tmp_path: Path) -> None:
-    args = ["lookup", "1600200", "1603xxx", "Invaild API key"]
-    colour = {"FORCE_COLOR": "1"}
+@pytest.mark.parametrize(
+    "args",
+    [["lookup", "1600200", "1603xxx", "Invaild API key"], ["lookup", "1600200", "1600001", "Too much request"]],
+    ids=["mixed", "several"],
+)
+@pytest.mark.parametrize("columns", ["100", "40"])
+def test_the_rich_panel_is_the_same_too(tmp_path: Path, args: list[str], columns: str) -> None:
+    colour = {"FORCE_COLOR": "1", "COLUMNS": columns, "TERM": "xterm"}
     fast = _run(tmp_path, args, full=False, extra=colour)
     assert fast == _run(tmp_path, args, full=True, extra=colour)
     assert "\x1b[" in fast[1]
+
+
+def test_several_queries_are_labelled_and_deduplicated_on_the_fast_path(tmp_path: Path) -> None:
+    status, out, _ = _run(tmp_path, MULTI_QUERY[0], full=False)
+    assert status == 0 and out.count("1. Wait for the window") == 1
+    assert 'query 3: "Too much request"\n1600200  Rate limit hit (too many requests): shown above, under query 1' in out
 
 
 def test_a_closed_pipe_exits_141_quietly(tmp_path: Path) -> None:

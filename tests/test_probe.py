@@ -224,7 +224,7 @@ def test_json_output_shape_and_redaction(run: Runner, server: ScriptedServer) ->
     data = json.loads(result.stdout)
     assert set(data) == PROBE_JSON_KEYS
     assert data["sent"] is True and data["attempts"][0]["http_status"] == 200
-    assert data["cjerr_schema"] == 2 and data["outcome"] == "success" and data["reconcile"] is None
+    assert data["cjerr_schema"] == 3 and data["outcome"] == "success" and data["reconcile"] is None
     assert data["response"]["body"]["data"]["accessTokenExpiryDate"] == "2027-02-14T13:31:52+08:00"
     assert data["explanation"]["ok"] is True
     for secret in (TOKEN, TOKEN[::-1], "0123456789abcdef0123456789abcdef"):
