@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cj_errors import codes, render
+from cj_errors import codes, inputs, limits, render
 from cj_errors.cli_auth import auth_app
 from cj_errors.cli_webhook import webhook_app
 from cj_errors.completers import complete_code, complete_endpoint, complete_family
@@ -82,18 +82,15 @@ def _read_queries(arguments: list[str]) -> list[str]:
     return queries
 
 
-_MAX_LOOKUP_STDIN_BYTES = 16 * 1024 * 1024
-
-
 def _stdin_text() -> str:
     # Bounded: `cjerr lookup - < /dev/zero` must end with a message, not take all the memory.
-    limit = _MAX_LOOKUP_STDIN_BYTES
-    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1).encode()
-    if len(data) > limit:
-        raise CliError(
-            f"lookup reads at most {limit:,} bytes from standard input; for logs use 'cjerr explain -'",
-            ExitStatus.USAGE,
-        )
+    data = inputs.read_bounded(
+        inputs.STDIN,
+        limit=limits.LOOKUP_STDIN_BYTES,
+        what="the query list on",
+        too_large=ExitStatus.USAGE,
+        hint="for logs use 'cjerr explain -'",
+    )
     return data.decode("utf-8", errors="replace")
 
 
@@ -254,7 +251,7 @@ def probe(
     ] = False,
     max_body: Annotated[
         int, typer.Option("--max-body", min=1024, help="Largest response body accepted, in bytes.")
-    ] = 16 * 1024 * 1024,
+    ] = limits.RESPONSE_BODY_BYTES,
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Do not verify TLS certificates (never with real tokens).")
     ] = False,

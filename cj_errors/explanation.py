@@ -14,17 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cj_errors import cjwording, codes, held, literals, ratelimits, redact
+from cj_errors import cjwording, codes, held, limits, literals, ratelimits, redact
 from cj_errors.exits import ExitStatus
 from cj_errors.held import HeldReason
 from cj_errors.model import CodeEntry, Outcome, Retry
 
 ENVELOPE_KEYS = frozenset({"code", "result", "success", "message", "data", "requestId"})
 _PREVIEW_BYTES = 200
-# A single response bigger than this is reported, not parsed: a product list
-# page is a few MB at most, and the limit keeps hostile input bounded.
-MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
-_MAX_INT_DIGITS = 40
 
 
 _TooBigNumber = literals.LongNumber
@@ -93,7 +89,7 @@ def parse_envelope(document: object) -> Envelope | None:
             isinstance(raw_code, str)
             and raw_code.strip().isascii()
             and raw_code.strip().isdigit()
-            and len(raw_code.strip()) <= _MAX_INT_DIGITS
+            and len(raw_code.strip()) <= limits.INT_DIGITS
         ):
             # isascii: str.isdigit() is also true for "²", which int() rejects.
             code = int(raw_code.strip())
@@ -483,8 +479,8 @@ def explain_response(
     raw = body.encode("utf-8", errors="surrogateescape") if isinstance(body, str) else body
     if not raw.strip():
         return _http_only(http_status, content_type, raw, "empty body", path)
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        return _http_only(http_status, content_type, raw, f"body larger than {MAX_DOCUMENT_BYTES} bytes", path)
+    if len(raw) > limits.DOCUMENT_BYTES:
+        return _http_only(http_status, content_type, raw, f"body larger than {limits.DOCUMENT_BYTES} bytes", path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

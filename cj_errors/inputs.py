@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cj_errors import limits
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 
 STDIN = "-"
-_CHUNK = 64 * 1024
 
 
 def shown_source(source: str) -> str:
@@ -36,7 +36,7 @@ def _read_at_most(stream: BinaryIO, count: int) -> bytes:
     chunks: list[bytes] = []
     remaining = count
     while remaining > 0:
-        chunk = stream.read(min(remaining, _CHUNK))
+        chunk = stream.read(min(remaining, limits.FILE_CHUNK_BYTES))
         if not chunk:
             break
         chunks.append(chunk)
@@ -44,11 +44,14 @@ def _read_at_most(stream: BinaryIO, count: int) -> bytes:
     return b"".join(chunks)
 
 
-def _reason(error: OSError) -> str:
+def unreadable_reason(error: OSError | ValueError) -> str:
+    """Why a named file cannot be read, worded the same for every input cjerr reads (explain streams too)."""
     if isinstance(error, FileNotFoundError):
-        return "it does not exist"
-    if error.errno == errno.EISDIR or isinstance(error, IsADirectoryError):
-        return "Is a directory"
+        return "no such file"
+    if isinstance(error, IsADirectoryError) or isinstance(error, OSError) and error.errno == errno.EISDIR:
+        return "it is a directory"
+    if isinstance(error, ValueError):  # a NUL in the name (possible from a config file), or a closed stdin
+        return "not a usable file name or stream"
     return error.strerror or str(error)
 
 
@@ -59,12 +62,13 @@ def read_bounded(
     what: str,
     stdin: BinaryIO | None = None,
     too_large: ExitStatus = ExitStatus.INVALID_INPUT,
+    hint: str = "is it the right file?",
 ) -> bytes:
     """The bytes of ``source`` (a path, ``~`` expanded, or ``-`` for standard input), at most ``limit`` of them.
 
     ``what`` names the input in messages ("token file", "rules file", ...). Raises
     ``CliError``: ``NO_INPUT`` when the file is missing, a directory or unreadable;
-    ``too_large`` when it holds more than ``limit`` bytes.
+    ``too_large`` when it holds more than ``limit`` bytes (the message ends with ``hint``).
     """
     shown = shown_source(source)
     try:
@@ -74,12 +78,10 @@ def read_bounded(
         else:
             with Path(source).expanduser().open("rb") as handle:
                 data = _read_at_most(handle, limit + 1)
-    except OSError as error:
-        raise CliError(f"cannot read {what} {shown}: {_reason(error)}", ExitStatus.NO_INPUT) from None
-    except ValueError:  # a NUL in the name (possible from a config file), or a closed stdin
-        raise CliError(f"cannot read {what} {shown}: not a usable file name or stream", ExitStatus.NO_INPUT) from None
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read {what} {shown}: {unreadable_reason(error)}", ExitStatus.NO_INPUT) from None
     if len(data) > limit:
-        raise CliError(f"{what} {shown} is larger than {limit:,} bytes; is it the right file?", too_large)
+        raise CliError(f"{what} {shown} is larger than {limit:,} bytes; {hint}", too_large)
     return data
 
 
@@ -108,7 +110,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-__all__ = ["STDIN", "is_loopback", "load_toml", "read_bounded", "shown_source"]
+__all__ = ["STDIN", "is_loopback", "load_toml", "read_bounded", "read_text", "shown_source", "unreadable_reason"]
 
 
 def read_text(

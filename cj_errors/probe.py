@@ -10,15 +10,13 @@ import ipaddress
 import json
 import re
 import shlex
-import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cj_errors import catalog, cjwording, reconcile, redact, retrypolicy
+from cj_errors import catalog, cjwording, inputs, limits, reconcile, redact, retrypolicy
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response, printable
@@ -31,7 +29,6 @@ if TYPE_CHECKING:
 
 TOKEN_HEADER = "CJ-Access-Token"
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
-MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024
 # Whether an answer is retried, how long to wait and how often is decided by retrypolicy (shared with the
 # SDK transports), from the answer's Explanation (outcome, wait_seconds, max_attempts).
 
@@ -51,7 +48,7 @@ class ProbeOptions:
     retry_mutating: bool = False
     force: bool = False
     allow_other_host: bool = False
-    max_body: int = 16 * 1024 * 1024
+    max_body: int = limits.RESPONSE_BODY_BYTES
     backoff: float = 0.5
     reconcile: bool = False
 
@@ -166,26 +163,7 @@ class ProbeOutcome:
 
 def _read_body(data: str, stdin: BinaryIO | None) -> bytes:
     if data.startswith("@"):
-        source = data[1:]
-        if source == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            body = stream.read(MAX_REQUEST_BODY_BYTES + 1)
-        else:
-            path = Path(source).expanduser()
-            try:
-                with path.open("rb") as handle:
-                    body = handle.read(MAX_REQUEST_BODY_BYTES + 1)
-            except FileNotFoundError:
-                raise CliError(f"cannot read body file {source}: no such file", ExitStatus.NO_INPUT) from None
-            except IsADirectoryError:
-                raise CliError(f"cannot read body file {source}: it is a directory", ExitStatus.NO_INPUT) from None
-            except OSError as error:
-                raise CliError(
-                    f"cannot read body file {source}: {error.strerror or error}", ExitStatus.NO_INPUT
-                ) from None
-        if len(body) > MAX_REQUEST_BODY_BYTES:
-            raise CliError(f"the body is larger than {MAX_REQUEST_BODY_BYTES:,} bytes", ExitStatus.INVALID_INPUT)
-        return body
+        return inputs.read_bounded(data[1:], limit=limits.REQUEST_BODY_BYTES, what="body file", stdin=stdin)
     # Arguments that were not valid UTF-8 arrive with surrogates; keep the bytes so validation can point at them.
     return data.encode("utf-8", errors="surrogateescape")
 

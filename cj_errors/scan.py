@@ -8,8 +8,8 @@ names a CJ code (``code=1600200 msg="Too Many Requests"``) is still read for its
 code and message, and a line that looks like a CJ body but cannot be read is
 reported, never skipped in silence.
 
-Work per line is bounded: at most ``MAX_ATTEMPTS`` starting points are tried,
-the nested walk visits at most ``MAX_NODES`` values, and escaped bodies are
+Work per line is bounded: at most ``limits.SCAN_ATTEMPTS`` starting points are tried,
+the nested walk visits at most ``limits.SCAN_NODES`` values, and escaped bodies are
 unpacked one level deep.
 
 Standard library only.
@@ -23,14 +23,9 @@ import re
 from collections import deque
 from typing import Any, NamedTuple
 
-from cj_errors import codes, literals, redact
+from cj_errors import codes, limits, literals, redact
 from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope, printable
 
-MAX_ATTEMPTS = 32
-MAX_NODES = 4096
-MAX_DEPTH = 32
-# The tolerant reader is pure Python; bigger documents are read as JSON only.
-MAX_LITERAL_CHARS = 1024 * 1024
 _DECODER = json.JSONDecoder(parse_int=literals.parse_int)
 
 
@@ -39,7 +34,7 @@ def _decode_at(text: str, position: int) -> tuple[Any, int] | None:
         return _DECODER.raw_decode(text, position)
     except (ValueError, RecursionError):
         pass
-    if len(text) - position > MAX_LITERAL_CHARS:
+    if len(text) - position > limits.LITERAL_CHARS:
         return None
     try:
         return literals.read_literal(text, position)
@@ -60,7 +55,7 @@ def documents_in(text: str, *, unescape: bool = True) -> list[Any]:
     found: list[Any] = []
     position = text.find("{")
     attempts = 0
-    while position != -1 and attempts < MAX_ATTEMPTS:
+    while position != -1 and attempts < limits.SCAN_ATTEMPTS:
         attempts += 1
         decoded = _decode_at(text, position)
         if decoded is None:
@@ -110,7 +105,7 @@ def envelopes_in_document(document: Any) -> list[Found]:
     found: list[Found] = []
     queue: deque[tuple[Any, int]] = deque([(document, 0)])
     visited = 0
-    while queue and visited < MAX_NODES:
+    while queue and visited < limits.SCAN_NODES:
         node, depth = queue.popleft()
         visited += 1
         children: list[Any] = []
@@ -124,7 +119,7 @@ def envelopes_in_document(document: Any) -> list[Found]:
             children = node
         elif isinstance(node, str) and depth > 0 and _may_hold_body(node):
             children = documents_in(node, unescape=False)
-        if depth < MAX_DEPTH:
+        if depth < limits.SCAN_DEPTH:
             queue.extend((child, depth + 1) for child in children)
     if not found and (worded := _wording_in_fields(document)) is not None:
         found.append(Found(worded, True))
@@ -143,15 +138,15 @@ def _wording_in_fields(document: Any) -> Envelope | None:
     """
     queue: deque[tuple[Any, int]] = deque([(document, 0)])
     visited = 0
-    while queue and visited < MAX_NODES:
+    while queue and visited < limits.SCAN_NODES:
         node, depth = queue.popleft()
         visited += 1
-        if isinstance(node, dict) and depth < MAX_DEPTH:
+        if isinstance(node, dict) and depth < limits.SCAN_DEPTH:
             for key, value in node.items():
                 if isinstance(value, str) and key in _MESSAGE_FIELDS and _full_error_wording(value):
                     return parse_envelope({"message": value})
                 queue.append((value, depth + 1))
-        elif isinstance(node, list) and depth < MAX_DEPTH:
+        elif isinstance(node, list) and depth < limits.SCAN_DEPTH:
             queue.extend((child, depth + 1) for child in node)
     return None
 
@@ -161,7 +156,7 @@ def _full_error_wording(text: str) -> bool:
 
 
 def _may_hold_body(text: str) -> bool:
-    return len(text) <= MAX_LITERAL_CHARS and "code" in text and text.lstrip()[:1] in "{["
+    return len(text) <= limits.LITERAL_CHARS and "code" in text and text.lstrip()[:1] in "{["
 
 
 def envelopes_in_text(text: str) -> list[Envelope]:

@@ -20,10 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from cj_errors import scan, shapes
+from cj_errors import limits, scan, shapes
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import (
-    MAX_DOCUMENT_BYTES,
     Explanation,
     explain_envelope,
     explain_response,
@@ -32,12 +31,9 @@ from cj_errors.explanation import (
 )
 from cj_errors.model import Outcome
 
-# A stream summary itemizes at most this many distinct codes (CJ has ~150), and
-# keeps requestIds this long, so a hostile stream of ever-new codes stays bounded.
-MAX_SUMMARY_CODES = 1000
-_MAX_REQUEST_ID_CHARS = 128
-# The body of one HTTP transcript kept for a preview when it holds no envelope.
-_TRANSCRIPT_BODY_BYTES = 64 * 1024
+# A stream summary itemizes at most limits.SUMMARY_CODES distinct codes (CJ has ~150), so a hostile
+# stream of ever-new codes stays bounded; tests lower this name.
+MAX_SUMMARY_CODES = limits.SUMMARY_CODES
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ class Summary:
         if key not in self.first_request_id and request_id is not None:
             text = request_id if isinstance(request_id, str) else request_id_text(request_id)
             if text:
-                self.first_request_id[key] = text[:_MAX_REQUEST_ID_CHARS]
+                self.first_request_id[key] = text[: limits.REQUEST_ID_CHARS]
 
     @property
     def exit_status(self) -> ExitStatus:
@@ -139,7 +135,7 @@ class LineSource(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-HEAD_BYTES = 64 * 1024
+HEAD_BYTES = limits.SNIFF_HEAD_BYTES
 
 
 class HeadRecorder:
@@ -193,7 +189,7 @@ class _Recoded:
         self._pending = ""
 
     def readline(self, size: int = -1, /) -> bytes:
-        limit = size if size > 0 else MAX_DOCUMENT_BYTES
+        limit = size if size > 0 else limits.DOCUMENT_BYTES
         while "\n" not in self._pending and len(self._pending) < limit:
             chunk = self._stream.readline(limit)
             if not chunk:
@@ -213,7 +209,7 @@ def decoded_lines(stream: _Peekable) -> tuple[LineSource, str | None]:
     return _Recoded(stream, encoding), encoding
 
 
-def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:
+def read_lines(stream: LineSource, limit: int = limits.DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:
     """Yield (line, oversized) from a binary stream without holding more than ``limit`` bytes.
 
     An oversized line is skipped to its end and reported as (None, True). A UTF-8 BOM is dropped.
@@ -236,11 +232,8 @@ def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[
         yield chunk.decode("utf-8", errors="replace"), False
 
 
-_CHUNK_BYTES = 1024 * 1024
-
-
 def read_lines_in_chunks(
-    read1: Callable[[int], bytes], limit: int = MAX_DOCUMENT_BYTES, chunk: int = _CHUNK_BYTES
+    read1: Callable[[int], bytes], limit: int = limits.DOCUMENT_BYTES, chunk: int = limits.READ_CHUNK_BYTES
 ) -> Iterator[tuple[str | None, bool]]:
     """``read_lines`` for a stream read ``chunk`` bytes at a time: the same lines, far fewer calls.
 
@@ -356,8 +349,10 @@ class _Transcript:
     found: bool = False
 
     def keep(self, line: str) -> None:
-        if len(self.body) < _TRANSCRIPT_BODY_BYTES:
-            self.body.extend(line.encode("utf-8", errors="surrogateescape")[: _TRANSCRIPT_BODY_BYTES - len(self.body)])
+        if len(self.body) < limits.TRANSCRIPT_BODY_BYTES:
+            self.body.extend(
+                line.encode("utf-8", errors="surrogateescape")[: limits.TRANSCRIPT_BODY_BYTES - len(self.body)]
+            )
 
 
 def _transcript_item(transcript: _Transcript, now: dt.datetime | None) -> Item | None:
@@ -545,7 +540,7 @@ def explain_stream(
             pending.append(line)
             pending_size += len(line)
             depth.feed(line)
-            if pending_size > MAX_DOCUMENT_BYTES:
+            if pending_size > limits.DOCUMENT_BYTES:
                 summary.oversized += 1
                 pending, pending_size, depth = [], 0, _BracketDepth()
                 continue

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from cj_errors import limits
 from cj_errors.redact import scrub
-
-DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def _first_line(text: str) -> str:
 def send(
     request: HttpRequest,
     timeouts: Timeouts = Timeouts(),
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_body_bytes: int = limits.RESPONSE_BODY_BYTES,
     verify: bool | str = True,
 ) -> RawResponse:
     """Send ``request`` once; raise TransportError on any failure to get a whole response."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cj_errors import catalog, redact
+from cj_errors import catalog, limits, redact
 from cj_errors.catalog import Endpoint, FieldSpec, Location
 
 
@@ -55,7 +55,6 @@ JSON_FIELD_EMPTY = 16900403
 
 # --- JSON syntax -----------------------------------------------------------------
 
-_MAX_NUMBER_DIGITS = 1000
 _CONSTANTS = re.compile(r"-?\b(?:NaN|Infinity)\b")
 
 
@@ -79,7 +78,7 @@ def _reject_constant(name: str) -> Any:
 
 
 def _bounded_int(digits: str) -> int:
-    if len(digits) > _MAX_NUMBER_DIGITS:
+    if len(digits) > limits.NUMBER_DIGITS:
         raise ValueError(f"a number with {len(digits)} digits is far longer than CJ accepts")
     return int(digits)
 

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cj_errors import limits
 from cj_errors.inputs import is_loopback
 
 SIGN_HEADER = "sign"
@@ -47,7 +48,6 @@ CLOSING_HOURS = 2  # ...in each of the 2 previous complete hours
 # CJ does not publish its retry schedule; these waits (before retry 1, 2, 3) are cjerr's choice.
 DEFAULT_RETRY_DELAYS = (1.0, 2.0, 4.0)
 MAX_URL_LENGTH = 200  # CJ's usual string length; the callbackUrls entry length is not documented
-_RESPONSE_PREVIEW_BYTES = 64 * 1024
 
 DOC_WEBHOOK = "https://developers.cjdropshipping.com/en/api/api2/api/webhook.html"
 DOC_WEBHOOK_GUIDE = "https://developers.cjdropshipping.com/en/api/start/webhook.html"
@@ -876,10 +876,10 @@ def post_signed(
         response = connection.getresponse()
         chunks: list[bytes] = []
         size = 0
-        while size < _RESPONSE_PREVIEW_BYTES:
+        while size < limits.WEBHOOK_RESPONSE_PREVIEW_BYTES:
             if connection.sock is not None:
                 connection.sock.settimeout(remaining())
-            chunk = response.read1(min(16384, _RESPONSE_PREVIEW_BYTES - size))
+            chunk = response.read1(min(16384, limits.WEBHOOK_RESPONSE_PREVIEW_BYTES - size))
             if not chunk:
                 break
             chunks.append(chunk)

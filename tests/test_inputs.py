@@ -75,8 +75,8 @@ def _big(tmp_path: Path, size: int) -> Path:
 def test_missing_directory_and_bad_names_are_no_input(tmp_path: Path) -> None:
     missing = tmp_path / "absent"
     said = _fails(ExitStatus.NO_INPUT, str(missing), limit=10, what="rules file")
-    assert said == f"cannot read rules file {missing}: it does not exist"
-    assert "Is a directory" in _fails(ExitStatus.NO_INPUT, str(tmp_path), limit=10, what="rules file")
+    assert said == f"cannot read rules file {missing}: no such file"
+    assert "it is a directory" in _fails(ExitStatus.NO_INPUT, str(tmp_path), limit=10, what="rules file")
     assert "Not a directory" in _fails(ExitStatus.NO_INPUT, str(_big(tmp_path, 1) / "x"), limit=10, what="f")
     assert "file name" in _fails(ExitStatus.NO_INPUT, "bad\x00name", limit=10, what="token file")
 
@@ -202,14 +202,14 @@ def test_missing_default_config_is_fine_but_a_named_one_is_not(tmp_path: Path) -
     with pytest.raises(CliError) as raised:
         config.load_config(_config_env(tmp_path, CJERR_CONFIG=str(tmp_path / "absent.toml")))
     assert raised.value.status is ExitStatus.NO_INPUT
-    assert raised.value.message.endswith("it does not exist (from $CJERR_CONFIG)")
+    assert raised.value.message.endswith("no such file (from $CJERR_CONFIG)")
 
 
 def test_default_config_that_is_a_directory_is_no_input(tmp_path: Path) -> None:
     (tmp_path / ".config" / "cjerr" / "config.toml").mkdir(parents=True)
     with pytest.raises(CliError) as raised:
         config.load_config(_config_env(tmp_path))
-    assert raised.value.status is ExitStatus.NO_INPUT and "Is a directory" in raised.value.message
+    assert raised.value.status is ExitStatus.NO_INPUT and "it is a directory" in raised.value.message
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
@@ -249,7 +249,7 @@ def test_probe_token_file_statuses(tmp_path: Path, content: bytes, status: ExitS
 
 
 def test_probe_token_file_missing_or_directory_is_no_input(tmp_path: Path) -> None:
-    for source, said in ((str(tmp_path / "absent"), "it does not exist"), (str(tmp_path), "Is a directory")):
+    for source, said in ((str(tmp_path / "absent"), "no such file"), (str(tmp_path), "it is a directory")):
         with pytest.raises(CliError) as raised:
             config.resolve_token(source, _config_env(tmp_path))
         assert raised.value.status is ExitStatus.NO_INPUT
