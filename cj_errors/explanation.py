@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from cj_errors import cjwording, codes, held, limits, literals, ratelimits, redact
+from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
 from cj_errors.held import HeldReason
 from cj_errors.model import CodeEntry, Outcome, Retry
@@ -108,7 +108,7 @@ def parse_envelope(document: object) -> Envelope | None:
         message = redact.scrubbed_head(json.dumps(message), _PREVIEW_BYTES) if _dumpable(message) else None
     # Both are printed as they are: escape sequences from the network must not drive the terminal,
     # and a secret must be masked before any renderer clips or wraps the text.
-    message = printable(redact.scrub(message)) if message is not None else None
+    message = escaped(redact.scrub(message), keep_line_breaks=True) if message is not None else None
     request_id = request_id_text(document.get("requestId"))
     return Envelope(
         code=code,
@@ -127,7 +127,7 @@ def request_id_text(value: object) -> str | None:
     """A body's ``requestId`` as cjerr prints it: text (or an integer as text), secrets masked, no escapes."""
     if isinstance(value, int):
         value = str(value)
-    return printable(redact.scrub(value)) if isinstance(value, str) else None
+    return escaped(redact.scrub(value), keep_line_breaks=True) if isinstance(value, str) else None
 
 
 def _dumpable(value: object) -> bool:
@@ -181,19 +181,10 @@ class Explanation:
         return self.exit_status is ExitStatus.QUOTA
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Text with control characters (ESC, CR, BEL...) escaped as \\x1b etc.; newlines and tabs are kept."""
-    return _CONTROL_CHARS.sub(lambda match: repr(match.group())[1:-1], text)
-
-
 def preview(body: bytes, limit: int = _PREVIEW_BYTES) -> str:
     """The first bytes of a body, escaped so control characters cannot reach the terminal."""
-    text = redact.scrubbed_head(body[: limit + 4096].decode("utf-8", errors="replace"), limit)
-    escaped = text.encode("unicode_escape").decode("ascii")
-    return escaped + ("..." if len(body) > limit else "")
+    text = redact.scrubbed_head(body[: limit + limits.SCRUB_WINDOW_CHARS].decode("utf-8", errors="replace"), limit)
+    return escaped(text) + ("..." if len(body) > limit else "")
 
 
 def next_reset(now: dt.datetime | None = None) -> dt.datetime:

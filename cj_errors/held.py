@@ -56,10 +56,10 @@ class HeldReason(NamedTuple):
 
 
 def _clean(value: object) -> str:
-    from cj_errors.explanation import printable
+    from cj_errors.escaping import escaped
 
     text = value if isinstance(value, str) else ""
-    return printable(redact.scrubbed_head(" ".join(text.split()), limits.HELD_TEXT_CHARS))
+    return escaped(redact.scrubbed_head(" ".join(text.split()), limits.HELD_TEXT_CHARS))
 
 
 def _code(item: Mapping[str, object]) -> int | str | None:

@@ -58,5 +58,9 @@ CONTAINED_SEARCH_CHARS = 2048  # text lookup searches for wordings inside it
 SIMILAR_CHARS = 600  # text lookup compares for a near wording
 REQUEST_ID_CHARS = 128  # a requestId kept in an explain summary
 HELD_REASONS = 20  # reasons read from one held order
+SCRUB_WINDOW_CHARS = (
+    4096  # read past a cut before masking: longer than any credential, so one straddling the cut is seen whole
+)
+SHOWN_BODY_CHARS = 2000  # the start of a body that is not JSON, shown by probe
 HELD_TEXT_CHARS = 300  # one held order's reason text shown
 PACING_STATE_CHARS = 64 * KIB  # the shared pacing state file

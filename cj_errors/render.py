@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cj_errors import codes, redact
+from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry
 from cj_errors.terminal import Mode, Terminal
@@ -228,7 +229,7 @@ def query_note(result: codes.LookupResult) -> str | None:
 def _shown_query(query: str, limit: int) -> str:
     # Masked before it is cut and wrapped: a pasted token must not show in pieces; no escape codes.
     text = _one_line(redact.scrub(query), limit)
-    return '"' + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + '"'
+    return '"' + escaped(text) + '"'
 
 
 def did_you_mean_lines(result: codes.LookupResult) -> list[str]:
@@ -424,7 +425,7 @@ def show_item(terminal: Terminal, item: Item, *, source: str | None = None) -> N
 
 
 def _shown_source(source: str) -> str:
-    return "(stdin)" if source == "-" else "".join(char if char.isprintable() else "?" for char in source)
+    return "(stdin)" if source == "-" else escaped(source)
 
 
 def show_summary(terminal: Terminal, summary: Summary, *, one_line: bool) -> None:

@@ -24,7 +24,8 @@ from collections import deque
 from typing import Any, NamedTuple
 
 from cj_errors import codes, limits, literals, redact
-from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope, printable
+from cj_errors.escaping import escaped
+from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope
 
 _DECODER = json.JSONDecoder(parse_int=literals.parse_int)
 
@@ -236,7 +237,7 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         code, message = named
     elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
         # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
-        message = printable(redact.scrub(" ".join(text.split())))
+        message = escaped(redact.scrub(" ".join(text.split())))
         return _with_log_note(Envelope(None, False, None, None, message, None, False))
     else:
         return None

@@ -10,12 +10,14 @@ import difflib
 import enum
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cj_errors import catalog, limits, redact
 from cj_errors.catalog import Endpoint, FieldSpec, Location
+from cj_errors.escaping import escaped
 
 
 class Severity(str, enum.Enum):
@@ -83,6 +85,11 @@ def _bounded_int(digits: str) -> int:
     return int(digits)
 
 
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def caret_context(text: str, line_number: int, column: int, width: int = 100) -> str:
     """The offending line (clipped around the column, control characters escaped) and a caret under it."""
     lines = text.split("\n")
@@ -92,8 +99,8 @@ def caret_context(text: str, line_number: int, column: int, width: int = 100) ->
     line = redact.blank(lines[line_number - 1].rstrip("\r"))
     start = max(0, column - 1 - width // 2)
     clip = line[start : start + width]
-    shown = clip.encode("unicode_escape").decode("ascii")
-    caret_at = len(line[start : column - 1].encode("unicode_escape").decode("ascii"))
+    shown = escaped(clip)
+    caret_at = _columns(escaped(line[start : column - 1]))
     prefix = "..." if start else ""
     return f"  {line_number} | {prefix}{shown}\n  {' ' * len(str(line_number))} | {' ' * (len(prefix) + caret_at)}^"
 

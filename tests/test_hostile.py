@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cj_errors import catalog, cli, codes, explanation, probe, redact, render, stream, validate
+from cj_errors import catalog, cli, codes, escaping, explanation, probe, redact, render, stream, validate
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.terminal import ScrubbingStream
@@ -851,7 +851,7 @@ def test_masking_survives_cuts_and_wraps(text: str, cut: int) -> None:
     for shown in (
         redact.scrubbed_head(text, cut),
         explanation.preview(text.encode("utf-8", "surrogatepass"), limit=max(cut, 1)),
-        explanation.printable(redact.scrub(text))[:cut],
+        escaping.escaped(redact.scrub(text), keep_line_breaks=True)[:cut],
     ):
         stream = io.StringIO()
         ScrubbingStream(stream).write(shown)

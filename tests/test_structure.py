@@ -56,3 +56,50 @@ def test_files_are_read_only_through_the_bounded_reader() -> None:
         assert not calls & {"open", "read", "read_bytes", "read_text"}, name
         assert "read_bounded" in calls, name
     assert inputs.read_bounded.__module__ == "cj_errors.inputs"
+
+
+# --- one escaping function ------------------------------------------------------------------
+
+
+def test_text_for_a_terminal_is_escaped_in_one_place() -> None:
+    """No module escapes by itself (unicode_escape, isprintable/repr, a regex of controls): all call escaping."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "escaping.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        for sign in ('"unicode_escape"', "repr(char)", "repr(match.group())", "_CONTROL_CHARS"):
+            if sign in source:
+                offenders.append(f"{path.name}: {sign}")
+    assert offenders == []
+
+
+def test_the_old_escapers_disagreed_and_now_agree(tmp_path: Path) -> None:
+    """Before: explain's file-name prefix turned ESC into "?", error lines wrote "\\x1b"; a CJ message let a
+    right-to-left override (U+202E) through while error lines escaped it; a body preview wrote Chinese as
+    "\\u4ee4" while the message kept it. Now each caller shows each character the same way."""
+    import subprocess
+
+    from cj_errors import explanation, process, render
+    from cj_errors.escaping import escaped
+    from tests.conftest import cjerr_executable, clean_env
+
+    tricky = "a\x1b[2J\u202eb"
+    assert render._shown_source(tricky) == escaped(tricky) == "a\\x1b[2J\\u202eb"
+    body = '{"code":1600100,"message":"令牌 \u202e x"}'.encode()
+    shown = explanation.explain_response(body, 200, "application/json")
+    assert shown.envelope is not None and shown.envelope.message == "令牌 \\u202e x"
+    assert explanation.preview("令牌\x1b".encode()) == "令牌\\x1b"
+    assert escaped("one\ntwo\tthree") == "one\\ntwo\\tthree"
+    assert escaped("one\ntwo\tthree\r", keep_line_breaks=True) == "one\ntwo\tthree\\r"
+
+    ran = subprocess.run(
+        [cjerr_executable(), "explain", str(tmp_path / tricky)],
+        capture_output=True,
+        text=True,
+        env=clean_env(tmp_path),
+        timeout=60,
+        check=False,
+    )
+    assert ran.stderr == f"cjerr: cannot read '{tmp_path}/a\\x1b[2J\\u202eb': no such file\n"
+    assert process.fail.__module__ == "cj_errors.process"
