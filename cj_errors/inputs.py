@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -99,18 +100,60 @@ def load_toml(data: bytes | str) -> dict[str, Any]:
     return dict(tomllib.loads(text))
 
 
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``, with or without [])."""
-    name = host.strip().strip("[]").lower()
-    if name in ("localhost", "localhost."):
-        return True
+def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` writes, or None for a name.
+
+    ``[::1]`` and a zone (``fe80::1%eth0``) are read as the address; so are the forms resolvers read as
+    IPv4 although they are not dotted quads (``127.1``, ``0x7f000001``, ``2130706433``).
+    """
+    name = host.strip().strip("[]")
     try:
-        return ipaddress.ip_address(name).is_loopback
+        return ipaddress.ip_address(name.split("%")[0])
     except ValueError:
-        return False
+        pass
+    parts = name.split(".")
+    if name and all(parts) and all(_numeric(part) for part in parts):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(name))
+        except OSError:
+            return None
+    return None
 
 
-__all__ = ["STDIN", "is_loopback", "load_toml", "read_bounded", "read_text", "shown_source", "unreadable_reason"]
+def _numeric(part: str) -> bool:
+    lowered = part.lower()
+    if lowered.startswith("0x"):
+        return len(lowered) > 2 and all(char in "0123456789abcdef" for char in lowered[2:])
+    return part.isascii() and part.isdigit()
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is this machine: ``localhost`` (any case, a trailing dot allowed) or a loopback address.
+
+    Loopback addresses are ``127.0.0.0/8`` in any form a resolver reads (``127.1``, ``0x7f000001``),
+    ``::1`` (with or without ``[]``, with a zone) and IPv4-mapped ``::ffff:127.0.0.1``. The one rule for
+    sending secrets over plain HTTP (auth, probe), warning about a listener (mock, webhook listen) and
+    refusing webhook URLs CJ refuses.
+    """
+    name = host.strip().strip("[]").lower()
+    if name.removesuffix(".") == "localhost":
+        return True
+    address = ip_literal(name)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address is not None and address.is_loopback
+
+
+__all__ = [
+    "STDIN",
+    "ip_literal",
+    "is_loopback",
+    "load_toml",
+    "read_bounded",
+    "read_text",
+    "shown_source",
+    "unreadable_reason",
+]
 
 
 def read_text(

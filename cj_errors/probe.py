@@ -6,7 +6,6 @@ httpx) is imported only when a request is actually sent.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import shlex
@@ -18,8 +17,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cj_errors import catalog, cjwording, inputs, limits, reconcile, redact, retrypolicy
 from cj_errors.errors import CliError
+from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
-from cj_errors.explanation import Explanation, explain_response, printable
+from cj_errors.explanation import Explanation, explain_response
 from cj_errors.inline_secrets import inline_body_findings
 from cj_errors.model import Outcome
 from cj_errors.validate import Finding, RequestPlan, Severity, has_errors, validate
@@ -96,13 +96,7 @@ class PreparedProbe:
 
     def shown_body(self) -> Any:
         """The body for display: decoded and masked if JSON, escaped text otherwise."""
-        body = self.plan.body
-        if body is None:
-            return None
-        try:
-            return redact.json_value(json.loads(body))
-        except (ValueError, RecursionError):
-            return printable(redact.scrubbed_head(body[:6096].decode("utf-8", errors="replace"), 2000))
+        return None if self.plan.body is None else body_for_display(self.plan.body)
 
     def curl(self) -> str:
         parts = ["curl", "-sS", "-X", self.plan.method, shlex.quote(self.shown_url())]
@@ -219,15 +213,6 @@ def _parse_headers(headers: Sequence[str]) -> list[tuple[str, str]]:
             )
         pairs.append((name, value))
     return pairs
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 _USERINFO = re.compile(r"(?<=//)[^/?#]*@")
@@ -430,7 +415,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
         token = None
         extra_findings.append(_other_host_finding(host, endpoint))
-    if token is not None and scheme == "http" and not _is_loopback(host):
+    if token is not None and scheme == "http" and not inputs.is_loopback(host):
         raise CliError(
             f"refusing to send the access token over plain HTTP to {host}; use https (plain HTTP is only "
             "allowed to loopback, e.g. a local cjerr mock)",
@@ -637,9 +622,18 @@ def _reconcile(
     return reconcile.judge(number, shown, explanation, waited)
 
 
+def body_for_display(body: bytes) -> Any:
+    """A request or response body for display: decoded and masked if JSON, the escaped start of the text otherwise.
+
+    Secrets are masked either way (getAccessToken answers with tokens).
+    """
+    try:
+        return redact.json_value(json.loads(body))
+    except (ValueError, RecursionError):
+        head = body[: limits.SHOWN_BODY_CHARS + limits.SCRUB_WINDOW_CHARS].decode("utf-8", errors="replace")
+        return escaped(redact.scrubbed_head(head, limits.SHOWN_BODY_CHARS), keep_line_breaks=True)
+
+
 def response_body_for_display(response: RawResponse) -> Any:
     """The response body, decoded and with secrets masked (getAccessToken returns tokens)."""
-    try:
-        return redact.json_value(json.loads(response.body))
-    except (ValueError, RecursionError):
-        return printable(redact.scrubbed_head(response.body[:6096].decode("utf-8", errors="replace"), 2000))
+    return body_for_display(response.body)

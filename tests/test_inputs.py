@@ -176,10 +176,50 @@ def test_load_toml() -> None:
         ("example.com", False),
         ("localhost.example.com", False),
         ("", False),
+        # Where the copies in probe, webhooks and inputs disagreed:
+        ("LOCALHOST", True),  # probe: case-sensitive
+        ("localhost.", True),  # probe: no trailing dot
+        ("LocalHost.", True),
+        ("127.1", True),  # probe, inputs: only dotted quads (webhooks read the short forms)
+        ("0x7f000001", True),
+        ("2130706433", True),
+        ("::ffff:127.0.0.1", True),  # probe, inputs: IPv4-mapped loopback was not loopback
+        ("[::ffff:7f00:1]", True),
+        ("::1%lo", True),
+        ("localhost..", False),
+        ("foo.localhost", False),  # reserved for this machine, but not known to resolve here
+        ("127.0.0.1.nip.io", False),
+        ("::ffff:10.0.0.1", False),
+        ("\uff11\uff12\uff17.0.0.1", False),  # full-width digits are not an address
+        ("0x", False),
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert inputs.is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("host", ["LOCALHOST", "localhost.", "127.1", "[::ffff:127.0.0.1]", "127.0.0.1", "example.com"])
+def test_probe_auth_and_webhooks_share_the_loopback_rule(host: str) -> None:
+    """probe refused a token over http to LOCALHOST, localhost. or [::ffff:127.0.0.1]; auth and the mock's
+    /webhook/set accepted some of them. All three now ask inputs.is_loopback."""
+    from cj_errors import auth, probe, webhooks
+
+    loopback = inputs.is_loopback(host)
+    url = f"http://{host}:9/api2.0/v1"
+    try:
+        probe.prepare(probe.ProbeOptions(target="/product/query", params=("pid=1",), base_url=url, token="t" * 20))
+        probe_allows = True
+    except CliError as error:
+        assert error.status is ExitStatus.CONFIG, error.message
+        probe_allows = False
+    try:
+        auth._check_url(url)
+        auth_allows = True
+    except CliError:
+        auth_allows = False
+    registration = webhooks.registration_error(f"http://{host}:9/cj", allow_local=True)
+    assert probe_allows is auth_allows is loopback
+    assert (registration is None) is loopback
 
 
 def test_one_implementation_of_each() -> None:
