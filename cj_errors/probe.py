@@ -25,7 +25,7 @@ from cj_errors.model import Outcome
 from cj_errors.validate import Finding, RequestPlan, Severity, has_errors, validate
 
 if TYPE_CHECKING:
-    from cj_errors.transport import RawResponse
+    from cj_errors.transport import HttpRequest, Network, RawResponse, Timeouts
 
 TOKEN_HEADER = "CJ-Access-Token"
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
@@ -465,6 +465,27 @@ Announce = Callable[[str], None]
 Sleep = Callable[[float], None]
 
 
+def _timeouts(options: ProbeOptions) -> Timeouts:
+    from cj_errors import transport  # imported when a request is really sent: it imports httpx
+
+    return transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+
+
+@dataclass(frozen=True)
+class _Wire:
+    """How a probe reaches the world: the seams ``send`` takes, passed on to the reconcile check."""
+
+    sleep: Sleep
+    clock: Callable[[], float]
+    verify: bool | str
+    transport: Network | None
+
+    def send(self, request: HttpRequest, timeouts: Timeouts, max_body: int) -> RawResponse:
+        from cj_errors import transport
+
+        return transport.send(request, timeouts, max_body, self.verify, self.transport)
+
+
 def send(
     prepared: PreparedProbe,
     options: ProbeOptions,
@@ -472,16 +493,20 @@ def send(
     sleep: Sleep = time.sleep,
     verify: bool | str = True,
     clock: Callable[[], float] = time.monotonic,
+    transport: Network | None = None,
 ) -> ProbeOutcome:
     """Send with retries where repeating the same request can help; explain the last answer.
 
     A call that changes data and got no answer (a read timeout, a dropped connection, HTTP 5xx) ends
     as an unknown outcome; with ``options.reconcile`` an order-creating call is then checked once.
+    The seams: ``sleep`` waits, ``clock`` tells the time (monotonic), ``transport`` replaces the network
+    (an ``httpx.MockTransport``), so the retry and pacing decisions are tested without waiting.
     """
-    from cj_errors import transport
+    from cj_errors import transport as network
 
-    request = transport.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
-    timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+    wire = _Wire(sleep, clock, verify, transport)
+    request = network.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
+    timeouts = _timeouts(options)
     max_tries = 1 + max(0, options.retries)
     endpoint = prepared.plan.endpoint
     path = prepared.plan.path
@@ -491,12 +516,12 @@ def send(
     for number in range(1, max_tries + 1):
         response: RawResponse | None = None
         try:
-            reply = transport.send(request, timeouts, options.max_body, verify)
-        except transport.TransportError as error:
+            reply = wire.send(request, timeouts, options.max_body)
+        except network.TransportError as error:
             # A failure that repeating cannot fix (TLS, an invalid request) needs no "not retrying" note.
             should, minimum, reason = retrypolicy.error_decision(error.kind, error.retryable)
             attempt = Attempt(number, None, 0.0, f"no response: {error.message}", error=error.kind)
-            last_error: transport.TransportError | None = error
+            last_error: network.TransportError | None = error
             explanation = None
         else:
             response, last_error = reply, None
@@ -506,7 +531,7 @@ def send(
             retry_after = _retry_after(reply)
             if retry_after is not None:
                 minimum = max(minimum, retry_after)
-        last_ended = clock()
+        last_ended = wire.clock()
         more_allowed = number < max_tries
         if not should and reason:
             if number > 1:
@@ -523,7 +548,7 @@ def send(
             wait = retrypolicy.backoff_wait(number, minimum, options.backoff)
             attempts.append(Attempt(**{**attempt.__dict__, "wait_after": wait}))
             announce(f"attempt {number} of {max_tries}: {attempt.verdict}; retrying in {wait:.1f} s ({reason})")
-            sleep(wait)
+            wire.sleep(wait)
             continue
         attempts.append(attempt)
         if should and not more_allowed and max_tries > 1:
@@ -547,18 +572,11 @@ def send(
             unanswered = mutating and response.status >= 500
         if not unanswered:
             return outcome
-        return _unknown_outcome(outcome, options, sleep, verify, clock, last_ended)
+        return _unknown_outcome(outcome, options, wire, last_ended)
     raise AssertionError("unreachable: the loop always returns")
 
 
-def _unknown_outcome(
-    outcome: ProbeOutcome,
-    options: ProbeOptions,
-    sleep: Sleep,
-    verify: bool | str,
-    clock: Callable[[], float],
-    last_ended: float,
-) -> ProbeOutcome:
+def _unknown_outcome(outcome: ProbeOutcome, options: ProbeOptions, wire: _Wire, last_ended: float) -> ProbeOutcome:
     """A call that changes data got no answer: say so, name the next step, and reconcile if asked."""
     import dataclasses
 
@@ -587,36 +605,29 @@ def _unknown_outcome(
     if number is None:
         notes.append("--reconcile: the request body has no orderNumber to look the order up by")
         return dataclasses.replace(result, notes=tuple(notes))
-    checked = _reconcile(prepared, options, number, sleep, verify, clock, last_ended)
+    checked = _reconcile(prepared, options, number, wire, last_ended)
     notes.append(f"reconcile: {checked.summary}")
     return dataclasses.replace(result, exit_status=checked.exit_status, reconciliation=checked, notes=tuple(notes))
 
 
 def _reconcile(
-    prepared: PreparedProbe,
-    options: ProbeOptions,
-    number: str,
-    sleep: Sleep,
-    verify: bool | str,
-    clock: Callable[[], float],
-    last_ended: float,
+    prepared: PreparedProbe, options: ProbeOptions, number: str, wire: _Wire, last_ended: float
 ) -> reconcile.Reconciliation:
     """One paced getOrderDetail call for ``number``."""
-    from cj_errors import transport
-
     url = reconcile.detail_url(prepared.url, prepared.plan.path, number)
     if url is None:
         return reconcile.failed(number, "", "cannot build the getOrderDetail URL from the request's URL", 0.0)
     shown = redact.scrub(url)
-    waited = reconcile.pace(last_ended, sleep, clock)
+    waited = reconcile.pace(last_ended, wire.sleep, wire.clock)
     headers = [("Accept", "application/json")]
     if prepared.token is not None:
         headers.append((TOKEN_HEADER, prepared.token))
-    request = transport.HttpRequest("GET", url, tuple(headers), None)
-    timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+    from cj_errors import transport as network
+
+    request = network.HttpRequest("GET", url, tuple(headers), None)
     try:
-        reply = transport.send(request, timeouts, options.max_body, verify)
-    except transport.TransportError as error:
+        reply = wire.send(request, _timeouts(options), options.max_body)
+    except network.TransportError as error:
         return reconcile.failed(number, shown, error.message, waited)
     explanation = explain_response(reply.body, reply.status, reply.content_type, path=reconcile.DETAIL_PATH)
     return reconcile.judge(number, shown, explanation, waited)
