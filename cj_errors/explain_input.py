@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from cj_errors import inputs
+from cj_errors import halves, inputs
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response
@@ -88,25 +88,56 @@ class ExplainRun:
     count_only: bool = False
     summary: Summary = dataclasses.field(default_factory=Summary)
     first: Item | None = None
+    # A file at least this big is counted on two cores (see ``halves``); None counts in one pass.
+    split_min_bytes: int | None = halves.SPLIT_MIN_BYTES
+    halves_taken: int = 0  # sources whose second half a second process counted
     _head: bytes = b""
 
     def items(self) -> Iterator[tuple[str, Item]]:
         """(source, item) for every response, source by source, as they are read."""
         for source in self.sources:
-            lines, encoding = open_source(source, follow=self.follow)
+            lines, encoding, handle = open_source(source, follow=self.follow)
             if encoding is not None:
                 self.summary.encoding = encoding
             recorder = HeadRecorder(lines)
             status = self.http_status or 200
             chunked = self.count_only and recorder.chunked
-            read = read_lines_in_chunks(recorder.read1) if chunked else read_lines(recorder)
-            stream = explain_stream(read, self.summary, http_status=status, count_only=self.count_only)
-            for item in stream:
-                if self.first is None:
-                    self.first = item
-                yield source, item
-            if not self._head:
-                self._head = bytes(recorder.head)
+            second_half = halves.start(lines, status, self.split_min_bytes) if chunked and not encoding else None
+            try:
+                if second_half is not None:
+                    read = halves.lines_until(recorder.read1, second_half.cut)
+                elif chunked:
+                    read = read_lines_in_chunks(recorder.read1)
+                else:
+                    read = read_lines(recorder)
+                handoff = self._handoff(second_half) if second_half is not None else None
+                stream = explain_stream(
+                    read, self.summary, http_status=status, count_only=self.count_only, handoff=handoff
+                )
+                for item in stream:
+                    if self.first is None:
+                        self.first = item
+                    yield source, item
+                if not self._head:
+                    head = bytes(recorder.head)
+                    self._head = second_half.head(head) if second_half is not None else head
+            finally:
+                if second_half is not None:
+                    second_half.cancel()
+                if source != "-":
+                    handle.close()
+
+    def _handoff(self, second_half: halves.SecondHalf) -> Callable[[Summary, int], bool]:
+        def take(summary: Summary, lines_before: int) -> bool:
+            first = second_half.take(summary, lines_before)
+            if first is False:
+                return False
+            if self.first is None and isinstance(first, Item):
+                self.first = first
+            self.halves_taken += 1
+            return True
+
+        return take
 
     def single(self) -> Explanation | None:
         """The one explanation to show in full, when the input was one source holding at most one response."""
@@ -164,8 +195,11 @@ def check_sources(sources: tuple[str, ...], *, follow: bool = False) -> None:
         _open_file(source).close()  # raises the one-line error for a missing file or a directory
 
 
-def open_source(source: str, *, follow: bool = False) -> tuple[LineSource, str | None]:
-    """``source`` (a path, ``-`` for standard input, or an inline body) as UTF-8 lines, and its encoding if recoded."""
+def open_source(source: str, *, follow: bool = False) -> tuple[LineSource, str | None, io.BufferedReader]:
+    """``source`` (a path, ``-`` for standard input, or an inline body) as UTF-8 lines, and its encoding if recoded.
+
+    The third value is the handle under the lines, to close when done (standard input is left open).
+    """
     handle: io.BufferedReader
     if source == "-":
         stdin = sys.stdin.buffer
@@ -179,4 +213,4 @@ def open_source(source: str, *, follow: bool = False) -> tuple[LineSource, str |
         if encoding is not None:
             raise CliError(f"--follow reads UTF-8 files; '{source}' is {encoding.upper()}", ExitStatus.USAGE)
         lines = FollowReader(handle)
-    return lines, encoding
+    return lines, encoding, handle

@@ -67,7 +67,9 @@ def reader() -> Callable[[str], Fields | None]:
         if found.pointsInfo is not ABSENT:
             return None  # top-level points figures: the exact path reads them
         data = found.data
-        return (found.code, found.result, found.success, found.message, found.requestId, _data_kind(data))
+        if data is not ABSENT:  # None for "data": null, True for any other data (its content is not read)
+            data = None if len(data) == 4 and bytes(data) == b"null" else True
+        return (found.code, found.result, found.success, found.message, found.requestId, data)
 
     return read
 
@@ -95,13 +97,6 @@ def _read_with_json(text: str) -> Fields | None:
         get("requestId", ABSENT),
         kind,
     )
-
-
-def _data_kind(raw: Any) -> Any:
-    """ABSENT, None for ``"data": null``, or True for any other data (its content is not read here)."""
-    if raw is ABSENT:
-        return ABSENT
-    return None if len(raw) == 4 and bytes(raw) == b"null" else True
 
 
 def plain(fields: Fields) -> bool:

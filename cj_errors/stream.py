@@ -109,6 +109,35 @@ class Summary:
             if text:
                 self.first_request_id[key] = text[: limits.REQUEST_ID_CHARS]
 
+    def merge(self, later: Summary, lines_before: int) -> bool:
+        """Add the summary of the lines that follow this one's (numbered from 1 there), as one pass would.
+
+        False, changing nothing, when that cannot be exact: ``later`` dropped codes over the cap, which
+        one pass might have itemized because they were already seen here.
+        """
+        if later.untracked or later.encoding != self.encoding and later.encoding is not None:
+            return False
+        self.responses += later.responses
+        self.lines += later.lines
+        self.skipped_lines += later.skipped_lines
+        self.oversized += later.oversized
+        self.unreadable += later.unreadable
+        self.held += later.held
+        self.per_status.update(later.per_status)
+        if self.first_unreadable_line is None and later.first_unreadable_line is not None:
+            self.first_unreadable_line = later.first_unreadable_line + lines_before
+        if self.first_held_line is None and later.first_held_line is not None:
+            self.first_held_line = later.first_held_line + lines_before
+        for key, count in later.per_code.items():  # in the order one pass would have met them
+            if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
+                self.untracked += count
+                continue
+            self.per_code[key] += count
+            self.first_line.setdefault(key, later.first_line[key] + lines_before)
+            if key not in self.first_request_id and key in later.first_request_id:
+                self.first_request_id[key] = later.first_request_id[key]
+        return True
+
     @property
     def exit_status(self) -> ExitStatus:
         """The most pressing outcome seen: what a script should act on first."""
@@ -232,17 +261,27 @@ def read_lines(stream: LineSource, limit: int = limits.DOCUMENT_BYTES) -> Iterat
         yield chunk.decode("utf-8", errors="replace"), False
 
 
+# Yielded by a line source between two parts of one file (see ``halves``): not a line. Compared by
+# identity; the readers never yield (None, False) themselves (an oversized line is (None, True)).
+HANDOFF: tuple[str | None, bool] = (None, False)
+
+
 def read_lines_in_chunks(
-    read1: Callable[[int], bytes], limit: int = limits.DOCUMENT_BYTES, chunk: int = limits.READ_CHUNK_BYTES
+    read1: Callable[[int], bytes],
+    limit: int = limits.DOCUMENT_BYTES,
+    chunk: int = limits.READ_CHUNK_BYTES,
+    *,
+    at_start: bool = True,
 ) -> Iterator[tuple[str | None, bool]]:
     """``read_lines`` for a stream read ``chunk`` bytes at a time: the same lines, far fewer calls.
 
     ``read1`` returns what is there (up to ``chunk`` bytes), so a pipe is read as it comes.
     Lines are split and decoded a chunk at a time; a line over ``limit`` is (None, True).
+    ``at_start=False`` reads on from the middle of a stream: no byte-order mark is looked for.
     """
     pending = b""
     skipping = False  # inside an oversized line, dropping bytes up to its newline
-    first = True
+    first = at_start
     while True:
         data = read1(chunk)
         if not data:
@@ -413,7 +452,7 @@ _ABSENT = shapes.ABSENT
 class _ShapeMemo:
     """Per stream: what the exact path made of each plain envelope shape seen (bounded).
 
-    ``count`` runs for every line of a big log, so it is written flat: no helper calls on the
+    ``run`` reads most lines of a big log, so it is written flat: no helper calls on the
     common path, where the line's shape and code are already known.
     """
 
@@ -425,37 +464,66 @@ class _ShapeMemo:
         # Responses counted here but not yet in the summary (a plain dict is faster than its Counters).
         self.tally: defaultdict[_Counted, int] = defaultdict(int)
 
-    def count(self, line: str, number: int, summary: Summary) -> bool:
-        """Count ``line`` if it is a plain envelope of a known shape; False sends it down the exact path."""
-        start = line.find("{")
-        if start == -1:
-            return False
-        fields = self.read(line if start == 0 else line[start:])
-        if fields is None:
-            return False
-        code, result, success, message, request_id, data = fields
-        if data is not _ABSENT and (
-            "interceptOrder" in line or "logisticsMiss" in line or "submitSuccess" in line or "pointsInfo" in line
-        ):
-            return False  # held orders and points figures depend on data: the exact path reads them
-        # Everything the explanation depends on but the requestId's value (and data, see above).
-        shape = (type(code), code, type(result), result, type(success), success, message, request_id is _ABSENT, data)
+    def run(
+        self, lines: Iterator[tuple[str | None, bool]], number: int, summary: Summary
+    ) -> tuple[int, tuple[str | None, bool] | None]:
+        """Count lines from ``lines`` while they are plain envelopes of known shapes.
+
+        Returns the number of the last line taken and the first line it could not count (which
+        the exact path reads next), or None at the end of the stream. Lines it counted are in
+        ``summary.lines``; the returned one is not.
+        """
+        read, known, tally = self.read, self.known, self.tally
+        per_code, first_ids = summary.per_code, summary.first_request_id
+        counted_lines = 0
         try:
-            counted = self.known[shape]
-        except KeyError:
-            if len(self.known) < shapes.MAX_SHAPES:
-                self.known[shape] = self._classify(line) if shapes.plain(fields) else None
-            return False  # the exact path counts the first line of each shape itself
-        except TypeError:  # a list or object where a value belongs: unhashable, and not plain
-            return False
-        if counted is None:
-            return False
-        key = counted.key
-        if key in summary.per_code and (request_id is _ABSENT or key in summary.first_request_id):
-            self.tally[counted] += 1
-        else:
-            summary.count(counted, number, None if request_id is _ABSENT else request_id)
-        return True
+            for pair in lines:
+                number += 1
+                line = pair[0]
+                if line is None:
+                    return number, pair
+                start = line.find("{")
+                if start == -1:
+                    return number, pair
+                fields = read(line if start == 0 else line[start:])
+                if fields is None:
+                    return number, pair
+                code, result, success, message, request_id, data = fields
+                if data is not _ABSENT and (
+                    "interceptOrder" in line
+                    or "logisticsMiss" in line
+                    or "submitSuccess" in line
+                    or "pointsInfo" in line
+                ):
+                    return number, pair  # held orders and points figures depend on data: the exact path reads them
+                # Everything the explanation depends on but the requestId's value (and data, see above); the
+                # types keep True apart from 1. The common shape gets a shorter key of its own length.
+                if type(code) is int and type(result) is bool and success is _ABSENT and type(message) is str:
+                    shape: tuple[Any, ...] = (code, result, message, request_id is _ABSENT, data)
+                else:
+                    shape = (
+                        type(code), code, type(result), result, type(success), success, message,
+                        request_id is _ABSENT, data, None,
+                    )  # fmt: skip
+                try:
+                    counted = known[shape]
+                except KeyError:
+                    if len(known) < shapes.MAX_SHAPES:
+                        known[shape] = self._classify(line) if shapes.plain(fields) else None
+                    return number, pair  # the exact path counts the first line of each shape itself
+                except TypeError:  # a list or object where a value belongs: unhashable, and not plain
+                    return number, pair
+                if counted is None:
+                    return number, pair
+                key = counted.key
+                if key in per_code and (request_id is _ABSENT or key in first_ids):
+                    tally[counted] += 1
+                else:
+                    summary.count(counted, number, None if request_id is _ABSENT else request_id)
+                counted_lines += 1
+        finally:
+            summary.lines += counted_lines
+        return number, None
 
     def flush(self, summary: Summary) -> None:
         """Add the tallied responses to the summary."""
@@ -483,11 +551,14 @@ def explain_stream(
     now: dt.datetime | None = None,
     *,
     count_only: bool = False,
+    handoff: Callable[[Summary, int], bool] | None = None,
 ) -> Iterator[Item]:
     """Explain every response in a stream of lines, updating ``summary`` as it goes.
 
     With ``count_only``, lines that hold one plain envelope of a shape already seen are counted
     without an Item (see ``shapes``): the summary is the same, and only the other items are yielded.
+    At HANDOFF in ``lines``, when nothing read so far waits for more lines, ``handoff(summary,
+    lines_read)`` may take over the rest of the stream (True) and the reading ends there.
     """
     memo = _ShapeMemo(http_status, now) if count_only else None
     pending: list[str] = []
@@ -496,12 +567,26 @@ def explain_stream(
     depth = _BracketDepth()
     transcript: _Transcript | None = None
     request: tuple[str, str] | None = None  # the last request line a transcript showed
-    for number, (line, oversized) in enumerate(lines, start=1):
+    remaining = iter(lines)
+    number = 0
+    while True:
+        if memo is not None and not pending and transcript is None:
+            number, next_pair = memo.run(remaining, number, summary)
+        else:
+            next_pair = next(remaining, None)
+            number += 1
+        if next_pair is None:
+            break
+        if next_pair is HANDOFF:
+            number -= 1  # not a line
+            if handoff is not None and not pending and transcript is None and request is None:
+                if handoff(summary, number):
+                    break
+            continue
+        line, oversized = next_pair
         summary.lines += 1
         if oversized or line is None:
             summary.oversized += 1
-            continue
-        if memo is not None and not pending and transcript is None and memo.count(line, number, summary):
             continue
         if not pending and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None:
             if transcript is not None and (item := _transcript_item(transcript, now)) is not None:

@@ -701,7 +701,7 @@ def test_completion_imports_neither_rich_nor_httpx(
     assert result.returncode == 0, result.stderr[-2000:]
     assert expected in result.stdout
     modules = {match.group(1) for match in map(_IMPORT_LINE.match, result.stderr.splitlines()) if match}
-    assert "cj_errors.codes" in modules, "the import profile was not captured"
+    assert "cj_errors.completers" in modules, "the import profile was not captured"
     assert ("typer" in modules) is (path == "typer")
     heavy = sorted(
         module for module in modules if any(module == name or module.startswith(name + ".") for name in _FORBIDDEN)

@@ -14,7 +14,7 @@ import pytest
 
 from cj_errors import codes, fastpath
 from cj_errors.exits import ExitStatus
-from tests.conftest import cjerr_executable, clean_env
+from tests.conftest import ROOT, cjerr_executable, clean_env
 
 ALL_CODES = [str(entry.code) for entry in codes.all_entries()]
 TEXTS = [
@@ -183,3 +183,28 @@ def test_the_common_tab_presses_are_answered_without_typer() -> None:
     assert fastpath.complete(_completion_env("zsh", "cjerr list --family quo")) is not None
     assert fastpath.complete(_completion_env("bash", "cjerr lookup --co")) is None
     assert fastpath.complete({**bash, "COMP_WORDS": "cjerr lookup '16"}) is None  # quotes: Typer's
+
+
+def test_a_tab_press_loads_neither_the_code_table_nor_the_catalog(tmp_path: Path) -> None:
+    # What TAB offers comes from the generated cj_errors/_tab_table.py (see the next test).
+    script = (
+        "import sys\n"
+        "from cj_errors import fastpath\n"
+        "try:\n"
+        "    fastpath.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('typer', 'click', 'rich', 'httpx', 'cj_errors.code_table', 'cj_errors.codes', 'cj_errors.catalog')\n"
+        "sys.stderr.write(','.join(name for name in heavy if name in sys.modules))\n"
+    )
+    for words, cursor in (("cjerr lookup 1600", "2"), ("cjerr list --family q", "3"), ("cjerr probe /prod", "2")):
+        env = clean_env(tmp_path, {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cursor})
+        ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+        assert ran.stdout.strip() and ran.stderr == "", (words, ran.stderr)
+
+
+def test_the_generated_tab_table_matches_the_code_table_and_the_catalog() -> None:
+    from cj_errors import tab_table
+
+    committed = (ROOT / "cj_errors" / "_tab_table.py").read_text(encoding="utf-8")
+    assert committed == tab_table.render(), "run: python -m cj_errors.tab_table > cj_errors/_tab_table.py"

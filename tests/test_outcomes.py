@@ -509,7 +509,11 @@ def test_explain_takes_bytes_str_dict_and_httpx_responses() -> None:
     assert cj_errors.explain(httpx.Response(502, text="<html>")).exit_status is ExitStatus.TEMPORARY  # no request
 
 
-@pytest.mark.parametrize("bad", [None, 42, 1.5, ["{}"], object()], ids=repr)
+@pytest.mark.parametrize(
+    "bad",
+    [None, 42, 1.5, ["{}"], object()],
+    ids=lambda value: type(value).__name__ if type(value) is object else repr(value),
+)
 def test_explain_refuses_anything_else_with_a_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="bytes or str"):
         cj_errors.explain(bad)

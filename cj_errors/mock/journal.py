@@ -53,39 +53,66 @@ def masked_headers(headers: dict[str, str] | Any) -> dict[str, str]:
     }
 
 
+class _Recorded:
+    """A request as it came, turned into its masked journal entry only when somebody reads the journal.
+
+    Masking every header and body on the way in cost more than the rest of the answer; most entries
+    are never read before they fall off the end.
+    """
+
+    __slots__ = ("request", "response", "started", "number", "_entry")
+
+    def __init__(self, request: MockRequest, response: MockResponse, started: float, number: int) -> None:
+        self.request = request
+        self.response = response
+        self.started = started
+        self.number = number
+        self._entry: dict[str, Any] | None = None
+
+    def entry(self) -> dict[str, Any]:
+        if self._entry is None:
+            self._entry = _request_entry(self.request, self.response, self.started)
+            self._entry["id"] = self.number
+        return self._entry
+
+
+def _request_entry(request: MockRequest, response: MockResponse, started: float) -> dict[str, Any]:
+    split = urlsplit(request.target)
+    query: dict[str, list[str]] = {}
+    for key, value in parse_qsl(split.query, keep_blank_values=True):
+        query.setdefault(key, []).append(mask(value) if is_secret_name(key) and value else scrub(value))
+    path = split.path
+    return {
+        "method": request.method,
+        "path": path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path,
+        "query": query,
+        "headers": masked_headers(dict(request.headers)),
+        "body": masked_body(request.body),
+        "status": response.status,
+        "code": response.code,
+        "fault": response.fault_label or None,
+        "rule": response.fault.origin if response.fault is not None else None,
+        "delay": response.delay,
+        "time": _stamp(started),
+        "at": round(started, 6),
+        "client": request.client,
+    }
+
+
+def _stamp(started: float) -> str:
+    return datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
 class Journal:
     def __init__(self, limit: int = limits.JOURNAL_ENTRIES) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
+        self._entries: deque[_Recorded | dict[str, Any]] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._next = 1
 
     def record(self, request: MockRequest, response: MockResponse, started: float) -> None:
-        split = urlsplit(request.target)
-        query: dict[str, list[str]] = {}
-        for key, value in parse_qsl(split.query, keep_blank_values=True):
-            query.setdefault(key, []).append(mask(value) if is_secret_name(key) and value else scrub(value))
-        path = split.path
-        entry: dict[str, Any] = {
-            "method": request.method,
-            "path": path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path,
-            "query": query,
-            "headers": masked_headers(dict(request.headers)),
-            "body": masked_body(request.body),
-            "status": response.status,
-            "code": response.code,
-            "fault": response.fault_label or None,
-            "rule": response.fault.origin if response.fault is not None else None,
-            "delay": response.delay,
-            "time": datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(
-                timespec="milliseconds"
-            ),
-            "at": round(started, 6),
-            "client": request.client,
-        }
         with self._lock:
-            entry["id"] = self._next
+            self._entries.append(_Recorded(request, response, started, self._next))
             self._next += 1
-            self._entries.append(entry)
 
     def note(self, record: Mapping[str, Any]) -> None:
         """Something the mock did on its own (a webhook delivery or attempt), in order with the requests.
@@ -96,10 +123,7 @@ class Journal:
         entry: dict[str, Any] = {
             key: scrub(value) if isinstance(value, str) else value for key, value in record.items()
         }
-        entry.setdefault(
-            "time",
-            datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(timespec="milliseconds"),
-        )
+        entry.setdefault("time", _stamp(started))
         entry.setdefault("at", round(started, 6))
         with self._lock:
             entry["id"] = self._next
@@ -110,7 +134,7 @@ class Journal:
         self, path: str | None = None, method: str | None = None, event: str | None = None
     ) -> list[dict[str, Any]]:
         with self._lock:
-            items = list(self._entries)
+            items = [item.entry() if isinstance(item, _Recorded) else item for item in self._entries]
         if path:
             wanted = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
             items = [item for item in items if item.get("path") == wanted]
