@@ -21,6 +21,7 @@ from cj_errors.completers import complete_code, complete_endpoint, complete_fami
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.fastpath import show_lookup
+from cj_errors.output import renderer_for
 from cj_errors.process import buffer_stdout, fail, silence_stdout
 from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
 
@@ -141,13 +142,13 @@ def list_codes(
         known = ", ".join(codes.FAMILIES)
         raise CliError(f"unknown family '{family}'; known families: {known}", ExitStatus.USAGE)
     entries = codes.entries_in_family(family) if family else codes.all_entries()
-    render.show_list(terminal, entries)
+    renderer_for(terminal).entries(entries)
 
 
 @app.command("exit-codes")
 def exit_codes(json_output: JsonOption = False) -> None:
     """Print the exit-code contract that scripts can rely on."""
-    render.show_exit_codes(_terminal(json_output, ColorChoice.NEVER))
+    renderer_for(_terminal(json_output, ColorChoice.NEVER)).exit_codes()
 
 
 # --- endpoints / probe -------------------------------------------------------------
@@ -185,7 +186,7 @@ def endpoints(
 
     terminal = _terminal(json_output, ColorChoice.NEVER)
     found = catalog.search(filter_text)
-    render.show_endpoints(terminal, found, detail=detail or len(found) == 1)
+    renderer_for(terminal).endpoints(found, detail=detail or len(found) == 1)
     if not found:
         # The filter is echoed through the scrubbing stream: it may be a pasted token.
         terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
@@ -302,7 +303,7 @@ def probe(
         raise typer.Exit(int(ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS))
     if dry_run or (prepared.blocked and not force):
         status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
-        render.show_probe(terminal, prepared, None, status, show_request=True, verbose=verbose)
+        renderer_for(terminal).probe(prepared, None, status, show_request=True, verbose=verbose)
         raise typer.Exit(int(status))
 
     def announce(line: str) -> None:
@@ -316,7 +317,7 @@ def probe(
         outcome = auth.send_with_login(prepared, options, token.login, announce, verify=not insecure)
     else:
         outcome = probing.send(prepared, options, announce, verify=not insecure)
-    render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
+    renderer_for(terminal).probe(prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
     checked = outcome.reconciliation
     if outcome.transport_error is not None and outcome.exit_status is not ExitStatus.SUCCESS:
         # The report on stdout says it too; a failed run also owes stderr its one-line reason.
@@ -369,6 +370,7 @@ def explain(
     from cj_errors import explain_input
 
     terminal = _terminal(json_output, color)
+    renderer = renderer_for(terminal)
     named = tuple(sources or ("-",))
     if "-" in named and sys.stdin.isatty():
         raise CliError(
@@ -382,19 +384,19 @@ def explain(
     try:
         for source, item in run.items():
             if each:
-                render.show_item(terminal, item, source=source if several else None)
+                renderer.item(item, source=source if several else None)
                 terminal.stdout.flush()
     except KeyboardInterrupt:
         if not follow:
             raise
         # Ctrl-C is how a follow ends, not a failure: summarize what was read and exit by it.
-        render.show_summary(terminal, run.summary, one_line=True)
+        renderer.summary(run.summary, one_line=True)
         raise typer.Exit(int(run.summary.exit_status)) from None
     single = run.single()
     if single is not None and not each:
-        render.show_explanation(terminal, single)
+        renderer.explanation(single)
         raise typer.Exit(int(single.exit_status))
-    render.show_summary(terminal, run.summary, one_line=each)
+    renderer.summary(run.summary, one_line=each)
     raise typer.Exit(int(run.summary.exit_status))
 
 

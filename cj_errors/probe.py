@@ -139,6 +139,11 @@ class ProbeOutcome:
     next_step: str | None = None  # what to do about an unknown outcome
 
     @property
+    def shown_response_body(self) -> Any:
+        """The response body as printed: decoded and masked if JSON, the escaped start of the text otherwise."""
+        return None if self.response is None else body_for_display(self.response.body)
+
+    @property
     def outcome(self) -> Outcome | None:
         """The outcome to act on: after a reconcile check, what it showed."""
         if self.reconciliation is not None and self.reconciliation.found is True:

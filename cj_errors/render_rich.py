@@ -7,6 +7,7 @@ markup, so brackets in a CJ message cannot inject styles.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -14,9 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cj_errors import codes, render
-from cj_errors.explanation import Explanation
+from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry, Outcome
 from cj_errors.terminal import Terminal
+
+if TYPE_CHECKING:
+    from cj_errors.explanation import Explanation
 
 _OUTCOME_STYLE = {
     Outcome.SUCCESS: "green",
@@ -80,6 +84,19 @@ def entry_panel(entry: CodeEntry) -> Panel:
     fields.add_row("docs", Text(entry.doc, style="cyan underline"))
     title = Text.assemble((str(entry.code), f"bold {style}"), "  ", (entry.title, "bold"))
     return Panel(fields, title=title, title_align="left", border_style=style)
+
+
+class RichRenderer(render.PlainRenderer):
+    """Rich panels and tables for lookup, list and explanations; everything else as plain text."""
+
+    def lookup(self, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
+        show_lookup(self.terminal, results)
+
+    def entries(self, entries: Sequence[CodeEntry]) -> None:
+        show_list(self.terminal, entries)
+
+    def explanation(self, explanation: Explanation) -> None:
+        show_explanation(self.terminal, explanation)
 
 
 def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> None:

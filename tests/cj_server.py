@@ -171,12 +171,7 @@ def probe_in_process(target: str, *answers: Answer, token: str, **options: objec
     announced: list[str] = []
     outcome = probe.send(prepared, opts, announced.append, sleep=clock.sleep, clock=clock, transport=script.transport)
     out = io.StringIO()
-    render.show_probe(
-        Terminal(Mode.PLAIN, out, io.StringIO()),
-        prepared,
-        outcome,
-        outcome.exit_status,
-        show_request=False,
-        verbose=False,
+    render.PlainRenderer(Terminal(Mode.PLAIN, out, io.StringIO())).probe(
+        prepared, outcome, outcome.exit_status, show_request=False, verbose=False
     )
     return InProcessProbe(outcome, script.received, clock.sleeps, announced, out.getvalue())

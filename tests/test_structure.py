@@ -103,3 +103,73 @@ def test_the_old_escapers_disagreed_and_now_agree(tmp_path: Path) -> None:
     )
     assert ran.stderr == f"cjerr: cannot read '{tmp_path}/a\\x1b[2J\\u202eb': no such file\n"
     assert process.fail.__module__ == "cj_errors.process"
+
+
+# --- one-way imports ----------------------------------------------------------------------------
+
+RENDERERS = {"render", "render_rich", "render_auth", "render_webhook", "output"}
+EDGES = {"cli", "cli_auth", "cli_webhook", "fastpath", "__main__"}
+# What a renderer may import at run time: output plumbing, masking and escaping, and the code table's
+# read-only queries (an entry's family, source titles and retry advice). Result types come in under
+# TYPE_CHECKING only; the logic that decides what is printed stays in the core, on the results.
+RENDER_MAY_USE = {"render", "terminal", "exits", "escaping", "redact", "model", "codes", "limits", "errors"}
+
+
+def _runtime_imports(tree: ast.Module, package: str) -> set[str]:
+    """The cj_errors modules ``tree`` imports at run time (at any depth), leaving out ``if TYPE_CHECKING:``."""
+    skipped = {
+        id(node)
+        for branch in ast.walk(tree)
+        if isinstance(branch, ast.If) and "TYPE_CHECKING" in ast.unparse(branch.test)
+        for statement in branch.body
+        for node in ast.walk(statement)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            found |= {f"{package}.{alias.name}" for alias in node.names}
+    return {name.split(".")[1] for name in found if name.startswith("cj_errors.") and name.count(".") >= 1} | {
+        name.split(".")[2] for name in found if name.startswith("cj_errors.mock.")
+    }
+
+
+def _imports_by_module() -> dict[str, set[str]]:
+    graph = {}
+    for name, tree in _modules().items():
+        short = name.removeprefix("cj_errors.")
+        graph[short] = _runtime_imports(tree, "cj_errors") - {short, "mock"}
+    return graph
+
+
+def test_renderers_use_no_core_logic() -> None:
+    graph = _imports_by_module()
+    known = {name for name in graph if "." not in name}
+    for renderer in sorted(RENDERERS):
+        used = graph[renderer] & known
+        allowed = RENDER_MAY_USE | ({"render_rich"} if renderer == "output" else set())
+        assert used <= allowed, f"{renderer} imports core logic: {sorted(used - allowed)}"
+
+
+def test_render_and_render_rich_no_longer_import_each_other() -> None:
+    graph = _imports_by_module()
+    assert "render_rich" not in graph["render"]
+    assert "render" in graph["render_rich"]
+    assert [name for name, used in graph.items() if "render_rich" in used] == ["output"]
+    output = _modules()["cj_errors.output"]
+    top_level = {node.module for node in output.body if isinstance(node, ast.ImportFrom)}
+    assert "cj_errors.render_rich" not in top_level  # Rich is imported only when the mode is Rich
+
+
+def test_core_modules_never_import_renderers_or_the_cli() -> None:
+    graph = _imports_by_module()
+    for name, used in sorted(graph.items()):
+        if name in RENDERERS | EDGES or name.split(".")[0] in RENDERERS | EDGES:
+            continue
+        assert not used & (RENDERERS | EDGES), f"{name} imports {sorted(used & (RENDERERS | EDGES))}"
