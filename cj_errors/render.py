@@ -633,15 +633,8 @@ class JsonRenderer(PlainRenderer):
     def exit_codes(self) -> None:
         write_json(self.terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
 
-    def probe(
-        self,
-        prepared: PreparedProbe,
-        outcome: ProbeOutcome | None,
-        exit_status: ExitStatus,
-        *,
-        show_request: bool,
-        verbose: bool,
-    ) -> None:
+    def probe(self, prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_status: ExitStatus, **_: bool) -> None:
+        """The whole probe document, the request always included (``show_request`` and ``verbose`` are for text)."""
         write_json(self.terminal, probe_to_dict(prepared, outcome, exit_status))
 
 

@@ -21,6 +21,7 @@ import dataclasses
 import json
 import re
 from collections import deque
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from cj_errors import codes, limits, literals, redact
@@ -104,24 +105,21 @@ def envelopes_in_document(document: Any) -> list[Found]:
     belong to that response, they are not responses of their own.
     """
     found: list[Found] = []
-    queue: deque[tuple[Any, int]] = deque([(document, 0)])
-    visited = 0
-    while queue and visited < limits.SCAN_NODES:
-        node, depth = queue.popleft()
-        visited += 1
-        children: list[Any] = []
+
+    def enter(node: Any, depth: int) -> list[Any]:
         if isinstance(node, dict):
             envelope = parse_envelope(node)
             if envelope is not None and cj_like(envelope, node):
                 found.append(Found(envelope, depth > 0))
-                continue
-            children = list(node.values())
-        elif isinstance(node, list):
-            children = node
-        elif isinstance(node, str) and depth > 0 and _may_hold_body(node):
-            children = documents_in(node, unescape=False)
-        if depth < limits.SCAN_DEPTH:
-            queue.extend((child, depth + 1) for child in children)
+                return []
+            return list(node.values())
+        if isinstance(node, list):
+            return node
+        if isinstance(node, str) and depth > 0 and _may_hold_body(node):
+            return documents_in(node, unescape=False)
+        return []
+
+    _breadth_first(document, enter)
     if not found and (worded := _wording_in_fields(document)) is not None:
         found.append(Found(worded, True))
     return found
@@ -137,19 +135,38 @@ def _wording_in_fields(document: Any) -> Envelope | None:
     Laravel's ``Log::warning('CJ sync failed', ['error' => $e->getMessage()])`` keeps
     only the message; it still names the code.
     """
+    worded: list[Envelope | None] = []
+
+    def enter(node: Any, depth: int) -> list[Any] | None:
+        if isinstance(node, dict) and depth < limits.SCAN_DEPTH:
+            for key, value in node.items():
+                if isinstance(value, str) and key in _MESSAGE_FIELDS and _full_error_wording(value):
+                    worded.append(parse_envelope({"message": value}))
+                    return None
+            return list(node.values())
+        if isinstance(node, list):
+            return node
+        return []
+
+    _breadth_first(document, enter)
+    return worded[0] if worded else None
+
+
+def _breadth_first(document: Any, enter: Callable[[Any, int], list[Any] | None]) -> None:
+    """Visit ``document`` and the values in it breadth first, at most SCAN_NODES of them, SCAN_DEPTH deep.
+
+    ``enter(node, depth)`` looks at one value and returns the ones to visit below it, or None to stop.
+    """
     queue: deque[tuple[Any, int]] = deque([(document, 0)])
     visited = 0
     while queue and visited < limits.SCAN_NODES:
         node, depth = queue.popleft()
         visited += 1
-        if isinstance(node, dict) and depth < limits.SCAN_DEPTH:
-            for key, value in node.items():
-                if isinstance(value, str) and key in _MESSAGE_FIELDS and _full_error_wording(value):
-                    return parse_envelope({"message": value})
-                queue.append((value, depth + 1))
-        elif isinstance(node, list) and depth < limits.SCAN_DEPTH:
-            queue.extend((child, depth + 1) for child in node)
-    return None
+        children = enter(node, depth)
+        if children is None:
+            return
+        if depth < limits.SCAN_DEPTH:
+            queue.extend((child, depth + 1) for child in children)
 
 
 def _full_error_wording(text: str) -> bool:
