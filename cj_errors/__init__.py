@@ -64,40 +64,6 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "AsyncCJTransport": ("cj_errors.httpx_transport", "AsyncCJTransport"),
     "PointsBudget": ("cj_errors.budget", "PointsBudget"),
 }
-# Every exception class (CJError, RateLimitError, ProductNotFoundError...) is a name of cj_errors too.
-_EXCEPTION_NAMES = (
-    "APIError",
-    "AuthError",
-    "CJError",
-    "DisputeError",
-    "HeldOrderError",
-    "InterfaceError",
-    "InterfaceNotFoundError",
-    "LogisticsError",
-    "LogisticsNotFoundError",
-    "NotEnvelopeError",
-    "NotFoundError",
-    "OrderError",
-    "OrderNotFoundError",
-    "ParameterError",
-    "PaymentError",
-    "ProductError",
-    "ProductNotFoundError",
-    "QuotaError",
-    "RateLimitError",
-    "RequestFormatError",
-    "SandboxError",
-    "SandboxNotFoundError",
-    "StorageError",
-    "StorageNotFoundError",
-    "SystemBusyError",
-    "TemporaryError",
-    "TicketError",
-    "TicketNotFoundError",
-    "WebhookError",
-)
-_EXPORTS.update({name: ("cj_errors.exceptions", name) for name in _EXCEPTION_NAMES})
-
 __all__ = [
     "APIError",
     "AsyncCJTransport",
@@ -156,6 +122,10 @@ __all__ = [
     "search",
     "stored_access_token",
 ]
+
+# Every exception class (CJError, RateLimitError, ProductNotFoundError...) is a name of cj_errors too;
+# __all__ is the one list of them (the TYPE_CHECKING imports below are for type checkers).
+_EXPORTS.update({name: ("cj_errors.exceptions", name) for name in __all__ if name.endswith("Error")})
 
 if TYPE_CHECKING:
     __version__: str

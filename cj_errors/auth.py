@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from cj_errors import config, inputs, redact
+from cj_errors import config, inputs, limits, redact
 from cj_errors.credentials import CredentialStore, StoredLogin, normalize_base_url
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
@@ -41,7 +41,6 @@ CJ_TIME = dt.timezone(dt.timedelta(hours=8))  # CJ writes its dates with +08:00
 API_KEY_SHAPE = re.compile(r"CJ(\d+)@api@[0-9A-Fa-f]{32}")
 _TOKEN_ACCOUNT = re.compile(r"API@CJ(\d+)@CJ:")
 _USERINFO = re.compile(r"(?<=//)[^/?#]*@")
-MAX_API_KEY_BYTES = 4096
 _TIMEOUT = 30.0
 
 Announce = Callable[[str], None]
@@ -153,7 +152,9 @@ def read_api_key(source: str | None, *, interactive: bool, prompt: Callable[[], 
         text = prompt()
         where = "the prompt"
     else:
-        text = inputs.read_text(source, limit=MAX_API_KEY_BYTES, what="API key file", invalid=ExitStatus.INVALID_INPUT)
+        text = inputs.read_text(
+            source, limit=limits.API_KEY_FILE_BYTES, what="API key file", invalid=ExitStatus.INVALID_INPUT
+        )
         where = f"API key file {inputs.shown_source(source)}"
     key = text.strip()
     redact.register(key)

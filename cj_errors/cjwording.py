@@ -28,6 +28,8 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from cj_errors import limits
+
 __all__ = [
     "Limits",
     "Points",
@@ -56,7 +58,6 @@ _POINTS = re.compile(
 )
 _POINTS_WORD = re.compile(r"\bpoints?\b", re.IGNORECASE)
 _DAILY_LIMIT = re.compile(r"daily\s+request\s+limit", re.IGNORECASE)
-_MAX_TEXT = 4096  # a CJ message is a sentence; longer text is only searched at its start
 
 
 class QpsWindow(NamedTuple):
@@ -123,7 +124,7 @@ def _int(text: str) -> int | None:
 
 def qps_window(text: str | None) -> QpsWindow | None:
     """The window of a "QPS limit is N time/M seconds" message, or None."""
-    match = _QPS.search((text or "")[:_MAX_TEXT])
+    match = _QPS.search((text or "")[: limits.CJ_MESSAGE_CHARS])
     if match is None:
         return None
     count, span, unit = match.groups()
@@ -133,7 +134,7 @@ def qps_window(text: str | None) -> QpsWindow | None:
 
 def points_in_text(text: str | None) -> Points | None:
     """The figures of "Used today: N, Remaining: N, Required: N", or None."""
-    match = _POINTS.search((text or "")[:_MAX_TEXT])
+    match = _POINTS.search((text or "")[: limits.CJ_MESSAGE_CHARS])
     if match is None:
         return None
     used, remaining, required = (_int(group) for group in match.groups())
@@ -173,12 +174,12 @@ def points_from_info(document: object) -> Points | None:
 
 def points_named(text: str | None) -> bool:
     """True when a message is about points ("Insufficient API points...", "points exhausted")."""
-    return _POINTS_WORD.search((text or "")[:_MAX_TEXT]) is not None
+    return _POINTS_WORD.search((text or "")[: limits.CJ_MESSAGE_CHARS]) is not None
 
 
 def daily_limit_named(text: str | None) -> bool:
     """True for the daily call-count wording ("you have reached the daily request limit")."""
-    return _DAILY_LIMIT.search((text or "")[:_MAX_TEXT]) is not None
+    return _DAILY_LIMIT.search((text or "")[: limits.CJ_MESSAGE_CHARS]) is not None
 
 
 def next_reset(now: dt.datetime | None = None) -> dt.datetime:

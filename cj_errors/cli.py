@@ -14,13 +14,14 @@ from typing import Annotated
 
 import typer
 
-from cj_errors import codes, render
+from cj_errors import codes, inputs, limits, render
 from cj_errors.cli_auth import auth_app
 from cj_errors.cli_webhook import webhook_app
 from cj_errors.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.fastpath import show_lookup
+from cj_errors.output import renderer_for
 from cj_errors.process import buffer_stdout, fail, silence_stdout
 from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
 
@@ -86,18 +87,15 @@ def _read_queries(arguments: list[str]) -> list[str]:
     return queries
 
 
-_MAX_LOOKUP_STDIN_BYTES = 16 * 1024 * 1024
-
-
 def _stdin_text() -> str:
     # Bounded: `cjerr lookup - < /dev/zero` must end with a message, not take all the memory.
-    limit = _MAX_LOOKUP_STDIN_BYTES
-    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1).encode()
-    if len(data) > limit:
-        raise CliError(
-            f"lookup reads at most {limit:,} bytes from standard input; for logs use 'cjerr explain -'",
-            ExitStatus.USAGE,
-        )
+    data = inputs.read_bounded(
+        inputs.STDIN,
+        limit=limits.LOOKUP_STDIN_BYTES,
+        what="the query list on",
+        too_large=ExitStatus.USAGE,
+        hint="for logs use 'cjerr explain -'",
+    )
     return data.decode("utf-8", errors="replace")
 
 
@@ -158,7 +156,7 @@ def list_codes(
         known = ", ".join(codes.FAMILIES)
         raise CliError(f"unknown family {family.strip()[:40]!r}; known families: {known}", ExitStatus.USAGE)
     entries = codes.entries_in_family(key) if key else codes.all_entries()
-    render.show_list(terminal, entries)
+    renderer_for(terminal).entries(entries)
 
 
 @app.command("help")
@@ -182,7 +180,7 @@ def help_command(
 @app.command("exit-codes")
 def exit_codes(json_output: JsonOption = False) -> None:
     """Print the exit-code contract that scripts can rely on."""
-    render.show_exit_codes(_terminal(json_output, ColorChoice.NEVER))
+    renderer_for(_terminal(json_output, ColorChoice.NEVER)).exit_codes()
 
 
 # --- endpoints / probe -------------------------------------------------------------
@@ -220,7 +218,7 @@ def endpoints(
 
     terminal = _terminal(json_output, ColorChoice.NEVER)
     found = catalog.search(filter_text)
-    render.show_endpoints(terminal, found, detail=detail or len(found) == 1)
+    renderer_for(terminal).endpoints(found, detail=detail or len(found) == 1)
     if not found:
         # The filter is echoed through the scrubbing stream: it may be a pasted token.
         terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
@@ -284,7 +282,7 @@ def probe(
     ] = False,
     max_body: Annotated[
         int, typer.Option("--max-body", min=1024, help="Largest response body accepted, in bytes.")
-    ] = 16 * 1024 * 1024,
+    ] = limits.RESPONSE_BODY_BYTES,
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Do not verify TLS certificates (never with real tokens).")
     ] = False,
@@ -337,7 +335,7 @@ def probe(
         raise typer.Exit(int(ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS))
     if dry_run or (prepared.blocked and not force):
         status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
-        render.show_probe(terminal, prepared, None, status, show_request=True, verbose=verbose)
+        renderer_for(terminal).probe(prepared, None, status, show_request=True, verbose=verbose)
         raise typer.Exit(int(status))
 
     def announce(line: str) -> None:
@@ -351,7 +349,7 @@ def probe(
         outcome = auth.send_with_login(prepared, options, token.login, announce, verify=not insecure)
     else:
         outcome = probing.send(prepared, options, announce, verify=not insecure)
-    render.show_probe(terminal, prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
+    renderer_for(terminal).probe(prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
     checked = outcome.reconciliation
     if outcome.transport_error is not None and outcome.exit_status is not ExitStatus.SUCCESS:
         # The report on stdout says it too; a failed run also owes stderr its one-line reason.
@@ -408,6 +406,7 @@ def explain(
     from cj_errors import explain_input
 
     terminal = _terminal(json_output, color)
+    renderer = renderer_for(terminal)
     named = tuple(sources or ("-",))
     if "-" in named and sys.stdin.isatty():
         raise CliError(
@@ -425,19 +424,19 @@ def explain(
     try:
         for source, item in run.items():
             if each:
-                render.show_item(terminal, item, source=source if several else None, full=full)
+                renderer.item(item, source=source if several else None, full=full)
                 terminal.stdout.flush()
     except KeyboardInterrupt:
         if not follow:
             raise
         # Ctrl-C is how a follow ends, not a failure: summarize what was read and exit by it.
-        render.show_summary(terminal, run.summary, one_line=True)
+        renderer.summary(run.summary, one_line=True)
         raise typer.Exit(int(run.summary.exit_status)) from None
     single = run.single()
     if single is not None and not each:
-        render.show_explanation(terminal, single)
+        renderer.explanation(single)
         raise typer.Exit(int(single.exit_status))
-    render.show_summary(terminal, run.summary, one_line=each)
+    renderer.summary(run.summary, one_line=each)
     raise typer.Exit(int(run.summary.exit_status))
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from cj_errors import matching
+from cj_errors import limits, matching
 from cj_errors.code_table import ENTRIES, FAMILIES, SOURCES
 from cj_errors.model import CodeEntry, Family, Message, Outcome, Retry, Source
 
@@ -49,9 +49,6 @@ _BY_CODE: dict[int, CodeEntry] = {entry.code: entry for entry in ENTRIES}
 _SORTED_CODES: tuple[int, ...] = tuple(sorted(_BY_CODE))
 _ALL_ENTRIES: tuple[CodeEntry, ...] = tuple(_BY_CODE[code] for code in _SORTED_CODES)
 
-# Longest CJ code is 8 digits; anything much longer is not a code, and capping
-# the length keeps int() away from Python's 4300-digit conversion limit.
-_MAX_CODE_DIGITS = 12
 _CODE_IN_TEXT = re.compile(r"""^(?:cj[-_ ]?)?(?:["']?code["']?\s*[:=]\s*)?["']?(\d{1,12})["']?,?$""", re.IGNORECASE)
 
 
@@ -93,7 +90,7 @@ def code_of(code: object, caller: str = "this function") -> int:
         return code
     if isinstance(code, str):
         text = code.strip()
-        if text.isascii() and text.isdigit() and len(text) <= _MAX_CODE_DIGITS:
+        if text.isascii() and text.isdigit() and len(text) <= limits.CODE_DIGITS:
             return int(text)
         raise TypeError(f"{caller} takes a CJ code as an int or a string of digits, got {code[:40]!r}")
     raise TypeError(f"{caller} takes a CJ code as an int or a string of digits, got {type(code).__name__}")
@@ -219,7 +216,7 @@ def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
 
 def match_inside(text: str) -> list[tuple[CodeEntry, Message]]:
     """Exact wordings found inside ``text`` (a message with context before or after it), longest first."""
-    if len(text) > _MAX_CONTAINED_SEARCH_CHARS:
+    if len(text) > limits.CONTAINED_SEARCH_CHARS:
         return []
     found: list[tuple[int, int, int, CodeEntry, Message]] = []
     for entry, message, _ in _candidates_in(normalize(text)):
@@ -227,12 +224,6 @@ def match_inside(text: str) -> list[tuple[CodeEntry, Message]]:
             found.append((-span, _ownership_rank(message), entry.code, entry, message))
     found.sort(key=lambda item: item[:3])
     return [(entry, message) for *_, entry, message in found]
-
-
-# A pasted line is short; a whole log belongs to explain, which reads it as a stream. Similarity
-# compares character by character, so only texts about the length of a wording are compared.
-_MAX_CONTAINED_SEARCH_CHARS = 2048
-_MAX_SIMILAR_CHARS = 600
 
 
 def infer_code(message: str) -> CodeEntry | None:
@@ -317,7 +308,7 @@ _ACCEPT_LEAD = 0.04
 
 def similar(text: str, limit: int = 3) -> list[Candidate]:
     """Codes whose wordings or titles are most like ``text``, best first (for "did you mean")."""
-    if len(text) > _MAX_SIMILAR_CHARS or not normalize(text):
+    if len(text) > limits.SIMILAR_CHARS or not normalize(text):
         return []
     best: dict[int, Candidate] = {}
     for entry in all_entries():
@@ -510,7 +501,7 @@ _BODY_HINT = re.compile(r"""[{(].*\bcode\b""", re.I | re.S)
 def lookup(query: str | int) -> LookupResult:
     """Resolve what a user pastes: a code (``1600200``, ``"CJ1600200"``), a code with its message,
     a message (with values filled in, context around it, or a typo), or a whole body or log line."""
-    if isinstance(query, int) and abs(query) >= 10**_MAX_CODE_DIGITS:
+    if isinstance(query, int) and abs(query) >= 10**limits.CODE_DIGITS:
         # str() of an int over 4,300 digits raises ValueError; no code is this long anyway.
         return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
     text = matching.clean(str(query))
@@ -532,7 +523,7 @@ def lookup(query: str | int) -> LookupResult:
     if match_message(text):
         # A CJ wording in full is a message, even when it holds digits ("Response Status Code: 200").
         return LookupResult(text, None, tuple(search(text)), match="text")
-    if _BODY_HINT.search(text[:_MAX_CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
+    if _BODY_HINT.search(text[: limits.CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
         return from_body
     # Numbers that a wording found inside the text writes itself ("... Status Code: 200, ...") are values,
     # not the code; any other code in the text still decides ("| 1600300 | orderId must be not empty |").

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cj_errors import inputs, redact
+from cj_errors import inputs, limits, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 TOKEN_ENV = "CJ_ACCESS_TOKEN"
 BASE_URL_ENV = "CJERR_BASE_URL"
 CONFIG_ENV = "CJERR_CONFIG"
-MAX_SECRET_BYTES = 64 * 1024  # a token file; mock --token-file uses it too
-_MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -62,7 +60,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         return Config(path, {})
     try:
         # Bounded: $CJERR_CONFIG pointing at a log, a FIFO or /dev/zero must not eat the memory.
-        data = inputs.read_bounded(str(path), limit=_MAX_CONFIG_BYTES, what="config file", too_large=ExitStatus.CONFIG)
+        data = inputs.read_bounded(
+            str(path), limit=limits.CONFIG_FILE_BYTES, what="config file", too_large=ExitStatus.CONFIG
+        )
     except CliError as error:
         if from_env and error.status is ExitStatus.NO_INPUT:
             raise CliError(f"{error.message} (from ${CONFIG_ENV})", error.status) from None
@@ -93,7 +93,9 @@ def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
     Missing or unreadable: NO_INPUT. Too large, empty, not UTF-8, more than one line: CONFIG
     (control characters are refused in resolve_token, whatever the token came from).
     """
-    text = inputs.read_text(source, limit=MAX_SECRET_BYTES, what="token file", invalid=ExitStatus.CONFIG, stdin=stdin)
+    text = inputs.read_text(
+        source, limit=limits.SECRET_FILE_BYTES, what="token file", invalid=ExitStatus.CONFIG, stdin=stdin
+    )
     where = inputs.shown_source(source)
     token = text.strip()
     if not token:

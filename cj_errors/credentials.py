@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cj_errors import config, inputs, redact
+from cj_errors import config, inputs, limits, redact
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 
@@ -41,7 +41,6 @@ FILE_NAME = "credentials.json"
 SCHEMA = 1
 KEYRING_SERVICE = "cjerr"
 _SECRET_NAMES = ("access_token", "refresh_token", "open_id")
-_MAX_STORE_BYTES = 1024 * 1024
 _TIME_FIELDS = ("issued_at", "access_expires", "refresh_expires", "created", "refreshed_at")
 
 
@@ -161,7 +160,10 @@ class CredentialStore:
             ) from None
         try:
             data = inputs.read_bounded(
-                str(self.path), limit=_MAX_STORE_BYTES, what="credential store", too_large=ExitStatus.CONFIG
+                str(self.path),
+                limit=limits.CREDENTIAL_STORE_BYTES,
+                what="credential store",
+                too_large=ExitStatus.CONFIG,
             )
         except CliError as error:
             raise CliError(error.message, ExitStatus.CONFIG) from None

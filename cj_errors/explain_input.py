@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from cj_errors import halves
+from cj_errors import halves, inputs
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import Explanation, explain_response
@@ -175,13 +175,8 @@ def _looks_inline(source: str) -> bool:
 def _open_file(source: str) -> io.BufferedReader:
     try:
         return Path(source).open("rb")
-    except FileNotFoundError:
-        raise CliError(f"cannot read '{source}': no such file", ExitStatus.NO_INPUT) from None
-    except IsADirectoryError:
-        raise CliError(f"cannot read '{source}': it is a directory", ExitStatus.NO_INPUT) from None
     except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise CliError(f"cannot read '{source}': {reason}", ExitStatus.NO_INPUT) from None
+        raise CliError(f"cannot read '{source}': {inputs.unreadable_reason(error)}", ExitStatus.NO_INPUT) from None
 
 
 def check_sources(sources: tuple[str, ...], *, follow: bool = False) -> None:

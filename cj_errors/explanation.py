@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cj_errors import cjwording, codes, held, literals, ratelimits, redact
+from cj_errors import cjwording, codes, held, limits, literals, ratelimits, redact
+from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
 from cj_errors.held import HeldReason
 from cj_errors.model import CodeEntry, Outcome, Retry
 
 ENVELOPE_KEYS = frozenset({"code", "result", "success", "message", "data", "requestId"})
 _PREVIEW_BYTES = 200
-# A single response bigger than this is reported, not parsed: a product list
-# page is a few MB at most, and the limit keeps hostile input bounded.
-MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
-_MAX_INT_DIGITS = 40
 
 
 _TooBigNumber = literals.LongNumber
@@ -93,7 +89,7 @@ def parse_envelope(document: object) -> Envelope | None:
             isinstance(raw_code, str)
             and raw_code.strip().isascii()
             and raw_code.strip().isdigit()
-            and len(raw_code.strip()) <= _MAX_INT_DIGITS
+            and len(raw_code.strip()) <= limits.INT_DIGITS
         ):
             # isascii: str.isdigit() is also true for "²", which int() rejects.
             code = int(raw_code.strip())
@@ -112,7 +108,7 @@ def parse_envelope(document: object) -> Envelope | None:
         message = redact.scrubbed_head(json.dumps(message), _PREVIEW_BYTES) if _dumpable(message) else None
     # Both are printed as they are: escape sequences from the network must not drive the terminal,
     # and a secret must be masked before any renderer clips or wraps the text.
-    message = printable(redact.scrub(message)) if message is not None else None
+    message = escaped(redact.scrub(message), keep_line_breaks=True) if message is not None else None
     request_id = request_id_text(document.get("requestId"))
     return Envelope(
         code=code,
@@ -131,7 +127,7 @@ def request_id_text(value: object) -> str | None:
     """A body's ``requestId`` as cjerr prints it: text (or an integer as text), secrets masked, no escapes."""
     if isinstance(value, int):
         value = str(value)
-    return printable(redact.scrub(value)) if isinstance(value, str) else None
+    return escaped(redact.scrub(value), keep_line_breaks=True) if isinstance(value, str) else None
 
 
 def _dumpable(value: object) -> bool:
@@ -185,19 +181,10 @@ class Explanation:
         return self.exit_status is ExitStatus.QUOTA
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Text with control characters (ESC, CR, BEL...) escaped as \\x1b etc.; newlines and tabs are kept."""
-    return _CONTROL_CHARS.sub(lambda match: repr(match.group())[1:-1], text)
-
-
 def preview(body: bytes, limit: int = _PREVIEW_BYTES) -> str:
     """The first bytes of a body, escaped so control characters cannot reach the terminal."""
-    text = redact.scrubbed_head(body[: limit + 4096].decode("utf-8", errors="replace"), limit)
-    escaped = text.encode("unicode_escape").decode("ascii")
-    return escaped + ("..." if len(body) > limit else "")
+    text = redact.scrubbed_head(body[: limit + limits.SCRUB_WINDOW_CHARS].decode("utf-8", errors="replace"), limit)
+    return escaped(text) + ("..." if len(body) > limit else "")
 
 
 def next_reset(now: dt.datetime | None = None) -> dt.datetime:
@@ -483,8 +470,8 @@ def explain_response(
     raw = body.encode("utf-8", errors="surrogateescape") if isinstance(body, str) else body
     if not raw.strip():
         return _http_only(http_status, content_type, raw, "empty body", path)
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        return _http_only(http_status, content_type, raw, f"body larger than {MAX_DOCUMENT_BYTES} bytes", path)
+    if len(raw) > limits.DOCUMENT_BYTES:
+        return _http_only(http_status, content_type, raw, f"body larger than {limits.DOCUMENT_BYTES} bytes", path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

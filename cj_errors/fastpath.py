@@ -25,12 +25,13 @@ if TYPE_CHECKING:
 
 def show_lookup(terminal: Terminal, queries: Sequence[str]) -> ExitStatus:
     """Look up every query, print the results, and return the exit status: the core of `cjerr lookup`."""
-    from cj_errors import codes, render
+    from cj_errors import codes
     from cj_errors.exits import ExitStatus
+    from cj_errors.output import renderer_for
 
     results = codes.lookup_many(queries)
     status = ExitStatus.SUCCESS if all(result.found for result in results) else ExitStatus.NOT_FOUND
-    render.show_lookup(terminal, results, status)
+    renderer_for(terminal).lookup(results, status)
     return status
 
 

@@ -19,11 +19,10 @@ import signal
 import stat
 from collections.abc import Callable, Iterator
 
+from cj_errors import limits
 from cj_errors.stream import HANDOFF, HEAD_BYTES, Item, Summary, explain_stream, read_lines_in_chunks
 
-# Below this a second process saves less than it costs to start.
-SPLIT_MIN_BYTES = 8 * 1024 * 1024
-_SCAN_BYTES = 1024 * 1024
+SPLIT_MIN_BYTES = limits.SPLIT_MIN_BYTES
 _CORES_VARIABLE = "CJERR_CORES"
 
 
@@ -44,7 +43,7 @@ def _pread1(fd: int, start: int, end: int | None) -> Callable[[int], bytes]:
     def read1(size: int = -1) -> bytes:
         nonlocal position
         if size < 0:
-            size = _SCAN_BYTES
+            size = limits.READ_CHUNK_BYTES
         if end is not None:
             size = min(size, end - position)
             if size <= 0:
@@ -60,7 +59,7 @@ def cut_point(fd: int, size: int) -> int | None:
     """The offset just after the first newline at or after the middle of the file, if there is one before its end."""
     position = size // 2
     while position < size:
-        data = os.pread(fd, _SCAN_BYTES, position)
+        data = os.pread(fd, limits.READ_CHUNK_BYTES, position)
         if not data:
             return None
         newline = data.find(b"\n")
@@ -168,7 +167,7 @@ def lines_until(read1: Callable[[int], bytes], cut: int) -> Iterator[tuple[str |
         nonlocal taken
         if taken >= cut:
             return b""
-        data = read1(min(size if size > 0 else _SCAN_BYTES, cut - taken))
+        data = read1(min(size if size > 0 else limits.READ_CHUNK_BYTES, cut - taken))
         taken += len(data)
         return data
 

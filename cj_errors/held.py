@@ -18,10 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from cj_errors import codes, redact
+from cj_errors import codes, limits, redact
 
-_MAX_REASONS = 20
-_MAX_TEXT = 300
 _TEXT_KEYS = ("message", "msg", "reason", "interceptReason", "desc", "description", "errorMsg")
 _CODE_KEYS = ("code", "msgCode", "reasonCode", "errorCode")
 _ORDER_KEYS = ("orderId", "cjOrderId", "orderCode", "orderNumber", "id")
@@ -58,10 +56,10 @@ class HeldReason(NamedTuple):
 
 
 def _clean(value: object) -> str:
-    from cj_errors.explanation import printable
+    from cj_errors.escaping import escaped
 
     text = value if isinstance(value, str) else ""
-    return printable(redact.scrubbed_head(" ".join(text.split()), _MAX_TEXT))
+    return escaped(redact.scrubbed_head(" ".join(text.split()), limits.HELD_TEXT_CHARS))
 
 
 def _code(item: Mapping[str, object]) -> int | str | None:
@@ -86,7 +84,7 @@ def _items(name: str, value: object) -> list[HeldReason]:
     reasons: list[HeldReason] = []
     if not isinstance(value, list):
         return reasons
-    for index, item in enumerate(value[:_MAX_REASONS]):
+    for index, item in enumerate(value[: limits.HELD_REASONS]):
         where = f"{name}[{index}]"
         if isinstance(item, Mapping):
             text = _text(item)

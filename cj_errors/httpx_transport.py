@@ -80,6 +80,7 @@ class _Policy:
         state_dir: Path | None,
         share_pacing: bool,
         rng: Callable[[], float],
+        clock: Callable[[], float],
     ) -> None:
         if retries < 0:
             raise ValueError("retries cannot be negative")
@@ -93,6 +94,7 @@ class _Policy:
         self.state_dir = state_dir
         self.share_pacing = share_pacing
         self.rng = rng
+        self.clock = clock
         self._pacers: dict[str, pacing.Pacer] = {}
         self.last_explanation: Explanation | None = None
 
@@ -100,7 +102,9 @@ class _Policy:
         key = pacing.state_key(scope, secret)
         found = self._pacers.get(key)
         if found is None:
-            found = pacing.Pacer(key, calls, window, directory=self.state_dir, shared=self.share_pacing)
+            found = pacing.Pacer(
+                key, calls, window, directory=self.state_dir, shared=self.share_pacing, clock=self.clock
+            )
             self._pacers[key] = found
         return found
 
@@ -197,6 +201,7 @@ class _Options:
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._policy = _Policy(
             qps,
@@ -209,6 +214,7 @@ class _Options:
             Path(state_dir) if state_dir is not None else None,
             share_pacing,
             rng,
+            clock,
         )
 
     @property
@@ -230,7 +236,9 @@ class CJTransport(_Options, httpx.BaseTransport):
     repeating can help (default 2); ``retry_mutating`` also retries calls that change data; ``backoff`` the
     first wait (doubling); ``jitter`` the share by which a wait may grow at random; ``max_pace_wait`` the
     longest pacing wait before a call is refused instead (None: no limit); ``budget`` a daily points total
-    (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache).
+    (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
+    ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots between processes) are the seams
+    a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
     """
 
     def __init__(
@@ -248,6 +256,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -260,6 +269,7 @@ class CJTransport(_Options, httpx.BaseTransport):
             state_dir=state_dir,
             share_pacing=share_pacing,
             rng=rng,
+            clock=clock,
         )
         self._inner = transport if transport is not None else httpx.HTTPTransport()
         self._sleep = sleep
@@ -317,6 +327,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -329,6 +340,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
             state_dir=state_dir,
             share_pacing=share_pacing,
             rng=rng,
+            clock=clock,
         )
         self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._sleep = sleep

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cj_errors import limits
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 
 STDIN = "-"
-_CHUNK = 64 * 1024
 
 
 def shown_source(source: str) -> str:
@@ -36,7 +37,7 @@ def _read_at_most(stream: BinaryIO, count: int) -> bytes:
     chunks: list[bytes] = []
     remaining = count
     while remaining > 0:
-        chunk = stream.read(min(remaining, _CHUNK))
+        chunk = stream.read(min(remaining, limits.FILE_CHUNK_BYTES))
         if not chunk:
             break
         chunks.append(chunk)
@@ -44,11 +45,14 @@ def _read_at_most(stream: BinaryIO, count: int) -> bytes:
     return b"".join(chunks)
 
 
-def _reason(error: OSError) -> str:
+def unreadable_reason(error: OSError | ValueError) -> str:
+    """Why a named file cannot be read, worded the same for every input cjerr reads (explain streams too)."""
     if isinstance(error, FileNotFoundError):
-        return "it does not exist"
-    if error.errno == errno.EISDIR or isinstance(error, IsADirectoryError):
-        return "Is a directory"
+        return "no such file"
+    if isinstance(error, IsADirectoryError) or isinstance(error, OSError) and error.errno == errno.EISDIR:
+        return "it is a directory"
+    if isinstance(error, ValueError):  # a NUL in the name (possible from a config file), or a closed stdin
+        return "not a usable file name or stream"
     return error.strerror or str(error)
 
 
@@ -59,12 +63,13 @@ def read_bounded(
     what: str,
     stdin: BinaryIO | None = None,
     too_large: ExitStatus = ExitStatus.INVALID_INPUT,
+    hint: str = "is it the right file?",
 ) -> bytes:
     """The bytes of ``source`` (a path, ``~`` expanded, or ``-`` for standard input), at most ``limit`` of them.
 
     ``what`` names the input in messages ("token file", "rules file", ...). Raises
     ``CliError``: ``NO_INPUT`` when the file is missing, a directory or unreadable;
-    ``too_large`` when it holds more than ``limit`` bytes.
+    ``too_large`` when it holds more than ``limit`` bytes (the message ends with ``hint``).
     """
     shown = shown_source(source)
     try:
@@ -74,12 +79,10 @@ def read_bounded(
         else:
             with Path(source).expanduser().open("rb") as handle:
                 data = _read_at_most(handle, limit + 1)
-    except OSError as error:
-        raise CliError(f"cannot read {what} {shown}: {_reason(error)}", ExitStatus.NO_INPUT) from None
-    except ValueError:  # a NUL in the name (possible from a config file), or a closed stdin
-        raise CliError(f"cannot read {what} {shown}: not a usable file name or stream", ExitStatus.NO_INPUT) from None
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read {what} {shown}: {unreadable_reason(error)}", ExitStatus.NO_INPUT) from None
     if len(data) > limit:
-        raise CliError(f"{what} {shown} is larger than {limit:,} bytes; is it the right file?", too_large)
+        raise CliError(f"{what} {shown} is larger than {limit:,} bytes; {hint}", too_large)
     return data
 
 
@@ -97,18 +100,60 @@ def load_toml(data: bytes | str) -> dict[str, Any]:
     return dict(tomllib.loads(text))
 
 
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``, with or without [])."""
-    name = host.strip().strip("[]").lower()
-    if name in ("localhost", "localhost."):
-        return True
+def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` writes, or None for a name.
+
+    ``[::1]`` and a zone (``fe80::1%eth0``) are read as the address; so are the forms resolvers read as
+    IPv4 although they are not dotted quads (``127.1``, ``0x7f000001``, ``2130706433``).
+    """
+    name = host.strip().strip("[]")
     try:
-        return ipaddress.ip_address(name).is_loopback
+        return ipaddress.ip_address(name.split("%")[0])
     except ValueError:
-        return False
+        pass
+    parts = name.split(".")
+    if name and all(parts) and all(_numeric(part) for part in parts):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(name))
+        except OSError:
+            return None
+    return None
 
 
-__all__ = ["STDIN", "is_loopback", "load_toml", "read_bounded", "shown_source"]
+def _numeric(part: str) -> bool:
+    lowered = part.lower()
+    if lowered.startswith("0x"):
+        return len(lowered) > 2 and all(char in "0123456789abcdef" for char in lowered[2:])
+    return part.isascii() and part.isdigit()
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is this machine: ``localhost`` (any case, a trailing dot allowed) or a loopback address.
+
+    Loopback addresses are ``127.0.0.0/8`` in any form a resolver reads (``127.1``, ``0x7f000001``),
+    ``::1`` (with or without ``[]``, with a zone) and IPv4-mapped ``::ffff:127.0.0.1``. The one rule for
+    sending secrets over plain HTTP (auth, probe), warning about a listener (mock, webhook listen) and
+    refusing webhook URLs CJ refuses.
+    """
+    name = host.strip().strip("[]").lower()
+    if name.removesuffix(".") == "localhost":
+        return True
+    address = ip_literal(name)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address is not None and address.is_loopback
+
+
+__all__ = [
+    "STDIN",
+    "ip_literal",
+    "is_loopback",
+    "load_toml",
+    "read_bounded",
+    "read_text",
+    "shown_source",
+    "unreadable_reason",
+]
 
 
 def read_text(

@@ -18,10 +18,11 @@ import json
 import re
 from typing import Any
 
-MAX_DEPTH = 64
+from cj_errors import limits
+
 # A JSON integer longer than this is kept as text: no CJ value is that long, and
 # int() of thousands of digits is slow (and limited since Python 3.11).
-MAX_INT_DIGITS = 40
+MAX_INT_DIGITS = limits.INT_DIGITS
 
 
 class LiteralError(ValueError):
@@ -90,7 +91,7 @@ class _Reader:
         return _SPACE.match(self.text, position).end()  # type: ignore[union-attr]  # matches empty
 
     def value(self, position: int, depth: int) -> tuple[Any, int]:
-        if depth > MAX_DEPTH:
+        if depth > limits.LITERAL_DEPTH:
             raise LiteralError("nested too deeply")
         text = self.text
         position = self.skip(position)

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from cj_errors import limits
+
 # Characters that differ between what CJ sends and what a user pastes, mapped to the plain form.
 _PLAIN_PUNCTUATION = str.maketrans(
     {
@@ -137,7 +139,7 @@ def anchor(template: str) -> str:
 
 # No CJ wording, even with its values filled in, is this long (the longest is about 300
 # characters); longer text is not compared in full, which keeps hostile input cheap.
-MAX_WORDING_CHARS = 2048
+MAX_WORDING_CHARS = limits.WORDING_CHARS
 
 
 def fits(template: str, text: str) -> bool:

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from cj_errors import limits
+
 try:
     import fcntl
 except ImportError:  # Windows: per-process pacing only
@@ -177,7 +179,7 @@ class Pacer:
 
 def _read(handle: IO[str]) -> dict[str, Any]:
     handle.seek(0)
-    text = handle.read(65536)
+    text = handle.read(limits.PACING_STATE_CHARS)
     try:
         state = json.loads(text) if text.strip() else {}
     except ValueError:

@@ -6,32 +6,29 @@ httpx) is imported only when a request is actually sent.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import shlex
-import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cj_errors import catalog, cjwording, reconcile, redact, retrypolicy
+from cj_errors import catalog, cjwording, inputs, limits, reconcile, redact, retrypolicy
 from cj_errors.errors import CliError
+from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
-from cj_errors.explanation import Explanation, explain_response, printable
+from cj_errors.explanation import Explanation, explain_response
 from cj_errors.inline_secrets import inline_body_findings
 from cj_errors.model import Outcome
 from cj_errors.validate import Finding, RequestPlan, Severity, has_errors, validate
 
 if TYPE_CHECKING:
-    from cj_errors.transport import RawResponse
+    from cj_errors.transport import HttpRequest, Network, RawResponse, Timeouts
 
 TOKEN_HEADER = "CJ-Access-Token"
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
-MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024
 # Whether an answer is retried, how long to wait and how often is decided by retrypolicy (shared with the
 # SDK transports), from the answer's Explanation (outcome, wait_seconds, max_attempts).
 
@@ -51,7 +48,7 @@ class ProbeOptions:
     retry_mutating: bool = False
     force: bool = False
     allow_other_host: bool = False
-    max_body: int = 16 * 1024 * 1024
+    max_body: int = limits.RESPONSE_BODY_BYTES
     backoff: float = 0.5
     reconcile: bool = False
 
@@ -99,13 +96,7 @@ class PreparedProbe:
 
     def shown_body(self) -> Any:
         """The body for display: decoded and masked if JSON, escaped text otherwise."""
-        body = self.plan.body
-        if body is None:
-            return None
-        try:
-            return redact.json_value(json.loads(body))
-        except (ValueError, RecursionError):
-            return printable(redact.scrubbed_head(body[:6096].decode("utf-8", errors="replace"), 2000))
+        return None if self.plan.body is None else body_for_display(self.plan.body)
 
     def curl(self) -> str:
         parts = ["curl", "-sS", "-X", self.plan.method, shlex.quote(self.shown_url())]
@@ -148,6 +139,11 @@ class ProbeOutcome:
     next_step: str | None = None  # what to do about an unknown outcome
 
     @property
+    def shown_response_body(self) -> Any:
+        """The response body as printed: decoded and masked if JSON, the escaped start of the text otherwise."""
+        return None if self.response is None else body_for_display(self.response.body)
+
+    @property
     def outcome(self) -> Outcome | None:
         """The outcome to act on: after a reconcile check, what it showed."""
         if self.reconciliation is not None and self.reconciliation.found is True:
@@ -166,26 +162,7 @@ class ProbeOutcome:
 
 def _read_body(data: str, stdin: BinaryIO | None) -> bytes:
     if data.startswith("@"):
-        source = data[1:]
-        if source == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            body = stream.read(MAX_REQUEST_BODY_BYTES + 1)
-        else:
-            path = Path(source).expanduser()
-            try:
-                with path.open("rb") as handle:
-                    body = handle.read(MAX_REQUEST_BODY_BYTES + 1)
-            except FileNotFoundError:
-                raise CliError(f"cannot read body file {source}: no such file", ExitStatus.NO_INPUT) from None
-            except IsADirectoryError:
-                raise CliError(f"cannot read body file {source}: it is a directory", ExitStatus.NO_INPUT) from None
-            except OSError as error:
-                raise CliError(
-                    f"cannot read body file {source}: {error.strerror or error}", ExitStatus.NO_INPUT
-                ) from None
-        if len(body) > MAX_REQUEST_BODY_BYTES:
-            raise CliError(f"the body is larger than {MAX_REQUEST_BODY_BYTES:,} bytes", ExitStatus.INVALID_INPUT)
-        return body
+        return inputs.read_bounded(data[1:], limit=limits.REQUEST_BODY_BYTES, what="body file", stdin=stdin)
     # Arguments that were not valid UTF-8 arrive with surrogates; keep the bytes so validation can point at them.
     return data.encode("utf-8", errors="surrogateescape")
 
@@ -241,15 +218,6 @@ def _parse_headers(headers: Sequence[str]) -> list[tuple[str, str]]:
             )
         pairs.append((name, value))
     return pairs
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 _USERINFO = re.compile(r"(?<=//)[^/?#]*@")
@@ -452,7 +420,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
         token = None
         extra_findings.append(_other_host_finding(host, endpoint))
-    if token is not None and scheme == "http" and not _is_loopback(host):
+    if token is not None and scheme == "http" and not inputs.is_loopback(host):
         raise CliError(
             f"refusing to send the access token over plain HTTP to {host}; use https (plain HTTP is only "
             "allowed to loopback, e.g. a local cjerr mock)",
@@ -502,6 +470,27 @@ Announce = Callable[[str], None]
 Sleep = Callable[[float], None]
 
 
+def _timeouts(options: ProbeOptions) -> Timeouts:
+    from cj_errors import transport  # imported when a request is really sent: it imports httpx
+
+    return transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+
+
+@dataclass(frozen=True)
+class _Wire:
+    """How a probe reaches the world: the seams ``send`` takes, passed on to the reconcile check."""
+
+    sleep: Sleep
+    clock: Callable[[], float]
+    verify: bool | str
+    transport: Network | None
+
+    def send(self, request: HttpRequest, timeouts: Timeouts, max_body: int) -> RawResponse:
+        from cj_errors import transport
+
+        return transport.send(request, timeouts, max_body, self.verify, self.transport)
+
+
 def send(
     prepared: PreparedProbe,
     options: ProbeOptions,
@@ -509,16 +498,20 @@ def send(
     sleep: Sleep = time.sleep,
     verify: bool | str = True,
     clock: Callable[[], float] = time.monotonic,
+    transport: Network | None = None,
 ) -> ProbeOutcome:
     """Send with retries where repeating the same request can help; explain the last answer.
 
     A call that changes data and got no answer (a read timeout, a dropped connection, HTTP 5xx) ends
     as an unknown outcome; with ``options.reconcile`` an order-creating call is then checked once.
+    The seams: ``sleep`` waits, ``clock`` tells the time (monotonic), ``transport`` replaces the network
+    (an ``httpx.MockTransport``), so the retry and pacing decisions are tested without waiting.
     """
-    from cj_errors import transport
+    from cj_errors import transport as network
 
-    request = transport.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
-    timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+    wire = _Wire(sleep, clock, verify, transport)
+    request = network.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
+    timeouts = _timeouts(options)
     max_tries = 1 + max(0, options.retries)
     endpoint = prepared.plan.endpoint
     path = prepared.plan.path
@@ -528,12 +521,12 @@ def send(
     for number in range(1, max_tries + 1):
         response: RawResponse | None = None
         try:
-            reply = transport.send(request, timeouts, options.max_body, verify)
-        except transport.TransportError as error:
+            reply = wire.send(request, timeouts, options.max_body)
+        except network.TransportError as error:
             # A failure that repeating cannot fix (TLS, an invalid request) needs no "not retrying" note.
             should, minimum, reason = retrypolicy.error_decision(error.kind, error.retryable)
             attempt = Attempt(number, None, 0.0, f"no response: {error.message}", error=error.kind)
-            last_error: transport.TransportError | None = error
+            last_error: network.TransportError | None = error
             explanation = None
         else:
             response, last_error = reply, None
@@ -543,7 +536,7 @@ def send(
             retry_after = _retry_after(reply)
             if retry_after is not None:
                 minimum = max(minimum, retry_after)
-        last_ended = clock()
+        last_ended = wire.clock()
         more_allowed = number < max_tries
         if not should and reason:
             if number > 1:
@@ -560,7 +553,7 @@ def send(
             wait = retrypolicy.backoff_wait(number, minimum, options.backoff)
             attempts.append(Attempt(**{**attempt.__dict__, "wait_after": wait}))
             announce(f"attempt {number} of {max_tries}: {attempt.verdict}; retrying in {wait:.1f} s ({reason})")
-            sleep(wait)
+            wire.sleep(wait)
             continue
         attempts.append(attempt)
         if should and not more_allowed and max_tries > 1:
@@ -584,18 +577,11 @@ def send(
             unanswered = mutating and response.status >= 500
         if not unanswered:
             return outcome
-        return _unknown_outcome(outcome, options, sleep, verify, clock, last_ended)
+        return _unknown_outcome(outcome, options, wire, last_ended)
     raise AssertionError("unreachable: the loop always returns")
 
 
-def _unknown_outcome(
-    outcome: ProbeOutcome,
-    options: ProbeOptions,
-    sleep: Sleep,
-    verify: bool | str,
-    clock: Callable[[], float],
-    last_ended: float,
-) -> ProbeOutcome:
+def _unknown_outcome(outcome: ProbeOutcome, options: ProbeOptions, wire: _Wire, last_ended: float) -> ProbeOutcome:
     """A call that changes data got no answer: say so, name the next step, and reconcile if asked."""
     import dataclasses
 
@@ -624,44 +610,46 @@ def _unknown_outcome(
     if number is None:
         notes.append("--reconcile: the request body has no orderNumber to look the order up by")
         return dataclasses.replace(result, notes=tuple(notes))
-    checked = _reconcile(prepared, options, number, sleep, verify, clock, last_ended)
+    checked = _reconcile(prepared, options, number, wire, last_ended)
     notes.append(f"reconcile: {checked.summary}")
     return dataclasses.replace(result, exit_status=checked.exit_status, reconciliation=checked, notes=tuple(notes))
 
 
 def _reconcile(
-    prepared: PreparedProbe,
-    options: ProbeOptions,
-    number: str,
-    sleep: Sleep,
-    verify: bool | str,
-    clock: Callable[[], float],
-    last_ended: float,
+    prepared: PreparedProbe, options: ProbeOptions, number: str, wire: _Wire, last_ended: float
 ) -> reconcile.Reconciliation:
     """One paced getOrderDetail call for ``number``."""
-    from cj_errors import transport
-
     url = reconcile.detail_url(prepared.url, prepared.plan.path, number)
     if url is None:
         return reconcile.failed(number, "", "cannot build the getOrderDetail URL from the request's URL", 0.0)
     shown = redact.scrub(url)
-    waited = reconcile.pace(last_ended, sleep, clock)
+    waited = reconcile.pace(last_ended, wire.sleep, wire.clock)
     headers = [("Accept", "application/json")]
     if prepared.token is not None:
         headers.append((TOKEN_HEADER, prepared.token))
-    request = transport.HttpRequest("GET", url, tuple(headers), None)
-    timeouts = transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
+    from cj_errors import transport as network
+
+    request = network.HttpRequest("GET", url, tuple(headers), None)
     try:
-        reply = transport.send(request, timeouts, options.max_body, verify)
-    except transport.TransportError as error:
+        reply = wire.send(request, _timeouts(options), options.max_body)
+    except network.TransportError as error:
         return reconcile.failed(number, shown, error.message, waited)
     explanation = explain_response(reply.body, reply.status, reply.content_type, path=reconcile.DETAIL_PATH)
     return reconcile.judge(number, shown, explanation, waited)
 
 
+def body_for_display(body: bytes) -> Any:
+    """A request or response body for display: decoded and masked if JSON, the escaped start of the text otherwise.
+
+    Secrets are masked either way (getAccessToken answers with tokens).
+    """
+    try:
+        return redact.json_value(json.loads(body))
+    except (ValueError, RecursionError):
+        head = body[: limits.SHOWN_BODY_CHARS + limits.SCRUB_WINDOW_CHARS].decode("utf-8", errors="replace")
+        return escaped(redact.scrubbed_head(head, limits.SHOWN_BODY_CHARS), keep_line_breaks=True)
+
+
 def response_body_for_display(response: RawResponse) -> Any:
     """The response body, decoded and with secrets masked (getAccessToken returns tokens)."""
-    try:
-        return redact.json_value(json.loads(response.body))
-    except (ValueError, RecursionError):
-        return printable(redact.scrubbed_head(response.body[:6096].decode("utf-8", errors="replace"), 2000))
+    return body_for_display(response.body)

@@ -15,11 +15,11 @@ from cj_errors.exits import ExitStatus
 
 def fail(message: str, status: ExitStatus) -> NoReturn:
     """Print ``cjerr: message`` as one line on stderr and exit with ``status``."""
+    from cj_errors.escaping import escaped
     from cj_errors.redact import scrub
 
     # One line, whatever the message quotes (a file name or URL with a line break or an escape sequence).
-    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in scrub(message))
-    sys.stderr.write(f"cjerr: {text}\n")
+    sys.stderr.write(f"cjerr: {escaped(scrub(message))}\n")
     sys.stderr.flush()
     raise SystemExit(int(status))
 

@@ -11,6 +11,8 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
+from cj_errors import limits
+
 # The names as written; words are split at '-', '_' and lower-to-upper case changes.
 _SECRET_NAMES_WRITTEN = (
     "CJ-Access-Token",
@@ -98,13 +100,9 @@ def scrub(text: str, *, fields: bool = True) -> str:
     return _SECRET_SHAPES.sub(lambda match: _mask_unless_masked(match.group(0)), text)
 
 
-# Longer than any credential: a secret straddling a cut is still seen whole.
-_HEAD_WINDOW = 4096
-
-
 def scrubbed_head(text: str, limit: int) -> str:
     """The first ``limit`` characters of ``text``, masked before the cut (a cut secret is no longer recognisable)."""
-    return scrub(text[: limit + _HEAD_WINDOW])[:limit]
+    return scrub(text[: limit + limits.SCRUB_WINDOW_CHARS])[:limit]
 
 
 def blank(text: str) -> str:

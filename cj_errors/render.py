@@ -1,6 +1,8 @@
-"""Print result objects as plain text or versioned JSON; Rich is delegated.
+"""Print result objects as plain text or versioned JSON: ``PlainRenderer`` and ``JsonRenderer``.
 
-Standard library only: plain and JSON output never import Rich, so piped
+Standard library only; of the core, only the code table's read-only queries (results carry the rest of what is
+printed). ``output.renderer_for`` picks
+the renderer once per mode (the Rich one lives in ``render_rich``), so piped
 commands stay fast. Every JSON document carries ``cjerr_schema`` so scripts
 can detect a change of shape.
 """
@@ -11,9 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cj_errors import codes, redact
+from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry
-from cj_errors.terminal import Mode, Terminal
+from cj_errors.terminal import Terminal
 
 if TYPE_CHECKING:
     from cj_errors.catalog import Endpoint
@@ -300,7 +303,7 @@ def query_note(result: codes.LookupResult) -> str | None:
 def _shown_query(query: str, limit: int) -> str:
     # Masked before it is cut and wrapped: a pasted token must not show in pieces; no escape codes.
     text = _one_line(redact.scrub(query), limit)
-    return '"' + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + '"'
+    return '"' + escaped(text) + '"'
 
 
 def did_you_mean_lines(result: codes.LookupResult) -> list[str]:
@@ -501,40 +504,7 @@ def exit_codes_data() -> list[dict[str, Any]]:
     ]
 
 
-# --- dispatch ---------------------------------------------------------------------
-
-
-def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
-    if terminal.mode is Mode.JSON:
-        write_json(terminal, document("lookup", exit_status, results=lookup_results_to_dicts(results)))
-    elif terminal.mode is Mode.RICH:
-        from cj_errors import render_rich
-
-        render_rich.show_lookup(terminal, results)
-    else:
-        terminal.stdout.write(lookup_plain(results))
-
-
-def show_list(terminal: Terminal, entries: Sequence[CodeEntry]) -> None:
-    if terminal.mode is Mode.JSON:
-        write_json(terminal, document("list", ExitStatus.SUCCESS, codes=[entry_to_dict(e) for e in entries]))
-    elif terminal.mode is Mode.RICH:
-        from cj_errors import render_rich
-
-        render_rich.show_list(terminal, entries)
-    else:
-        terminal.stdout.write(list_plain(entries))
-
-
-def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
-    if terminal.mode is Mode.JSON:
-        write_json(terminal, document("explain", explanation.exit_status, explanation=explanation_to_dict(explanation)))
-    elif terminal.mode is Mode.RICH:
-        from cj_errors import render_rich
-
-        render_rich.show_explanation(terminal, explanation)
-    else:
-        terminal.stdout.write(explanation_plain(explanation))
+# --- explain items and terminal width ----------------------------------------------
 
 
 def item_to_dict(item: Item, *, source: str | None = None, full: bool = False) -> dict[str, Any]:
@@ -551,55 +521,6 @@ def item_to_dict(item: Item, *, source: str | None = None, full: bool = False) -
         "readable": item.readable,
         **explanation,
     }
-
-
-def show_item(terminal: Terminal, item: Item, *, source: str | None = None, full: bool = False) -> None:
-    """One response of many: a line of text, or one JSON object per line (JSON Lines).
-
-    ``source`` names the file the response came from, when explain reads several; ``full`` repeats the
-    whole table entry in every JSON line.
-    """
-    if terminal.mode is Mode.JSON:
-        import json
-
-        line = item_to_dict(item, source=source, full=full)
-        terminal.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-    else:
-        prefix = f"{_shown_source(source)}:" if source is not None else ""
-        terminal.stdout.write(prefix + item_line(item.line, item.explanation))
-
-
-def _shown_source(source: str) -> str:
-    return "(stdin)" if source == "-" else "".join(char if char.isprintable() else "?" for char in source)
-
-
-def show_summary(terminal: Terminal, summary: Summary, *, one_line: bool) -> None:
-    """The per-code summary; ``one_line`` keeps JSON on one line so it ends a JSON Lines stream."""
-    if terminal.mode is Mode.JSON:
-        data = document("explain", summary.exit_status, summary=summary_to_dict(summary))
-        if one_line:
-            import json
-
-            terminal.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-        else:
-            write_json(terminal, data)
-    else:
-        terminal.stdout.write(summary_plain(summary))
-
-
-def show_endpoints(terminal: Terminal, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
-    if terminal.mode is Mode.JSON:
-        status = ExitStatus.SUCCESS if endpoints else ExitStatus.NOT_FOUND
-        write_json(terminal, document("endpoints", status, endpoints=[endpoint_to_dict(e) for e in endpoints]))
-    else:
-        terminal.stdout.write(endpoints_plain(endpoints, detail))
-
-
-def show_exit_codes(terminal: Terminal) -> None:
-    if terminal.mode is Mode.JSON:
-        write_json(terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
-    else:
-        terminal.stdout.write(exit_codes_plain(_terminal_width(terminal)))
 
 
 def _terminal_width(terminal: Terminal) -> int | None:
@@ -662,8 +583,6 @@ def request_to_dict(prepared: PreparedProbe) -> dict[str, Any]:
 
 
 def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_status: ExitStatus) -> dict[str, Any]:
-    from cj_errors.probe import response_body_for_display
-
     response = outcome.response if outcome else None
     return document(
         "probe",
@@ -689,7 +608,7 @@ def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_st
             "status": response.status,
             "content_type": response.content_type,
             "headers": redact.headers(dict(response.headers)),
-            "body": response_body_for_display(response),
+            "body": outcome.shown_response_body if outcome else None,
         },
         explanation=explanation_to_dict(outcome.explanation) if outcome and outcome.explanation else None,
         transport_error=outcome.transport_error if outcome else None,
@@ -698,55 +617,6 @@ def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_st
         next_step=outcome.next_step if outcome else None,
         reconcile=outcome.reconciliation.as_dict() if outcome and outcome.reconciliation else None,
     )
-
-
-def show_probe(
-    terminal: Terminal,
-    prepared: PreparedProbe,
-    outcome: ProbeOutcome | None,
-    exit_status: ExitStatus,
-    *,
-    show_request: bool,
-    verbose: bool,
-) -> None:
-    if terminal.mode is Mode.JSON:
-        write_json(terminal, probe_to_dict(prepared, outcome, exit_status))
-        return
-    out = terminal.stdout
-    if show_request:
-        out.write(request_plain(prepared))
-    if prepared.findings:
-        out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
-    if outcome is None:
-        if prepared.blocked:
-            out.write("nothing sent: fix the errors above, or pass --force to send anyway\n")
-        else:
-            out.write("dry run: nothing sent\n")
-        return
-    for note in outcome.notes:
-        out.write(f"note: {note}\n")
-    if outcome.transport_error is not None:
-        out.write(f"no response: {outcome.transport_error}\n")
-        if outcome.reconciliation is not None:
-            out.write(f"  reconcile:  {outcome.reconciliation.summary}\n")
-        elif outcome.next_step is not None:
-            out.write(f"  next:       {outcome.next_step}\n")
-        out.write(f"  exit:       {int(exit_status)} ({exit_status.summary})\n")
-        return
-    response = outcome.response
-    if verbose and response is not None:
-        from cj_errors.probe import response_body_for_display
-
-        out.write(f"< HTTP {response.status} {response.reason}  ({response.elapsed * 1000:.0f} ms)\n")
-        out.write("".join(f"< {name}: {value}\n" for name, value in redact.headers(dict(response.headers)).items()))
-        body = response_body_for_display(response)
-        text = body if isinstance(body, str) else _pretty_json(body)
-        out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
-    if outcome.explanation is not None:
-        show_explanation(terminal, outcome.explanation)
-    if outcome.reconciliation is not None:
-        out.write(f"reconcile: {outcome.reconciliation.summary}\n")
-        out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
 
 
 def endpoint_to_dict(endpoint: Endpoint) -> dict[str, Any]:
@@ -807,3 +677,129 @@ def endpoints_plain(endpoints: Sequence[Endpoint], detail: bool) -> str:
             if endpoint.doc:
                 lines.append(f"         docs: {endpoint.doc}")
     return "".join(line + "\n" for line in lines)
+
+
+def _shown_source(source: str) -> str:
+    return "(stdin)" if source == "-" else escaped(source)
+
+
+# --- the renderers: one per output mode, chosen once (see ``output.renderer_for``) ----------------------------
+
+
+class PlainRenderer:
+    """Plain text on stdout: what a pipe, a file, NO_COLOR or --color never gets."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self.out = terminal.stdout
+
+    def lookup(self, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
+        self.out.write(lookup_plain(results))
+
+    def entries(self, entries: Sequence[CodeEntry]) -> None:
+        self.out.write(list_plain(entries))
+
+    def explanation(self, explanation: Explanation) -> None:
+        self.out.write(explanation_plain(explanation))
+
+    def item(self, item: Item, *, source: str | None = None, full: bool = False) -> None:
+        """One response of many; ``source`` names the file it came from, when explain reads several.
+
+        ``full`` (repeat the whole table entry) is for JSON lines; a text line names the code only.
+        """
+        prefix = f"{_shown_source(source)}:" if source is not None else ""
+        self.out.write(prefix + item_line(item.line, item.explanation))
+
+    def summary(self, summary: Summary, *, one_line: bool) -> None:
+        self.out.write(summary_plain(summary))
+
+    def endpoints(self, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
+        self.out.write(endpoints_plain(endpoints, detail))
+
+    def exit_codes(self) -> None:
+        self.out.write(exit_codes_plain(_terminal_width(self.terminal)))
+
+    def probe(
+        self,
+        prepared: PreparedProbe,
+        outcome: ProbeOutcome | None,
+        exit_status: ExitStatus,
+        *,
+        show_request: bool,
+        verbose: bool,
+    ) -> None:
+        out = self.out
+        if show_request:
+            out.write(request_plain(prepared))
+        if prepared.findings:
+            out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
+        if outcome is None:
+            if prepared.blocked:
+                out.write("nothing sent: fix the errors above, or pass --force to send anyway\n")
+            else:
+                out.write("dry run: nothing sent\n")
+            return
+        for note in outcome.notes:
+            out.write(f"note: {note}\n")
+        if outcome.transport_error is not None:
+            out.write(f"no response: {outcome.transport_error}\n")
+            if outcome.reconciliation is not None:
+                out.write(f"  reconcile:  {outcome.reconciliation.summary}\n")
+            elif outcome.next_step is not None:
+                out.write(f"  next:       {outcome.next_step}\n")
+            out.write(f"  exit:       {int(exit_status)} ({exit_status.summary})\n")
+            return
+        response = outcome.response
+        if verbose and response is not None:
+            out.write(f"< HTTP {response.status} {response.reason}  ({response.elapsed * 1000:.0f} ms)\n")
+            out.write("".join(f"< {name}: {value}\n" for name, value in redact.headers(dict(response.headers)).items()))
+            body = outcome.shown_response_body
+            text = body if isinstance(body, str) else _pretty_json(body)
+            out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
+        if outcome.explanation is not None:
+            self.explanation(outcome.explanation)
+        if outcome.reconciliation is not None:
+            out.write(f"reconcile: {outcome.reconciliation.summary}\n")
+            out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
+
+
+class JsonRenderer(PlainRenderer):
+    """The versioned JSON documents of --json (one JSON object a line for explain's items)."""
+
+    def lookup(self, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
+        write_json(self.terminal, document("lookup", exit_status, results=lookup_results_to_dicts(results)))
+
+    def entries(self, entries: Sequence[CodeEntry]) -> None:
+        write_json(self.terminal, document("list", ExitStatus.SUCCESS, codes=[entry_to_dict(e) for e in entries]))
+
+    def explanation(self, explanation: Explanation) -> None:
+        data = document("explain", explanation.exit_status, explanation=explanation_to_dict(explanation))
+        write_json(self.terminal, data)
+
+    def item(self, item: Item, *, source: str | None = None, full: bool = False) -> None:
+        self.out.write(_one_line_json(item_to_dict(item, source=source, full=full)))
+
+    def summary(self, summary: Summary, *, one_line: bool) -> None:
+        """``one_line`` keeps the document on one line, so it ends a JSON Lines stream."""
+        data = document("explain", summary.exit_status, summary=summary_to_dict(summary))
+        if one_line:
+            self.out.write(_one_line_json(data))
+        else:
+            write_json(self.terminal, data)
+
+    def endpoints(self, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
+        status = ExitStatus.SUCCESS if endpoints else ExitStatus.NOT_FOUND
+        write_json(self.terminal, document("endpoints", status, endpoints=[endpoint_to_dict(e) for e in endpoints]))
+
+    def exit_codes(self) -> None:
+        write_json(self.terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
+
+    def probe(self, prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_status: ExitStatus, **_: bool) -> None:
+        """The whole probe document, the request always included (``show_request`` and ``verbose`` are for text)."""
+        write_json(self.terminal, probe_to_dict(prepared, outcome, exit_status))
+
+
+def _one_line_json(data: object) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -15,9 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cj_errors import codes, render
-from cj_errors.explanation import Explanation
+from cj_errors.exits import ExitStatus
 from cj_errors.model import CodeEntry, Outcome
 from cj_errors.terminal import Terminal
+
+if TYPE_CHECKING:
+    from cj_errors.explanation import Explanation
 
 _OUTCOME_STYLE = {
     Outcome.SUCCESS: "green",
@@ -184,6 +188,19 @@ def _print_line(console: Console, line: str, style: str = "") -> None:
     """A line of plain output; one holding a link is not wrapped by Rich, so the link stays whole."""
     text = rich_text(line, style, code_spans=False)
     console.print(text, soft_wrap=bool(_urls([line])))
+
+
+class RichRenderer(render.PlainRenderer):
+    """Rich panels and tables for lookup, list and explanations; everything else as plain text."""
+
+    def lookup(self, results: Sequence[codes.LookupResult], exit_status: ExitStatus) -> None:
+        show_lookup(self.terminal, results)
+
+    def entries(self, entries: Sequence[CodeEntry]) -> None:
+        show_list(self.terminal, entries)
+
+    def explanation(self, explanation: Explanation) -> None:
+        show_explanation(self.terminal, explanation)
 
 
 def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cj_errors import redact, render, webhooks
+from cj_errors import redact, render
 from cj_errors.exits import ExitStatus
 from cj_errors.terminal import Mode, Terminal
-from cj_errors.webhook_tools import CheckReport, Received, SendReport, VerifyReport
+
+if TYPE_CHECKING:
+    from cj_errors import webhooks
+    from cj_errors.webhook_tools import CheckReport, Received, SendReport, VerifyReport
 
 
 def _lines(terminal: Terminal, lines: list[str]) -> None:

@@ -8,8 +8,8 @@ names a CJ code (``code=1600200 msg="Too Many Requests"``) is still read for its
 code and message, and a line that looks like a CJ body but cannot be read is
 reported, never skipped in silence.
 
-Work per line is bounded: at most ``MAX_ATTEMPTS`` starting points are tried,
-the nested walk visits at most ``MAX_NODES`` values, and escaped bodies are
+Work per line is bounded: at most ``limits.SCAN_ATTEMPTS`` starting points are tried,
+the nested walk visits at most ``limits.SCAN_NODES`` values, and escaped bodies are
 unpacked one level deep.
 
 Standard library only.
@@ -21,16 +21,13 @@ import dataclasses
 import json
 import re
 from collections import deque
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from cj_errors import codes, literals, redact
-from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope, printable
+from cj_errors import codes, limits, literals, redact
+from cj_errors.escaping import escaped
+from cj_errors.explanation import Envelope, loads_tolerant, parse_envelope
 
-MAX_ATTEMPTS = 32
-MAX_NODES = 4096
-MAX_DEPTH = 32
-# The tolerant reader is pure Python; bigger documents are read as JSON only.
-MAX_LITERAL_CHARS = 1024 * 1024
 _DECODER = json.JSONDecoder(parse_int=literals.parse_int)
 
 
@@ -39,7 +36,7 @@ def _decode_at(text: str, position: int) -> tuple[Any, int] | None:
         return _DECODER.raw_decode(text, position)
     except (ValueError, RecursionError):
         pass
-    if len(text) - position > MAX_LITERAL_CHARS:
+    if len(text) - position > limits.LITERAL_CHARS:
         return None
     try:
         return literals.read_literal(text, position)
@@ -60,7 +57,7 @@ def documents_in(text: str, *, unescape: bool = True) -> list[Any]:
     found: list[Any] = []
     position = text.find("{")
     attempts = 0
-    while position != -1 and attempts < MAX_ATTEMPTS:
+    while position != -1 and attempts < limits.SCAN_ATTEMPTS:
         attempts += 1
         decoded = _decode_at(text, position)
         if decoded is None:
@@ -108,24 +105,21 @@ def envelopes_in_document(document: Any) -> list[Found]:
     belong to that response, they are not responses of their own.
     """
     found: list[Found] = []
-    queue: deque[tuple[Any, int]] = deque([(document, 0)])
-    visited = 0
-    while queue and visited < MAX_NODES:
-        node, depth = queue.popleft()
-        visited += 1
-        children: list[Any] = []
+
+    def enter(node: Any, depth: int) -> list[Any]:
         if isinstance(node, dict):
             envelope = parse_envelope(node)
             if envelope is not None and cj_like(envelope, node):
                 found.append(Found(envelope, depth > 0))
-                continue
-            children = list(node.values())
-        elif isinstance(node, list):
-            children = node
-        elif isinstance(node, str) and depth > 0 and _may_hold_body(node):
-            children = documents_in(node, unescape=False)
-        if depth < MAX_DEPTH:
-            queue.extend((child, depth + 1) for child in children)
+                return []
+            return list(node.values())
+        if isinstance(node, list):
+            return node
+        if isinstance(node, str) and depth > 0 and _may_hold_body(node):
+            return documents_in(node, unescape=False)
+        return []
+
+    _breadth_first(document, enter)
     if not found and (worded := _wording_in_fields(document)) is not None:
         found.append(Found(worded, True))
     return found
@@ -141,19 +135,38 @@ def _wording_in_fields(document: Any) -> Envelope | None:
     Laravel's ``Log::warning('CJ sync failed', ['error' => $e->getMessage()])`` keeps
     only the message; it still names the code.
     """
-    queue: deque[tuple[Any, int]] = deque([(document, 0)])
-    visited = 0
-    while queue and visited < MAX_NODES:
-        node, depth = queue.popleft()
-        visited += 1
-        if isinstance(node, dict) and depth < MAX_DEPTH:
+    worded: list[Envelope | None] = []
+
+    def enter(node: Any, depth: int) -> list[Any] | None:
+        if isinstance(node, dict) and depth < limits.SCAN_DEPTH:
             for key, value in node.items():
                 if isinstance(value, str) and key in _MESSAGE_FIELDS and _full_error_wording(value):
-                    return parse_envelope({"message": value})
-                queue.append((value, depth + 1))
-        elif isinstance(node, list) and depth < MAX_DEPTH:
-            queue.extend((child, depth + 1) for child in node)
-    return None
+                    worded.append(parse_envelope({"message": value}))
+                    return None
+            return list(node.values())
+        if isinstance(node, list):
+            return node
+        return []
+
+    _breadth_first(document, enter)
+    return worded[0] if worded else None
+
+
+def _breadth_first(document: Any, enter: Callable[[Any, int], list[Any] | None]) -> None:
+    """Visit ``document`` and the values in it breadth first, at most SCAN_NODES of them, SCAN_DEPTH deep.
+
+    ``enter(node, depth)`` looks at one value and returns the ones to visit below it, or None to stop.
+    """
+    queue: deque[tuple[Any, int]] = deque([(document, 0)])
+    visited = 0
+    while queue and visited < limits.SCAN_NODES:
+        node, depth = queue.popleft()
+        visited += 1
+        children = enter(node, depth)
+        if children is None:
+            return
+        if depth < limits.SCAN_DEPTH:
+            queue.extend((child, depth + 1) for child in children)
 
 
 def _full_error_wording(text: str) -> bool:
@@ -161,7 +174,7 @@ def _full_error_wording(text: str) -> bool:
 
 
 def _may_hold_body(text: str) -> bool:
-    return len(text) <= MAX_LITERAL_CHARS and "code" in text and text.lstrip()[:1] in "{["
+    return len(text) <= limits.LITERAL_CHARS and "code" in text and text.lstrip()[:1] in "{["
 
 
 def envelopes_in_text(text: str) -> list[Envelope]:
@@ -241,7 +254,7 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         code, message = named
     elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
         # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
-        message = printable(redact.scrub(" ".join(text.split())))
+        message = escaped(redact.scrub(" ".join(text.split())))
         return _with_log_note(Envelope(None, False, None, None, message, None, False))
     else:
         return None

@@ -20,12 +20,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from cj_errors import literals
+from cj_errors import limits, literals
 
 ABSENT: Any = object()  # a key the line does not have
 # read_plain_line leaves lines with content that changes what a success or a limit answer means
 # (held orders, points figures) or that the exact path reads differently (a second "code") to it.
-MAX_SHAPES = 4096
+MAX_SHAPES = limits.SHAPES
 _MAX_CODE = 10**literals.MAX_INT_DIGITS
 
 

@@ -20,10 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from cj_errors import scan, shapes
+from cj_errors import limits, scan, shapes
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import (
-    MAX_DOCUMENT_BYTES,
     Explanation,
     explain_envelope,
     explain_response,
@@ -32,12 +31,9 @@ from cj_errors.explanation import (
 )
 from cj_errors.model import Outcome
 
-# A stream summary itemizes at most this many distinct codes (CJ has ~150), and
-# keeps requestIds this long, so a hostile stream of ever-new codes stays bounded.
-MAX_SUMMARY_CODES = 1000
-_MAX_REQUEST_ID_CHARS = 128
-# The body of one HTTP transcript kept for a preview when it holds no envelope.
-_TRANSCRIPT_BODY_BYTES = 64 * 1024
+# A stream summary itemizes at most limits.SUMMARY_CODES distinct codes (CJ has ~150), so a hostile
+# stream of ever-new codes stays bounded; tests lower this name.
+MAX_SUMMARY_CODES = limits.SUMMARY_CODES
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ class Summary:
         if key not in self.first_request_id and request_id is not None:
             text = request_id if isinstance(request_id, str) else request_id_text(request_id)
             if text:
-                self.first_request_id[key] = text[:_MAX_REQUEST_ID_CHARS]
+                self.first_request_id[key] = text[: limits.REQUEST_ID_CHARS]
 
     def merge(self, later: Summary, lines_before: int) -> bool:
         """Add the summary of the lines that follow this one's (numbered from 1 there), as one pass would.
@@ -168,7 +164,7 @@ class LineSource(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-HEAD_BYTES = 64 * 1024
+HEAD_BYTES = limits.SNIFF_HEAD_BYTES
 
 
 class HeadRecorder:
@@ -222,7 +218,7 @@ class _Recoded:
         self._pending = ""
 
     def readline(self, size: int = -1, /) -> bytes:
-        limit = size if size > 0 else MAX_DOCUMENT_BYTES
+        limit = size if size > 0 else limits.DOCUMENT_BYTES
         while "\n" not in self._pending and len(self._pending) < limit:
             chunk = self._stream.readline(limit)
             if not chunk:
@@ -242,7 +238,7 @@ def decoded_lines(stream: _Peekable) -> tuple[LineSource, str | None]:
     return _Recoded(stream, encoding), encoding
 
 
-def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:
+def read_lines(stream: LineSource, limit: int = limits.DOCUMENT_BYTES) -> Iterator[tuple[str | None, bool]]:
     """Yield (line, oversized) from a binary stream without holding more than ``limit`` bytes.
 
     An oversized line is skipped to its end and reported as (None, True). A UTF-8 BOM is dropped.
@@ -265,7 +261,6 @@ def read_lines(stream: LineSource, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[
         yield chunk.decode("utf-8", errors="replace"), False
 
 
-_CHUNK_BYTES = 1024 * 1024
 # Yielded by a line source between two parts of one file (see ``halves``): not a line. Compared by
 # identity; the readers never yield (None, False) themselves (an oversized line is (None, True)).
 HANDOFF: tuple[str | None, bool] = (None, False)
@@ -273,8 +268,8 @@ HANDOFF: tuple[str | None, bool] = (None, False)
 
 def read_lines_in_chunks(
     read1: Callable[[int], bytes],
-    limit: int = MAX_DOCUMENT_BYTES,
-    chunk: int = _CHUNK_BYTES,
+    limit: int = limits.DOCUMENT_BYTES,
+    chunk: int = limits.READ_CHUNK_BYTES,
     *,
     at_start: bool = True,
 ) -> Iterator[tuple[str | None, bool]]:
@@ -393,8 +388,10 @@ class _Transcript:
     found: bool = False
 
     def keep(self, line: str) -> None:
-        if len(self.body) < _TRANSCRIPT_BODY_BYTES:
-            self.body.extend(line.encode("utf-8", errors="surrogateescape")[: _TRANSCRIPT_BODY_BYTES - len(self.body)])
+        if len(self.body) < limits.TRANSCRIPT_BODY_BYTES:
+            self.body.extend(
+                line.encode("utf-8", errors="surrogateescape")[: limits.TRANSCRIPT_BODY_BYTES - len(self.body)]
+            )
 
 
 def _transcript_item(transcript: _Transcript, now: dt.datetime | None) -> Item | None:
@@ -628,7 +625,7 @@ def explain_stream(
             pending.append(line)
             pending_size += len(line)
             depth.feed(line)
-            if pending_size > MAX_DOCUMENT_BYTES:
+            if pending_size > limits.DOCUMENT_BYTES:
                 summary.oversized += 1
                 pending, pending_size, depth = [], 0, _BracketDepth()
                 continue

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from cj_errors import limits
 from cj_errors.redact import scrub
-
-DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -89,13 +88,21 @@ def _first_line(text: str) -> str:
     return scrub(text.strip().splitlines()[0]) if text.strip() else ""
 
 
+# What stands in for the network: an httpx transport (``httpx.MockTransport`` in tests).
+Network = httpx.BaseTransport
+
+
 def send(
     request: HttpRequest,
     timeouts: Timeouts = Timeouts(),
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_body_bytes: int = limits.RESPONSE_BODY_BYTES,
     verify: bool | str = True,
+    transport: Network | None = None,
 ) -> RawResponse:
-    """Send ``request`` once; raise TransportError on any failure to get a whole response."""
+    """Send ``request`` once; raise TransportError on any failure to get a whole response.
+
+    ``transport`` replaces the network (an ``httpx.MockTransport`` in tests); by default httpx's own.
+    """
     started = time.monotonic()
     deadline = started + timeouts.total
     read_timeout = min(timeouts.read, timeouts.total)
@@ -104,7 +111,7 @@ def send(
     )
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=False, verify=verify) as client,
+            httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, transport=transport) as client,
             client.stream(request.method, request.url, headers=list(request.headers), content=request.body) as reply,
         ):
             declared = reply.headers.get("content-length", "")

@@ -10,12 +10,14 @@ import difflib
 import enum
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cj_errors import catalog, redact
+from cj_errors import catalog, limits, redact
 from cj_errors.catalog import Endpoint, FieldSpec, Location
+from cj_errors.escaping import escaped
 
 
 class Severity(str, enum.Enum):
@@ -55,7 +57,6 @@ JSON_FIELD_EMPTY = 16900403
 
 # --- JSON syntax -----------------------------------------------------------------
 
-_MAX_NUMBER_DIGITS = 1000
 _CONSTANTS = re.compile(r"-?\b(?:NaN|Infinity)\b")
 
 
@@ -79,9 +80,14 @@ def _reject_constant(name: str) -> Any:
 
 
 def _bounded_int(digits: str) -> int:
-    if len(digits) > _MAX_NUMBER_DIGITS:
+    if len(digits) > limits.NUMBER_DIGITS:
         raise ValueError(f"a number with {len(digits)} digits is far longer than CJ accepts")
     return int(digits)
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def caret_context(text: str, line_number: int, column: int, width: int = 100) -> str:
@@ -93,8 +99,8 @@ def caret_context(text: str, line_number: int, column: int, width: int = 100) ->
     line = redact.blank(lines[line_number - 1].rstrip("\r"))
     start = max(0, column - 1 - width // 2)
     clip = line[start : start + width]
-    shown = clip.encode("unicode_escape").decode("ascii")
-    caret_at = len(line[start : column - 1].encode("unicode_escape").decode("ascii"))
+    shown = escaped(clip)
+    caret_at = _columns(escaped(line[start : column - 1]))
     prefix = "..." if start else ""
     return f"  {line_number} | {prefix}{shown}\n  {' ' * len(str(line_number))} | {' ' * (len(prefix) + caret_at)}^"
 

@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
-from cj_errors import redact, webhooks
+from cj_errors import limits, redact, webhooks
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.inputs import STDIN, read_bounded, shown_source
 
 OPEN_ID_ENV = "CJ_OPEN_ID"
-MAX_MESSAGE_BYTES = 1024 * 1024
-_OPEN_ID_FILE_LIMIT = 4096
 
 
 # --- the openId (the signing key) ------------------------------------------------------------
@@ -57,7 +55,7 @@ def resolve_open_id(
             raise CliError(
                 "--open-id-file - and the message both read standard input; put one in a file", ExitStatus.USAGE
             )
-        data = read_bounded(file_name, limit=_OPEN_ID_FILE_LIMIT, what="openId file", too_large=ExitStatus.CONFIG)
+        data = read_bounded(file_name, limit=limits.OPEN_ID_FILE_BYTES, what="openId file", too_large=ExitStatus.CONFIG)
         try:
             lines = [line.strip() for line in data.decode("utf-8-sig").splitlines() if line.strip()]
         except UnicodeDecodeError:
@@ -148,7 +146,7 @@ class SendReport:
 def _read_data(data: str) -> bytes:
     if data.startswith("@"):
         source = data[1:] or STDIN
-        return read_bounded(source, limit=MAX_MESSAGE_BYTES, what="--data file")
+        return read_bounded(source, limit=limits.WEBHOOK_MESSAGE_BYTES, what="--data file")
     return data.encode("utf-8")
 
 
@@ -247,7 +245,7 @@ class VerifyReport:
 
 
 def verify_capture(source: str, signature: str, open_id: OpenId) -> VerifyReport:
-    body = read_bounded(source, limit=MAX_MESSAGE_BYTES, what="message file")
+    body = read_bounded(source, limit=limits.WEBHOOK_MESSAGE_BYTES, what="message file")
     valid = webhooks.verify(body, open_id.value, signature)
     hints = () if valid else tuple(webhooks.signature_hints(body, open_id.value, signature))
     received = webhooks.read_message(body, signature, open_id.value, content_type=None)
@@ -311,9 +309,9 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
             self._answer(411, {"received": False, "reason": "Content-Length required"})
             return
         size = int(length)
-        if size > MAX_MESSAGE_BYTES:
+        if size > limits.WEBHOOK_MESSAGE_BYTES:
             self.close_connection = True
-            self._answer(413, {"received": False, "reason": f"body over {MAX_MESSAGE_BYTES} bytes"})
+            self._answer(413, {"received": False, "reason": f"body over {limits.WEBHOOK_MESSAGE_BYTES} bytes"})
             return
         body = self.rfile.read(size)
         options = self._state.options

@@ -37,7 +37,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cj_errors.inputs import is_loopback
+from cj_errors import limits
+from cj_errors.inputs import ip_literal, is_loopback
 
 SIGN_HEADER = "sign"
 DELIVERY_TIMEOUT = 3.0  # seconds CJ waits for the HTTP 200
@@ -47,7 +48,6 @@ CLOSING_HOURS = 2  # ...in each of the 2 previous complete hours
 # CJ does not publish its retry schedule; these waits (before retry 1, 2, 3) are cjerr's choice.
 DEFAULT_RETRY_DELAYS = (1.0, 2.0, 4.0)
 MAX_URL_LENGTH = 200  # CJ's usual string length; the callbackUrls entry length is not documented
-_RESPONSE_PREVIEW_BYTES = 64 * 1024
 
 DOC_WEBHOOK = "https://developers.cjdropshipping.com/en/api/api2/api/webhook.html"
 DOC_WEBHOOK_GUIDE = "https://developers.cjdropshipping.com/en/api/start/webhook.html"
@@ -577,38 +577,16 @@ Resolver = Callable[[str], Sequence[str]]
 _SPECIAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp", ".test")
 
 
-def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    name = host.strip("[]")
-    try:
-        return ipaddress.ip_address(name.split("%")[0])
-    except ValueError:
-        pass
-    # Forms that resolvers read as IPv4 although they are not dotted quads: 127.1, 0x7f000001, 2130706433.
-    if name and all(part for part in name.split(".")) and all(_numeric(part) for part in name.split(".")):
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(name))
-        except OSError:
-            return None
-    return None
-
-
-def _numeric(part: str) -> bool:
-    lowered = part.lower()
-    if lowered.startswith("0x"):
-        return len(lowered) > 2 and all(char in "0123456789abcdef" for char in lowered[2:])
-    return part.isdigit()
-
-
 def address_problem(address: str) -> str | None:
     """Why CJ cannot deliver to ``address`` (loopback, private, link-local...), or None for a public address."""
+    if is_loopback(address):
+        return "a loopback address"
     try:
         ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
     except ValueError:
         return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if is_loopback(str(ip)):
-        return "a loopback address"
     if ip.is_unspecified:
         return "the unspecified address (this machine)"
     if ip.is_link_local:
@@ -710,7 +688,7 @@ def check_url(
         warning("the #fragment is never sent to the server; drop it")
     if port is not None and port != 443:
         findings.append(UrlFinding("note", f"port {port}: make sure it is open to the internet, not only locally"))
-    literal = _literal_address(host)
+    literal = ip_literal(host)
     resolved: tuple[str, ...] = ()
     resolution = "not tried"
     if literal is not None:
@@ -759,9 +737,7 @@ def registration_error(url: str, *, allow_local: bool = False) -> int | None:
     machine can be registered; every other rule still applies. Text rules only: nothing is resolved.
     """
     result = check_url(url)
-    loopback = result.host is not None and (
-        is_loopback(result.host) or address_problem(str(_literal_address(result.host) or "")) == "a loopback address"
-    )
+    loopback = result.host is not None and is_loopback(result.host)
     codes = [finding.code for finding in result.findings if finding.severity == "error" and finding.code]
     if allow_local and loopback:
         scheme = urllib.parse.urlsplit(url.strip()).scheme.lower() if url.strip() else ""
@@ -876,10 +852,10 @@ def post_signed(
         response = connection.getresponse()
         chunks: list[bytes] = []
         size = 0
-        while size < _RESPONSE_PREVIEW_BYTES:
+        while size < limits.WEBHOOK_RESPONSE_PREVIEW_BYTES:
             if connection.sock is not None:
                 connection.sock.settimeout(remaining())
-            chunk = response.read1(min(16384, _RESPONSE_PREVIEW_BYTES - size))
+            chunk = response.read1(min(16384, limits.WEBHOOK_RESPONSE_PREVIEW_BYTES - size))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -12,6 +12,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cj_errors.probe import ProbeOutcome
 
 
 @dataclass
@@ -88,3 +92,86 @@ class ScriptedServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# --- the same script without a socket: an httpx.MockTransport and a fake clock ----------------------------------
+
+
+class FakeClock:
+    """A monotonic clock that only moves when ``sleep`` is called: waits are recorded and instant."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class ScriptedTransport:
+    """Replays ``answers`` like ScriptedServer (the last one repeats) through ``httpx.MockTransport``.
+
+    ``received`` holds the requests with the fake time they arrived at, which is how a test proves
+    the retry count and the waits between attempts.
+    """
+
+    def __init__(self, *answers: Answer, clock: FakeClock) -> None:
+        import httpx
+
+        self.answers = list(answers) or [Answer(body={"code": 200, "result": True, "message": "Success"})]
+        self.received: list[Received] = []
+        self.clock = clock
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            self.received.append(
+                Received(request.method, request.url.raw_path.decode(), dict(request.headers), request.read(), clock())
+            )
+            answer = self.answers[min(len(self.received), len(self.answers)) - 1]
+            payload = answer.body
+            data = json.dumps(payload).encode() if isinstance(payload, dict) else payload
+            content = data.encode() if isinstance(data, str) else data
+            headers = {"Content-Type": answer.content_type, **answer.headers}
+            return httpx.Response(answer.status, headers=headers, content=content)
+
+        self.transport = httpx.MockTransport(handle)
+
+
+@dataclass
+class InProcessProbe:
+    outcome: ProbeOutcome
+    received: list[Received]
+    sleeps: list[float]
+    announced: list[str]
+    stdout: str
+
+
+def probe_in_process(target: str, *answers: Answer, token: str, **options: object) -> InProcessProbe:
+    """prepare + send + the plain renderer, as ``cjerr probe`` does, with the network and the clock injected."""
+    import io
+
+    from cj_errors import probe, render
+    from cj_errors.terminal import Mode, Terminal
+
+    clock = FakeClock()
+    script = ScriptedTransport(*answers, clock=clock)
+    path, _, query = target.partition("?")
+    params = tuple(query.split("&")) if query else ()
+    opts = probe.ProbeOptions(
+        target=path,
+        params=params,
+        base_url="https://cj.example/api2.0/v1",
+        token=token,
+        **options,  # type: ignore[arg-type]
+    )
+    prepared = probe.prepare(opts)
+    announced: list[str] = []
+    outcome = probe.send(prepared, opts, announced.append, sleep=clock.sleep, clock=clock, transport=script.transport)
+    out = io.StringIO()
+    render.PlainRenderer(Terminal(Mode.PLAIN, out, io.StringIO())).probe(
+        prepared, outcome, outcome.exit_status, show_request=False, verbose=False
+    )
+    return InProcessProbe(outcome, script.received, clock.sleeps, announced, out.getvalue())

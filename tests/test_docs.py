@@ -302,3 +302,17 @@ def test_readme_mock_state_and_admin_examples_run(tmp_path: Path) -> None:
     finally:
         mock.terminate()
         mock.communicate(timeout=30)
+
+
+def test_readme_module_map_lists_every_module_once() -> None:
+    """The Development section's map names each module in cj_errors/ and cj_errors/mock/, none twice, none gone."""
+    block = README.split("<!-- module-map -->\n", 1)[1].split("<!-- /module-map -->", 1)[0]
+    listed = re.findall(r"^- `([\w/]+\.py)`: \S", block, flags=re.MULTILINE)
+    assert len(listed) == len(block.strip().splitlines()), "one module a line, written - `name.py`: what it does"
+    package = ROOT / "cj_errors"
+    present = sorted(str(path.relative_to(package)) for path in package.rglob("*.py"))
+    assert sorted(listed) == present, {
+        "missing from the map": sorted(set(present) - set(listed)),
+        "stale in the map": sorted(set(listed) - set(present)),
+        "listed twice": sorted({name for name in listed if listed.count(name) > 1}),
+    }

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cj_errors import catalog, cli, codes, explanation, probe, redact, render, stream, validate
+from cj_errors import catalog, cli, codes, escaping, explanation, probe, redact, render, stream, validate
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.terminal import ScrubbingStream
@@ -776,12 +776,12 @@ def _unreadable_cases(tmp_path: Path) -> list[tuple[list[str], dict[str, str], E
         (["explain", directory], {}, ExitStatus.NO_INPUT, "directory"),
         ([*probe_args[:3], "-d", f"@{missing}"], {"CJ_ACCESS_TOKEN": "t" * 20}, ExitStatus.NO_INPUT, "no such file"),
         ([*probe_args[:3], "-d", f"@{directory}"], {"CJ_ACCESS_TOKEN": "t" * 20}, ExitStatus.NO_INPUT, "directory"),
-        ([*probe_args, "--token-file", missing], {}, ExitStatus.NO_INPUT, "does not exist"),
+        ([*probe_args, "--token-file", missing], {}, ExitStatus.NO_INPUT, "no such file"),
         ([*probe_args, "--token-file", directory], {}, ExitStatus.NO_INPUT, "directory"),
         ([*probe_args, "--token-file", str(empty_token)], {}, ExitStatus.CONFIG, "empty"),
         ([*probe_args, "--token-file", str(two_lines)], {}, ExitStatus.CONFIG, "more than one line"),
-        (probe_args, {"CJERR_CONFIG": missing}, ExitStatus.NO_INPUT, "does not exist"),
-        (probe_args, {"CJERR_CONFIG": directory}, ExitStatus.NO_INPUT, "Is a directory"),
+        (probe_args, {"CJERR_CONFIG": missing}, ExitStatus.NO_INPUT, "no such file"),
+        (probe_args, {"CJERR_CONFIG": directory}, ExitStatus.NO_INPUT, "it is a directory"),
         (probe_args, {"CJERR_CONFIG": str(bad_toml)}, ExitStatus.CONFIG, "not valid TOML"),
         (probe_args, {"CJERR_CONFIG": str(binary_toml)}, ExitStatus.CONFIG, "not valid TOML"),
         (probe_args, {"CJERR_CONFIG": str(wrong_type)}, ExitStatus.CONFIG, "must be a string"),
@@ -851,7 +851,7 @@ def test_masking_survives_cuts_and_wraps(text: str, cut: int) -> None:
     for shown in (
         redact.scrubbed_head(text, cut),
         explanation.preview(text.encode("utf-8", "surrogatepass"), limit=max(cut, 1)),
-        explanation.printable(redact.scrub(text))[:cut],
+        escaping.escaped(redact.scrub(text), keep_line_breaks=True)[:cut],
     ):
         stream = io.StringIO()
         ScrubbingStream(stream).write(shown)
@@ -1136,3 +1136,21 @@ def test_unexpected_exception_during_login_is_one_line_without_secrets(
     captured = capsys.readouterr()
     assert not leaked(captured.out) and not leaked(captured.err), captured
     assert captured.err.startswith("cjerr: internal error: RuntimeError")
+
+
+def test_every_reader_words_a_missing_file_and_a_directory_alike(tmp_path: Path) -> None:
+    """explain said "no such file" and "it is a directory" while token, config and rules files said
+    "it does not exist" and "Is a directory"; now every reader gives the one reason for each."""
+    token = {"CJ_ACCESS_TOKEN": "t" * 20}
+    probe_args = ["probe", "--dry-run", "/product/query", "-p", "pid=1"]
+    for target, reason in ((str(tmp_path / "missing"), "no such file"), (str(tmp_path), "it is a directory")):
+        for args, env in [
+            (["explain", target], {}),
+            (["probe", "--dry-run", "/product/query", "-d", f"@{target}"], token),
+            ([*probe_args, "--token-file", target], {}),
+            (probe_args, {"CJERR_CONFIG": target}),
+            (["mock", "--port", "0", "--rules", target], {}),
+            (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "-d", f"@{target}"], {}),
+        ]:
+            line = assert_fails_with_one_line(run_cjerr(*args, home=tmp_path, env=env, timeout=30), ExitStatus.NO_INPUT)
+            assert line.endswith(f": {reason}") or f": {reason} (" in line, (args, line)

@@ -75,8 +75,8 @@ def _big(tmp_path: Path, size: int) -> Path:
 def test_missing_directory_and_bad_names_are_no_input(tmp_path: Path) -> None:
     missing = tmp_path / "absent"
     said = _fails(ExitStatus.NO_INPUT, str(missing), limit=10, what="rules file")
-    assert said == f"cannot read rules file {missing}: it does not exist"
-    assert "Is a directory" in _fails(ExitStatus.NO_INPUT, str(tmp_path), limit=10, what="rules file")
+    assert said == f"cannot read rules file {missing}: no such file"
+    assert "it is a directory" in _fails(ExitStatus.NO_INPUT, str(tmp_path), limit=10, what="rules file")
     assert "Not a directory" in _fails(ExitStatus.NO_INPUT, str(_big(tmp_path, 1) / "x"), limit=10, what="f")
     assert "file name" in _fails(ExitStatus.NO_INPUT, "bad\x00name", limit=10, what="token file")
 
@@ -176,10 +176,50 @@ def test_load_toml() -> None:
         ("example.com", False),
         ("localhost.example.com", False),
         ("", False),
+        # Where the copies in probe, webhooks and inputs disagreed:
+        ("LOCALHOST", True),  # probe: case-sensitive
+        ("localhost.", True),  # probe: no trailing dot
+        ("LocalHost.", True),
+        ("127.1", True),  # probe, inputs: only dotted quads (webhooks read the short forms)
+        ("0x7f000001", True),
+        ("2130706433", True),
+        ("::ffff:127.0.0.1", True),  # probe, inputs: IPv4-mapped loopback was not loopback
+        ("[::ffff:7f00:1]", True),
+        ("::1%lo", True),
+        ("localhost..", False),
+        ("foo.localhost", False),  # reserved for this machine, but not known to resolve here
+        ("127.0.0.1.nip.io", False),
+        ("::ffff:10.0.0.1", False),
+        ("\uff11\uff12\uff17.0.0.1", False),  # full-width digits are not an address
+        ("0x", False),
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert inputs.is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("host", ["LOCALHOST", "localhost.", "127.1", "[::ffff:127.0.0.1]", "127.0.0.1", "example.com"])
+def test_probe_auth_and_webhooks_share_the_loopback_rule(host: str) -> None:
+    """probe refused a token over http to LOCALHOST, localhost. or [::ffff:127.0.0.1]; auth and the mock's
+    /webhook/set accepted some of them. All three now ask inputs.is_loopback."""
+    from cj_errors import auth, probe, webhooks
+
+    loopback = inputs.is_loopback(host)
+    url = f"http://{host}:9/api2.0/v1"
+    try:
+        probe.prepare(probe.ProbeOptions(target="/product/query", params=("pid=1",), base_url=url, token="t" * 20))
+        probe_allows = True
+    except CliError as error:
+        assert error.status is ExitStatus.CONFIG, error.message
+        probe_allows = False
+    try:
+        auth._check_url(url)
+        auth_allows = True
+    except CliError:
+        auth_allows = False
+    registration = webhooks.registration_error(f"http://{host}:9/cj", allow_local=True)
+    assert probe_allows is auth_allows is loopback
+    assert (registration is None) is loopback
 
 
 def test_one_implementation_of_each() -> None:
@@ -202,14 +242,14 @@ def test_missing_default_config_is_fine_but_a_named_one_is_not(tmp_path: Path) -
     with pytest.raises(CliError) as raised:
         config.load_config(_config_env(tmp_path, CJERR_CONFIG=str(tmp_path / "absent.toml")))
     assert raised.value.status is ExitStatus.NO_INPUT
-    assert raised.value.message.endswith("it does not exist (from $CJERR_CONFIG)")
+    assert raised.value.message.endswith("no such file (from $CJERR_CONFIG)")
 
 
 def test_default_config_that_is_a_directory_is_no_input(tmp_path: Path) -> None:
     (tmp_path / ".config" / "cjerr" / "config.toml").mkdir(parents=True)
     with pytest.raises(CliError) as raised:
         config.load_config(_config_env(tmp_path))
-    assert raised.value.status is ExitStatus.NO_INPUT and "Is a directory" in raised.value.message
+    assert raised.value.status is ExitStatus.NO_INPUT and "it is a directory" in raised.value.message
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
@@ -249,7 +289,7 @@ def test_probe_token_file_statuses(tmp_path: Path, content: bytes, status: ExitS
 
 
 def test_probe_token_file_missing_or_directory_is_no_input(tmp_path: Path) -> None:
-    for source, said in ((str(tmp_path / "absent"), "it does not exist"), (str(tmp_path), "Is a directory")):
+    for source, said in ((str(tmp_path / "absent"), "no such file"), (str(tmp_path), "it is a directory")):
         with pytest.raises(CliError) as raised:
             config.resolve_token(source, _config_env(tmp_path))
         assert raised.value.status is ExitStatus.NO_INPUT

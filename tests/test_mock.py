@@ -729,7 +729,7 @@ def test_bad_toml_rules_file_exits_65(run: Runner, tmp_path: Path) -> None:
 
 def test_missing_rules_or_token_file_exits_66(run: Runner, tmp_path: Path) -> None:
     missing = run("mock", "--port", "0", "--rules", str(tmp_path / "absent.json"), timeout=30)
-    assert missing.returncode == ExitStatus.NO_INPUT and "does not exist" in _one_line_error(missing)
+    assert missing.returncode == ExitStatus.NO_INPUT and "no such file" in _one_line_error(missing)
     no_tokens = run("mock", "--port", "0", "--token-file", str(tmp_path / "absent"), timeout=30)
     assert no_tokens.returncode == ExitStatus.NO_INPUT
 

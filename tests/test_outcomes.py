@@ -24,7 +24,7 @@ from cj_errors import probe as probing
 from cj_errors.exits import ExitStatus
 from cj_errors.explanation import explain_document, explain_response
 from cj_errors.model import RESET_RETRIES, Outcome, Retry
-from tests.cj_server import Answer, ScriptedServer
+from tests.cj_server import Answer, ScriptedServer, probe_in_process
 from tests.hostile_servers import (
     TOKEN,
     Connection,
@@ -233,19 +233,26 @@ def test_429_naming_points_is_quota_and_never_retried(server: ScriptedServer, tm
     assert "00:00 UTC" in explanation["retry_advice"] and "sooner" in explanation["retry_advice"]
 
 
-def test_429_naming_the_qps_window_waits_it_out(server: ScriptedServer, tmp_path: Path) -> None:
-    server.script(QPS_429, OK)
-    started = time.monotonic()
-    ran = probe(server, tmp_path, "/product/query", "-p", "pid=1")
-    assert ran.returncode == ExitStatus.SUCCESS and len(server.received) == 2
-    assert time.monotonic() - started >= 1.0 and "retrying in 1.0 s" in ran.err
+def test_429_naming_the_qps_window_waits_it_out() -> None:
+    ran = probe_in_process("/product/query?pid=1", QPS_429, OK, token=TOKEN)
+    assert ran.outcome.exit_status is ExitStatus.SUCCESS and len(ran.received) == 2
+    assert ran.sleeps == [1.0] and ran.received[1].at - ran.received[0].at >= 1.0
+    assert "retrying in 1.0 s" in ran.announced[0]
 
 
-def test_bare_429_is_retried_at_most_once(server: ScriptedServer, tmp_path: Path) -> None:
-    server.script(BARE_429)
-    ran = probe(server, tmp_path, "/product/query", "-p", "pid=1", "--retries", "5")
-    assert ran.returncode == ExitStatus.TEMPORARY and len(server.received) == 2
-    assert "retried once, then probe stops" in ran.out
+def test_bare_429_is_retried_at_most_once() -> None:
+    ran = probe_in_process("/product/query?pid=1", BARE_429, token=TOKEN, retries=5)
+    assert ran.outcome.exit_status is ExitStatus.TEMPORARY and len(ran.received) == 2
+    assert "retried once, then probe stops" in ran.stdout
+
+
+def test_429_answers_keep_their_exit_codes(server: ScriptedServer, tmp_path: Path) -> None:
+    """The exit-code contract, from the installed cjerr (--retries 0, so nothing waits)."""
+    for answer, status in ((QPS_429, ExitStatus.TEMPORARY), (BARE_429, ExitStatus.TEMPORARY)):
+        server.script(answer)
+        server.received.clear()
+        ran = probe(server, tmp_path, "/product/query", "-p", "pid=1", "--retries", "0")
+        assert ran.returncode == status and len(server.received) == 1, ran.describe()
 
 
 def test_429_on_get_access_token_says_wait_five_minutes_and_reuse_the_token(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import subprocess
 import sys
 import tarfile
@@ -74,3 +75,22 @@ def test_the_sdist_carries_and_collects_its_tests(built: tuple[Path, Path, str],
 def test_version_comes_from_the_installed_metadata(tmp_path: Path) -> None:
     ran = subprocess.run([cjerr_executable(), "--version"], capture_output=True, text=True, env=clean_env(tmp_path))
     assert ran.stdout == f"cjerr {PROJECT['version']}\n"
+
+
+def test_dev_and_test_extras_carry_the_lint_and_test_tools() -> None:
+    """`pip install -e '.[test]'` (the README's command) brings ruff and mypy, which the suite runs; `.[dev]` is all."""
+    extras = PROJECT["optional-dependencies"]
+
+    def names(extra: str) -> set[str]:
+        found = set()
+        for item in extras[extra]:
+            name = re.split(r"[<>=;\[ ]", item, maxsplit=1)[0]
+            found |= names_of(item[len(name) + 1 : item.index("]")]) if name == "cjerr" else {name}
+        return found
+
+    def names_of(listed: str) -> set[str]:
+        return set().union(*(names(extra) for extra in listed.split(",")))
+
+    assert {"ruff", "mypy"} <= names("lint")
+    assert {"ruff", "mypy", "pytest", "hypothesis", "build", "keyring", "msgspec"} <= names("test")
+    assert names("dev") == names("test")

@@ -11,7 +11,7 @@ import pytest
 
 from cj_errors import probe as probing
 from cj_errors.exits import ExitStatus
-from tests.cj_server import Answer, ScriptedServer
+from tests.cj_server import Answer, ScriptedServer, probe_in_process
 from tests.conftest import Runner
 
 TOKEN = "API@CJ4242@CJ:eyJhbGciOiJIUzI1NiJ9.PROBE-SENTINEL-TOKEN-91c7.signature"
@@ -57,28 +57,39 @@ def test_success_sends_token_and_query(run: Runner, server: ScriptedServer) -> N
     assert request.headers["CJ-Access-Token"] == TOKEN
 
 
-def test_rate_limit_in_http_200_is_retried_after_at_least_a_second(run: Runner, server: ScriptedServer) -> None:
-    server.script(RATE, OK)
-    started = time.monotonic()
-    result = probe(run, server, "/product/query", "-p", "pid=1")
-    assert result.returncode == 0
-    assert len(server.received) == 2 and time.monotonic() - started >= 1.0
-    assert "attempt 1 of 3" in result.stderr and "retrying in 1.0 s" in result.stderr
+# Retry decisions run in process, through an httpx.MockTransport with a fake clock: exact waits, no sleeping.
+# The installed cjerr still answers with the same exit codes (test_retried_answers_keep_their_exit_codes).
 
 
-def test_rate_limit_that_outlasts_retries_exits_temporary(run: Runner, server: ScriptedServer) -> None:
-    server.script(RATE)
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "1")
-    assert result.returncode == ExitStatus.TEMPORARY
-    assert len(server.received) == 2
-    assert "QPS limit hit: 1 request(s) per 1 second" in result.stdout
+def test_rate_limit_in_http_200_is_retried_after_at_least_a_second() -> None:
+    ran = probe_in_process("/product/query?pid=1", RATE, OK, token=TOKEN)
+    assert ran.outcome.exit_status is ExitStatus.SUCCESS
+    assert len(ran.received) == 2 and ran.sleeps == [1.0]
+    assert ran.received[1].at - ran.received[0].at >= 1.0
+    assert "attempt 1 of 3" in ran.announced[0] and "retrying in 1.0 s" in ran.announced[0]
 
 
-def test_system_busy_is_tried_at_most_three_times(run: Runner, server: ScriptedServer) -> None:
-    server.script(BUSY)
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "6")
-    assert len(server.received) == 3
-    assert result.returncode == ExitStatus.TEMPORARY
+def test_rate_limit_that_outlasts_retries_exits_temporary() -> None:
+    ran = probe_in_process("/product/query?pid=1", RATE, token=TOKEN, retries=1)
+    assert ran.outcome.exit_status is ExitStatus.TEMPORARY
+    assert len(ran.received) == 2
+    assert "QPS limit hit: 1 request(s) per 1 second" in ran.stdout
+
+
+def test_system_busy_is_tried_at_most_three_times() -> None:
+    ran = probe_in_process("/product/query?pid=1", BUSY, token=TOKEN, retries=6)
+    assert len(ran.received) == 3 and len(ran.sleeps) == 2
+    assert ran.outcome.exit_status is ExitStatus.TEMPORARY
+
+
+def test_retried_answers_keep_their_exit_codes(run: Runner, server: ScriptedServer) -> None:
+    """The exit-code contract, from the installed cjerr (--retries 0, so nothing waits)."""
+    html_502 = Answer(status=502, body="<html><h1>502 Bad Gateway</h1></html>", content_type="text/html")
+    for answer in (RATE, BUSY, html_502):
+        server.script(answer)
+        server.received.clear()
+        result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "0")
+        assert result.returncode == ExitStatus.TEMPORARY and len(server.received) == 1, result.stdout
 
 
 def test_points_exhaustion_is_never_retried_and_says_when_it_resets(run: Runner, server: ScriptedServer) -> None:
@@ -95,12 +106,12 @@ def test_http_429_with_points_body_is_quota(run: Runner, server: ScriptedServer)
     assert result.returncode == ExitStatus.QUOTA and len(server.received) == 1
 
 
-def test_html_502_is_retried_then_explained_with_a_preview(run: Runner, server: ScriptedServer) -> None:
-    server.script(Answer(status=502, body="<html><h1>502 Bad Gateway</h1></html>", content_type="text/html"))
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "2")
-    assert result.returncode == ExitStatus.TEMPORARY
-    assert len(server.received) == 3
-    assert "HTTP 502" in result.stdout and "<html><h1>502 Bad Gateway" in result.stdout
+def test_html_502_is_retried_then_explained_with_a_preview() -> None:
+    html = Answer(status=502, body="<html><h1>502 Bad Gateway</h1></html>", content_type="text/html")
+    ran = probe_in_process("/product/query?pid=1", html, token=TOKEN, retries=2)
+    assert ran.outcome.exit_status is ExitStatus.TEMPORARY
+    assert len(ran.received) == 3
+    assert "HTTP 502" in ran.stdout and "<html><h1>502 Bad Gateway" in ran.stdout
 
 
 def test_empty_body_is_not_an_envelope(run: Runner, server: ScriptedServer) -> None:
@@ -278,15 +289,12 @@ def test_system_busy_stops_at_the_table_max_attempts_and_says_so(server: Scripte
     assert any(note.startswith("gave up after 3 attempts: 1600000 tried 3 times") for note in outcome.notes)
 
 
-def test_gave_up_and_not_retrying_reasons_are_visible(run: Runner, server: ScriptedServer) -> None:
-    server.script(BUSY)
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "1")
-    assert len(server.received) == 2 and "note: gave up after 2 attempts (CJ 1600000)" in result.stdout
-    server.script(POINTS)
-    server.received.clear()
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "3")
-    assert len(server.received) == 1
-    assert "note: not retrying: quota or daily points spent" in result.stdout
+def test_gave_up_and_not_retrying_reasons_are_visible() -> None:
+    ran = probe_in_process("/product/query?pid=1", BUSY, token=TOKEN, retries=1)
+    assert len(ran.received) == 2 and "note: gave up after 2 attempts (CJ 1600000)" in ran.stdout
+    ran = probe_in_process("/product/query?pid=1", POINTS, token=TOKEN, retries=3)
+    assert len(ran.received) == 1
+    assert "note: not retrying: quota or daily points spent" in ran.stdout
 
 
 def test_quota_and_daily_reset_codes_are_never_retried(server: ScriptedServer) -> None:

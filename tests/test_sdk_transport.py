@@ -22,7 +22,7 @@ from cj_errors.budget import PointsBudget, points_for
 from cj_errors.exceptions import QuotaError, RateLimitError, raise_for_cj
 from cj_errors.explanation import explain_document
 from cj_errors.httpx_transport import AsyncCJTransport, CJTransport
-from tests.cj_server import Answer, ScriptedServer
+from tests.cj_server import Answer, FakeClock, ScriptedServer, ScriptedTransport
 from tests.conftest import ROOT, cjerr_executable, clean_env
 
 TOKEN = "API@CJ1234567@CJ:eyJhbGciOiJIUzI1NiJ9.sdk-test-token.signature"
@@ -322,20 +322,33 @@ def test_get_access_token_has_its_own_stricter_limit(server: ScriptedServer, tmp
 # --- async -------------------------------------------------------------------------------
 
 
-def test_async_tasks_are_paced_and_retried(server: ScriptedServer, tmp_path: Path) -> None:
-    server.script(QPS, OK)
+def test_async_tasks_are_paced_and_retried(tmp_path: Path) -> None:
+    """Pacing and the retry in process: an httpx.MockTransport for CJ and a fake clock, so no task really waits."""
+    clock = FakeClock()
+    script = ScriptedTransport(QPS, OK, clock=clock)
+
+    async def sleep(seconds: float) -> None:
+        wake = clock.now + seconds  # each task wakes at its own time; the clock never runs backwards
+        clock.sleeps.append(seconds)
+        await asyncio.sleep(0)
+        clock.now = max(clock.now, wake)
 
     async def main() -> list[int]:
-        transport = AsyncCJTransport(qps=1, state_dir=tmp_path, jitter=0.0)
+        transport = AsyncCJTransport(
+            script.transport, qps=1, state_dir=tmp_path, jitter=0.0, sleep=sleep, clock=clock, rng=lambda: 0.0
+        )
         async with httpx.AsyncClient(
-            base_url=server.base_url, headers={"CJ-Access-Token": TOKEN}, transport=transport
+            base_url="https://cj.example/api2.0/v1", headers={"CJ-Access-Token": TOKEN}, transport=transport
         ) as http:
             answers = await asyncio.gather(*(http.get("/product/query", params={"pid": str(n)}) for n in range(3)))
         return [answer.json()["code"] for answer in answers]
 
     assert asyncio.run(main()) == [200, 200, 200]
-    assert len(server.received) == 4  # one 1600200, retried
-    assert min(_gaps(server)) >= 0.95, _gaps(server)
+    assert len(script.received) == 4  # one 1600200, retried
+    times = sorted(received.at for received in script.received)
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 1.0, gaps  # one call a second per token, the retry included
+    assert clock.sleeps and all(wait > 0 for wait in clock.sleeps)
 
 
 def test_async_never_repeats_a_call_that_changes_data(server: ScriptedServer, tmp_path: Path) -> None:

@@ -472,7 +472,7 @@ def test_cli_send_with_data_params_and_a_whole_message(run: Runner, tmp_path: Pa
         (["webhook", "send", "ORDER", "-t", "PAID", "--to", "http://127.0.0.1:9/"], 2, "not 'PAID'"),
         (["webhook", "send", "ORDER", "--to", "ftp://127.0.0.1/"], 2, "http:// or https://"),
         (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "-d", "{nope"], 65, "--data is not JSON"),
-        (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "-d", "@/nonexistent"], 66, "does not exist"),
+        (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "-d", "@/nonexistent"], 66, "no such file"),
         (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "--retries", "4"], 2, "--retries"),
     ],
 )

@@ -19,6 +19,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from cj_errors import limits
 from cj_errors.mock.bodies import MockRequest, MockResponse
 from cj_errors.mock.rules import rule_from_mapping, rules_from_document
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from cj_errors.mock.app import MockApp
 
 PREFIX = "/__cjerr/"
-_MAX_ADMIN_BODY = 1024 * 1024
 
 
 def _answer(document: Any, status: int = 200) -> MockResponse:
@@ -115,7 +115,7 @@ def _faults(app: MockApp, request: MockRequest, method: str, query: dict[str, st
         if not removed:
             return _error(f"no rule with index {index_text}", 404)
         return _answer({"removed": removed, "rules": app.rules.listing()})
-    if len(request.body) > _MAX_ADMIN_BODY:
+    if len(request.body) > limits.MOCK_ADMIN_BODY_BYTES:
         return _error("body too large", 400)
     try:
         document = json.loads(request.body.decode("utf-8"))

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from cj_errors import catalog, webhooks
+from cj_errors import catalog, limits, webhooks
 from cj_errors.catalog import API_PREFIX, Endpoint, Location
 from cj_errors.mock import admin
 from cj_errors.mock.bodies import (
@@ -398,7 +398,7 @@ def _query(text: str) -> dict[str, list[str]]:
 
 def _loose_json(body: bytes) -> dict[str, Any] | None:
     """The JSON body for rule matching, or None when there is none (no error: the checks come later)."""
-    if not body.strip() or len(body) > 1024 * 1024:
+    if not body.strip() or len(body) > limits.MOCK_RULE_BODY_BYTES:
         return None
     try:
         value = json.loads(body.decode("utf-8"))

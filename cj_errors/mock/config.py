@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cj_errors import catalog
-from cj_errors.config import MAX_SECRET_BYTES, has_control_characters
+from cj_errors import catalog, limits
+from cj_errors.config import has_control_characters
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.inputs import read_text, shown_source
@@ -32,7 +32,7 @@ def load_tokens(path: Path | str) -> list[str]:
     """
     source = str(path)
     name = shown_source(source)
-    text = read_text(source, limit=MAX_SECRET_BYTES, what="token file", invalid=ExitStatus.CONFIG)
+    text = read_text(source, limit=limits.SECRET_FILE_BYTES, what="token file", invalid=ExitStatus.CONFIG)
     tokens: list[str] = []
     # Split on \n only: str.splitlines() would also split on \v, \f, \x1c... and hide them from the check below.
     for number, line in enumerate(text.split("\n"), start=1):

@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from cj_errors import limits
 from cj_errors.catalog import API_PREFIX
 from cj_errors.mock.bodies import MockRequest, MockResponse
 from cj_errors.redact import is_secret_name, mask, scrub
 
-MAX_ENTRIES = 10000
-MAX_BODY_CHARS = 64 * 1024
 _SECRET_HEADERS = frozenset({"cj-access-token", "platformtoken", "authorization", "cookie", "proxy-authorization"})
 
 
@@ -44,7 +43,7 @@ def masked_body(body: bytes) -> Any:
     try:
         return masked_value(json.loads(text))
     except (ValueError, RecursionError):
-        return scrub(text[:MAX_BODY_CHARS])
+        return scrub(text[: limits.JOURNAL_BODY_CHARS])
 
 
 def masked_headers(headers: dict[str, str] | Any) -> dict[str, str]:
@@ -105,7 +104,7 @@ def _stamp(started: float) -> str:
 
 
 class Journal:
-    def __init__(self, limit: int = MAX_ENTRIES) -> None:
+    def __init__(self, limit: int = limits.JOURNAL_ENTRIES) -> None:
         self._entries: deque[_Recorded | dict[str, Any]] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._next = 1

@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cj_errors import catalog, codes
+from cj_errors import catalog, codes, limits
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
 from cj_errors.inputs import load_toml, read_text, shown_source
 from cj_errors.model import Outcome
 
-MAX_RULES_BYTES = 1024 * 1024  # a rules file; more is a wrong file (a log, /dev/zero), not many rules
 MAX_DELAY_SECONDS = 600.0
-MAX_CUSTOM_BODY_BYTES = 256 * 1024
 
 # Fault names besides CJ codes.
 HTTP_FAULTS: dict[str, int] = {"http429": 429, "http500": 500, "http502": 502, "http503": 503, "http504": 504}
@@ -269,8 +267,8 @@ def _rule(item: Mapping[str, Any], where: str) -> Rule:
             raise ValueError("body must be a JSON object, array or string, not null")
         if fault is not OK or sequence:
             raise ValueError("a rule with 'body' answers with that body; drop 'fault' and 'sequence'")
-        if len(json.dumps(body)) > MAX_CUSTOM_BODY_BYTES:
-            raise ValueError(f"body is over {MAX_CUSTOM_BODY_BYTES} bytes")
+        if len(json.dumps(body)) > limits.MOCK_CUSTOM_BODY_BYTES:
+            raise ValueError(f"body is over {limits.MOCK_CUSTOM_BODY_BYTES} bytes")
     status = item.get("status")
     if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
         raise ValueError(f"status must be an HTTP status from 100 to 599, got {status!r}")
@@ -315,7 +313,7 @@ def load_rules(path: Path | str) -> list[Rule]:
     """
     source = str(path)
     name = shown_source(source)
-    text = read_text(source, limit=MAX_RULES_BYTES, what="rules file", invalid=ExitStatus.INVALID_INPUT)
+    text = read_text(source, limit=limits.RULES_FILE_BYTES, what="rules file", invalid=ExitStatus.INVALID_INPUT)
     suffix = Path(source).suffix.lower()
     as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip().startswith("{"))
     try:

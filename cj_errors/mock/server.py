@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO, cast
 from urllib.parse import unquote_plus
 
-from cj_errors import catalog
+from cj_errors import catalog, limits
 from cj_errors.catalog import API_PREFIX
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
@@ -24,9 +24,6 @@ from cj_errors.mock.app import MockApp
 from cj_errors.mock.bodies import MockRequest, MockResponse, code_message, error_body, json_response
 from cj_errors.mock.config import MockConfig, build_config
 from cj_errors.redact import is_secret_name, mask, scrub
-
-MAX_BODY_BYTES = 16 * 1024 * 1024
-
 
 # --- HTTP -----------------------------------------------------------------------------------
 
@@ -117,8 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
             if not length.strip().isdigit():
                 raise _BadRequest(400, "bad Content-Length")
             size = int(length)
-            if size > MAX_BODY_BYTES:
-                raise _BadRequest(413, f"body over {MAX_BODY_BYTES} bytes")
+            if size > limits.MOCK_REQUEST_BODY_BYTES:
+                raise _BadRequest(413, f"body over {limits.MOCK_REQUEST_BODY_BYTES} bytes")
             return self.rfile.read(size)
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
@@ -134,8 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
                         pass  # trailers
                     return b"".join(chunks)
                 total += size
-                if total > MAX_BODY_BYTES:
-                    raise _BadRequest(413, f"body over {MAX_BODY_BYTES} bytes")
+                if total > limits.MOCK_REQUEST_BODY_BYTES:
+                    raise _BadRequest(413, f"body over {limits.MOCK_REQUEST_BODY_BYTES} bytes")
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline(1024)
         return b""
