@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from cj_errors import codes, redact
 from cj_errors.exits import ExitStatus
-from cj_errors.model import CodeEntry
-from cj_errors.terminal import Mode, Terminal
+from cj_errors.model import CodeEntry, Outcome
+from cj_errors.terminal import Mode, Terminal, same_destination
 
 if TYPE_CHECKING:
     from cj_errors.catalog import Endpoint
@@ -501,6 +501,7 @@ def request_to_dict(prepared: PreparedProbe) -> dict[str, Any]:
         "query": [list(pair) for pair in prepared.shown_query()],
         "body": prepared.shown_body(),
         "token": "present" if prepared.token else "absent",
+        "points": endpoint.points if endpoint is not None else None,
     }
 
 
@@ -543,6 +544,28 @@ def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_st
     )
 
 
+def show_curl(terminal: Terminal, prepared: PreparedProbe, *, force: bool) -> ExitStatus:
+    """--curl: the command on stdout, findings and notes on stderr; no command when validation found errors."""
+    if prepared.findings:
+        terminal.stderr.write(findings_plain(prepared.findings))
+    if prepared.blocked and not force:
+        terminal.stderr.write("cjerr: no command printed: fix the errors above, or pass --force to print it anyway\n")
+        return ExitStatus.INVALID_INPUT
+    command = prepared.curl_command()
+    terminal.stdout.write(command.text + "\n")
+    terminal.stderr.write("".join(f"cjerr: note: {note}\n" for note in command.notes))
+    return ExitStatus.SUCCESS
+
+
+def _points_line(prepared: PreparedProbe) -> str:
+    endpoint = prepared.plan.endpoint
+    if endpoint is None:
+        return ""
+    if endpoint.points == 0:
+        return "points: none listed for this call in CJ's points table\n"
+    return f"points: {endpoint.points} per call (CJ's points table)\n"
+
+
 def show_probe(
     terminal: Terminal,
     prepared: PreparedProbe,
@@ -551,16 +574,78 @@ def show_probe(
     *,
     show_request: bool,
     verbose: bool,
+    body_only: bool = False,
 ) -> None:
+    """The probe report; with ``body_only`` (--body) stdout gets only the response's data, after a CJ success."""
     if terminal.mode is Mode.JSON:
         write_json(terminal, probe_to_dict(prepared, outcome, exit_status))
         return
+    if body_only:
+        _show_probe_report(
+            terminal._replace(mode=Mode.PLAIN, stdout=terminal.stderr),
+            prepared,
+            outcome,
+            exit_status,
+            show_request=show_request,
+            verbose=verbose,
+            quiet_success=True,
+        )
+        data = _success_data(outcome)
+        if data is not _NO_DATA:
+            terminal.stdout.write(_pretty_json(data) + "\n")
+        return
+    _show_probe_report(terminal, prepared, outcome, exit_status, show_request=show_request, verbose=verbose)
+    if outcome is None or outcome.exit_status is ExitStatus.SUCCESS:
+        return
+    # A failed run also owes stderr its one-line reason, unless stderr is where the report just went.
+    if same_destination(terminal.stdout, terminal.stderr):
+        return
+    checked = outcome.reconciliation
+    if outcome.transport_error is not None:
+        after = ""
+        if checked is not None:
+            after = f"; reconcile: {checked.summary}"
+        elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
+            after = f"; outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{after}\n")
+    elif outcome.unknown:
+        said = f"reconcile: {checked.summary}" if checked is not None else f"outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: {said}\n")
+
+
+_NO_DATA = object()
+
+
+def _success_data(outcome: ProbeOutcome | None) -> Any:
+    """The response's ``data`` after a plain CJ success (masked); _NO_DATA otherwise (an error, no answer, a
+    held order, an answer the reconcile check stands in for): stdout gets no misleading body."""
+    from cj_errors.probe import response_body_for_display
+
+    if outcome is None or outcome.response is None or outcome.explanation is None or outcome.unknown:
+        return _NO_DATA
+    if outcome.exit_status is not ExitStatus.SUCCESS or outcome.outcome is not Outcome.SUCCESS:
+        return _NO_DATA
+    body = response_body_for_display(outcome.response)
+    return body.get("data") if isinstance(body, dict) else _NO_DATA
+
+
+def _show_probe_report(
+    terminal: Terminal,
+    prepared: PreparedProbe,
+    outcome: ProbeOutcome | None,
+    exit_status: ExitStatus,
+    *,
+    show_request: bool,
+    verbose: bool,
+    quiet_success: bool = False,
+) -> None:
     out = terminal.stdout
     if show_request:
         out.write(request_plain(prepared))
     if prepared.findings:
         out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
     if outcome is None:
+        out.write(_points_line(prepared))
         if prepared.blocked:
             out.write("nothing sent: fix the errors above, or pass --force to send anyway\n")
         else:
@@ -585,7 +670,7 @@ def show_probe(
         body = response_body_for_display(response)
         text = body if isinstance(body, str) else _pretty_json(body)
         out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
-    if outcome.explanation is not None:
+    if outcome.explanation is not None and not (quiet_success and _success_data(outcome) is not _NO_DATA):
         show_explanation(terminal, outcome.explanation)
     if outcome.reconciliation is not None:
         out.write(f"reconcile: {outcome.reconciliation.summary}\n")
@@ -644,7 +729,8 @@ def endpoints_plain(endpoints: Sequence[Endpoint], detail: bool) -> str:
             for group in endpoint.one_of:
                 lines.append(f"         one of: {' / '.join(group)}")
             if endpoint.deprecated:
-                lines.append(f"         {endpoint.deprecated}")
+                instead = f"; use {endpoint.replacement}" if endpoint.replacement else ""
+                lines.append(f"         {endpoint.deprecated}{instead}")
             if endpoint.note:
                 lines.append(f"         note: {endpoint.note}")
             if endpoint.doc:
