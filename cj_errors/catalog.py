@@ -313,10 +313,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Auth",
         "Exchange the API key for an access token and a refresh token",
         fields=(
-            _s("apiKey", 200, req=True, note="format CJUserNum@api@<32 chars>"),
+            _s("apiKey", 200, note="current docs: required; format CJUserNum@api@<32 chars>"),
             _s("email", 200, note="legacy docs only (email + password); CJ answers 1600005 to it since 2025"),
-            _s("password", 200, note="legacy docs only; CJ answers 1600005 to it since 2025"),
+            _s("password", 200, note="legacy docs only; the API key was passed as the password; 1600005 since 2025"),
         ),
+        # The legacy body still gets as far as the key check (CJ answers 1600005, as the mock does); probe
+        # blocks it before sending (cj_errors/traps.py).
+        one_of=(("apiKey", "password"),),
         needs_token=False,
         auth_throttle="once every 5 minutes (2025/2026 .cn docs; the 2026 .com auth page says 1 call per second)",
         doc=DOC_AUTH,
