@@ -577,10 +577,10 @@ def show_probe(
     body_only: bool = False,
 ) -> None:
     """The probe report; with ``body_only`` (--body) stdout gets only the response's data, after a CJ success."""
-    if terminal.mode is Mode.JSON:
+    json_mode = terminal.mode is Mode.JSON
+    if json_mode:
         write_json(terminal, probe_to_dict(prepared, outcome, exit_status))
-        return
-    if body_only:
+    elif body_only:
         _show_probe_report(
             terminal._replace(mode=Mode.PLAIN, stdout=terminal.stderr),
             prepared,
@@ -594,11 +594,13 @@ def show_probe(
         if data is not _NO_DATA:
             terminal.stdout.write(_pretty_json(data) + "\n")
         return
-    _show_probe_report(terminal, prepared, outcome, exit_status, show_request=show_request, verbose=verbose)
+    else:
+        _show_probe_report(terminal, prepared, outcome, exit_status, show_request=show_request, verbose=verbose)
     if outcome is None or outcome.exit_status is ExitStatus.SUCCESS:
         return
-    # A failed run also owes stderr its one-line reason, unless stderr is where the report just went.
-    if same_destination(terminal.stdout, terminal.stderr):
+    # A failed run also owes stderr its one-line reason, unless the same words just went there (a terminal or
+    # 2>&1 showing both streams); a JSON document on stdout is not those words.
+    if not json_mode and same_destination(terminal.stdout, terminal.stderr):
         return
     checked = outcome.reconciliation
     if outcome.transport_error is not None:
