@@ -67,6 +67,11 @@ class FieldSpec:
     # CJ's own wording when this field is missing or empty, where the docs give one
     # (getOrderDetail: "orderId must be not empty"); else the generic "{name} can not be empty".
     empty_message: str = ""
+    # Documented ranges of integers (pageSize "max 200", quantity at least 1), inclusive.
+    minimum: int | None = None
+    maximum: int | None = None
+    # A country code: CJ's order and freight pages say to use the two-letter (ISO 3166-1 alpha-2) code.
+    country: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,21 @@ def _s(
     choices: _Choices = (),
     note: str = "",
     empty: str = "",
+    country: bool = False,
 ) -> FieldSpec:
-    return FieldSpec(name, "string", max_length, choices, (), req, note, empty)
+    return FieldSpec(name, "string", max_length, choices, (), req, note, empty, country=country)
 
 
-def _i(name: str, *, req: bool = False, choices: _Choices = (), note: str = "") -> FieldSpec:
-    return FieldSpec(name, "integer", None, choices, (), req, note)
+def _i(
+    name: str,
+    *,
+    req: bool = False,
+    choices: _Choices = (),
+    note: str = "",
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> FieldSpec:
+    return FieldSpec(name, "integer", None, choices, (), req, note, minimum=minimum, maximum=maximum)
 
 
 def _n(name: str, *, req: bool = False, note: str = "") -> FieldSpec:
@@ -196,21 +210,21 @@ _ORDER_ITEM = (
         "vid is required when the account may submit non-CJ SKUs",
     ),
     _s("sku", 50, note="at least one of vid / sku per item"),
-    _i("quantity", req=True, note="send as a number"),
+    _i("quantity", req=True, note="send as a number", minimum=1),
     _u("unitPrice"),
     _s("storeLineItemId", 125, note="omit it rather than sending null"),
     _s("podProperties", 500),
 )
 _ORDER_V2_FIELDS = (
     _s("orderNumber", 50, req=True, note="your own order number"),
-    _s("shippingCountryCode", 20, req=True, note="two-letter country code"),
+    _s("shippingCountryCode", 20, req=True, note="two-letter country code", country=True),
     _s("shippingCountry", 50, req=True),
     _s("shippingProvince", 50, req=True, note="an empty province is one suspected cause of 100202 Invalid products"),
     _s("shippingCity", 50, req=True),
     _s("shippingCustomerName", 50, req=True),
     _s("shippingAddress", 200, req=True),
     _s("logisticName", 50, req=True, note="must be valid for the route (see freightCalculate)"),
-    _s("fromCountryCode", 20, req=True, note="two-letter country code"),
+    _s("fromCountryCode", 20, req=True, note="two-letter country code", country=True),
     _a("products", req=True, items=_ORDER_ITEM, note="each item needs quantity and at least one of vid / sku"),
     _s("shippingZip", 20),
     _s("shippingCounty", 50),
@@ -272,7 +286,7 @@ _WEBHOOK_TOPIC = (
 )
 
 _DISPUTE_PRODUCT = (
-    _i("quantity", req=True),
+    _i("quantity", req=True, minimum=1),
     _n("price", req=True),
     _u("lineItemId"),
 )
@@ -300,9 +314,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Exchange the API key for an access token and a refresh token",
         fields=(
             _s("apiKey", 200, note="current docs: required; format CJUserNum@api@<32 chars>"),
-            _s("email", 200, note="legacy docs only (email + password)"),
-            _s("password", 200, note="legacy docs only; the API key was passed as the password"),
+            _s("email", 200, note="legacy docs only (email + password); CJ answers 1600005 to it since 2025"),
+            _s("password", 200, note="legacy docs only; the API key was passed as the password; 1600005 since 2025"),
         ),
+        # The legacy body still gets as far as the key check (CJ answers 1600005, as the mock does); probe
+        # blocks it before sending (cj_errors/traps.py).
         one_of=(("apiKey", "password"),),
         needs_token=False,
         auth_throttle="once every 5 minutes (2025/2026 .cn docs; the 2026 .com auth page says 1 call per second)",
@@ -434,7 +450,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "List products (older search, productNameEn / pageNum / pageSize)",
         fields=(
             _PAGE_NUM,
-            _i("pageSize", note="default 20, max 200 (an older note says fixed at 20)"),
+            _i("pageSize", note="default 20, max 200 (an older note says fixed at 20)", maximum=200),
             _u("categoryId"),
             _s("pid"),
             _s("productSku"),
@@ -476,7 +492,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         fields=(
             *_PRODUCT_KEYS,
             _a("features", choices=("enable_combine", "enable_video", "enable_inventory")),
-            _s("countryCode", 2, note="filters variants by warehouse country"),
+            _s("countryCode", 2, note="filters variants by warehouse country", country=True),
         ),
         one_of=_ONE_OF_PRODUCT,
         points=10,
@@ -521,7 +537,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Location.QUERY,
         "Variant",
         "A product's variants by pid, product SKU or variant SKU",
-        fields=(*_PRODUCT_KEYS, _s("countryCode", 2)),
+        fields=(*_PRODUCT_KEYS, _s("countryCode", 2, country=True)),
         one_of=_ONE_OF_PRODUCT,
         points=10,
         doc=DOC_PRODUCT,
@@ -577,7 +593,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Reviews",
         "Product reviews (old endpoint)",
         fields=(_s("pid", 200, req=True), _u("score"), _PAGE_NUM, _i("pageSize")),
-        deprecated="deprecated June 1, 2024; use /product/productComments",
+        deprecated="deprecated June 1, 2024",
         replacement="/product/productComments",
         doc=DOC_PRODUCT,
     ),
@@ -666,7 +682,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Create an order (old endpoint)",
         fields=(
             _s("orderNumber", 200, req=True),
-            _s("shippingCountryCode", 200, req=True),
+            _s("shippingCountryCode", 200, req=True, country=True),
             _s("shippingCountry", 200, req=True),
             _s("shippingProvince", 200, req=True),
             _s("shippingCity", 200, req=True),
@@ -675,10 +691,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             _s("shippingZip", 200, req=True),
             _s("shippingPhone", 200, req=True),
             _s("logisticName", 200, req=True),
-            _s("fromCountryCode", 200, req=True),
-            _a("products", req=True, items=(_s("vid", 200, req=True), _i("quantity", req=True))),
+            _s("fromCountryCode", 200, req=True, country=True),
+            _a("products", req=True, items=(_s("vid", 200, req=True), _i("quantity", req=True, minimum=1))),
         ),
-        deprecated="deprecated (the Chinese page says it has expired); use /shopping/order/createOrderV2",
+        deprecated="deprecated (the Chinese page says it has expired)",
         replacement="/shopping/order/createOrderV2",
         mutating=True,
         doc=DOC_SHOPPING,
@@ -867,13 +883,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Logistic",
         "Shipping options and prices for variants on a route",
         fields=(
-            _s("startCountryCode", 200, req=True),
-            _s("endCountryCode", 200, req=True),
+            _s("startCountryCode", 200, req=True, country=True),
+            _s("endCountryCode", 200, req=True, country=True),
             _a(
                 "products",
                 req=True,
                 items=(
-                    _i("quantity", req=True, note="int(10)"),
+                    _i("quantity", req=True, note="int(10)", minimum=1),
                     _s("vid", 200, req=True),
                 ),
             ),
@@ -963,7 +979,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Tracking",
         "Tracking by tracking number (old endpoint)",
         fields=(_s("trackNumber", 200, req=True, note="repeat the key for a batch"),),
-        deprecated="deprecated June 1, 2024; use /logistic/trackInfo",
+        deprecated="deprecated June 1, 2024",
         replacement="/logistic/trackInfo",
         doc=DOC_LOGISTIC,
     ),
@@ -1769,8 +1785,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "List product subscriptions",
         fields=(
             _u("shopId", req=True),
-            _i("pageNum", note="min 1"),
-            _i("pageSize", note="default 20, max 200"),
+            _i("pageNum", note="min 1", minimum=1),
+            _i("pageSize", note="default 20, max 200", maximum=200),
             _s("sku", 21),
             _s("productId", 50),
         ),
@@ -1786,7 +1802,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "List support tickets",
         fields=(
             _PAGE_NUM,
-            _i("pageSize", note="default 20, max 100"),
+            _i("pageSize", note="default 20, max 100", maximum=100),
             _u("searchType"),
             _u("search"),
             _u("ticketTypeId"),

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cj_errors import codes, inputs, limits, render
+from cj_errors import codes, inputs, limits
 from cj_errors.cli_auth import auth_app
 from cj_errors.cli_webhook import webhook_app
 from cj_errors.completers import complete_code, complete_endpoint, complete_family
@@ -275,10 +275,28 @@ def probe(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Validate and show the request; send nothing.")
     ] = False,
-    curl: Annotated[bool, typer.Option("--curl", help="Print the equivalent curl command (secrets masked).")] = False,
+    curl: Annotated[
+        bool,
+        typer.Option(
+            "--curl",
+            help="Print an equivalent curl command that runs as printed (the token read from $CJ_ACCESS_TOKEN).",
+        ),
+    ] = False,
+    body: Annotated[
+        bool,
+        typer.Option(
+            "--body", "-b", help="Print only the response's data as JSON (for jq) after a CJ success; else nothing."
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Send even when validation finds errors.")] = False,
     allow_other_host: Annotated[
         bool, typer.Option("--allow-other-host", help="Allow a full URL on a host other than the base URL's.")
+    ] = False,
+    allow_http: Annotated[
+        bool,
+        typer.Option(
+            "--allow-http", help="Allow plain HTTP to a stand-in that is not loopback (never with a real CJ token)."
+        ),
     ] = False,
     max_body: Annotated[
         int, typer.Option("--max-body", min=1024, help="Largest response body accepted, in bytes.")
@@ -302,12 +320,17 @@ def probe(
     from cj_errors import probe as probing
 
     terminal = _terminal(json_output, color)
-    if curl and json_output:
-        raise CliError("--curl prints a shell command and --json a JSON document; choose one", ExitStatus.USAGE)
+    chosen = [name for name, given in (("--curl", curl), ("--body", body), ("--json", json_output)) if given]
+    if len(chosen) > 1:
+        raise CliError(f"{' and '.join(chosen)} each choose what stdout gets; give one", ExitStatus.USAGE)
+    if body and dry_run:
+        raise CliError("--body prints the response's data and --dry-run sends nothing; choose one", ExitStatus.USAGE)
     if token_file == "-" and data == "@-":
         raise CliError(
             "--token-file - and --data @- would both read standard input; put one in a file", ExitStatus.USAGE
         )
+    for warning in config.config_warnings():
+        terminal.stderr.write(f"cjerr: warning: {warning}\n")
     base = base_url or config.default_base_url() or catalog.BASE_URL
     token = config.resolve_token(token_file, base_url=base)  # the stored login (cjerr auth login) comes last
     options = probing.ProbeOptions(
@@ -326,16 +349,17 @@ def probe(
         force=force,
         allow_other_host=allow_other_host,
         max_body=max_body,
+        allow_http=allow_http,
+        token_origin=token.origin,
+        token_file=token_file,
     )
     prepared = probing.prepare(options)
     if curl:
-        terminal.stdout.write(prepared.curl() + "\n")
-        if prepared.findings:
-            terminal.stderr.write(render.findings_plain(prepared.findings))
-        raise typer.Exit(int(ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS))
+        status = renderer_for(terminal).curl(prepared, force=force)
+        raise typer.Exit(int(status))
     if dry_run or (prepared.blocked and not force):
         status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
-        renderer_for(terminal).probe(prepared, None, status, show_request=True, verbose=verbose)
+        renderer_for(terminal).probe(prepared, None, status, show_request=True, verbose=verbose, body_only=body)
         raise typer.Exit(int(status))
 
     def announce(line: str) -> None:
@@ -349,19 +373,9 @@ def probe(
         outcome = auth.send_with_login(prepared, options, token.login, announce, verify=not insecure)
     else:
         outcome = probing.send(prepared, options, announce, verify=not insecure)
-    renderer_for(terminal).probe(prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose)
-    checked = outcome.reconciliation
-    if outcome.transport_error is not None and outcome.exit_status is not ExitStatus.SUCCESS:
-        # The report on stdout says it too; a failed run also owes stderr its one-line reason.
-        after = ""
-        if checked is not None:
-            after = f"; reconcile: {checked.summary}"
-        elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
-            after = f"; outcome unknown: {outcome.next_step}"
-        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{after}\n")
-    elif outcome.exit_status is not ExitStatus.SUCCESS and outcome.unknown:
-        said = f"reconcile: {checked.summary}" if checked is not None else f"outcome unknown: {outcome.next_step}"
-        terminal.stderr.write(f"cjerr: {said}\n")
+    renderer_for(terminal).probe(
+        prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose, body_only=body
+    )
     raise typer.Exit(int(outcome.exit_status))
 
 

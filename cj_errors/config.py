@@ -164,8 +164,35 @@ def resolve_token(
     return TokenSource(token, origin)
 
 
+# The keys the config file may hold; any other is reported, since a misspelt key is silently unused.
+KNOWN_KEYS = ("access_token", "token_file", "base_url")
+
+
 def default_base_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """$CJERR_BASE_URL, else the config file's base_url, else None (CJ's own)."""
     env = os.environ if environ is None else environ
     if env.get(BASE_URL_ENV):
         return env[BASE_URL_ENV]
-    return None
+    config = load_config(env)
+    value = config.values.get("base_url")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise CliError(f"config file {config.path}: base_url must be a non-empty string", ExitStatus.CONFIG)
+    return value.strip()
+
+
+def config_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line per key of the config file that cjerr does not read (with the closest known key, if any)."""
+    import difflib
+
+    config = load_config(environ)
+    warnings = []
+    for key in config.values:
+        if key in KNOWN_KEYS:
+            continue
+        close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else f" (it reads {', '.join(KNOWN_KEYS)})"
+        shown = redact.scrub(str(key))[:60]
+        warnings.append(f"config file {config.path}: unknown key {shown!r} is ignored{hint}")
+    return warnings

@@ -61,7 +61,8 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.INVALID_INPUT: (
         "invalid input, nothing sent",
-        "probe: local validation found errors (bad JSON, missing field, wrong method...); mock: a bad rules file; "
+        "probe: local validation found errors (bad JSON, missing field, wrong method, a value outside a documented "
+        "range, a known CJ trap...; with --curl no command is printed); mock: a bad rules file; "
         "webhook check: CJ would refuse the callback URL",
     ),
     ExitStatus.NO_INPUT: (
@@ -99,7 +100,7 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ExitStatus.CONFIG: (
         "configuration problem",
         "a malformed config file or token file, or a request refused for safety (a URL on another host, "
-        "the token over plain HTTP)",
+        "the token over plain HTTP without --allow-http, or with it a token shaped like a real CJ token)",
     ),
     ExitStatus.QUOTA: (
         "quota or points exhausted",

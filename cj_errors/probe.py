@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from cj_errors import catalog, cjwording, inputs, limits, reconcile, redact, retrypolicy
+from cj_errors import catalog, cjwording, config, inputs, limits, reconcile, redact, retrypolicy, traps
 from cj_errors.errors import CliError
 from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cj_errors.transport import HttpRequest, Network, RawResponse, Timeouts
 
 TOKEN_HEADER = "CJ-Access-Token"
+TOKEN_ENV = config.TOKEN_ENV  # the variable cjerr reads the token from; --curl's command reads it too
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 # Whether an answer is retried, how long to wait and how often is decided by retrypolicy (shared with the
 # SDK transports), from the answer's Explanation (outcome, wait_seconds, max_attempts).
@@ -51,6 +52,9 @@ class ProbeOptions:
     max_body: int = limits.RESPONSE_BODY_BYTES
     backoff: float = 0.5
     reconcile: bool = False
+    allow_http: bool = False  # plain HTTP to a host that is not loopback (a stand-in), never with a real token
+    token_origin: str = ""  # where the token came from, for messages ("--token-file", "$CJ_ACCESS_TOKEN", ...)
+    token_file: str | None = None  # the --token-file path, so --curl can read the token from it too
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class PreparedProbe:
     headers: tuple[tuple[str, str], ...]
     findings: tuple[Finding, ...]
     token: str | None
+    body_from: str | None = None  # the @file path the body came from ("-": standard input); None: inline
+    token_file: str | None = None
+    token_origin: str = ""
 
     @property
     def blocked(self) -> bool:
@@ -99,14 +106,64 @@ class PreparedProbe:
         return None if self.plan.body is None else body_for_display(self.plan.body)
 
     def curl(self) -> str:
-        parts = ["curl", "-sS", "-X", self.plan.method, shlex.quote(self.shown_url())]
-        for name, value in self.shown_headers():
-            parts += ["-H", shlex.quote(f"{name}: {value}")]
+        """The equivalent curl command; see curl_command() for the notes that go with it."""
+        return self.curl_command().text
+
+    def curl_command(self) -> CurlCommand:
+        """A curl command that runs as printed and holds no secret.
+
+        The token is read when the command runs, from ``$CJ_ACCESS_TOKEN`` (the variable cjerr reads) or from
+        the --token-file it came from; a body from a file is read from that file; an inline body is
+        shell-quoted as given. What cannot be both runnable and secret-free (a secret in the query string or
+        in an inline body, a body from standard input) is masked or referred to, and a note says so.
+        """
+        notes: list[str] = []
+        url = self.shown_url()
+        if url != redact.scrub(self.url):
+            notes.append("a secret in the query string is masked in the URL; put the real value back before running it")
+        parts = ["curl", "-sS", "-X", self.plan.method, shlex.quote(url)]
+        for name, value in self.headers:
+            parts += ["-H", shlex.quote(f"{name}: {redact.scrub(value)}")]
+        if self.token is not None:
+            if self.token_file is not None and self.token_file != inputs.STDIN:
+                # $(...) inside double quotes: the shell reads the file when the command runs.
+                source = shlex.quote(inputs.shown_source(self.token_file))
+                parts += ["-H", f'"{TOKEN_HEADER}: $(cat {source})"']
+            else:
+                parts += ["-H", f'"{TOKEN_HEADER}: ${TOKEN_ENV}"']
+                if self.token_origin and self.token_origin != f"${TOKEN_ENV}":
+                    notes.append(
+                        f"the token came from {self.token_origin}; the command reads it from ${TOKEN_ENV}, "
+                        f"so export {TOKEN_ENV} before running it"
+                    )
+        parts += self._curl_body(notes)
+        return CurlCommand(" ".join(parts), tuple(notes))
+
+    def _curl_body(self, notes: list[str]) -> list[str]:
+        body = self.plan.body
+        if body is None:
+            return []
+        if self.body_from == inputs.STDIN:
+            notes.append("the body came from standard input: pipe the same body into the command")
+            return ["--data-binary", "@-"]
+        if self.body_from is not None:
+            return ["--data-binary", shlex.quote("@" + inputs.shown_source(self.body_from))]
+        try:
+            text: str | None = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and redact.scrub(text) == text:
+            return ["--data-binary", shlex.quote(text)]
+        notes.append("the body holds a secret, masked in the command; put the body in a file and use -d @file")
         shown = self.shown_body()
-        if shown is not None:
-            text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
-            parts += ["--data-raw", shlex.quote(text)]
-        return " ".join(parts)
+        masked = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
+        return ["--data-binary", shlex.quote(masked)]
+
+
+@dataclass(frozen=True)
+class CurlCommand:
+    text: str
+    notes: tuple[str, ...] = ()
 
 
 def _shown_param(key: str, value: str) -> str:
@@ -353,6 +410,23 @@ def _other_host_finding(host: str, endpoint: catalog.Endpoint | None) -> Finding
     )
 
 
+def _check_plain_http(host: str, token: str, allow_http: bool) -> None:
+    """The token over plain HTTP: to loopback always (checked by the caller); elsewhere only with --allow-http,
+    for a stand-in such as a mock in docker-compose, and never a token shaped like one CJ issues."""
+    if not allow_http:
+        raise CliError(
+            f"refusing to send the access token over plain HTTP to {host}; use https (plain HTTP is only "
+            "allowed to loopback, e.g. a local cjerr mock, or with --allow-http to a stand-in and a test token)",
+            ExitStatus.CONFIG,
+        )
+    if redact.has_credential_shape(token):
+        raise CliError(
+            f"refusing to send the access token over plain HTTP to {host}: it is shaped like a real CJ token, "
+            "and --allow-http is for stand-ins; give the stand-in a test token (cjerr mock --token-file)",
+            ExitStatus.CONFIG,
+        )
+
+
 def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedProbe:
     """Turn CLI options into a request and its findings. Sends nothing."""
     for text in (options.base_url, options.target, *options.params):
@@ -421,11 +495,8 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         token = None
         extra_findings.append(_other_host_finding(host, endpoint))
     if token is not None and scheme == "http" and not inputs.is_loopback(host):
-        raise CliError(
-            f"refusing to send the access token over plain HTTP to {host}; use https (plain HTTP is only "
-            "allowed to loopback, e.g. a local cjerr mock)",
-            ExitStatus.CONFIG,
-        )
+        _check_plain_http(host, token, options.allow_http)
+    extra_findings += traps.token_findings(token, options.token_origin)
     if query:
         url += "?" + urllib.parse.urlencode(query)
     plan = RequestPlan(
@@ -436,13 +507,23 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         body=body,
         content_type=content_type,
         has_token=token is not None,
+        local=inputs.is_loopback(host),
     )
     findings = validate(plan)
     if extra_findings and any(finding.likely_code == 1600002 for finding in extra_findings):
         # The token was given but held back: "no access token: give --token-file" would mislead.
         findings = [finding for finding in findings if finding.likely_code != 1600002]
     ordered = sorted([*extra_findings, *findings], key=lambda finding: _SEVERITY_RANK[finding.severity])
-    return PreparedProbe(plan=plan, url=url, headers=tuple(headers), findings=tuple(ordered), token=token)
+    return PreparedProbe(
+        plan=plan,
+        url=url,
+        headers=tuple(headers),
+        findings=tuple(ordered),
+        token=token,
+        body_from=options.data[1:] if options.data is not None and options.data.startswith("@") else None,
+        token_file=options.token_file,
+        token_origin=options.token_origin,
+    )
 
 
 # --- sending ----------------------------------------------------------------------------

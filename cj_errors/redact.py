@@ -41,6 +41,16 @@ _SECRET_SHAPES = re.compile(
 )
 
 
+# The access tokens of CJ's older docs: 32 hexadecimal characters (f59ac98193d64d62a9e887abea830369).
+_HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def has_credential_shape(text: str) -> bool:
+    """True when ``text`` is shaped like a real CJ credential: a 2025+ token, a JWT, an API key or 32 hex digits."""
+    value = text.strip()
+    return bool(_SECRET_SHAPES.fullmatch(value) or _HEX_TOKEN.fullmatch(value))
+
+
 def _name_pattern(name: str) -> str:
     """``accessToken`` -> ``access[_-]?token``: any case, an optional '_' or '-' between the words."""
     words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)

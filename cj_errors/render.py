@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from cj_errors import codes, redact
 from cj_errors.escaping import escaped
 from cj_errors.exits import ExitStatus
-from cj_errors.model import CodeEntry
-from cj_errors.terminal import Terminal
+from cj_errors.model import CodeEntry, Outcome
+from cj_errors.terminal import Mode, Terminal, same_destination
 
 if TYPE_CHECKING:
     from cj_errors.catalog import Endpoint
@@ -579,6 +579,7 @@ def request_to_dict(prepared: PreparedProbe) -> dict[str, Any]:
         "query": [list(pair) for pair in prepared.shown_query()],
         "body": prepared.shown_body(),
         "token": "present" if prepared.token else "absent",
+        "points": endpoint.points if endpoint is not None else None,
     }
 
 
@@ -617,6 +618,46 @@ def probe_to_dict(prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_st
         next_step=outcome.next_step if outcome else None,
         reconcile=outcome.reconciliation.as_dict() if outcome and outcome.reconciliation else None,
     )
+
+
+def _points_line(prepared: PreparedProbe) -> str:
+    endpoint = prepared.plan.endpoint
+    if endpoint is None:
+        return ""
+    if endpoint.points == 0:
+        return "points: none listed for this call in CJ's points table\n"
+    return f"points: {endpoint.points} per call (CJ's points table)\n"
+
+
+_NO_DATA = object()
+
+
+def _success_data(outcome: ProbeOutcome | None) -> Any:
+    """The response's ``data`` after a plain CJ success (masked); _NO_DATA otherwise (an error, no answer, a
+    held order, an answer the reconcile check stands in for): stdout gets no misleading body."""
+    if outcome is None or outcome.response is None or outcome.explanation is None or outcome.unknown:
+        return _NO_DATA
+    if outcome.exit_status is not ExitStatus.SUCCESS or outcome.outcome is not Outcome.SUCCESS:
+        return _NO_DATA
+    body = outcome.shown_response_body
+    return body.get("data") if isinstance(body, dict) else _NO_DATA
+
+
+def _failure_line(terminal: Terminal, outcome: ProbeOutcome | None) -> None:
+    """A failed run owes stderr its one-line reason (the report on stdout may be going elsewhere)."""
+    if outcome is None or outcome.exit_status is ExitStatus.SUCCESS:
+        return
+    checked = outcome.reconciliation
+    if outcome.transport_error is not None:
+        after = ""
+        if checked is not None:
+            after = f"; reconcile: {checked.summary}"
+        elif outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN:
+            after = f"; outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: no response: {outcome.transport_error}{after}\n")
+    elif outcome.unknown:
+        said = f"reconcile: {checked.summary}" if checked is not None else f"outcome unknown: {outcome.next_step}"
+        terminal.stderr.write(f"cjerr: {said}\n")
 
 
 def endpoint_to_dict(endpoint: Endpoint) -> dict[str, Any]:
@@ -671,7 +712,8 @@ def endpoints_plain(endpoints: Sequence[Endpoint], detail: bool) -> str:
             for group in endpoint.one_of:
                 lines.append(f"         one of: {' / '.join(group)}")
             if endpoint.deprecated:
-                lines.append(f"         {endpoint.deprecated}")
+                instead = f"; use {endpoint.replacement}" if endpoint.replacement else ""
+                lines.append(f"         {endpoint.deprecated}{instead}")
             if endpoint.note:
                 lines.append(f"         note: {endpoint.note}")
             if endpoint.doc:
@@ -719,6 +761,21 @@ class PlainRenderer:
     def exit_codes(self) -> None:
         self.out.write(exit_codes_plain(_terminal_width(self.terminal)))
 
+    def curl(self, prepared: PreparedProbe, *, force: bool) -> ExitStatus:
+        """--curl: the command on stdout, findings and notes on stderr; no command when validation found errors."""
+        terminal = self.terminal
+        if prepared.findings:
+            terminal.stderr.write(findings_plain(prepared.findings))
+        if prepared.blocked and not force:
+            terminal.stderr.write(
+                "cjerr: no command printed: fix the errors above, or pass --force to print it anyway\n"
+            )
+            return ExitStatus.INVALID_INPUT
+        command = prepared.curl_command()
+        self.out.write(command.text + "\n")
+        terminal.stderr.write("".join(f"cjerr: note: {note}\n" for note in command.notes))
+        return ExitStatus.SUCCESS
+
     def probe(
         self,
         prepared: PreparedProbe,
@@ -727,13 +784,39 @@ class PlainRenderer:
         *,
         show_request: bool,
         verbose: bool,
+        body_only: bool = False,
     ) -> None:
+        """The probe report; with ``body_only`` (--body) stdout gets only the response's data, after a CJ success."""
+        if body_only:
+            report = PlainRenderer(self.terminal._replace(mode=Mode.PLAIN, stdout=self.terminal.stderr))
+            report.probe_report(prepared, outcome, exit_status, show_request=show_request, verbose=verbose, quiet=True)
+            data = _success_data(outcome)
+            if data is not _NO_DATA:
+                self.out.write(_pretty_json(data) + "\n")
+            return
+        self.probe_report(prepared, outcome, exit_status, show_request=show_request, verbose=verbose)
+        # Unless the same words just went there (a terminal or 2>&1 showing both streams).
+        if not same_destination(self.terminal.stdout, self.terminal.stderr):
+            _failure_line(self.terminal, outcome)
+
+    def probe_report(
+        self,
+        prepared: PreparedProbe,
+        outcome: ProbeOutcome | None,
+        exit_status: ExitStatus,
+        *,
+        show_request: bool,
+        verbose: bool,
+        quiet: bool = False,
+    ) -> None:
+        """The text report of a probe; ``quiet`` leaves out the verdict of a success whose data --body prints."""
         out = self.out
         if show_request:
             out.write(request_plain(prepared))
         if prepared.findings:
             out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
         if outcome is None:
+            out.write(_points_line(prepared))
             if prepared.blocked:
                 out.write("nothing sent: fix the errors above, or pass --force to send anyway\n")
             else:
@@ -756,7 +839,7 @@ class PlainRenderer:
             body = outcome.shown_response_body
             text = body if isinstance(body, str) else _pretty_json(body)
             out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
-        if outcome.explanation is not None:
+        if outcome.explanation is not None and not (quiet and _success_data(outcome) is not _NO_DATA):
             self.explanation(outcome.explanation)
         if outcome.reconciliation is not None:
             out.write(f"reconcile: {outcome.reconciliation.summary}\n")
@@ -795,8 +878,12 @@ class JsonRenderer(PlainRenderer):
         write_json(self.terminal, document("exit-codes", ExitStatus.SUCCESS, exit_codes=exit_codes_data()))
 
     def probe(self, prepared: PreparedProbe, outcome: ProbeOutcome | None, exit_status: ExitStatus, **_: bool) -> None:
-        """The whole probe document, the request always included (``show_request`` and ``verbose`` are for text)."""
+        """The whole probe document, the request always included (``show_request`` and ``verbose`` are for text).
+
+        A failed run still says why on stderr: a JSON document on stdout is not those words.
+        """
         write_json(self.terminal, probe_to_dict(prepared, outcome, exit_status))
+        _failure_line(self.terminal, outcome)
 
 
 def _one_line_json(data: object) -> str:

@@ -79,6 +79,14 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
+def same_destination(first: TextIO, second: TextIO) -> bool:
+    """True when both streams write to the same file, pipe or terminal (``2>&1``, or both on one tty)."""
+    try:
+        return os.path.samestat(os.fstat(first.fileno()), os.fstat(second.fileno()))
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def choose_terminal(
     *,
     json_output: bool = False,

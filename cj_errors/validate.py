@@ -46,6 +46,7 @@ class RequestPlan:
     body: bytes | None = None
     content_type: str | None = None
     has_token: bool = False
+    local: bool = False  # sent to a loopback host (a cjerr mock), which may accept what CJ refuses
 
 
 # The likely codes of field mistakes: a missing or empty required field in a JSON body gives
@@ -231,16 +232,19 @@ def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, mi
         allowed = _JSON_TYPES.get(spec.type)
         wrong_bool = isinstance(value, bool) and spec.type in ("integer", "number")
         if allowed is not None and value is not None and (not isinstance(value, allowed) or wrong_bool):
-            hint = ""
+            # A number in quotes, or a number for a string: CJ's parser may well convert it; no CJ answer
+            # shows it refusing one, so that is a warning. Other mismatches (an object for a string) are errors.
+            severity, hint = Severity.ERROR, ""
             if spec.type in ("integer", "number") and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
-                hint = f" (write {value} without quotes)"
+                severity, hint = Severity.WARNING, f" (write {value} without quotes, as the docs do)"
             elif spec.type == "string" and isinstance(value, int | float) and not isinstance(value, bool):
-                hint = f' (write "{value}" in quotes)'
-            findings.append(
-                Finding(Severity.ERROR, f"{name} must be {spec.type}, got {_type_name(value)}{hint}", code, name)
-            )
-            return findings
-    if spec.max_length is not None:
+                severity, hint = Severity.WARNING, f' (write "{value}" in quotes, as the docs do)'
+            findings.append(Finding(severity, f"{name} must be {spec.type}, got {_type_name(value)}{hint}", code, name))
+            if severity is Severity.ERROR:
+                return findings
+    in_range = _range_findings(spec, value, name)
+    findings.extend(in_range)
+    if spec.max_length is not None and not (spec.country and in_range):
         if isinstance(value, str) and len(value) > spec.max_length:
             findings.append(
                 Finding(
@@ -278,6 +282,45 @@ def _check_value(spec: FieldSpec, value: object, name: str, from_query: bool, mi
                 )
     elif spec.items and isinstance(value, dict):
         findings.extend(_check_fields(spec.items, (), value, f"{name}.", False, missing_code, warn_unknown=True))
+    return findings
+
+
+def _range_findings(spec: FieldSpec, value: object, name: str) -> list[Finding]:
+    """Documented ranges: an integer below ``minimum`` or above ``maximum``; a country code that is not two letters."""
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"-?\d{1,18}", value.strip()):
+        number = int(value)
+    findings: list[Finding] = []
+    if number is not None and spec.minimum is not None and number < spec.minimum:
+        findings.append(
+            Finding(Severity.ERROR, f"{name} is {number}; CJ's docs allow at least {spec.minimum}", PARAM_ERROR, name)
+        )
+    if number is not None and spec.maximum is not None and number > spec.maximum:
+        findings.append(
+            Finding(Severity.ERROR, f"{name} is {number}; CJ's docs allow at most {spec.maximum}", PARAM_ERROR, name)
+        )
+    if spec.country and isinstance(value, str) and value:
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"{name} {value[:40]!r} is not a two-letter country code; CJ's docs ask for ISO 3166-1 "
+                    "alpha-2 (US, DE, CN)",
+                    PARAM_ERROR,
+                    name,
+                )
+            )
+        elif not value.isupper():
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    f"{name} {value!r}: CJ's country table writes codes in capitals ({value.upper()})",
+                    None,
+                    name,
+                )
+            )
     return findings
 
 
@@ -424,6 +467,7 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any, b
     if endpoint.deprecated:
         replacement = f"; use {endpoint.replacement}" if endpoint.replacement else ""
         findings.append(Finding(Severity.WARNING, f"{endpoint.path} is {endpoint.deprecated}{replacement}", 1600100))
+
     if plan.method not in endpoint.methods:
         findings.append(
             Finding(
@@ -510,6 +554,10 @@ def _endpoint_findings(plan: RequestPlan, endpoint: Endpoint, body_value: Any, b
             findings.extend(
                 _check_fields(endpoint.fields, endpoint.one_of, body_value, "", False, missing_code, warn_unknown)
             )
+    if isinstance(body_value, dict):
+        from cj_errors import traps
+
+        findings = traps.with_body_findings(endpoint, body_value, findings, local=plan.local)
     return findings
 
 

@@ -76,6 +76,8 @@ def _subsequence(expected: list[str], actual: list[str]) -> list[str]:
     return []
 
 
+# The examples of a block run in order in one folder (a file one writes, the next reads): the suite sends each
+# test file to one worker (--dist loadfile in pyproject.toml), so they stay together and in order.
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.command[:60] for example in EXAMPLES])
 def test_readme_console_example(example: Example, example_dir: Path) -> None:
     env = clean_env(example_dir)

@@ -151,11 +151,17 @@ def test_request_checks_name_the_code_cj_would_send() -> None:
     missing = validate(_plan("/product/addToMyProduct", "POST", body=b"{}"))
     assert any(finding.likely_code == 16900403 for finding in missing)
     too_long = validate(_plan("/product/query", "GET", query=(("countryCode", "USA"),)))
-    assert any("at most 2" in finding.message for finding in too_long)
+    assert [
+        (finding.likely_code, "two-letter country code" in finding.message)
+        for finding in too_long
+        if finding.field == "countryCode"
+    ] == [(1600300, True)]  # one finding: the country rule says more than "at most 2 characters"
+    too_long = validate(_plan("/product/query", "GET", query=(("pid", "x" * 201),)))
+    assert any("at most 200" in finding.message for finding in too_long)
     no_token = validate(RequestPlan("GET", "/product/getCategory", catalog.find("/product/getCategory")))
     assert [finding.likely_code for finding in no_token] == [1600002]
     deprecated = validate(_plan("/product/comments", "GET", query=(("pid", "1"),)))
-    assert any("productComments" in finding.message for finding in deprecated)
+    assert [finding.message.count("/product/productComments") for finding in deprecated] == [1]
 
 
 def test_unknown_paths() -> None:
