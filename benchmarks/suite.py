@@ -42,9 +42,13 @@ def run_suite(extra: list[str]) -> dict[str, object]:
             if child.tag in ("failure", "error"):
                 outcome = "failed"
             elif child.tag == "skipped":
-                outcome = "skipped"
+                outcome = "skipped or xfailed"
         counts[outcome] += 1
-        per_file[case.get("classname", "?").rsplit(".", 1)[0].replace(".", "/") + ".py"] += float(case.get("time", 0))
+        # classname is tests.test_cli, or tests.test_cli.TestSomething for a test in a class
+        parts = case.get("classname", "?").split(".")
+        if len(parts) > 2 and parts[-1][:1].isupper():
+            parts = parts[:-1]
+        per_file["/".join(parts) + ".py"] += float(case.get("time", 0))
     return {
         "wall_s": round(elapsed, 1),
         "exit": finished.returncode,
