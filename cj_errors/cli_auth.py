@@ -52,9 +52,9 @@ def _announcer(terminal: Terminal) -> Callable[[str], None]:
 
 
 def _finish(terminal: Terminal, report: AuthReport) -> None:
-    from cj_errors import render_auth
+    from cj_errors.output import renderer_for
 
-    render_auth.show_auth(terminal, report)
+    renderer_for(terminal).auth(report)
     raise typer.Exit(int(report.exit_status))
 
 

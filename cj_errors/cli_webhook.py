@@ -101,12 +101,13 @@ def check(
 
     Example: cjerr webhook check https://shop.example.com/cj/webhook
     """
-    from cj_errors import render_webhook, webhook_tools
+    from cj_errors import webhook_tools
+    from cj_errors.output import renderer_for
 
     terminal = _terminal(json_output)
     key = _open_id(terminal, open_id, open_id_file) if send else None
     report = webhook_tools.check(url, resolve=not no_resolve, send=send, open_id=key, wait=wait)
-    render_webhook.show_check(terminal, report)
+    renderer_for(terminal).webhook_check(report)
     raise typer.Exit(int(report.exit_status))
 
 
@@ -156,7 +157,8 @@ def send(
 
     Example: cjerr webhook send ORDER --to http://127.0.0.1:8080/cj --open-id-file ~/.config/cjerr/open-id
     """
-    from cj_errors import render_webhook, webhook_tools
+    from cj_errors import webhook_tools
+    from cj_errors.output import renderer_for
 
     terminal = _terminal(json_output)
     webhook_tools.check_target(to)
@@ -169,7 +171,7 @@ def send(
     report = webhook_tools.send_message(
         to, topic, message_type, key, data=data, retries=retries, wait=wait, verify_tls=not insecure
     )
-    render_webhook.show_send(terminal, report)
+    renderer_for(terminal).webhook_send(report)
     if report.exit_status is not ExitStatus.SUCCESS and not json_output:
         last = report.delivery.last
         terminal.stderr.write(f"cjerr: delivery failed: {last.verdict if last else 'nothing sent'}\n")
@@ -192,7 +194,8 @@ def verify(
 
     Example: cjerr webhook verify --sign "$SIGN" --open-id-file ~/.config/cjerr/open-id body.json
     """
-    from cj_errors import render_webhook, webhook_tools
+    from cj_errors import webhook_tools
+    from cj_errors.output import renderer_for
 
     terminal = _terminal(json_output)
     key = _open_id(terminal, open_id, open_id_file, stdin_taken=source == "-")
@@ -201,7 +204,7 @@ def verify(
             f"verify needs the openId: --open-id-file PATH or ${webhook_tools.OPEN_ID_ENV}", ExitStatus.USAGE
         )
     report = webhook_tools.verify_capture(source, signature, key)
-    render_webhook.show_verify(terminal, report)
+    renderer_for(terminal).webhook_verify(report)
     raise typer.Exit(int(report.exit_status))
 
 
@@ -228,10 +231,12 @@ def listen(
 
     Example: cjerr webhook listen --port 8080 --open-id-file ~/.config/cjerr/open-id
     """
-    from cj_errors import render_webhook, webhook_tools
+    from cj_errors import webhook_tools
     from cj_errors.inputs import is_loopback
+    from cj_errors.output import renderer_for
 
     terminal = _terminal(json_output)
+    renderer = renderer_for(terminal)
     key = _open_id(terminal, open_id, open_id_file)
     options = webhook_tools.ListenOptions(host=host, port=port, status=status, delay=delay, count=count, open_id=key)
     seen = {"messages": 0, "problems": 0}
@@ -248,7 +253,7 @@ def listen(
     def received(item: webhook_tools.Received) -> None:
         seen["messages"] += 1
         seen["problems"] += 0 if item.ok else 1
-        render_webhook.show_received(terminal, item)
+        renderer.webhook_received(item)
 
     try:
         summary = webhook_tools.listen(options, ready, received)

@@ -19,11 +19,13 @@ from cj_errors.model import CodeEntry, Outcome
 from cj_errors.terminal import Mode, Terminal, same_destination
 
 if TYPE_CHECKING:
+    from cj_errors.auth import AuthReport
     from cj_errors.catalog import Endpoint
     from cj_errors.explanation import Explanation
     from cj_errors.probe import PreparedProbe, ProbeOutcome
     from cj_errors.stream import Item, Summary
     from cj_errors.validate import Finding
+    from cj_errors.webhook_tools import CheckReport, Received, SendReport, VerifyReport
 
 # 2: explanations gained wait_seconds, reset_at, points, limit, max_attempts and held; probe documents
 # gained outcome and reconcile; outcomes "held" and "unknown" and retry values "after_period" and
@@ -845,6 +847,41 @@ class PlainRenderer:
             out.write(f"reconcile: {outcome.reconciliation.summary}\n")
             out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
 
+    # --- auth and webhook: their text and documents are in render_auth and render_webhook ---
+
+    def auth(self, report: AuthReport) -> None:
+        from cj_errors import render_auth
+
+        self.out.write(render_auth.auth_plain(report))
+        _auth_error(self.terminal, report)
+
+    def webhook_check(self, report: CheckReport) -> None:
+        from cj_errors import render_webhook
+
+        self.out.write(render_webhook.check_plain(report))
+
+    def webhook_send(self, report: SendReport) -> None:
+        from cj_errors import render_webhook
+
+        self.out.write(render_webhook.send_plain(report))
+
+    def webhook_verify(self, report: VerifyReport) -> None:
+        from cj_errors import render_webhook
+
+        self.out.write(render_webhook.verify_plain(report))
+
+    def webhook_received(self, item: Received) -> None:
+        """One message ``webhook listen`` received, as it arrives."""
+        from cj_errors import render_webhook
+
+        self.out.write(render_webhook.received_line(item) + "\n")
+        self.out.flush()
+
+
+def _auth_error(terminal: Terminal, report: AuthReport) -> None:
+    if report.error is not None:
+        terminal.stderr.write(f"cjerr: {report.error}\n")
+
 
 class JsonRenderer(PlainRenderer):
     """The versioned JSON documents of --json (one JSON object a line for explain's items)."""
@@ -884,6 +921,34 @@ class JsonRenderer(PlainRenderer):
         """
         write_json(self.terminal, probe_to_dict(prepared, outcome, exit_status))
         _failure_line(self.terminal, outcome)
+
+    def auth(self, report: AuthReport) -> None:
+        from cj_errors import render_auth
+
+        write_json(self.terminal, render_auth.auth_to_dict(report))
+        _auth_error(self.terminal, report)
+
+    def webhook_check(self, report: CheckReport) -> None:
+        from cj_errors import render_webhook
+
+        write_json(self.terminal, render_webhook.check_document(report))
+
+    def webhook_send(self, report: SendReport) -> None:
+        from cj_errors import render_webhook
+
+        write_json(self.terminal, render_webhook.send_document(report))
+
+    def webhook_verify(self, report: VerifyReport) -> None:
+        from cj_errors import render_webhook
+
+        write_json(self.terminal, render_webhook.verify_document(report))
+
+    def webhook_received(self, item: Received) -> None:
+        """One JSON object a line, as messages arrive."""
+        from cj_errors import render_webhook
+
+        self.out.write(_one_line_json(render_webhook.received_to_dict(item)))
+        self.out.flush()
 
 
 def _one_line_json(data: object) -> str:

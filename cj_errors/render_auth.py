@@ -11,8 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from cj_errors import redact
-from cj_errors.render import document, explanation_plain, explanation_to_dict, write_json
-from cj_errors.terminal import Mode, Terminal
+from cj_errors.render import document, explanation_plain, explanation_to_dict
 
 if TYPE_CHECKING:
     from cj_errors.auth import AuthReport
@@ -143,12 +142,3 @@ def auth_to_dict(report: AuthReport) -> dict[str, Any]:
         error=report.error,
         explanation=explanation_to_dict(report.explanation) if report.explanation is not None else None,
     )
-
-
-def show_auth(terminal: Terminal, report: AuthReport) -> None:
-    if terminal.mode is Mode.JSON:
-        write_json(terminal, auth_to_dict(report))
-    else:
-        terminal.stdout.write(auth_plain(report))
-    if report.error is not None:
-        terminal.stderr.write(f"cjerr: {report.error}\n")

@@ -1,4 +1,4 @@
-"""Plain text and JSON for ``cjerr webhook``; standard library only.
+"""Plain text and JSON documents for ``cjerr webhook``, printed by the renderers of ``render``; standard library only.
 
 Everything goes out through the terminal's scrubbing streams, and the openId is registered as a
 secret before any of this runs, so it never appears in full.
@@ -7,20 +7,18 @@ secret before any of this runs, so it never appears in full.
 from __future__ import annotations
 
 import datetime
-import json
 from typing import TYPE_CHECKING, Any
 
 from cj_errors import redact, render
 from cj_errors.exits import ExitStatus
-from cj_errors.terminal import Mode, Terminal
 
 if TYPE_CHECKING:
     from cj_errors import webhooks
     from cj_errors.webhook_tools import CheckReport, Received, SendReport, VerifyReport
 
 
-def _lines(terminal: Terminal, lines: list[str]) -> None:
-    terminal.stdout.write("".join(line + "\n" for line in lines))
+def _joined(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
 
 
 def _finding_line(finding: webhooks.UrlFinding) -> str:
@@ -44,11 +42,11 @@ def check_to_dict(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def show_check(terminal: Terminal, report: CheckReport) -> None:
-    status = report.exit_status
-    if terminal.mode is Mode.JSON:
-        render.write_json(terminal, render.document("webhook check", status, **check_to_dict(report)))
-        return
+def check_document(report: CheckReport) -> dict[str, Any]:
+    return render.document("webhook check", report.exit_status, **check_to_dict(report))
+
+
+def check_plain(report: CheckReport) -> str:
     result = report.check
     lines = [_finding_line(finding) for finding in result.findings]
     if result.resolved:
@@ -62,10 +60,10 @@ def show_check(terminal: Terminal, report: CheckReport) -> None:
         lines.append(
             f"CJ would refuse this URL ({', '.join(str(code) for code in codes)}): see cjerr lookup CODE for the fix"
         )
-    _lines(terminal, lines)
+    text = _joined(lines)
     if report.sent is not None:
-        terminal.stdout.write("\n")
-        show_send(terminal, report.sent, heading="test message")
+        text += "\n" + send_plain(report.sent, heading="test message")
+    return text
 
 
 # --- send ----------------------------------------------------------------------------------
@@ -88,10 +86,11 @@ def send_to_dict(report: SendReport) -> dict[str, Any]:
     }
 
 
-def show_send(terminal: Terminal, report: SendReport, *, heading: str = "sent") -> None:
-    if terminal.mode is Mode.JSON:
-        render.write_json(terminal, render.document("webhook send", report.exit_status, **send_to_dict(report)))
-        return
+def send_document(report: SendReport) -> dict[str, Any]:
+    return render.document("webhook send", report.exit_status, **send_to_dict(report))
+
+
+def send_plain(report: SendReport, *, heading: str = "sent") -> str:
     key = report.open_id.shown if report.open_id else "none"
     custom = {"params": " (params from --data)", "message": " (the message from --data, as is)"}.get(
         report.custom or "", ""
@@ -116,32 +115,30 @@ def show_send(terminal: Terminal, report: SendReport, *, heading: str = "sent") 
         lines.append(f"exit {int(status)}: nothing answered at {report.url}")
     else:
         lines.append(f"exit {int(status)}: the receiver's answer fails CJ's rule (HTTP 200 within 3 s)")
-    _lines(terminal, lines)
+    return _joined(lines)
 
 
 # --- verify --------------------------------------------------------------------------------
 
 
-def show_verify(terminal: Terminal, report: VerifyReport) -> None:
-    status = report.exit_status
+def verify_document(report: VerifyReport) -> dict[str, Any]:
     received = report.message
-    if terminal.mode is Mode.JSON:
-        render.write_json(
-            terminal,
-            render.document(
-                "webhook verify",
-                status,
-                source=report.source,
-                body_bytes=report.body_bytes,
-                valid=report.valid,
-                open_id=redact.mask(report.open_id.value),
-                hints=list(report.hints),
-                topic=received.topic if received else None,
-                messageType=received.message_type if received else None,
-                messageId=received.message_id if received else None,
-            ),
-        )
-        return
+    return render.document(
+        "webhook verify",
+        report.exit_status,
+        source=report.source,
+        body_bytes=report.body_bytes,
+        valid=report.valid,
+        open_id=redact.mask(report.open_id.value),
+        hints=list(report.hints),
+        topic=received.topic if received else None,
+        messageType=received.message_type if received else None,
+        messageId=received.message_id if received else None,
+    )
+
+
+def verify_plain(report: VerifyReport) -> str:
+    received = report.message
     verdict = "valid" if report.valid else "INVALID"
     lines = [
         f"signature {verdict}: HMAC-SHA256 of the {report.body_bytes} bytes of {report.source}, "
@@ -150,7 +147,7 @@ def show_verify(terminal: Terminal, report: VerifyReport) -> None:
     if received is not None and received.topic:
         lines.append(f"  message: {received.topic} {received.message_type} messageId {received.message_id}")
     lines.extend(f"  hint:    {hint}" for hint in report.hints)
-    _lines(terminal, lines)
+    return _joined(lines)
 
 
 # --- listen --------------------------------------------------------------------------------
@@ -191,11 +188,3 @@ def received_line(item: Received) -> str:
         parts.append("problems: " + "; ".join(judged.problems))
     parts.append(f"-> {item.answered}")
     return "  ".join(parts)
-
-
-def show_received(terminal: Terminal, item: Received) -> None:
-    if terminal.mode is Mode.JSON:
-        terminal.stdout.write(json.dumps(received_to_dict(item), ensure_ascii=False) + "\n")
-    else:
-        terminal.stdout.write(received_line(item) + "\n")
-    terminal.stdout.flush()
