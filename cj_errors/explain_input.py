@@ -102,7 +102,9 @@ class ExplainRun:
             recorder = HeadRecorder(lines)
             status = self.http_status or 200
             chunked = self.count_only and recorder.chunked
-            second_half = halves.start(lines, status, self.split_min_bytes) if chunked and not encoding else None
+            # Not standard input: a caller may read on from where cjerr stopped, so its offset must end at the end.
+            splittable = chunked and not encoding and source != "-"
+            second_half = halves.start(lines, status, self.split_min_bytes) if splittable else None
             try:
                 if second_half is not None:
                     read = halves.lines_until(recorder.read1, second_half.cut)
@@ -127,8 +129,11 @@ class ExplainRun:
                 if source != "-":
                     handle.close()
 
-    def _handoff(self, second_half: halves.SecondHalf) -> Callable[[Summary, int], bool]:
-        def take(summary: Summary, lines_before: int) -> bool:
+    def _handoff(self, second_half: halves.SecondHalf) -> Callable[[Summary, int, bool], bool]:
+        def take(summary: Summary, lines_before: int, clean: bool) -> bool:
+            if not clean:
+                second_half.cancel()  # this process reads on; the other core's work is not needed
+                return False
             first = second_half.take(summary, lines_before)
             if first is False:
                 return False

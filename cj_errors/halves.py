@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import stat
+import threading
 from collections.abc import Callable, Iterator
 
 from cj_errors import limits
@@ -36,18 +37,19 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _pread1(fd: int, start: int, end: int | None) -> Callable[[int], bytes]:
-    """read1 over [start, end) of a file descriptor without moving its offset (the two processes share it)."""
+def _pread1(fd: int, start: int, parent: int) -> Callable[[int], bytes]:
+    """read1 from ``start`` to the end of a file descriptor without moving its offset (both processes share it).
+
+    It stops the child when ``parent`` is gone: nobody would read the count.
+    """
     position = start
 
     def read1(size: int = -1) -> bytes:
         nonlocal position
+        if os.getppid() != parent:
+            os._exit(1)
         if size < 0:
             size = limits.READ_CHUNK_BYTES
-        if end is not None:
-            size = min(size, end - position)
-            if size <= 0:
-                return b""
         data = os.pread(fd, size, position)
         position += len(data)
         return data
@@ -58,7 +60,8 @@ def _pread1(fd: int, start: int, end: int | None) -> Callable[[int], bytes]:
 def cut_point(fd: int, size: int) -> int | None:
     """The offset just after the first newline at or after the middle of the file, if there is one before its end."""
     position = size // 2
-    while position < size:
+    give_up = position + limits.DOCUMENT_BYTES  # a longer line is one oversized line anyway: no cut
+    while position < min(size, give_up):
         data = os.pread(fd, limits.READ_CHUNK_BYTES, position)
         if not data:
             return None
@@ -77,16 +80,26 @@ class SecondHalf:
         self.cut = cut
         self._fd = fd
         self._reader, writer = os.pipe()
-        self._pid = os.fork()
+        parent = os.getpid()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            os.close(self._reader)
+            os.close(writer)
+            raise
         if self._pid == 0:  # the child: count, send, and leave without running any parent cleanup
             os.close(self._reader)
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly with the parent
                 signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+                # It prints nothing, and must not keep the caller's pipes open after the parent has gone.
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for standard in (0, 1, 2):
+                    os.dup2(quiet, standard)
                 summary = Summary()
                 first: Item | None = None
-                lines = read_lines_in_chunks(_pread1(fd, cut, None), at_start=False)
+                lines = read_lines_in_chunks(_pread1(fd, cut, parent), at_start=False)
                 for item in explain_stream(lines, summary, http_status=http_status, count_only=True):
                     if first is None:
                         first = item
@@ -103,8 +116,9 @@ class SecondHalf:
 
     def take(self, summary: Summary, lines_before: int) -> Item | None | bool:
         """Merge the child's counts into ``summary``: its first item (or None) when taken, False when not."""
+        reader, self._reader = self._reader, -1  # the file object below closes it, whatever happens
         try:
-            with os.fdopen(self._reader, "rb") as pipe:
+            with os.fdopen(reader, "rb") as pipe:
                 payload = pipe.read()
             _, status = os.waitpid(self._pid, 0)
         except (OSError, ChildProcessError):
@@ -132,8 +146,10 @@ class SecondHalf:
         if self._done:
             return
         self._done = True
-        with contextlib.suppress(OSError):
-            os.close(self._reader)
+        if self._reader != -1:
+            with contextlib.suppress(OSError):
+                os.close(self._reader)
+            self._reader = -1
         with contextlib.suppress(OSError, ChildProcessError):
             os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
@@ -143,6 +159,8 @@ def start(handle: object, http_status: int | None, min_bytes: int | None = SPLIT
     """A child counting the second half of ``handle``'s file, when it is a big regular file read from its start."""
     if min_bytes is None or not hasattr(os, "fork") or _cores() < 2:
         return None
+    if threading.active_count() > 1:
+        return None  # forking a process with other threads can copy a held lock into the child
     try:
         fd = handle.fileno()  # type: ignore[attr-defined]
         info = os.fstat(fd)
@@ -172,5 +190,6 @@ def lines_until(read1: Callable[[int], bytes], cut: int) -> Iterator[tuple[str |
         return data
 
     yield from read_lines_in_chunks(bounded)
-    yield HANDOFF
+    if taken == cut:  # a file cut short meanwhile has no second half to take: read on as one pass would
+        yield HANDOFF
     yield from read_lines_in_chunks(read1, at_start=False)

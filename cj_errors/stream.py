@@ -551,14 +551,15 @@ def explain_stream(
     now: dt.datetime | None = None,
     *,
     count_only: bool = False,
-    handoff: Callable[[Summary, int], bool] | None = None,
+    handoff: Callable[[Summary, int, bool], bool] | None = None,
 ) -> Iterator[Item]:
     """Explain every response in a stream of lines, updating ``summary`` as it goes.
 
     With ``count_only``, lines that hold one plain envelope of a shape already seen are counted
     without an Item (see ``shapes``): the summary is the same, and only the other items are yielded.
-    At HANDOFF in ``lines``, when nothing read so far waits for more lines, ``handoff(summary,
-    lines_read)`` may take over the rest of the stream (True) and the reading ends there.
+    At HANDOFF in ``lines``, ``handoff(summary, lines_read, clean)`` may take over the rest of the stream
+    (True) and the reading ends there; ``clean`` says nothing read so far waits for more lines, and
+    without it the answer must be False.
     """
     memo = _ShapeMemo(http_status, now) if count_only else None
     pending: list[str] = []
@@ -579,9 +580,9 @@ def explain_stream(
             break
         if next_pair is HANDOFF:
             number -= 1  # not a line
-            if handoff is not None and not pending and transcript is None and request is None:
-                if handoff(summary, number):
-                    break
+            clean = not pending and transcript is None and request is None
+            if handoff is not None and handoff(summary, number, clean):
+                break
             continue
         line, oversized = next_pair
         summary.lines += 1

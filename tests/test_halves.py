@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -152,3 +153,19 @@ def test_the_installed_cjerr_gives_the_same_answer_on_one_core(tmp_path: Path) -
     assert two.returncode == one.returncode == 77
     assert json.loads(two.stdout) == json.loads(one.stdout)
     assert two.stderr == one.stderr == ""
+    # Standard input is read in one pass, so a script reading on after cjerr finds it at its end.
+    script = f"{cjerr_executable()} explain - > /dev/null; wc -c"
+    with path.open("rb") as stdin:
+        rest = subprocess.run(
+            ["sh", "-c", script], stdin=stdin, capture_output=True, text=True, env=clean_env(tmp_path)
+        )
+    assert rest.stdout.strip() == "0"
+
+
+def test_a_file_cut_short_while_read_is_not_handed_over() -> None:
+    from cj_errors.halves import lines_until
+
+    data = b"".join(line.encode() + b"\n" for line in _envelopes(10))
+    shortened = io.BytesIO(data[:100])  # the file was 'cut' at len(data) // 2 when it was measured
+    lines = list(lines_until(shortened.read1, len(data) // 2))
+    assert stream.HANDOFF not in lines and lines

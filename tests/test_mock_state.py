@@ -543,3 +543,23 @@ def test_reconcile_says_not_found_when_the_mock_never_created_it(
         entry for entry in admin(mock, "GET", "requests").json()["requests"] if "getOrderDetail" in entry["path"]
     ]
     assert [(entry["query"], entry["code"]) for entry in details[:1]] == [({"orderId": ["rec-2"]}, 1600300)]
+
+
+def test_the_journal_keeps_no_answer_body_or_token_and_masks_a_big_body_at_once() -> None:
+    from cj_errors import limits
+    from cj_errors.mock.bodies import MockRequest, MockResponse
+    from cj_errors.mock.journal import Journal
+
+    journal = Journal()
+    secret = "CJ1234567@api@0123456789abcdef0123456789abcdef"
+    padding = "x" * limits.JOURNAL_BODY_CHARS
+    body = json.dumps({"apiKey": secret, "padding": padding}).encode()
+    request = MockRequest("POST", "/api2.0/v1/authentication/getAccessToken", {"cj-access-token": "t0k3n"}, body, "1")
+    answer = MockResponse(status=200, body=b'{"data":{"accessToken":"A"}}', code=200, token="t0k3n", delay=0.5)
+    journal.record(request, answer, 1.0)
+    kept = journal._entries[0]
+    assert kept.response.body == b"" and kept.response.token == ""  # type: ignore[union-attr]
+    assert kept.request.body == b""  # type: ignore[union-attr]
+    (entry,) = journal.entries()
+    assert secret not in json.dumps(entry) and entry["body"]["padding"] == padding
+    assert entry["delay"] == 0.5 and entry["code"] == 200

@@ -63,11 +63,22 @@ class _Recorded:
     __slots__ = ("request", "response", "started", "number", "_entry")
 
     def __init__(self, request: MockRequest, response: MockResponse, started: float, number: int) -> None:
+        # Only what the entry shows is kept: not the answer's body, nor the token it was given for.
+        self.response = MockResponse(
+            status=response.status,
+            body=b"",
+            code=response.code,
+            fault=response.fault,
+            fault_label=response.fault_label,
+            delay=response.delay,
+        )
         self.request = request
-        self.response = response
         self.started = started
         self.number = number
         self._entry: dict[str, Any] | None = None
+        if len(request.body) > limits.JOURNAL_BODY_CHARS:
+            self.entry()  # a big body is masked now, so the journal never holds 10,000 of them
+            self.request = MockRequest(request.method, request.target, {}, b"", request.client)
 
     def entry(self) -> dict[str, Any]:
         if self._entry is None:
