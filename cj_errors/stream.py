@@ -99,15 +99,20 @@ class Summary:
             self.held += 1
             if self.first_held_line is None:
                 self.first_held_line = line
-        if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
-            self.untracked += 1
-            return
-        self.per_code[key] += 1
-        self.first_line.setdefault(key, line)
-        if key not in self.first_request_id and request_id is not None:
+        text = None
+        if request_id is not None and key not in self.first_request_id:
             text = request_id if isinstance(request_id, str) else request_id_text(request_id)
-            if text:
-                self.first_request_id[key] = text[: limits.REQUEST_ID_CHARS]
+        self._itemize(key, 1, line, text)
+
+    def _itemize(self, key: int | None, count: int, line: int, request_id: str | None) -> None:
+        """Count ``count`` responses of ``key`` under their code, first seen on ``line``, unless over the cap."""
+        if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
+            self.untracked += count
+            return
+        self.per_code[key] += count
+        self.first_line.setdefault(key, line)
+        if request_id and key not in self.first_request_id:
+            self.first_request_id[key] = request_id[: limits.REQUEST_ID_CHARS]
 
     def merge(self, later: Summary, lines_before: int) -> bool:
         """Add the summary of the lines that follow this one's (numbered from 1 there), as one pass would.
@@ -129,13 +134,7 @@ class Summary:
         if self.first_held_line is None and later.first_held_line is not None:
             self.first_held_line = later.first_held_line + lines_before
         for key, count in later.per_code.items():  # in the order one pass would have met them
-            if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
-                self.untracked += count
-                continue
-            self.per_code[key] += count
-            self.first_line.setdefault(key, later.first_line[key] + lines_before)
-            if key not in self.first_request_id and key in later.first_request_id:
-                self.first_request_id[key] = later.first_request_id[key]
+            self._itemize(key, count, later.first_line[key] + lines_before, later.first_request_id.get(key))
         return True
 
     @property
