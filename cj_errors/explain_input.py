@@ -134,11 +134,10 @@ class ExplainRun:
             if not clean:
                 second_half.cancel()  # this process reads on; the other core's work is not needed
                 return False
-            first = second_half.take(summary, lines_before)
-            if first is False:
+            if not second_half.take(summary, lines_before):
                 return False
-            if self.first is None and isinstance(first, Item):
-                self.first = first
+            if self.first is None:
+                self.first = second_half.first_item
             self.halves_taken += 1
             return True
 

@@ -78,6 +78,7 @@ class SecondHalf:
 
     def __init__(self, fd: int, cut: int, http_status: int | None) -> None:
         self.cut = cut
+        self.first_item: Item | None = None
         self._fd = fd
         self._reader, writer = os.pipe()
         parent = os.getpid()
@@ -114,8 +115,11 @@ class SecondHalf:
         os.close(writer)
         self._done = False
 
-    def take(self, summary: Summary, lines_before: int) -> Item | None | bool:
-        """Merge the child's counts into ``summary``: its first item (or None) when taken, False when not."""
+    def take(self, summary: Summary, lines_before: int) -> bool:
+        """Merge the child's counts into ``summary``; False, changing nothing, when they cannot be taken.
+
+        When taken, ``first_item`` is the first response the child found (None if it found none).
+        """
         reader, self._reader = self._reader, -1  # the file object below closes it, whatever happens
         try:
             with os.fdopen(reader, "rb") as pipe:
@@ -130,7 +134,8 @@ class SecondHalf:
         theirs, first = pickle.loads(payload)  # noqa: S301 - our own child wrote it a moment ago
         if not summary.merge(theirs, lines_before):
             return False
-        return first  # type: ignore[no-any-return]
+        self.first_item = first
+        return True
 
     def head(self, read_so_far: bytes) -> bytes:
         """The file's first HEAD_BYTES, as one pass would have recorded them, from what this process read."""
