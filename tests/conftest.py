@@ -13,6 +13,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# PYTHONDONTWRITEBYTECODE (set in many containers) would make every cjerr the suite
+# starts compile the package from source, ~150 ms a process, and pytest rewrite every
+# test module and plugin again in each worker. An installed cjerr has its bytecode
+# (pip compiles it), so the suite lets Python keep it, here and in what it starts.
+sys.dont_write_bytecode = False
+
 
 def cjerr_executable() -> str:
     """The console script installed next to this interpreter (falls back to PATH)."""
@@ -30,6 +36,7 @@ def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("CJ_", "CJERR_", "FORCE_COLOR", "NO_COLOR", "_CJERR", "_TYPER"))
+        and key != "PYTHONDONTWRITEBYTECODE"
     }
     env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "TERM": "dumb", "COLUMNS": "100"})
     # `cjerr auth` must never write to the developer's real keyring: the file store, under ``home``.

@@ -61,7 +61,8 @@ def test_the_sdist_carries_and_collects_its_tests(built: tuple[Path, Path, str],
     for needed in ("LICENSE", "tests/data/real_world.jsonl", "docs/codes.md", "completions/cjerr.fish", ".ci/run"):
         assert (root / needed).exists(), needed
     ran = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        # -n 0: collect in one process (addopts would start a worker per CPU, each collecting it all again)
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-n", "0"],
         cwd=root,
         capture_output=True,
         text=True,

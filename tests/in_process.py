@@ -1,0 +1,96 @@
+"""cjerr's console entry point called inside the test process.
+
+For loops over many inputs whose subject is what cjerr prints (no secret in any
+output, one clean line on stderr), not the process: each call runs the same
+``fastpath.main`` the installed script runs, with the same environment
+``clean_env`` gives a real process, stdin and stdout as pipes (not a terminal),
+and ``SystemExit`` read as the exit status. It saves the interpreter start and
+the imports, about 0.2 s a call. Tests that use it keep a sample of real
+``cjerr`` processes, where exit codes, closed pipes, signals and encodings at
+interpreter start are the subject.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import clean_env
+from tests.hostile_servers import Ran
+
+
+@contextmanager
+def _process_state(
+    argv: list[str], environ: Mapping[str, str], stdin: bytes
+) -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
+    from cj_errors import pacing, redact
+
+    saved_env = dict(os.environ)
+    saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr)
+    # What a process starts without: no secret registered for masking, no pacing remembered.
+    # A secret left registered by an earlier call would hide a leak a fresh process shows.
+    saved_secrets, saved_pacing = set(redact._registered), dict(pacing._MEMORY)
+    redact._registered.clear()
+    pacing._MEMORY.clear()
+    out, err = io.BytesIO(), io.BytesIO()
+    os.environ.clear()
+    os.environ.update(environ)
+    sys.argv = argv
+    # What a real process gets on pipes: UTF-8, surrogateescape, block-buffered stdout.
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="surrogateescape")
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape", write_through=False)
+    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", line_buffering=True)
+    try:
+        yield out, err
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except ValueError:  # closed by the code under test
+                pass
+        sys.argv, sys.stdin, sys.stdout, sys.stderr = saved
+        redact._registered.clear()
+        redact._registered.update(saved_secrets)
+        pacing._MEMORY.clear()
+        pacing._MEMORY.update(saved_pacing)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def call_cjerr(*args: str, home: Path, input: bytes | None = None, env: Mapping[str, str] | None = None) -> Ran:
+    """Run ``cjerr ARGS`` in this process and return what a real run returns: status, stdout, stderr."""
+    from cj_errors import fastpath
+
+    started = time.monotonic()
+    status = 0
+    with _process_state(["cjerr", *args], clean_env(home, env), input or b"") as (out, err):
+        try:
+            fastpath.main()
+        except SystemExit as exiting:
+            code = exiting.code
+            status = code if isinstance(code, int) else (0 if code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    return Ran(tuple(args), status, stdout, stderr, time.monotonic() - started)
+
+
+def call_cjerr_checked(
+    *args: str, home: Path, real: bool, input: bytes | None = None, env: Mapping[str, str] | None = None
+) -> Ran:
+    """``call_cjerr``, and when ``real`` also the installed cjerr as a process: both must give the same bytes."""
+    called = call_cjerr(*args, home=home, input=input, env=env)
+    if not real:
+        return called
+    from tests.hostile_servers import run_cjerr
+
+    ran = run_cjerr(*args, home=home, input=input, env=env, timeout=60)
+    assert (called.returncode, called.stdout, called.stderr) == (ran.returncode, ran.stdout, ran.stderr), (
+        f"in-process and real runs differ\nin process: {called.describe()}\nreal: {ran.describe()}"
+    )
+    return ran
