@@ -20,7 +20,7 @@ from cj_errors.cli_webhook import webhook_app
 from cj_errors.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.errors import CliError
 from cj_errors.exits import ExitStatus
-from cj_errors.fastpath import show_lookup
+from cj_errors.fastpath import is_pasted_text, show_lookup
 from cj_errors.output import renderer_for
 from cj_errors.process import buffer_stdout, fail, silence_stdout
 from cj_errors.terminal import ColorChoice, Terminal, choose_terminal
@@ -600,6 +600,27 @@ def _app_for(argv: list[str], environ: dict[str, str]) -> typer.Typer:
     return focused
 
 
+_LOOKUP_VALUE_OPTIONS = frozenset({"--color"})
+
+
+def _pasted_text_after_separator(argv: list[str]) -> list[str]:
+    """`lookup` with a query such as "- 429 or ..." (a pasted markdown bullet): Click would read it as an
+    option and stop with "No such option"; the options go first and every query after "--", in order."""
+    if not argv or argv[0] != "lookup" or "--" in argv or not any(is_pasted_text(word) for word in argv[1:]):
+        return argv
+    options: list[str] = []
+    queries: list[str] = []
+    words = iter(argv[1:])
+    for word in words:
+        if word.startswith("-") and not is_pasted_text(word) and word != "-":
+            options.append(word)
+            if word in _LOOKUP_VALUE_OPTIONS and (value := next(words, None)) is not None:
+                options.append(value)
+        else:
+            queries.append(word)
+    return [argv[0], *options, "--", *queries]
+
+
 def _is_click_error(error: BaseException) -> bool:
     # Typer vendors Click from 0.26 on; duck-typing keeps this independent of
     # which Click the installed Typer uses.
@@ -613,7 +634,7 @@ def main(argv: list[str] | None = None) -> None:
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     buffer_stdout()
     try:
-        arguments = sys.argv[1:] if argv is None else argv
+        arguments = _pasted_text_after_separator(sys.argv[1:] if argv is None else argv)
         result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:

@@ -35,6 +35,11 @@ def show_lookup(terminal: Terminal, queries: Sequence[str]) -> ExitStatus:
     return status
 
 
+def is_pasted_text(word: str) -> bool:
+    """True for an argument that starts with a dash but cannot be an option: "- 429 or ..." (a pasted bullet)."""
+    return len(word) > 1 and word[0] == "-" and word[1].isspace()
+
+
 def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[str], bool] | None:
     """(queries, --json) when ``argv`` is a plain lookup the fast path answers; None otherwise."""
     if environ.get("CJERR_NO_FAST_PATH") or environ.get("_CJERR_COMPLETE") or not argv or argv[0] != "lookup":
@@ -42,7 +47,7 @@ def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[
     words = list(argv[1:])
     json_output = "--json" in words
     queries = [word for word in words if word != "--json"]
-    if not queries or any(word.startswith("-") or not word.strip() for word in queries):
+    if not queries or any((word.startswith("-") and not is_pasted_text(word)) or not word.strip() for word in queries):
         return None
     return queries, json_output
 

@@ -23,6 +23,7 @@ from tests.conftest import ROOT, cjerr_executable, clean_env
 DATA = ROOT / "tests" / "data"
 CORPUS = DATA / "real_world.jsonl"
 HOLDOUT = DATA / "real_world_holdout.jsonl"
+HOLDOUT2 = DATA / "real_world_holdout2.jsonl"  # a second held-out set, gathered later still
 KINDS = frozenset(
     {"message", "code-message", "envelope", "python-log", "node-log", "json-log", "curl", "log-line", "zh"}
 )
@@ -153,7 +154,7 @@ def hit_rates(replays: list[Replay]) -> dict[str, tuple[int, int]]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as home:
-        for path in (CORPUS, HOLDOUT):
+        for path in (CORPUS, HOLDOUT, HOLDOUT2):
             cases = load(path)
             if not cases:
                 continue

@@ -239,3 +239,8 @@ def test_the_generated_tab_table_matches_the_code_table_and_the_catalog() -> Non
 
     committed = (ROOT / "cj_errors" / "_tab_table.py").read_text(encoding="utf-8")
     assert committed == tab_table.render(), "run: python -m cj_errors.tab_table > cj_errors/_tab_table.py"
+
+
+def test_a_query_that_starts_with_dash_space_is_text_for_the_fast_path() -> None:
+    assert fastpath.plain_lookup(["lookup", "- Too Many Requests"], {}) == (["- Too Many Requests"], False)
+    assert fastpath.plain_lookup(["lookup", "-x"], {}) is None

@@ -335,3 +335,17 @@ def test_a_transcripts_status_ends_with_its_body(run: Runner) -> None:
 def test_follow_refuses_an_inline_body(run: Runner) -> None:
     result = run("explain", "--follow", '{"code":1600001}')
     assert result.returncode == ExitStatus.USAGE and "--follow watches a FILE" in result.stderr
+
+
+@pytest.mark.parametrize("env", [{}, {"CJERR_NO_FAST_PATH": "1"}], ids=["fast-path", "full-cli"])
+def test_a_pasted_bullet_starting_with_a_dash_is_a_query_not_an_option(run: Runner, env: dict[str, str]) -> None:
+    # A markdown bullet pasted whole, as in OpenSIN-Code/cj-dropshipping-skill references/rate-limits.md:
+    # Click took "- 429 or ..." for an option and stopped with "No such option: -".
+    bullet = '- 429 or `code: 2000001` "Too Many Requests, QPS limit is 1 time/1second"'
+    ran = run("lookup", "--json", bullet, "1600201", env=env)
+    assert ran.returncode == 0, ran.stderr
+    results = json.loads(ran.stdout)["results"]
+    assert [result["query"] for result in results] == [bullet, "1600201"]
+    assert results[0]["matches"][0]["code"] == 1600200
+    # A real unknown option is still refused.
+    assert run("lookup", "-x", "1600200", env=env).returncode == ExitStatus.USAGE

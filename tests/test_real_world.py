@@ -18,18 +18,19 @@ from hypothesis import strategies as st
 
 from cj_errors import codes, matching
 from cj_errors.exits import ExitStatus
-from tests.real_world import CORPUS, HOLDOUT, KINDS, Case, hit_rates, load, replay_all
+from tests.real_world import CORPUS, HOLDOUT, HOLDOUT2, KINDS, Case, hit_rates, load, replay_all
 
 CASES = load(CORPUS)
 HOLDOUT_CASES = load(HOLDOUT)
+HOLDOUT2_CASES = load(HOLDOUT2)
 LOG_KINDS = ("python-log", "node-log", "json-log", "curl", "log-line")
 _API_KEY = re.compile(r"CJ\d+@api@[0-9A-Za-z]{20,}")
 _ACCESS_TOKEN = re.compile(r"API@CJ(\d+)@CJ:")
 
 
-@pytest.mark.parametrize("cases", [CASES, HOLDOUT_CASES], ids=["corpus", "holdout"])
+@pytest.mark.parametrize("cases", [CASES, HOLDOUT_CASES, HOLDOUT2_CASES], ids=["corpus", "holdout", "holdout2"])
 def test_corpus_is_well_formed_and_masked(cases: list[Case]) -> None:
-    if cases is HOLDOUT_CASES and not cases:
+    if cases is not CASES and not cases:
         pytest.skip("no held-out set")
     ids = [case.id for case in cases]
     assert len(ids) == len(set(ids))
@@ -86,10 +87,12 @@ def test_found_lookups_exit_0_and_bare_messages_never_say_not_found(replays: lis
             assert result.exit_code == ExitStatus.SUCCESS, result.case.id
 
 
-def test_held_out_cases_are_mostly_read_right(tmp_path: Path) -> None:
-    if not HOLDOUT_CASES:
+@pytest.mark.parametrize("which", ["holdout", "holdout2"])
+def test_held_out_cases_are_mostly_read_right(tmp_path: Path, which: str) -> None:
+    cases = HOLDOUT_CASES if which == "holdout" else HOLDOUT2_CASES
+    if not cases:
         pytest.skip("no held-out set")
-    rates = hit_rates(replay_all(HOLDOUT_CASES, tmp_path))
+    rates = hit_rates(replay_all(cases, tmp_path))
     hits = sum(hit for hit, _ in rates.values())
     total = sum(count for _, count in rates.values())
     assert total >= 40 and hits / total >= 0.85, rates
