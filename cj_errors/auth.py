@@ -38,7 +38,7 @@ THROTTLE = dt.timedelta(seconds=300)
 # Within 24 hours of issue, getAccessToken and refreshAccessToken hand back the same cached pair (CJ's auth page).
 SAME_PAIR_WINDOW = dt.timedelta(hours=24)
 CJ_TIME = dt.timezone(dt.timedelta(hours=8))  # CJ writes its dates with +08:00
-API_KEY_SHAPE = re.compile(r"CJ(\d+)@api@[0-9A-Fa-f]{32}")
+API_KEY_SHAPE = redact.API_KEY_SHAPE
 _TOKEN_ACCOUNT = re.compile(r"API@CJ(\d+)@CJ:")
 _USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 _TIMEOUT = 30.0

@@ -41,6 +41,10 @@ _SECRET_SHAPES = re.compile(
 )
 
 
+# An API key as CJ's auth page shows it, CJ<account digits>@api@<32 hex>: `cjerr auth login` checks
+# keys against it and the mock accepts keys by it, so the two never disagree.
+API_KEY_SHAPE = re.compile(r"CJ(\d+)@api@[0-9A-Fa-f]{32}")
+
 # The access tokens of CJ's older docs: 32 hexadecimal characters (f59ac98193d64d62a9e887abea830369).
 _HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32}")
 

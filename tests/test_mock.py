@@ -876,3 +876,23 @@ def test_cli_stays_import_light() -> None:
     code = "import sys, cj_errors.cli; print(any(m in sys.modules for m in ('cj_errors.mock', 'http.server')))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ)
     assert output.stdout.strip() == "False", output.stderr
+
+
+# Login refuses a key that is not shaped like CJ's before sending it; the mock accepts keys by the same rule.
+KEY_SHAPES = [
+    (API_KEY, True),
+    ("CJ1234567@api@0123456789ABCDEF0123456789ABCDEF", True),
+    ("CJ1234567@api@ghijklmnopqrstuvwxyzghijklmnopqr", False),  # 32 letters, not hex: the mock once took it
+    ("CJ1234567@api@0123456789abcdef0123456789abcde", False),
+    ("1234567@api@0123456789abcdef0123456789abcdef", False),
+]
+
+
+def test_the_mock_and_auth_login_agree_on_the_api_key_shape(start_mock: Callable[..., Mock]) -> None:
+    from cj_errors import auth
+
+    mock = start_mock("--qps", "0")
+    for key, well_shaped in KEY_SHAPES:
+        assert (auth.api_key_problem(key) is None) is well_shaped, key
+        answer = mock.post("/authentication/getAccessToken", token=None, json={"apiKey": key}).json()
+        assert (answer["code"] == 200) is well_shaped, (key, answer)

@@ -17,7 +17,6 @@ import base64
 import datetime
 import hashlib
 import json
-import re
 import secrets
 import time
 import uuid
@@ -27,9 +26,8 @@ from typing import Any
 from cj_errors.mock.bodies import CjError, code_message, qps_message
 from cj_errors.mock.config import MockConfig
 from cj_errors.mock.state import Store
-from cj_errors.redact import mask, register
+from cj_errors.redact import API_KEY_SHAPE, mask, register
 
-API_KEY_SHAPE = re.compile(r"^CJ(\d+)@api@[A-Za-z0-9]{32}$")
 TOKEN_CACHE_SECONDS = 24 * 3600.0  # the auth page: the same pair comes back within 24 hours
 _CN_TIME = datetime.timezone(datetime.timedelta(hours=8))  # CJ prints token dates with +08:00
 _JWT_HEADER = "eyJhbGciOiJIUzI1NiJ9"  # base64url of {"alg":"HS256"}, the header of tokens seen in public code
@@ -49,7 +47,7 @@ def make_token(account: str, kind: str) -> str:
 def account_of(api_key: str) -> tuple[str, int]:
     """(account number, openId) for an API key; stable for the same key."""
     digest = int.from_bytes(hashlib.sha256(api_key.encode("utf-8")).digest()[:8], "big")
-    match = API_KEY_SHAPE.match(api_key)
+    match = API_KEY_SHAPE.fullmatch(api_key)
     account = match.group(1) if match else str(1000000 + digest % 9000000)
     return account, 10000 + digest % 90000
 
@@ -123,7 +121,7 @@ class TokenBook:
         api_key = body.get("apiKey")
         key = api_key.strip() if isinstance(api_key, str) else ""
         # Only {apiKey} works since 2025; email + password gets 1600005 too.
-        if not key or not (self.config.accept_any_key or API_KEY_SHAPE.match(key)):
+        if not key or not (self.config.accept_any_key or API_KEY_SHAPE.fullmatch(key)):
             raise CjError(1600005, code_message(1600005))
         account, open_id = account_of(key)
         digest = key_digest(key)
