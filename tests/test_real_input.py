@@ -394,3 +394,4 @@ def test_codes_logged_under_a_client_s_own_key_names_are_read(run: Runner, line:
     (response,) = [document for document in documents if "line" in document]
     assert response["code"] == code, documents
     assert response["message"] == line.split("essage: " if "essage: " in line else "Msg=")[1].strip("\"' }")
+
