@@ -188,17 +188,11 @@ def envelopes_in_text(text: str) -> list[Envelope]:
 
 # --- log text that is not a literal ------------------------------------------------------
 
-# The key names clients log CJ's code and message under, besides CJ's own: responseCode/responseMessage
-# as in a Node order classifier's test (index id 63118244044 of the held-out set), errCode/errMsg.
-# Not statusCode: that is the HTTP status.
 _KEY_CODE = re.compile(
-    r"""(?<![\w-])["']?(?:code|errorCode|error_code|errCode|err_code|responseCode|response_code|resultCode|"""
-    r"""result_code|cjCode|cj_code)["']?\s*[:=]\s*["']?(\d{3,8})(?![\w.])""",
-    re.I,
+    r"""(?<![\w-])["']?(?:code|errorCode|error_code|cjCode|cj_code)["']?\s*[:=]\s*["']?(\d{3,8})(?![\w.])""", re.I
 )
 _KEY_MESSAGE = re.compile(
-    r"""(?<![\w-])["']?(?:message|msg|errorMessage|error_message|errMsg|err_msg|errorMsg|responseMessage|"""
-    r"""response_message|resultMessage|result_message)["']?\s*[:=]\s*"""
+    r"""(?<![\w-])["']?(?:message|msg|errorMessage|error_message)["']?\s*[:=]\s*"""
     r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^,;}\]\n|]+))""",
     re.I,
 )

@@ -375,23 +375,3 @@ def test_a_wording_after_a_list_marker_or_a_label_is_found(run: Runner, query: s
 def test_a_label_before_text_that_is_no_wording_finds_nothing(run: Runner) -> None:
     status, (result,) = _lookup(run, "note: the job ran twice")
     assert status == ExitStatus.NOT_FOUND and result["matches"] == []
-
-
-@pytest.mark.parametrize(
-    ("line", "code"),
-    [
-        ('[orders] { op: "createOrderV2", responseCode: 1600200, responseMessage: "Too Many Requests" }', 1600200),
-        ("cj sync failed errCode=1603001 errMsg=Order does not exist", 1603001),
-        ("2026-03-01T10:00:00Z WARN resultCode: 1600001 resultMessage: 'Invalid API key or access token'", 1600001),
-        # A code of a known family that the table lacks: read only under a key that names a code.
-        ('{ step: "pay", responseCode: 1604099, responseMessage: "Balance check failed" }', 1604099),
-        ("payment errCode=1604099 errMsg=Balance check failed", 1604099),
-    ],
-)
-def test_codes_logged_under_a_client_s_own_key_names_are_read(run: Runner, line: str, code: int) -> None:
-    ran = run("explain", "--json", "--each", "-", input=line + "\n")
-    documents = [json.loads(text) for text in ran.stdout.splitlines()]
-    (response,) = [document for document in documents if "line" in document]
-    assert response["code"] == code, documents
-    assert response["message"] == line.split("essage: " if "essage: " in line else "Msg=")[1].strip("\"' }")
-
