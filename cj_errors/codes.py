@@ -496,9 +496,6 @@ _CODE_KEYWORD = re.compile(r"\bcode\b\W{0,3}(\d{3,8})(?!\d)", re.I)
 _CODE_TOKEN = re.compile(r"(?<![\w.])(\d{6,8})(?![\w.])")
 _SEVERAL_CODES = re.compile(r"^(?:cj)?\d{1,12}(?:\s*[,;|/\s]\s*(?:cj)?\d{1,12})+$", re.I)
 _BODY_HINT = re.compile(r"""[{(].*\bcode\b""", re.I | re.S)
-# What people put before a message they paste: a list or quote marker ("- ", "* ", "1. ", "> ")
-# or a short label ("error: ", "CJ API error: "). Taken off only when the rest is a CJ wording in full.
-_LEAD = re.compile(r"^(?:[-*\u2022>]+\s+|\d{1,2}[.)]\s+|[A-Za-z][A-Za-z _-]{0,30}:\s+)+")
 
 
 def lookup(query: str | int) -> LookupResult:
@@ -526,9 +523,6 @@ def lookup(query: str | int) -> LookupResult:
     if match_message(text):
         # A CJ wording in full is a message, even when it holds digits ("Response Status Code: 200").
         return LookupResult(text, None, tuple(search(text)), match="text")
-    if (lead := _LEAD.match(text)) is not None and match_message(bare := text[lead.end() :]):
-        # "* Too Many Requests", "error: Too Many Requests": the wording after a marker or label.
-        return LookupResult(text, None, tuple(search(bare)), match="text")
     if _BODY_HINT.search(text[: limits.CONTAINED_SEARCH_CHARS]) and (from_body := _lookup_body(text)) is not None:
         return from_body
     # Numbers that a wording found inside the text writes itself ("... Status Code: 200, ...") are values,

@@ -349,29 +349,3 @@ def test_a_pasted_bullet_starting_with_a_dash_is_a_query_not_an_option(run: Runn
     assert results[0]["matches"][0]["code"] == 1600200
     # A real unknown option is still refused.
     assert run("lookup", "-x", "1600200", env=env).returncode == ExitStatus.USAGE
-
-
-@pytest.mark.parametrize(
-    ("query", "code"),
-    [
-        ("* Too Many Requests", 1600200),  # a markdown bullet
-        ("- Too Many Requests", 1600200),
-        ("\u2022 Too Many Requests", 1600200),
-        ("2. Too Many Requests", 1600200),  # a numbered list
-        ("> Too Many Requests", 1600200),  # a quoted reply
-        ("error: Too Many Requests", 1600200),  # a logger's label
-        ("CJ API error: Too Many Requests", 1600200),
-        ("Error: Invalid API key or access token", 1600001),
-    ],
-)
-def test_a_wording_after_a_list_marker_or_a_label_is_found(run: Runner, query: str, code: int) -> None:
-    # "Too Many Requests" alone is the start of several wordings, too short to be looked for inside any
-    # text; after a marker or a label it is the whole message.
-    status, (result,) = _lookup(run, query)
-    assert status == ExitStatus.SUCCESS and result["read_as"] == "text", result
-    assert result["matches"][0]["code"] == code
-
-
-def test_a_label_before_text_that_is_no_wording_finds_nothing(run: Runner) -> None:
-    status, (result,) = _lookup(run, "note: the job ran twice")
-    assert status == ExitStatus.NOT_FOUND and result["matches"] == []
