@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # (pip compiles it), so the suite lets Python keep it, here and in what it starts.
 sys.dont_write_bytecode = False
 
+# What clean_env keeps from a real cjerr process, also kept from this one: Typer reads FORCE_COLOR
+# once, when it is imported, so an in-process call (tests/in_process.py) could not drop it later.
+_NOT_PASSED_ON = ("CJ_", "CJERR_", "FORCE_COLOR", "NO_COLOR", "_CJERR", "_TYPER")
+for _key in [key for key in os.environ if key.startswith(("FORCE_COLOR", "NO_COLOR"))]:
+    del os.environ[_key]
+
 
 def cjerr_executable() -> str:
     """The console script installed next to this interpreter (falls back to PATH)."""
@@ -35,8 +41,7 @@ def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("CJ_", "CJERR_", "FORCE_COLOR", "NO_COLOR", "_CJERR", "_TYPER"))
-        and key != "PYTHONDONTWRITEBYTECODE"
+        if not key.startswith(_NOT_PASSED_ON) and key != "PYTHONDONTWRITEBYTECODE"
     }
     env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "TERM": "dumb", "COLUMNS": "100"})
     # `cjerr auth` must never write to the developer's real keyring: the file store, under ``home``.

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import clean_env
-from tests.hostile_servers import Ran
+from tests.hostile_servers import Ran, run_cjerr
 
 
 @contextmanager
@@ -74,6 +74,7 @@ def call_cjerr(*args: str, home: Path, input: bytes | None = None, env: Mapping[
         except SystemExit as exiting:
             code = exiting.code
             status = code if isinstance(code, int) else (0 if code is None else 1)
+        # Read while the wrappers live: once they are dropped, they close the buffers under them.
         sys.stdout.flush()
         sys.stderr.flush()
         stdout, stderr = out.getvalue(), err.getvalue()
@@ -87,8 +88,6 @@ def call_cjerr_checked(
     called = call_cjerr(*args, home=home, input=input, env=env)
     if not real:
         return called
-    from tests.hostile_servers import run_cjerr
-
     ran = run_cjerr(*args, home=home, input=input, env=env, timeout=60)
     assert (called.returncode, called.stdout, called.stderr) == (ran.returncode, ran.stdout, ran.stderr), (
         f"in-process and real runs differ\nin process: {called.describe()}\nreal: {ran.describe()}"
