@@ -1,4 +1,4 @@
-"""The test suite's wall time: as the README runs it (one worker per CPU) next to one process, same run.
+"""The test suite's wall time: as the README runs it (three workers per CPU) next to one process, same run.
 
     python benchmarks/suite.py                  # both runs, then the ratio and the slowest files
     python benchmarks/suite.py --only parallel  # just the README's way
