@@ -159,13 +159,18 @@ def _ownership_rank(message: Message) -> int:
     return _SOURCE_RANK.get(message.source, _LAST_RANK)
 
 
-# Every exact wording with the fixed text that any match of it must contain (see matching.anchor).
-_EXACT_WORDINGS: tuple[tuple[CodeEntry, Message, str], ...] = tuple(
-    (entry, message, matching.anchor(message.text))
-    for entry in _ALL_ENTRIES
-    for message in entry.messages
-    if message.exact
-)
+@functools.cache
+def _exact_wordings() -> tuple[tuple[CodeEntry, Message, str], ...]:
+    """Every exact wording with the fixed text that any match of it must contain (see matching.anchor).
+
+    Built on first use, not at import: ``lookup CODE`` never needs it.
+    """
+    return tuple(
+        (entry, message, matching.anchor(message.text))
+        for entry in _ALL_ENTRIES
+        for message in entry.messages
+        if message.exact
+    )
 
 
 def _candidates_in(normalized: str) -> list[tuple[CodeEntry, Message, str]]:
@@ -174,7 +179,7 @@ def _candidates_in(normalized: str) -> list[tuple[CodeEntry, Message, str]]:
     A substring test is far cheaper than a wording's regular expression, and most log lines
     hold no CJ wording at all.
     """
-    return [wording for wording in _EXACT_WORDINGS if wording[2] in normalized]
+    return [wording for wording in _exact_wordings() if wording[2] in normalized]
 
 
 def match_message(text: str) -> list[tuple[CodeEntry, Message]]:

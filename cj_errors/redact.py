@@ -7,7 +7,6 @@ output path (dry run, curl, verbose, JSON, error messages) goes through here.
 from __future__ import annotations
 
 import re
-import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,6 +94,10 @@ def mask(value: str) -> str:
 def register(secret: str | None) -> None:
     """Remember a secret so that scrub() removes it from any text, whatever field it was in."""
     if secret and len(secret) >= 4:
+        # Imported here: urllib.parse (with ipaddress) is most of this module's import cost, and
+        # lookup, list and TAB never register a secret.
+        import urllib.parse
+
         # The percent-encoded forms too: a URL carries the secret that way.
         _registered.update({secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)})
 
