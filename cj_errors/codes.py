@@ -509,7 +509,10 @@ def lookup(query: str | int) -> LookupResult:
     if isinstance(query, int) and abs(query) >= 10**limits.CODE_DIGITS:
         # str() of an int over 4,300 digits raises ValueError; no code is this long anyway.
         return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
-    text = matching.clean(str(query))
+    return _lookup_text(matching.clean(str(query)))
+
+
+def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     code = parse_code(text)
     if code is not None:
         entry = get(code)
@@ -536,7 +539,10 @@ def lookup(query: str | int) -> LookupResult:
     values = frozenset(number for _, message in inside for number in re.findall(r"\d+", message.text))
     if (with_code := _lookup_code_and_message(text, values)) is not None:
         return with_code
-    if found := search(text, inside):  # the wordings inside the text are already known
+    found = search(text, inside)  # the wordings inside the text are already known
+    if not inside and not after_label and (labelled := _after_label(text)) is not None:
+        return labelled
+    if found:
         return LookupResult(text, None, tuple(found), match="text")
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
@@ -545,6 +551,39 @@ def lookup(query: str | int) -> LookupResult:
         note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
         return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
     return LookupResult(text, None, (), candidates=candidates)
+
+
+# What people put before a message they paste or log: a list marker ("- ", "* ", "1. ", "> "), a log
+# level in brackets, a short label ("Error:", "CJ API error -"), or an exception's class
+# ("CJApiException:", "requests.exceptions.HTTPError:"). Only these few; any other text before a
+# colon may be a wording itself ("Product not found: Success" is 1602001's, not a label).
+_LABEL = re.compile(
+    r"""^(?:[-*\u2022>]\s+|\d{1,2}[.)]\s+|\[\w+\]\s*)?"""
+    r"""(?:(?:(?i:(?:cj(?:\s*dropshipping)?\s+)?(?:api\s+)?(?:error|err|warning|warn|exception|fatal|failed|"""
+    r"""failure|message|msg|reason))|[\w.]*(?:Error|Exception))\s*[:\u2013\u2014-]\s+)?(?=\S)""",
+)
+
+
+_MOST_LABELS = 3  # "- Error: CJApiException: ..." and no more: hostile input cannot make this loop long
+
+
+def _after_label(text: str) -> LookupResult | None:
+    """What lookup of the message alone gives, when labels or a list marker come before it and no
+    wording was found in the whole text. Never a success: "Error: Success" does not say a call worked."""
+    rest = text
+    for _ in range(_MOST_LABELS):
+        label = _LABEL.match(rest)
+        if label is None or not label.group(0):
+            break
+        rest = rest[label.end() :]
+    if rest == text:
+        return None
+    result = _lookup_text(rest, after_label=True)
+    if result.entry is None or result.prefix is not None or result.entry.outcome is Outcome.SUCCESS:
+        return None
+    label_note = f'read "{rest}" as the message, after "{text[: len(text) - len(rest)].strip()}"'
+    note = f"{label_note}; {result.note}" if result.note else label_note
+    return result._replace(query=text, note=note)
 
 
 def _message_note(code: int, entry: CodeEntry | None, message: str) -> str | None:

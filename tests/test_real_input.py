@@ -349,3 +349,38 @@ def test_a_pasted_bullet_starting_with_a_dash_is_a_query_not_an_option(run: Runn
     assert results[0]["matches"][0]["code"] == 1600200
     # A real unknown option is still refused.
     assert run("lookup", "-x", "1600200", env=env).returncode == ExitStatus.USAGE
+
+
+# Labels and list markers before a message, in the forms clients write them: a logger's level, an
+# exception's class name (e.g. `raise CJApiException(message)` printed by a traceback), a bullet.
+_LABELLED = [
+    ("error: Too Many Requests", 1600200),
+    ("CJ API error: Too Many Requests", 1600200),
+    ("* Too Many Requests", 1600200),
+    ("1. Too Many Requests, QPS limit is 1 time/1second", 1600200),
+    ("[ERROR] Invalid API key", 1600001),
+    ("Warning: Invalid API key", 1600001),
+    ("CJApiException: APIkey is wrong, please check and try again", 1600005),
+    ("requests.exceptions.HTTPError: Too Many Requests", 1600200),
+    ("- Error: Product not found", 1602001),
+]
+
+
+def test_a_label_or_list_marker_before_a_message_is_read_as_the_message(run: Runner) -> None:
+    status, results = _lookup(run, *(query for query, _ in _LABELLED))
+    assert status == 0
+    for (query, code), result in zip(_LABELLED, results, strict=True):
+        assert result["matches"][0]["code"] == code, query
+    assert 'after "CJ API error:"' in results[1]["note"]
+
+
+def test_text_before_a_colon_that_is_a_wording_is_not_a_label(run: Runner) -> None:
+    # The code of the wording before the colon decides, as before labels were read; and an error
+    # label never turns a success wording into an answer: "Error: Success" does not say a call worked.
+    status, results = _lookup(run, "Product not found: Success", "Order confirm fail: Too Many Requests")
+    assert status == 0
+    assert [result["matches"][0]["code"] for result in results] == [1602001, 1603001]
+    for query in ("Error: Success", "warning: Success", "CJApiException: success"):
+        ran = run("lookup", "--json", query)
+        assert ran.returncode == ExitStatus.NOT_FOUND, query
+        assert all(match["code"] not in (0, 200) for match in json.loads(ran.stdout)["results"][0]["matches"])
