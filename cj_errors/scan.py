@@ -188,14 +188,17 @@ def envelopes_in_text(text: str) -> list[Envelope]:
 
 # --- log text that is not a literal ------------------------------------------------------
 
+# CJ's own `code` key, then the names clients log CJ's code under (`responseCode: 1601001`,
+# `errCode=1602001`); each client key has its message under the same stem (`responseMessage`).
 _KEY_CODE = re.compile(
-    r"""(?<![\w-])["']?(?:code|errorCode|error_code|cjCode|cj_code)["']?\s*[:=]\s*["']?(\d{3,8})(?![\w.])""", re.I
-)
-_KEY_MESSAGE = re.compile(
-    r"""(?<![\w-])["']?(?:message|msg|errorMessage|error_message)["']?\s*[:=]\s*"""
-    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^,;}\]\n|]+))""",
+    r"""(?<![\w-])["']?(code|errorCode|error_code|cjCode|cj_code|responseCode|response_code|errCode|err_code|"""
+    r"""resultCode|result_code)["']?\s*[:=]\s*["']?(\d{3,8})(?![\w.])""",
     re.I,
 )
+_CJ_CODE_KEY = "code"
+_HTTP_STATUSES = range(100, 600)  # under a client's own key, a 3-digit number is the HTTP status it logged
+_MESSAGE_VALUE = r"""["']?\s*[:=]\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^,;}\]\n|]+))"""
+_KEY_MESSAGE = re.compile(r"""(?<![\w-])["']?(?:message|msg|errorMessage|error_message)""" + _MESSAGE_VALUE, re.I)
 _KEY_REQUEST_ID = re.compile(r"""(?<![\w-])["']?request_?id["']?\s*[:=]\s*["']?([\w-]{4,128})""", re.I)
 _CODE_WORD = re.compile(r"(?<![\w.])(\d{7,8})(?![\w.])")
 _CJ_KEYS = re.compile(r"""["']?\b(?:requestId|result|success)\b["']?\s*[:=]""")
@@ -244,12 +247,10 @@ def _with_log_note(envelope: Envelope | None) -> Envelope | None:
 
 def envelope_from_log_text(text: str) -> Envelope | None:
     """The code and message a log line names in ``key=value`` form, or a known code next to its wording."""
-    code_match = _KEY_CODE.search(text)
+    keyed = _keyed_code(text)
     message: str | None = None
-    if code_match is not None and _salvageable(int(code_match.group(1))):
-        code = int(code_match.group(1))
-        if (message_match := _KEY_MESSAGE.search(text)) is not None:
-            message = next(group for group in message_match.groups() if group is not None).strip().lstrip("\"'")
+    if keyed is not None:
+        code, message = keyed
     elif (named := _code_named(text)) is not None:
         code, message = named
     elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
@@ -268,6 +269,37 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         # JSON that did not parse: most often a body a logger cut off.
         return dataclasses.replace(envelope, problems=(*envelope.problems, BODY_CUT_NOTE))
     return _with_log_note(envelope)
+
+
+def _keyed_code(text: str) -> tuple[int, str | None] | None:
+    """The code a line logs under a key, and the message logged with it.
+
+    CJ's `code` key wins wherever it is; a client's key counts only for a number that can be a
+    CJ code, not the HTTP status a client logs next to it.
+    """
+    found = [
+        match
+        for match in _KEY_CODE.finditer(text)
+        if _salvageable(int(match.group(2)))
+        and (match.group(1).lower() == _CJ_CODE_KEY or int(match.group(2)) not in _HTTP_STATUSES)
+    ]
+    if not found:
+        return None
+    chosen = min(found, key=lambda match: (match.group(1).lower() != _CJ_CODE_KEY, match.start()))
+    return int(chosen.group(2)), _message_for(chosen.group(1), text)
+
+
+def _message_for(code_key: str, text: str) -> str | None:
+    # `code` goes with message/msg; `responseCode` with responseMessage/responseMsg (or plain message).
+    stem = code_key[: -len("code")].rstrip("_") if code_key.lower() != _CJ_CODE_KEY else ""
+    patterns = [_KEY_MESSAGE]
+    if stem:
+        own = rf"""(?<![\w-])["']?{re.escape(stem)}_?(?:message|msg)""" + _MESSAGE_VALUE
+        patterns.insert(0, re.compile(own, re.I))
+    for pattern in patterns:
+        if (match := pattern.search(text)) is not None:
+            return next(group for group in match.groups() if group is not None).strip().lstrip("\"'")
+    return None
 
 
 def looks_unreadable(text: str) -> bool:

@@ -384,3 +384,29 @@ def test_text_before_a_colon_that_is_a_wording_is_not_a_label(run: Runner) -> No
         ran = run("lookup", "--json", query)
         assert ran.returncode == ExitStatus.NOT_FOUND, query
         assert all(match["code"] not in (0, 200) for match in json.loads(ran.stdout)["results"][0]["matches"])
+
+
+def test_a_code_logged_under_a_clients_own_key_is_read_with_its_own_message(run: Runner) -> None:
+    # The first line is the shape of a real client's test log (responseCode/responseMessage); the
+    # others check that CJ's `code` key wins, that an HTTP status under a client key is not the code,
+    # and that each code key takes the message under its own stem.
+    log = "\n".join(
+        [
+            '{ operation: "create-order-v2", httpStatus: 200, responseCode: 1601001, '
+            'responseMessage: "Insufficient wallet balance" }',
+            "responseCode=429, error 1600200 Too Many Requests, QPS limit is 1 time/1second",
+            'responseCode=1602001 responseMessage=OK code=1600200 message="Too Many Requests"',
+            'errCode: 1602001, errMsg: "Product not found", message: "request failed"',
+            "status_code=200 code=1600001 msg='Invalid API key or access token'",
+        ]
+    )
+    status, lines = _explain(run, log)
+    assert status == ExitStatus.AUTH
+    read = [(line["code"], line["message"]) for line in lines[:-1]]
+    assert read == [
+        (1601001, "Insufficient wallet balance"),
+        (1600200, "Too Many Requests, QPS limit is 1 time/1second"),
+        (1600200, "Too Many Requests"),
+        (1602001, "Product not found"),
+        (1600001, "Invalid API key or access token"),
+    ]
