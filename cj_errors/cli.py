@@ -600,25 +600,42 @@ def _app_for(argv: list[str], environ: dict[str, str]) -> typer.Typer:
     return focused
 
 
-_LOOKUP_VALUE_OPTIONS = frozenset({"--color"})
+def _value_options(command_name: str) -> frozenset[str]:
+    """The option names of a command that take a value (``--color WHEN``), from its Click definition."""
+    group = typer.main.get_command(app)
+    command = group.commands[command_name]  # type: ignore[attr-defined]
+    return frozenset(
+        name
+        for param in command.params
+        if param.param_type_name == "option" and not getattr(param, "is_flag", False)
+        for name in (*param.opts, *param.secondary_opts)
+    )
 
 
 def _pasted_text_after_separator(argv: list[str]) -> list[str]:
     """`lookup` with a query such as "- 429 or ..." (a pasted markdown bullet): Click would read it as an
     option and stop with "No such option"; the options go first and every query after "--", in order."""
-    if not argv or argv[0] != "lookup" or "--" in argv or not any(is_pasted_text(word) for word in argv[1:]):
+    if not argv or argv[0] != "lookup":
         return argv
+    # Words after a "--" the user typed are queries already.
+    end = argv.index("--") if "--" in argv else len(argv)
+    before, after = argv[1:end], argv[end + 1 :]
+    if not any(is_pasted_text(word) for word in before):
+        return argv
+    value_options = _value_options("lookup")
     options: list[str] = []
     queries: list[str] = []
-    words = iter(argv[1:])
+    words = iter(before)
     for word in words:
         if word.startswith("-") and not is_pasted_text(word) and word != "-":
             options.append(word)
-            if word in _LOOKUP_VALUE_OPTIONS and (value := next(words, None)) is not None:
+            if word in value_options:
+                if (value := next(words, None)) is None:
+                    return [argv[0], *options]  # so that Click says this option needs a value
                 options.append(value)
         else:
             queries.append(word)
-    return [argv[0], *options, "--", *queries]
+    return [argv[0], *options, "--", *queries, *after]
 
 
 def _is_click_error(error: BaseException) -> bool:

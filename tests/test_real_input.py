@@ -349,6 +349,15 @@ def test_a_pasted_bullet_starting_with_a_dash_is_a_query_not_an_option(run: Runn
     assert results[0]["matches"][0]["code"] == 1600200
     # A real unknown option is still refused.
     assert run("lookup", "-x", "1600200", env=env).returncode == ExitStatus.USAGE
+    # Queries after a "--" of the user's own stay queries, and options keep their values.
+    ran = run("lookup", "--json", bullet, "--color", "never", "--", "1600201", env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert [result["query"] for result in json.loads(ran.stdout)["results"]] == [bullet, "1600201"]
+    # An option missing its value is named, as it is without a pasted bullet.
+    for argv in (("lookup", bullet, "--color"), ("lookup", "--color")):
+        ran = run(*argv, env=env)
+        assert ran.returncode == ExitStatus.USAGE
+        assert "'--color' requires an argument" in ran.stderr, ran.stderr
 
 
 # Labels and list markers before a message, in the forms clients write them: a logger's level, an
