@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -22,11 +23,30 @@ else:  # pragma: no cover
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
+# What a checkout holds besides its source: the git folder, a venv, caches and earlier build output.
+_NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "cjerr-*",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     out = tmp_path_factory.mktemp("dist")
+    # Built from a copy: setuptools writes build/, *.egg-info and a cjerr-<version>/ release tree into the
+    # folder it builds, and other workers walk the checkout meanwhile (ruff check ., the structure tests).
+    source = tmp_path_factory.mktemp("source") / "cjerr"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE), symlinks=True)
     ran = subprocess.run(
-        [sys.executable, "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
