@@ -219,13 +219,30 @@ def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     )
 
 
+def _codes_beginning_with(clause: str) -> frozenset[int]:
+    return _first_clause_owners().get(clause, frozenset())
+
+
+@functools.cache
+def _first_clause_owners() -> dict[str, frozenset[int]]:
+    """Each exact wording's first clause, and the codes whose wordings begin with it: "Too Many Requests"
+    begins 1600200's and 1600201's, so it names neither alone; "APIkey is wrong" begins only 1600005's."""
+    clauses = [(matching.first_clause(message.text), entry.code) for entry, message, _ in _exact_wordings()]
+    owners: dict[str, set[int]] = {clause: set() for clause, _ in clauses}
+    for clause in owners:
+        # A longer first clause that starts with this one begins with it too ("X" and "X or Y").
+        owners[clause].update(code for other, code in clauses if other == clause or other.startswith(clause + " "))
+    return {clause: frozenset(codes) for clause, codes in owners.items()}
+
+
 def match_inside(text: str) -> list[tuple[CodeEntry, Message]]:
     """Exact wordings found inside ``text`` (a message with context before or after it), longest first."""
     if len(text) > limits.CONTAINED_SEARCH_CHARS:
         return []
     found: list[tuple[int, int, int, CodeEntry, Message]] = []
     for entry, message, _ in _candidates_in(normalize(text)):
-        if span := matching.contained_span(message.text, text):
+        unique = _codes_beginning_with(matching.first_clause(message.text)) == {entry.code}
+        if span := matching.contained_span(message.text, text, first_clause_is_enough=unique):
             found.append((-span, _ownership_rank(message), entry.code, entry, message))
     found.sort(key=lambda item: item[:3])
     return [(entry, message) for *_, entry, message in found]

@@ -132,9 +132,14 @@ def anchor(template: str) -> str:
     Later sentences and clauses are optional and values vary, so only the first clause's
     literal text is certain. Empty when that clause is all values (``{param}``).
     """
-    first = _SENTENCE_END.split(normalize(template))[0].rstrip(".").split(", ")[0]
-    pieces = re.split(r"\{param\}|\d+", first)
+    pieces = re.split(r"\{param\}|\d+", first_clause(template))
     return max(pieces, key=len).strip() if pieces else ""
+
+
+@functools.cache
+def first_clause(template: str) -> str:
+    """The wording's first clause, normalised: "APIkey is wrong" of "APIkey is wrong, please check and try again"."""
+    return _SENTENCE_END.split(normalize(template))[0].rstrip(".").split(", ")[0]
 
 
 # No CJ wording, even with its values filled in, is this long (the longest is about 300
@@ -168,8 +173,12 @@ _MIN_CONTAINED_SHARE = 0.5
 _LONG_CONTAINED_CHARS = 40
 
 
-def contained_span(template: str, text: str) -> int:
-    """How many characters of ``text`` this wording covers when it appears inside it; 0 when it does not."""
+def contained_span(template: str, text: str, *, first_clause_is_enough: bool = False) -> int:
+    """How many characters of ``text`` this wording covers when it appears inside it; 0 when it does not.
+
+    ``first_clause_is_enough``: the caller knows that no other code's wording begins with this one's first
+    clause, so that clause alone names the code ("CJ auth failed: APIkey is wrong" is 1600005).
+    """
     literal = normalize(template).replace("{param}", "")
     if len(literal) < MIN_CONTAINED_CHARS:
         return 0
@@ -178,7 +187,9 @@ def contained_span(template: str, text: str) -> int:
         return 0
     span = match.end() - match.start()
     if span < _LONG_CONTAINED_CHARS and span < _MIN_CONTAINED_SHARE * len(literal) and span < _first_sentence(template):
-        return 0
+        clause = first_clause(template)
+        if not (first_clause_is_enough and "{param}" not in clause and span >= len(clause) >= MIN_CONTAINED_CHARS):
+            return 0
     return span
 
 

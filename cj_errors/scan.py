@@ -219,10 +219,13 @@ def _names_own_wording(entry: codes.CodeEntry, text: str) -> bool:
 # A line is about CJ when it names it: "[CJ]", "CJ API", "cjdropshipping", a CJ API path.
 _MENTIONS_CJ = re.compile(r"(?<![a-z])cj(?![a-z])|cj[-_ ]?(?:api|dropship)|cjdropship|/api2\.0/", re.I)
 _ERROR_WORD = re.compile(r"(?:code|error|erreur|fehler|errcode|错误|错误码)\W{0,3}(?:[\w']+\W{1,3}){0,2}$", re.I)
+# A request logger's "GET /api2.0/v1/... → 1600200 (184ms)": what the call got back, in a line about CJ.
+_ANSWERED_WITH = re.compile(r"(?:\u2192|->|=>)\s*$")
 
 
 def _code_named(text: str) -> tuple[int, str | None] | None:
-    """A known 7- or 8-digit code next to its own wording, or right after a word such as "code" or "Fehler"."""
+    """A known 7- or 8-digit code next to its own wording, right after a word such as "code" or "Fehler",
+    or after an arrow in a line about CJ."""
     for word in _CODE_WORD.finditer(text):
         entry = codes.get(int(word.group(1)))
         if entry is None:
@@ -230,7 +233,8 @@ def _code_named(text: str) -> tuple[int, str | None] | None:
         rest = text[word.end() :].strip(" :-|,\t\r\n")
         if rest and _names_own_wording(entry, rest):
             return entry.code, rest
-        if _ERROR_WORD.search(text[max(0, word.start() - 40) : word.start()]):
+        before = text[max(0, word.start() - 40) : word.start()]
+        if _ERROR_WORD.search(before) or (_ANSWERED_WITH.search(before) and _MENTIONS_CJ.search(text)):
             return entry.code, rest if rest and codes.infer_code(rest) is not None else None
     return None
 

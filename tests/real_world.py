@@ -24,6 +24,7 @@ DATA = ROOT / "tests" / "data"
 CORPUS = DATA / "real_world.jsonl"
 HOLDOUT = DATA / "real_world_holdout.jsonl"
 HOLDOUT2 = DATA / "real_world_holdout2.jsonl"  # a second held-out set, gathered later still
+HOLDOUT3 = DATA / "real_world_holdout3.jsonl"  # a third, gathered after the label and client-key rules
 KINDS = frozenset(
     {"message", "code-message", "envelope", "python-log", "node-log", "json-log", "curl", "log-line", "zh"}
 )
@@ -154,7 +155,7 @@ def hit_rates(replays: list[Replay]) -> dict[str, tuple[int, int]]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as home:
-        for path in (CORPUS, HOLDOUT, HOLDOUT2):
+        for path in (CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3):
             cases = load(path)
             if not cases:
                 continue

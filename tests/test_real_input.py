@@ -419,3 +419,23 @@ def test_a_code_logged_under_a_clients_own_key_is_read_with_its_own_message(run:
         (1602001, "Product not found"),
         (1600001, "Invalid API key or access token"),
     ]
+
+
+def test_a_lines_cj_wording_cut_to_its_first_clause_names_its_code_only_when_no_other_begins_so(
+    run: Runner,
+) -> None:
+    # Clients log the start of a wording ("APIkey is wrong" of 1600005's), as api-mcp-style request
+    # loggers log the code after an arrow; a first clause that two codes' wordings begin with ("Too Many
+    # Requests": 1600200 and 1600201) names neither, and an arrow counts only in a line about CJ.
+    log = "\n".join(
+        [
+            "[cj] order sync failed: APIkey is wrong",
+            "[cj-client] POST /api2.0/v1/shopping/order/createOrderV2 -> 1600200 (12ms)",
+            "GET /health -> 1600200",
+            "[CJ] sync: Too Many Requests",
+        ]
+    )
+    status, lines = _explain(run, log)
+    assert status == ExitStatus.AUTH
+    assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600005), (2, 1600200)]
+    assert lines[-1]["summary"]["skipped_lines"] == 2
