@@ -556,10 +556,9 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     values = frozenset(number for _, message in inside for number in re.findall(r"\d+", message.text))
     if (with_code := _lookup_code_and_message(text, values)) is not None:
         return with_code
-    found = search(text, inside)  # the wordings inside the text are already known
     if not inside and not after_label and (labelled := _after_label(text)) is not None:
         return labelled
-    if found:
+    if found := search(text, inside):  # the wordings inside the text are already known
         return LookupResult(text, None, tuple(found), match="text")
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
