@@ -3,12 +3,20 @@
     python benchmarks/suite.py                  # both runs, then the ratio and the slowest files
     python benchmarks/suite.py --only parallel  # just the README's way
     python benchmarks/suite.py --json
+    python benchmarks/suite.py --only parallel --baseline 192d847  # against the suite as issue 15 found it
 
 Each run is `python -m pytest -q -p no:cacheprovider` from the project folder with a
-JUnit XML report in a temporary folder; the serial run adds `-n 0`. The report gives
-the test counts and the time spent in each test file, summed over its tests (the
-slowest files are where a fake clock or an in-process call would pay most). No
-thresholds: this only prints. Needs the test extra (`pip install -e '.[test]'`).
+JUnit XML report in a temporary folder; the serial run adds `-n 0`. `--baseline REV`
+also runs the suite of an earlier commit, the way that commit ran it (its own
+pytest options), from `git archive REV` in a temporary folder with its own venv
+(installing takes a minute), after the other runs so the two never share the CPUs;
+the ratio compares wall times, and the test counts show whether the faster suite
+still runs as many cases. 192d847 is main when the speed issue was filed, a serial
+suite measured then at about 230 s.
+
+The report gives the test counts and the time spent in each test file, summed over
+its tests (the slowest files are where a fake clock or an in-process call would pay
+most). No thresholds: this only prints. Needs the test extra (`pip install -e '.[test]'`).
 """
 
 from __future__ import annotations
@@ -20,22 +28,22 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_suite(extra: list[str]) -> dict[str, object]:
+def run_suite(extra: list[str], project: Path = ROOT, python: str = sys.executable) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.xml"
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *extra]
+        command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *extra]
         started = time.perf_counter()
-        finished = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finished = subprocess.run(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elapsed = time.perf_counter() - started
         tree = ElementTree.parse(report)
     counts: Counter[str] = Counter()
-    per_file: Counter[str] = Counter()
+    per_file: defaultdict[str, float] = defaultdict(float)
     for case in tree.iter("testcase"):
         outcome = "passed"
         for child in case:
@@ -53,33 +61,59 @@ def run_suite(extra: list[str]) -> dict[str, object]:
         "wall_s": round(elapsed, 1),
         "exit": finished.returncode,
         "tests": dict(counts),
-        "slowest_files": [(name, round(seconds, 1)) for name, seconds in per_file.most_common(10)],
+        "slowest_files": [
+            (name, round(seconds, 1)) for name, seconds in sorted(per_file.items(), key=lambda item: -item[1])[:10]
+        ],
     }
+
+
+def run_baseline(revision: str) -> dict[str, object]:
+    """The suite of an earlier commit, installed in a venv of its own, run the way it ran then."""
+    with tempfile.TemporaryDirectory() as folder:
+        project = Path(folder) / "project"
+        project.mkdir()
+        archive = subprocess.run(["git", "archive", revision], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
+        subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=project, check=True)
+        python = str(project / ".venv" / "bin" / "python")
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "-e", ".[test]"],
+            cwd=project, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        figures = run_suite([], project, python)
+    figures["revision"] = revision
+    return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("parallel", "serial"), help="run the suite one way only")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--baseline", metavar="REV", help="also run the suite of an earlier commit, last")
     options = parser.parse_args()
     runs: dict[str, dict[str, object]] = {}
     if options.only != "serial":
         runs["parallel (README)"] = run_suite([])
     if options.only != "parallel":
         runs["serial (-n 0)"] = run_suite(["-n", "0"])
-    ratio = None
+    ratios: dict[str, float] = {}
     if len(runs) == 2:
         parallel, serial = runs.values()
-        ratio = round(float(parallel["wall_s"]) / float(serial["wall_s"]), 2)  # type: ignore[arg-type]
+        ratios["parallel / serial"] = round(float(parallel["wall_s"]) / float(serial["wall_s"]), 2)  # type: ignore[arg-type]
+    if options.baseline:
+        baseline = run_baseline(options.baseline)
+        for name, figures in list(runs.items()):
+            ratios[f"{name} / {options.baseline}"] = round(float(figures["wall_s"]) / float(baseline["wall_s"]), 2)  # type: ignore[arg-type]
+        runs[f"baseline {options.baseline}"] = baseline
     if options.json:
-        print(json.dumps({"runs": runs, "parallel_to_serial": ratio}, indent=2))
+        print(json.dumps({"runs": runs, "ratios": ratios}, indent=2))
         return 0
     for name, figures in runs.items():
         print(f"{name}: {figures['wall_s']} s, exit {figures['exit']}, {figures['tests']}")
         for file_name, seconds in figures["slowest_files"]:  # type: ignore[attr-defined]
             print(f"    {seconds:>7.1f} s  {file_name}")
-    if ratio is not None:
-        print(f"parallel / serial: {ratio:.2f}x")
+    for name, ratio in ratios.items():
+        print(f"{name}: {ratio:.2f}x")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -25,6 +26,12 @@ _NOT_PASSED_ON = ("CJ_", "CJERR_", "FORCE_COLOR", "NO_COLOR", "_CJERR", "_TYPER"
 for _key in [key for key in os.environ if key.startswith(("FORCE_COLOR", "NO_COLOR"))]:
     del os.environ[_key]
 
+
+# A suite started in the background of a shell without job control (`cmd &` in a script) inherits
+# SIGINT ignored, and so would every cjerr it starts: the Ctrl-C tests would wait for ever. A handler
+# set here is reset to the default in each child at exec, as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Much of the suite waits rather than computes: on servers that answer late, timeouts that must
 # pass, processes starting. One worker per CPU leaves the CPUs idle through those waits; three keep

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -166,10 +165,9 @@ def test_order_creation_is_never_retried_automatically(run: Runner, server: Scri
 
 def test_slow_answer_times_out(run: Runner, server: ScriptedServer) -> None:
     server.script(Answer(body={"code": 200}, delay=3))
-    started = time.monotonic()
     result = probe(run, server, "/product/query", "-p", "pid=1", "--timeout", "0.5", "--retries", "0")
+    # Had it waited out the 3 s, it would have met the success and exited 0.
     assert result.returncode == ExitStatus.TEMPORARY
-    assert time.monotonic() - started < 2.5
     assert "read timeout" in result.stdout
 
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -261,13 +260,19 @@ def test_two_processes_with_one_token_never_send_two_calls_within_a_second(
 
 
 def test_different_tokens_are_paced_apart(server: ScriptedServer, tmp_path: Path) -> None:
-    transport = CJTransport(qps=1, state_dir=tmp_path / "state")
-    started = time.monotonic()
-    with httpx.Client(base_url=server.base_url, transport=transport) as http:
-        http.get("/product/query", headers={"CJ-Access-Token": TOKEN})
-        http.get("/product/query", headers={"CJ-Access-Token": TOKEN + "other"})
-    assert time.monotonic() - started < 0.9
-    assert len(list((tmp_path / "state").iterdir())) == 2
+    # A stopped clock: both calls leave at the same instant, so only a shared pace could make one wait.
+    def two_calls(second_token: str, state: Path) -> Sleeps:
+        sleeps = Sleeps()
+        transport = CJTransport(qps=1, state_dir=state, sleep=sleeps, jitter=0.0, clock=lambda: 1_000_000.0)
+        with httpx.Client(base_url=server.base_url, transport=transport) as http:
+            http.get("/product/query", headers={"CJ-Access-Token": TOKEN})
+            http.get("/product/query", headers={"CJ-Access-Token": second_token})
+        return sleeps
+
+    assert two_calls(TOKEN + "other", tmp_path / "two").waits == []
+    assert len(list((tmp_path / "two").iterdir())) == 2
+    same = two_calls(TOKEN, tmp_path / "one").waits
+    assert len(same) == 1 and same[0] >= 1.0  # the check above could fail: one token does wait
 
 
 def test_default_state_is_in_the_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

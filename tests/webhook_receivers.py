@@ -28,6 +28,7 @@ class Behaviour:
     delay: float = 0.0
     open_id: str | None = None  # verify `sign` with this key; answer 401 when it does not match
     statuses: list[int] = field(default_factory=list)  # answers in turn, then `status`
+    hold: threading.Event | None = None  # answer only once the test sets it (at most 30 s)
 
 
 class _Server(ThreadingHTTPServer):
@@ -61,6 +62,8 @@ class _Handler(BaseHTTPRequestHandler):
             status = behaviour.statuses.pop(0) if behaviour.statuses else behaviour.status
         if valid is False:
             status = 401
+        if behaviour.hold is not None:
+            behaviour.hold.wait(30)
         if behaviour.delay:
             time.sleep(behaviour.delay)
         payload = json.dumps({"ok": status == 200}).encode()
