@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,20 @@ def run_suite(extra: list[str], project: Path = ROOT, python: str = sys.executab
     }
 
 
+class BaselineError(Exception):
+    """The earlier commit could not be set up; the message says why."""
+
+
+def commit_of(revision: str) -> str:
+    """The commit a revision names, checked before any run takes minutes."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True
+    )
+    if found.returncode != 0:
+        raise BaselineError(f"{revision!r} names no commit in this repository")
+    return found.stdout.strip()
+
+
 def run_baseline(revision: str) -> dict[str, object]:
     """The suite of an earlier commit, installed in a venv of its own, run the way it ran then."""
     with tempfile.TemporaryDirectory() as folder:
@@ -76,10 +91,11 @@ def run_baseline(revision: str) -> dict[str, object]:
         subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
         subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=project, check=True)
         python = str(project / ".venv" / "bin" / "python")
-        subprocess.run(
-            [python, "-m", "pip", "install", "-q", "-e", ".[test]"],
-            cwd=project, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        installed = subprocess.run(
+            [python, "-m", "pip", "install", "-q", "-e", ".[test]"], cwd=project, capture_output=True, text=True
+        )
+        if installed.returncode != 0:
+            raise BaselineError(f"installing {revision} failed:\n{installed.stdout}{installed.stderr}")
         figures = run_suite([], project, python)
     figures["revision"] = revision
     return figures
@@ -91,6 +107,16 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--baseline", metavar="REV", help="also run the suite of an earlier commit, last")
     options = parser.parse_args()
+    # Started from a script's `cmd &`, SIGINT arrives ignored and every process below inherits it; an
+    # earlier commit's suite cannot undo that itself, and its Ctrl-C tests would wait for their timeout.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        if options.baseline:
+            commit_of(options.baseline)
+    except BaselineError as error:
+        print(f"suite.py: {error}", file=sys.stderr)
+        return 2
     runs: dict[str, dict[str, object]] = {}
     if options.only != "serial":
         runs["parallel (README)"] = run_suite([])
@@ -101,12 +127,17 @@ def main() -> int:
         parallel, serial = runs.values()
         ratios["parallel / serial"] = round(float(parallel["wall_s"]) / float(serial["wall_s"]), 2)  # type: ignore[arg-type]
     if options.baseline:
-        baseline = run_baseline(options.baseline)
+        try:
+            baseline = run_baseline(options.baseline)
+        except BaselineError as error:
+            print(f"suite.py: {error}", file=sys.stderr)
+            return 1
         for name, figures in list(runs.items()):
             ratios[f"{name} / {options.baseline}"] = round(float(figures["wall_s"]) / float(baseline["wall_s"]), 2)  # type: ignore[arg-type]
         runs[f"baseline {options.baseline}"] = baseline
     if options.json:
-        print(json.dumps({"runs": runs, "ratios": ratios}, indent=2))
+        serial_ratio = ratios.get("parallel / serial")
+        print(json.dumps({"runs": runs, "parallel_to_serial": serial_ratio, "ratios": ratios}, indent=2))
         return 0
     for name, figures in runs.items():
         print(f"{name}: {figures['wall_s']} s, exit {figures['exit']}, {figures['tests']}")
