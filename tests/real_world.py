@@ -3,7 +3,7 @@
 Each case is text someone published: a message a client logged, a fixture body, a
 log line, curl output. Messages go to `cjerr lookup --json`, everything else to
 `cjerr explain --json --each -`; a case is a hit when cjerr reads the code its
-source pairs with it. Run `python -m tests.real_world` for the hit rate by kind.
+source pairs with it. Run `python -m tests.real_world [FILE...]` for the hit rate by kind.
 """
 
 from __future__ import annotations
@@ -154,8 +154,10 @@ def hit_rates(replays: list[Replay]) -> dict[str, tuple[int, int]]:
 
 
 def main() -> None:
+    """Replay the files named on the command line, or the corpus and every held-out set."""
+    paths = [Path(name) for name in sys.argv[1:]] or [CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3]
     with tempfile.TemporaryDirectory() as home:
-        for path in (CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3):
+        for path in paths:
             cases = load(path)
             if not cases:
                 continue
