@@ -647,9 +647,9 @@ def _lookup_body(text: str) -> LookupResult | None:
 
     for envelope in envelopes_in_text(text):
         code = envelope.code
-        inferred = code is None and envelope.message is not None
+        inferred = code is None and envelope.text_to_match is not None
         if inferred:
-            matched = infer_code(envelope.message or "")
+            matched = infer_code(envelope.text_to_match or "")
             code = matched.code if matched is not None else None
         if code is None:
             continue

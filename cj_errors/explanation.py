@@ -52,6 +52,13 @@ class Envelope:
     problems: tuple[str, ...] = ()
     # The decoded document itself: `data` (held orders) and `pointsInfo` are read from it.
     document: object = field(default=None, compare=False, repr=False)
+    # The message as it came, before masking: what is matched against CJ's wordings, never printed.
+    # Masking first can hide the wording ("getAccessToken: Email or password is wrong" masks "Email").
+    wording: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def text_to_match(self) -> str | None:
+        return self.wording if self.wording is not None else self.message
 
 
 def _as_bool(value: object) -> bool | None:
@@ -103,6 +110,7 @@ def parse_envelope(document: object) -> Envelope | None:
         problems.append("`result` is not a boolean")
     success = _as_bool(document.get("success"))
     message = document.get("message")
+    wording = message if isinstance(message, str) else None
     if message is not None and not isinstance(message, str):
         problems.append("`message` is not a string")
         message = redact.scrubbed_head(json.dumps(message), _PREVIEW_BYTES) if _dumpable(message) else None
@@ -120,6 +128,7 @@ def parse_envelope(document: object) -> Envelope | None:
         has_data="data" in document,
         problems=tuple(problems),
         document=document,
+        wording=wording,
     )
 
 
@@ -308,9 +317,9 @@ def explain_envelope(
     code = envelope.code
     inferred = False
     hints: list[str] = list(envelope.problems)
-    if code is None and not envelope.has_code and envelope.message:
+    if code is None and not envelope.has_code and envelope.text_to_match:
         # Only an error wording names a code; "Success" must fall through to CJ's rule.
-        matched = codes.infer_code(envelope.message)
+        matched = codes.infer_code(envelope.text_to_match)
         if matched is not None and envelope.result is not True and envelope.success is not True:
             code, inferred = matched.code, True
             hints.append(f"no `code` field; the message is the wording of {code}")

@@ -223,9 +223,14 @@ _ERROR_WORD = re.compile(r"(?:code|error|erreur|fehler|errcode|错误|错误码)
 _ANSWERED_WITH = re.compile(r"(?:\u2192|->|=>)\s*$")
 
 
+def _bracketed(text: str, start: int, end: int) -> bool:
+    # "Rate limit atteint (1600200), attente de 15000ms": a client puts the code it got in brackets.
+    return start > 0 and end < len(text) and text[start - 1] + text[end] in ("()", "[]")
+
+
 def _code_named(text: str) -> tuple[int, str | None] | None:
     """A known 7- or 8-digit code next to its own wording, right after a word such as "code" or "Fehler",
-    or after an arrow in a line about CJ."""
+    or after an arrow or in brackets in a line about CJ."""
     for word in _CODE_WORD.finditer(text):
         entry = codes.get(int(word.group(1)))
         if entry is None:
@@ -234,7 +239,8 @@ def _code_named(text: str) -> tuple[int, str | None] | None:
         if rest and _names_own_wording(entry, rest):
             return entry.code, rest
         before = text[max(0, word.start() - 40) : word.start()]
-        if _ERROR_WORD.search(before) or (_ANSWERED_WITH.search(before) and _MENTIONS_CJ.search(text)):
+        cued_in_cj_line = _ANSWERED_WITH.search(before) or _bracketed(text, word.start(), word.end())
+        if _ERROR_WORD.search(before) or (cued_in_cj_line and _MENTIONS_CJ.search(text)):
             return entry.code, rest if rest and codes.infer_code(rest) is not None else None
     return None
 
@@ -259,8 +265,9 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         code, message = named
     elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
         # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
-        message = escaped(redact.scrub(" ".join(text.split())))
-        return _with_log_note(Envelope(None, False, None, None, message, None, False))
+        line = " ".join(text.split())
+        message = escaped(redact.scrub(line))
+        return _with_log_note(Envelope(None, False, None, None, message, None, False, wording=line))
     else:
         return None
     document: dict[str, Any] = {"code": code}

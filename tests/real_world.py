@@ -25,6 +25,7 @@ CORPUS = DATA / "real_world.jsonl"
 HOLDOUT = DATA / "real_world_holdout.jsonl"
 HOLDOUT2 = DATA / "real_world_holdout2.jsonl"  # a second held-out set, gathered later still
 HOLDOUT3 = DATA / "real_world_holdout3.jsonl"  # a third, gathered after the label and client-key rules
+HOLDOUT4 = DATA / "real_world_holdout4.jsonl"  # a fourth, from 14 repositories none of the others used
 KINDS = frozenset(
     {"message", "code-message", "envelope", "python-log", "node-log", "json-log", "curl", "log-line", "zh"}
 )
@@ -155,7 +156,7 @@ def hit_rates(replays: list[Replay]) -> dict[str, tuple[int, int]]:
 
 def main() -> None:
     """Replay the files named on the command line, or the corpus and every held-out set."""
-    paths = [Path(name) for name in sys.argv[1:]] or [CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3]
+    paths = [Path(name) for name in sys.argv[1:]] or [CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4]
     with tempfile.TemporaryDirectory() as home:
         for path in paths:
             cases = load(path)

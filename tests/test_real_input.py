@@ -439,3 +439,39 @@ def test_a_lines_cj_wording_cut_to_its_first_clause_names_its_code_only_when_no_
     assert status == ExitStatus.AUTH
     assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600005), (2, 1600200)]
     assert lines[-1]["summary"]["skipped_lines"] == 2
+
+
+def test_a_wording_is_matched_before_masking_hides_part_of_it(run: Runner) -> None:
+    # A client logs the path, then CJ's message: "getAccessToken: Email ..." has the shape of a token
+    # field, so masking turns "Email" into [redacted]. Matched after masking, the line named no code
+    # and was reported as a CJ success (exit 0); the wording is now matched as it came, and the printed
+    # message is still masked.
+    log = "\n".join(
+        [
+            "2026-08-09 20:27:58,412 - services.cj_client - ERROR - CJ rejected "
+            "/v1/authentication/getAccessToken: Email or password is wrong, please check and try again.",
+            '{"result": false, "message": "getAccessToken: Email or password wrong, please check and try again"}',
+        ]
+    )
+    status, lines = _explain(run, log)
+    assert status == ExitStatus.AUTH
+    assert [(line["code"], line["code_inferred"], line["ok"]) for line in lines[:-1]] == [(1600005, True, False)] * 2
+    assert all("getAccessToken: [redacted] or password" in line["message"] for line in lines[:-1])
+
+
+def test_a_known_code_in_brackets_counts_only_in_a_line_about_cj(run: Runner) -> None:
+    # The shape of a NestJS client's retry warning; the same bracketed code in a line that names no CJ,
+    # and a CJ order number that merely contains a code, name nothing.
+    log = "\n".join(
+        [
+            "[Nest] 23816  - 10/23/2025, 9:47:12 AM    WARN [CJAPIClient] Rate limit atteint (1600200), "
+            "attente de 15000ms avant retry...",
+            "WARN [cj] sync stopped [1601000]",
+            "INFO shop (1600200) created",
+            "INFO [CJ] order (2604151032471600300) created",
+        ]
+    )
+    status, lines = _explain(run, log)
+    assert status == ExitStatus.AUTH
+    assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600200), (2, 1601000)]
+    assert lines[-1]["summary"]["skipped_lines"] == 2
