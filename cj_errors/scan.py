@@ -263,9 +263,9 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         code, message = keyed
     elif (named := _code_named(text)) is not None:
         code, message = named
-    elif _MENTIONS_CJ.search(text) and codes.infer_code(text) is not None:
+    elif _MENTIONS_CJ.search(text) and codes.infer_code(line := " ".join(text.split())) is not None:
         # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
-        line = " ".join(text.split())
+        # The wording is kept as it came: explain matches the same text again, and finds the same code.
         message = escaped(redact.scrub(line))
         return _with_log_note(Envelope(None, False, None, None, message, None, False, wording=line))
     else:
