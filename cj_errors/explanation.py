@@ -54,6 +54,7 @@ class Envelope:
     document: object = field(default=None, compare=False, repr=False)
     # The message as it came, before masking: what is matched against CJ's wordings, never printed.
     # Masking first can hide the wording ("getAccessToken: Email or password is wrong" masks "Email").
+    # From log text it is the whole line. Like `document`, it is unmasked for code that reads it.
     wording: str | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -223,9 +223,23 @@ _ERROR_WORD = re.compile(r"(?:code|error|erreur|fehler|errcode|错误|错误码)
 _ANSWERED_WITH = re.compile(r"(?:\u2192|->|=>)\s*$")
 
 
+# What a client's own words say when a call went wrong, for a code it puts in brackets.
+_FAILURE_WORDS = re.compile(
+    r"fail|error|erreur|fehler|reject|refus|denied|invalid|limit|atteint|exceed|too many|retry|失败|错误|超过", re.I
+)
+
+
 def _bracketed(text: str, start: int, end: int) -> bool:
-    # "Rate limit atteint (1600200), attente de 15000ms": a client puts the code it got in brackets.
-    return start > 0 and end < len(text) and text[start - 1] + text[end] in ("()", "[]")
+    # "[CJAPIClient] Rate limit atteint (1600200), attente de 15000ms": a client puts the code it got in
+    # brackets, after saying it is about CJ and that the call failed. Process ids are bracketed too
+    # ("cjsync[1600200]:", gunicorn's "[1600100] [INFO]"), so: not glued to a name, after the mention
+    # of CJ, and in a line that says something failed.
+    if start < 2 or end >= len(text) or text[start - 1] + text[end] not in ("()", "[]"):
+        return False
+    if text[start - 2].isalnum() or text[start - 2] == "_":
+        return False
+    mention = _MENTIONS_CJ.search(text)
+    return mention is not None and mention.start() < start and _FAILURE_WORDS.search(text) is not None
 
 
 def _code_named(text: str) -> tuple[int, str | None] | None:
@@ -239,8 +253,11 @@ def _code_named(text: str) -> tuple[int, str | None] | None:
         if rest and _names_own_wording(entry, rest):
             return entry.code, rest
         before = text[max(0, word.start() - 40) : word.start()]
-        cued_in_cj_line = _ANSWERED_WITH.search(before) or _bracketed(text, word.start(), word.end())
-        if _ERROR_WORD.search(before) or (cued_in_cj_line and _MENTIONS_CJ.search(text)):
+        if (
+            _ERROR_WORD.search(before)
+            or (_ANSWERED_WITH.search(before) and _MENTIONS_CJ.search(text))
+            or _bracketed(text, word.start(), word.end())
+        ):
             return entry.code, rest if rest and codes.infer_code(rest) is not None else None
     return None
 

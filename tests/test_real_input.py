@@ -459,19 +459,25 @@ def test_a_wording_is_matched_before_masking_hides_part_of_it(run: Runner) -> No
     assert all("getAccessToken: [redacted] or password" in line["message"] for line in lines[:-1])
 
 
-def test_a_known_code_in_brackets_counts_only_in_a_line_about_cj(run: Runner) -> None:
-    # The shape of a NestJS client's retry warning; the same bracketed code in a line that names no CJ,
-    # and a CJ order number that merely contains a code, name nothing.
+def test_a_known_code_in_brackets_counts_only_in_a_cj_line_that_says_a_call_failed(run: Runner) -> None:
+    # The shape of a NestJS client's retry warning reads; process ids in brackets (syslog's name[pid],
+    # gunicorn's [pid]), brackets in lines that say nothing failed, a bracket before the mention of CJ,
+    # one in a line that names no CJ, and a CJ order number that contains a code all name nothing.
     log = "\n".join(
         [
             "[Nest] 23816  - 10/23/2025, 9:47:12 AM    WARN [CJAPIClient] Rate limit atteint (1600200), "
             "attente de 15000ms avant retry...",
-            "WARN [cj] sync stopped [1601000]",
-            "INFO shop (1600200) created",
-            "INFO [CJ] order (2604151032471600300) created",
+            "WARN [cj] sync failed [1601000]",
+            "Jan 10 12:00:01 web1 cjsync[1600200]: CJ order failed",
+            "[2026-01-01 10:00:00 +0000] [1600100] [ERROR] CJ webhook failed",
+            "INFO [1603000] CJ API call succeeded",
+            "CJ sync finished (1600200) items imported",
+            "CJ product (1604000) stock updated",
+            "INFO shop (1600200) sync failed",
+            "ERROR [CJ] order (2604151032471600300) failed",
         ]
     )
     status, lines = _explain(run, log)
     assert status == ExitStatus.AUTH
     assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600200), (2, 1601000)]
-    assert lines[-1]["summary"]["skipped_lines"] == 2
+    assert lines[-1]["summary"]["skipped_lines"] == 7
