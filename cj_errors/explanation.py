@@ -52,7 +52,8 @@ class Envelope:
     problems: tuple[str, ...] = ()
     # The decoded document itself: `data` (held orders) and `pointsInfo` are read from it.
     document: object = field(default=None, compare=False, repr=False)
-    # The message as it came, before masking: what is matched against CJ's wordings, never printed.
+    # The message as it came, before masking: what CJ's wordings and limit texts are matched against
+    # (code inference, contradictions, overrides, limits), never printed.
     # Masking first can hide the wording ("getAccessToken: Email or password is wrong" masks "Email").
     # From log text it is the whole line. Like `document`, it is unmasked for code that reads it.
     wording: str | None = field(default=None, compare=False, repr=False)
@@ -378,7 +379,7 @@ def explain_envelope(
             retry="read the message; there is no code to judge by",
             hints=tuple(hints),
         )
-    override = _wording_override(entry, envelope.message)
+    override = _wording_override(entry, envelope.text_to_match)
     if entry is not None and override is not None:
         outcome = override
         title = entry.title
@@ -394,7 +395,7 @@ def explain_envelope(
         title = f"unknown code ({guess.range}: {guess.explanation})"
         retry = "unknown code: do not retry blindly"
     # One decision for every limit answer (429 variants, 1600200, 1600201, 16900500): see ratelimits.
-    limit = ratelimits.classify(code, envelope.message, envelope.document, http_status, path, now)
+    limit = ratelimits.classify(code, envelope.text_to_match, envelope.document, http_status, path, now)
     if limit is not None and override is None:
         outcome, retry = limit.outcome, limit.advice
     if not http_ok:
@@ -412,7 +413,7 @@ def explain_envelope(
         entry=entry,
         outcome=outcome,
         retry=retry,
-        contradiction=_contradiction(entry, code, envelope.message),
+        contradiction=_contradiction(entry, code, envelope.text_to_match),
         hints=tuple(hints),
         **_limit_fields(limit if override is None else None, entry if override is None else None),
     )
@@ -437,7 +438,7 @@ def _status_overrides_envelope(
     now: dt.datetime | None = None,
 ) -> Explanation:
     """An envelope without an error code on a non-200 status: CJ's rule makes it a failure by status."""
-    limit = ratelimits.classify(code, envelope.message, envelope.document, http_status, path, now)
+    limit = ratelimits.classify(code, envelope.text_to_match, envelope.document, http_status, path, now)
     if http_status in (502, 503, 504):
         outcome, retry = Outcome.TEMPORARY, "retry after a short wait, with backoff"
     elif limit is not None:
