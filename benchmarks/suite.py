@@ -82,12 +82,12 @@ def commit_of(revision: str) -> str:
     return found.stdout.strip()
 
 
-def run_baseline(revision: str) -> dict[str, object]:
+def run_baseline(revision: str, commit: str) -> dict[str, object]:
     """The suite of an earlier commit, installed in a venv of its own, run the way it ran then."""
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder) / "project"
         project.mkdir()
-        archive = subprocess.run(["git", "archive", revision], cwd=ROOT, capture_output=True, check=True).stdout
+        archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
         subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=project, check=True)
         python = str(project / ".venv" / "bin" / "python")
@@ -97,7 +97,7 @@ def run_baseline(revision: str) -> dict[str, object]:
         if installed.returncode != 0:
             raise BaselineError(f"installing {revision} failed:\n{installed.stdout}{installed.stderr}")
         figures = run_suite([], project, python)
-    figures["revision"] = revision
+    figures["revision"], figures["commit"] = revision, commit
     return figures
 
 
@@ -111,9 +111,10 @@ def main() -> int:
     # earlier commit's suite cannot undo that itself, and its Ctrl-C tests would wait for their timeout.
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    commit = None
     try:
         if options.baseline:
-            commit_of(options.baseline)
+            commit = commit_of(options.baseline)
     except BaselineError as error:
         print(f"suite.py: {error}", file=sys.stderr)
         return 2
@@ -126,9 +127,9 @@ def main() -> int:
     if len(runs) == 2:
         parallel, serial = runs.values()
         ratios["parallel / serial"] = round(float(parallel["wall_s"]) / float(serial["wall_s"]), 2)  # type: ignore[arg-type]
-    if options.baseline:
+    if options.baseline and commit is not None:
         try:
-            baseline = run_baseline(options.baseline)
+            baseline = run_baseline(options.baseline, commit)
         except BaselineError as error:
             print(f"suite.py: {error}", file=sys.stderr)
             return 1
