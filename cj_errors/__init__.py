@@ -37,32 +37,32 @@ def _installed_version() -> str:
 
 # public name -> (module, attribute)
 _EXPORTS: dict[str, tuple[str, str]] = {
-    "FAMILIES": ("cj_errors.codes", "FAMILIES"),
-    "SOURCES": ("cj_errors.codes", "SOURCES"),
-    "CodeEntry": ("cj_errors.model", "CodeEntry"),
-    "LookupResult": ("cj_errors.codes", "LookupResult"),
-    "Message": ("cj_errors.model", "Message"),
-    "Outcome": ("cj_errors.model", "Outcome"),
-    "Retry": ("cj_errors.model", "Retry"),
-    "ExitStatus": ("cj_errors.exits", "ExitStatus"),
-    "Explanation": ("cj_errors.explanation", "Explanation"),
-    "Envelope": ("cj_errors.explanation", "Envelope"),
-    "all_entries": ("cj_errors.codes", "all_entries"),
-    "get": ("cj_errors.codes", "get"),
-    "guess_family": ("cj_errors.codes", "guess_family"),
-    "is_retryable": ("cj_errors.codes", "is_retryable"),
-    "retries_after_reset": ("cj_errors.codes", "retries_after_reset"),
-    "lookup": ("cj_errors.api", "lookup"),
-    "search": ("cj_errors.codes", "search"),
-    "explain": ("cj_errors.api", "explain"),
-    "explain_document": ("cj_errors.explanation", "explain_document"),
-    "parse_envelope": ("cj_errors.explanation", "parse_envelope"),
-    "stored_access_token": ("cj_errors.auth", "stored_access_token"),
-    "raise_for_cj": ("cj_errors.exceptions", "raise_for_cj"),
-    "error_class": ("cj_errors.exceptions", "error_class"),
-    "CJTransport": ("cj_errors.httpx_transport", "CJTransport"),
-    "AsyncCJTransport": ("cj_errors.httpx_transport", "AsyncCJTransport"),
-    "PointsBudget": ("cj_errors.budget", "PointsBudget"),
+    "FAMILIES": ("cj_errors.table.codes", "FAMILIES"),
+    "SOURCES": ("cj_errors.table.codes", "SOURCES"),
+    "CodeEntry": ("cj_errors.table.model", "CodeEntry"),
+    "LookupResult": ("cj_errors.table.codes", "LookupResult"),
+    "Message": ("cj_errors.table.model", "Message"),
+    "Outcome": ("cj_errors.table.model", "Outcome"),
+    "Retry": ("cj_errors.table.model", "Retry"),
+    "ExitStatus": ("cj_errors.base.exits", "ExitStatus"),
+    "Explanation": ("cj_errors.reading.explanation", "Explanation"),
+    "Envelope": ("cj_errors.reading.explanation", "Envelope"),
+    "all_entries": ("cj_errors.table.codes", "all_entries"),
+    "get": ("cj_errors.table.codes", "get"),
+    "guess_family": ("cj_errors.table.codes", "guess_family"),
+    "is_retryable": ("cj_errors.table.codes", "is_retryable"),
+    "retries_after_reset": ("cj_errors.table.codes", "retries_after_reset"),
+    "lookup": ("cj_errors.sdk.api", "lookup"),
+    "search": ("cj_errors.table.codes", "search"),
+    "explain": ("cj_errors.sdk.api", "explain"),
+    "explain_document": ("cj_errors.reading.explanation", "explain_document"),
+    "parse_envelope": ("cj_errors.reading.explanation", "parse_envelope"),
+    "stored_access_token": ("cj_errors.account.auth", "stored_access_token"),
+    "raise_for_cj": ("cj_errors.sdk.exceptions", "raise_for_cj"),
+    "error_class": ("cj_errors.sdk.exceptions", "error_class"),
+    "CJTransport": ("cj_errors.sdk.httpx_transport", "CJTransport"),
+    "AsyncCJTransport": ("cj_errors.sdk.httpx_transport", "AsyncCJTransport"),
+    "PointsBudget": ("cj_errors.sdk.budget", "PointsBudget"),
 }
 __all__ = [
     "APIError",
@@ -125,25 +125,16 @@ __all__ = [
 
 # Every exception class (CJError, RateLimitError, ProductNotFoundError...) is a name of cj_errors too;
 # __all__ is the one list of them (the TYPE_CHECKING imports below are for type checkers).
-_EXPORTS.update({name: ("cj_errors.exceptions", name) for name in __all__ if name.endswith("Error")})
+_EXPORTS.update({name: ("cj_errors.sdk.exceptions", name) for name in __all__ if name.endswith("Error")})
 
 if TYPE_CHECKING:
     __version__: str
-    from cj_errors.api import explain, lookup
-    from cj_errors.auth import stored_access_token
-    from cj_errors.budget import PointsBudget
-    from cj_errors.codes import (
-        FAMILIES,
-        SOURCES,
-        LookupResult,
-        all_entries,
-        get,
-        guess_family,
-        is_retryable,
-        retries_after_reset,
-        search,
-    )
-    from cj_errors.exceptions import (
+    from cj_errors.account.auth import stored_access_token
+    from cj_errors.base.exits import ExitStatus
+    from cj_errors.reading.explanation import Envelope, Explanation, explain_document, parse_envelope
+    from cj_errors.sdk.api import explain, lookup
+    from cj_errors.sdk.budget import PointsBudget
+    from cj_errors.sdk.exceptions import (
         APIError,
         AuthError,
         CJError,
@@ -176,10 +167,19 @@ if TYPE_CHECKING:
         error_class,
         raise_for_cj,
     )
-    from cj_errors.exits import ExitStatus
-    from cj_errors.explanation import Envelope, Explanation, explain_document, parse_envelope
-    from cj_errors.httpx_transport import AsyncCJTransport, CJTransport
-    from cj_errors.model import CodeEntry, Message, Outcome, Retry
+    from cj_errors.sdk.httpx_transport import AsyncCJTransport, CJTransport
+    from cj_errors.table.codes import (
+        FAMILIES,
+        SOURCES,
+        LookupResult,
+        all_entries,
+        get,
+        guess_family,
+        is_retryable,
+        retries_after_reset,
+        search,
+    )
+    from cj_errors.table.model import CodeEntry, Message, Outcome, Retry
 
 
 def __getattr__(name: str) -> Any:

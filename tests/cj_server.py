@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cj_errors.probe import ProbeOutcome
+    from cj_errors.requests.probe import ProbeOutcome
 
 
 @dataclass
@@ -153,8 +153,9 @@ def probe_in_process(target: str, *answers: Answer, token: str, **options: objec
     """prepare + send + the plain renderer, as ``cjerr probe`` does, with the network and the clock injected."""
     import io
 
-    from cj_errors import probe, render
-    from cj_errors.terminal import Mode, Terminal
+    from cj_errors.output import render
+    from cj_errors.output.terminal import Mode, Terminal
+    from cj_errors.requests import probe
 
     clock = FakeClock()
     script = ScriptedTransport(*answers, clock=clock)

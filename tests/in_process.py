@@ -28,7 +28,8 @@ from tests.hostile_servers import Ran, run_cjerr
 def _process_state(
     argv: list[str], environ: Mapping[str, str], stdin: bytes
 ) -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
-    from cj_errors import pacing, redact
+    from cj_errors.base import redact
+    from cj_errors.sdk import pacing
 
     saved_env = dict(os.environ)
     saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr)
@@ -64,7 +65,7 @@ def _process_state(
 
 def call_cjerr(*args: str, home: Path, input: bytes | None = None, env: Mapping[str, str] | None = None) -> Ran:
     """Run ``cjerr ARGS`` in this process and return what a real run returns: status, stdout, stderr."""
-    from cj_errors import fastpath
+    from cj_errors.cli import fastpath
 
     started = time.monotonic()
     status = 0

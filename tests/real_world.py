@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
 from tests.conftest import ROOT, cjerr_executable, clean_env
 
 DATA = ROOT / "tests" / "data"
@@ -78,7 +78,7 @@ def _lookup_codes(result: dict[str, Any]) -> int | None:
 def replay_all(cases: list[Case], home: Path) -> list[Replay]:
     """Every case through the installed cjerr: one lookup process for the messages, one explain
     process for the rest (each case in a file of its own, so cases cannot run into each other)."""
-    from cj_errors.codes import split_queries
+    from cj_errors.reading.pasted import split_queries
 
     executable = cjerr_executable()
     env = clean_env(home)

@@ -20,9 +20,10 @@ from typing import Any
 
 import pytest
 
-from cj_errors import auth, cli, credentials
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
+from cj_errors.account import auth, credentials
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
+from cj_errors.cli import app as cli
 from tests.cj_server import Answer, ScriptedServer
 from tests.conftest import Runner, cjerr_executable, clean_env
 from tests.test_mock import Mock, launch

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
 from tests.conftest import ROOT, Runner
 
 ANSI = re.compile(r"\x1b\[")
@@ -207,13 +207,13 @@ def test_python_dash_m_runs_the_same_cli() -> None:
     assert result.returncode == 0 and result.stdout.startswith("1600300  Parameter error")
 
 
-PROBE_MODULES = "import sys; from cj_errors.cli import main\n"
+PROBE_MODULES = "import sys; from cj_errors.cli.app import main\n"
 
 
 @pytest.mark.parametrize("argv", [["lookup", "1600200"], ["list"], ["lookup", "--json", "16900500"]])
 def test_lookup_and_list_import_neither_httpx_nor_rich(argv: list[str]) -> None:
     code = (
-        "import sys\nfrom cj_errors.cli import main\n"
+        "import sys\nfrom cj_errors.cli.app import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'rich', 'httpcore'))\n"
         "sys.stderr.write('LOADED=' + ','.join(loaded))\n"
@@ -375,7 +375,7 @@ def test_lookup_help_names_every_accepted_form(run: Runner) -> None:
 
 
 def test_probe_help_shows_the_base_url_default_whole_at_80_columns(run: Runner) -> None:
-    from cj_errors.catalog import BASE_URL
+    from cj_errors.table.catalog import BASE_URL
 
     lines = run("probe", "--help", env={"COLUMNS": "80"}).stdout.splitlines()
     assert any(BASE_URL in line for line in lines)
@@ -385,7 +385,7 @@ def test_probe_help_shows_the_base_url_default_whole_at_80_columns(run: Runner) 
 def test_readme_documents_every_probe_option() -> None:
     import typer
 
-    from cj_errors.cli import app
+    from cj_errors.cli.app import app
 
     readme = (ROOT / "README.md").read_text()
     command = typer.main.get_command(app).commands["probe"]  # type: ignore[attr-defined]

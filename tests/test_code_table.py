@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors import codes
-from cj_errors.code_table import ENTRIES
-from cj_errors.model import Outcome, Retry
+from cj_errors.reading import pasted
+from cj_errors.table import codes
+from cj_errors.table.code_table import ENTRIES
+from cj_errors.table.model import Outcome, Retry
 
 # The three sources, as listed in the reference (cj-api-facts.md §1.1, §1.2, §1.5).
 LEGACY_23 = [
@@ -82,7 +83,7 @@ def test_every_message_variant_resolves_back_to_its_code(entry: codes.CodeEntry,
     filled = message.text.replace("{param}", "X")
     matched = {matched.code for matched, _ in codes.match_message(filled)}
     assert entry.code in matched
-    assert entry.code in {found.code for found in codes.lookup(filled).entries}
+    assert entry.code in {found.code for found in pasted.lookup(filled).entries}
 
 
 @pytest.mark.parametrize(
@@ -102,18 +103,18 @@ def test_placeholder_messages_match_the_real_filled_messages(real_message: str, 
 
 @pytest.mark.parametrize("text", ["No permission", "Invalid API key or access token", "  no PERMISSION "])
 def test_old_and_new_wording_find_1600001(text: str) -> None:
-    assert codes.lookup(text).entry is not None
-    assert codes.lookup(text).entry.code == 1600001  # type: ignore[union-attr]
+    assert pasted.lookup(text).entry is not None
+    assert pasted.lookup(text).entry.code == 1600001  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("query", ["1600200", " 1600200\t", "CJ1600200", '"code": 1600200', "code=1600200"])
 def test_lenient_code_forms(query: str) -> None:
-    assert codes.lookup(query).code == 1600200
-    assert codes.lookup(query).found
+    assert pasted.lookup(query).code == 1600200
+    assert pasted.lookup(query).found
 
 
 def test_unknown_code_gets_family_and_nearest_codes() -> None:
-    result = codes.lookup("1603999")
+    result = pasted.lookup("1603999")
     assert not result.found
     assert result.family_guess is not None and result.family_guess.family == "order"
     assert len(result.suggestions) == 3 and all(str(code).startswith("160") for code in result.suggestions)
@@ -179,7 +180,7 @@ def test_paraphrases_never_match_responses() -> None:
 )
 def test_the_wordings_owner_ranks_first(text: str, owner: int) -> None:
     assert codes.match_message(text)[0][0].code == owner
-    assert codes.lookup(text).entries[0].code == owner
+    assert pasted.lookup(text).entries[0].code == owner
 
 
 @pytest.mark.parametrize("query", ["#", "-1", "/", "?"])

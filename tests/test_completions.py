@@ -27,7 +27,7 @@ from types import ModuleType
 
 import pytest
 
-from cj_errors import catalog, codes
+from cj_errors.table import catalog, codes
 from tests.conftest import ROOT, cjerr_executable, clean_env
 
 COMPLETIONS = ROOT / "completions"
@@ -694,14 +694,14 @@ def test_completion_imports_neither_rich_nor_httpx(
 ) -> None:
     if words[1] == "probe":
         require_command(cjerr, "probe", tmp_path)
-    # The fast path (cj_errors/fastpath.py) answers these without Typer; CJERR_NO_FAST_PATH takes Typer's way.
+    # The fast path (cj_errors/cli/fastpath.py) answers these without Typer; CJERR_NO_FAST_PATH takes Typer's way.
     switch = {"CJERR_NO_FAST_PATH": "1"} if path == "typer" else {}
     env = clean_env(tmp_path, {**_protocol_env(shell, words), "PYTHONPROFILEIMPORTTIME": "1", **switch})
     result = subprocess.run([cjerr], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert expected in result.stdout
     modules = {match.group(1) for match in map(_IMPORT_LINE.match, result.stderr.splitlines()) if match}
-    assert "cj_errors.completers" in modules, "the import profile was not captured"
+    assert "cj_errors.cli.completers" in modules, "the import profile was not captured"
     assert ("typer" in modules) is (path == "typer")
     heavy = sorted(
         module for module in modules if any(module == name or module.startswith(name + ".") for name in _FORBIDDEN)
@@ -709,13 +709,13 @@ def test_completion_imports_neither_rich_nor_httpx(
     assert not heavy, f"a TAB press imported {heavy}"
 
 
-# --- cj_errors.shellcomplete -------------------------------------------------------------------
+# --- cj_errors.cli.shellcomplete -------------------------------------------------------------------
 
 
 def test_plain_help_is_only_installed_for_a_completion_request(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer import _completion_classes
 
-    from cj_errors import shellcomplete
+    from cj_errors.cli import shellcomplete
 
     monkeypatch.setattr(_completion_classes, "_sanitize_help_text", _completion_classes._sanitize_help_text)
     monkeypatch.delenv("_CJERR_COMPLETE", raising=False)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors.cli import app
-from cj_errors.exits import ExitStatus
-from cj_errors.reference import render_codes_markdown
+from cj_errors.base.exits import ExitStatus
+from cj_errors.cli.app import app
+from cj_errors.table.reference import render_codes_markdown
 from tests.conftest import ROOT, cjerr_executable, clean_env
 
 README = (ROOT / "README.md").read_text()
@@ -132,7 +132,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_codes_reference_is_up_to_date() -> None:
     committed = (ROOT / "docs" / "codes.md").read_text()
-    assert committed == render_codes_markdown(), "run: python -m cj_errors.reference > docs/codes.md"
+    assert committed == render_codes_markdown(), "run: python -m cj_errors.table.reference > docs/codes.md"
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to copy the tracked tree")
@@ -229,7 +229,7 @@ def test_readme_sdk_client_meets_1600200_from_a_live_mock(tmp_path: Path) -> Non
     queries = [line for line in log.splitlines() if "/product/query" in line]
     listings = [line for line in log.splitlines() if "/product/list" in line]
     assert len(queries) + len(listings) == 4 + injected, "each injected 1600200 was retried once, nothing more"
-    from cj_errors.budget import points_for
+    from cj_errors.sdk.budget import points_for
 
     spent = len(queries) * points_for("/product/query") + len(listings) * points_for("/product/list")
     assert lines[3] == f"points spent: {spent}"

@@ -7,12 +7,13 @@ import io
 
 import pytest
 
-from cj_errors import catalog
-from cj_errors.exits import ExitStatus
-from cj_errors.explanation import explain_document, explain_response, next_reset, parse_envelope
-from cj_errors.model import Outcome
-from cj_errors.stream import Summary, explain_stream, read_lines
-from cj_errors.validate import RequestPlan, Severity, parse_json_body, validate
+from cj_errors.base.exits import ExitStatus
+from cj_errors.reading.explanation import explain_document, explain_response, next_reset, parse_envelope
+from cj_errors.reading.stream import Summary, explain_stream, read_lines
+from cj_errors.requests.findings import Severity
+from cj_errors.requests.validate import RequestPlan, parse_json_body, validate
+from cj_errors.table import catalog
+from cj_errors.table.model import Outcome
 
 NOW = dt.datetime(2026, 11, 26, 22, 30, tzinfo=dt.timezone.utc)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors import codes, fastpath
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
+from cj_errors.cli import fastpath
+from cj_errors.table import codes
 from tests.conftest import ROOT, cjerr_executable, clean_env
 from tests.in_process import call_cjerr_checked
 
@@ -143,7 +144,7 @@ def test_the_fast_path_loads_no_framework(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "sys.argv = ['cjerr', 'lookup', '1600200', '--json']\n"
-        "from cj_errors import fastpath\n"
+        "from cj_errors.cli import fastpath\n"
         "try:\n"
         "    fastpath.main()\n"
         "except SystemExit:\n"
@@ -217,15 +218,16 @@ def test_the_common_tab_presses_are_answered_without_typer() -> None:
 
 
 def test_a_tab_press_loads_neither_the_code_table_nor_the_catalog(tmp_path: Path) -> None:
-    # What TAB offers comes from the generated cj_errors/_tab_table.py (see the next test).
+    # What TAB offers comes from the generated cj_errors/cli/_tab_table.py (see the next test).
     script = (
         "import sys\n"
-        "from cj_errors import fastpath\n"
+        "from cj_errors.cli import fastpath\n"
         "try:\n"
         "    fastpath.main()\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('typer', 'click', 'rich', 'httpx', 'cj_errors.code_table', 'cj_errors.codes', 'cj_errors.catalog')\n"
+        "heavy = ('typer', 'click', 'rich', 'httpx', 'cj_errors.table.code_table', 'cj_errors.table.codes',\n"
+        "         'cj_errors.table.catalog')\n"
         "sys.stderr.write(','.join(name for name in heavy if name in sys.modules))\n"
     )
     for words, cursor in (("cjerr lookup 1600", "2"), ("cjerr list --family q", "3"), ("cjerr probe /prod", "2")):
@@ -235,10 +237,10 @@ def test_a_tab_press_loads_neither_the_code_table_nor_the_catalog(tmp_path: Path
 
 
 def test_the_generated_tab_table_matches_the_code_table_and_the_catalog() -> None:
-    from cj_errors import tab_table
+    from cj_errors.cli import tab_table
 
-    committed = (ROOT / "cj_errors" / "_tab_table.py").read_text(encoding="utf-8")
-    assert committed == tab_table.render(), "run: python -m cj_errors.tab_table > cj_errors/_tab_table.py"
+    committed = (ROOT / "cj_errors" / "cli" / "_tab_table.py").read_text(encoding="utf-8")
+    assert committed == tab_table.render(), "run: python -m cj_errors.cli.tab_table > cj_errors/cli/_tab_table.py"
 
 
 def test_a_query_that_starts_with_dash_space_is_text_for_the_fast_path() -> None:

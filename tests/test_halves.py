@@ -1,4 +1,4 @@
-"""A big file counted on two cores gives exactly the summary of one pass (cj_errors.halves)."""
+"""A big file counted on two cores gives exactly the summary of one pass (cj_errors.reading.halves)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cj_errors import render, stream
-from cj_errors.explain_input import ExplainRun
+from cj_errors.output import documents
+from cj_errors.reading import stream
+from cj_errors.reading.explain_input import ExplainRun
 from tests.conftest import cjerr_executable, clean_env
 from tests.real_world import CORPUS, HOLDOUT, load
 from tests.test_shapes import _LINE
@@ -26,10 +27,10 @@ def _run(path: Path, *, split: bool) -> tuple[dict[str, object], ExplainRun]:
     run = ExplainRun((str(path),), None, count_only=True, split_min_bytes=1 if split else None)
     for _ in run.items():
         pass
-    result = render.summary_to_dict(run.summary)
+    result = documents.summary_to_dict(run.summary)
     result["exit"] = int(run.summary.exit_status)
     single = run.single()
-    result["single"] = render.explanation_to_dict(single) if single is not None else None
+    result["single"] = documents.explanation_to_dict(single) if single is not None else None
     return result, run
 
 
@@ -85,7 +86,7 @@ def _write_cut_after(path: Path, before: str, after: str) -> None:
     filler = total - len(before) - len(after) - 1
     assert filler >= 1, "make 'before' longer"
     path.write_text(before + after + "x" * filler + "\n", encoding="utf-8")
-    from cj_errors.halves import cut_point
+    from cj_errors.reading.halves import cut_point
 
     with path.open("rb") as handle:
         assert cut_point(handle.fileno(), path.stat().st_size) == len(before.encode())
@@ -136,7 +137,7 @@ def test_merge_refuses_a_later_summary_that_dropped_codes() -> None:
 
 def test_the_installed_cjerr_gives_the_same_answer_on_one_core(tmp_path: Path) -> None:
     # Over the size at which cjerr counts on two cores.
-    from cj_errors.halves import SPLIT_MIN_BYTES
+    from cj_errors.reading.halves import SPLIT_MIN_BYTES
 
     path = tmp_path / "big.jsonl"
     line_bytes = len(_envelopes(1)[0]) + 1
@@ -163,7 +164,7 @@ def test_the_installed_cjerr_gives_the_same_answer_on_one_core(tmp_path: Path) -
 
 
 def test_a_file_cut_short_while_read_is_not_handed_over() -> None:
-    from cj_errors.halves import lines_until
+    from cj_errors.reading.halves import lines_until
 
     data = b"".join(line.encode() + b"\n" for line in _envelopes(10))
     shortened = io.BytesIO(data[:100])  # the file was 'cut' at len(data) // 2 when it was measured

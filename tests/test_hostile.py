@@ -24,10 +24,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cj_errors import catalog, cli, codes, escaping, explanation, probe, redact, render, stream, validate
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
-from cj_errors.terminal import ScrubbingStream
+from cj_errors.base import escaping, redact
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
+from cj_errors.cli import app as cli
+from cj_errors.output import documents, plain
+from cj_errors.output.terminal import ScrubbingStream
+from cj_errors.reading import explanation, pasted, stream
+from cj_errors.requests import probe, validate
+from cj_errors.table import catalog, codes
 from tests.conftest import cjerr_executable, clean_env
 from tests.hostile_servers import (
     API_KEY,
@@ -154,9 +159,9 @@ def check_explanation(result: explanation.Explanation) -> None:
     assert isinstance(result.exit_status, ExitStatus)
     assert int(result.exit_status) in EXPLAIN_STATUSES
     assert result.ok == (result.exit_status is ExitStatus.SUCCESS)
-    plain = render.explanation_plain(result)
-    assert not CONTROL.search(plain), plain  # nothing from the input can drive the terminal
-    json.dumps(render.explanation_to_dict(result), ensure_ascii=False)
+    text = plain.explanation_plain(result)
+    assert not CONTROL.search(text), text  # nothing from the input can drive the terminal
+    json.dumps(documents.explanation_to_dict(result), ensure_ascii=False)
 
 
 # --- lookup -----------------------------------------------------------------------------
@@ -165,26 +170,26 @@ def check_explanation(result: explanation.Explanation) -> None:
 @fast("lookup_library")
 @given(query=st.one_of(any_text, number_text, st.text(alphabet="\x00\n\r\t 0123456789abcxCJ-:\"'", max_size=40)))
 def test_lookup_survives_any_query(query: str) -> None:
-    result = codes.lookup(query)
+    result = pasted.lookup(query)
     assert result.found == bool(result.entries)
-    render.lookup_plain([result])
-    json.dumps(render.lookup_result_to_dict(result), ensure_ascii=False)
+    plain.lookup_plain([result])
+    json.dumps(documents.lookup_result_to_dict(result), ensure_ascii=False)
 
 
 @fast("lookup_numbers")
 @given(number=st.one_of(st.integers(), st.integers(min_value=-(10**5000), max_value=10**5000)))
 def test_lookup_survives_any_integer(number: int) -> None:
     # str() of an int over 4,300 digits raises ValueError: lookup must not pass that on.
-    result = codes.lookup(number)
+    result = pasted.lookup(number)
     if codes.get(number) is not None:
         assert result.entry is not None and result.entry.code == number
-    render.lookup_plain([result])
+    plain.lookup_plain([result])
 
 
 def test_lookup_of_named_hostile_values_in_process() -> None:
     for query in ["", "\x00", "a\x00b", "9" * 10_000, "-1600200", "1e308", "0x1600200", "nan", "1600200\x00"]:
-        assert not CONTROL.search(render.lookup_plain([codes.lookup(query)]).replace("\n", ""))
-    assert codes.lookup(10**5000).found is False
+        assert not CONTROL.search(plain.lookup_plain([pasted.lookup(query)]).replace("\n", ""))
+    assert pasted.lookup(10**5000).found is False
 
 
 @slow("lookup_cli")
@@ -281,8 +286,8 @@ def test_explain_stream_survives_any_lines(lines: list[bytes]) -> None:
     assert int(summary.exit_status) in EXPLAIN_STATUSES
     for item in items:
         check_explanation(item.explanation)
-    render.summary_plain(summary)
-    json.dumps(render.summary_to_dict(summary))
+    plain.summary_plain(summary)
+    json.dumps(documents.summary_to_dict(summary))
 
 
 def nested(depth: int, kind: str) -> str:
@@ -345,7 +350,7 @@ def test_summary_stays_bounded_with_ever_new_codes(monkeypatch: pytest.MonkeyPat
     assert summary.responses == 2000
     assert len(summary.per_code) == 50 and summary.untracked == 1950
     assert all(len(request_id) <= 128 for request_id in summary.first_request_id.values())
-    assert "1950 responses with codes beyond the first 50 not itemized" in render.summary_plain(summary)
+    assert "1950 responses with codes beyond the first 50 not itemized" in plain.summary_plain(summary)
 
 
 class _Chain(io.RawIOBase):
@@ -567,7 +572,7 @@ def test_prepare_refuses_or_builds_a_safe_request(
         assert host == BASE_HOST, (target, prepared.url)
     path = urllib.parse.urlsplit(prepared.url).path
     assert not {"..", "."} & set(urllib.parse.unquote(urllib.parse.unquote(path)).split("/")), prepared.url
-    shown = prepared.curl() + render.request_plain(prepared) + json.dumps(render.request_to_dict(prepared))
+    shown = prepared.curl() + plain.request_plain(prepared) + json.dumps(documents.request_to_dict(prepared))
     assert not leaked(shown), shown
 
 
@@ -870,14 +875,14 @@ def test_masking_survives_cuts_and_wraps(text: str, cut: int) -> None:
 def test_json_error_caret_never_shows_part_of_a_secret(pad: int, secret: str, field: str, breakage: str) -> None:
     body = f'{{"{field}":"{secret}","a":"{"x" * pad}"{breakage}'
     _, findings = validate.parse_json_body(body.encode())
-    shown = render.findings_plain(findings)
+    shown = plain.findings_plain(findings)
     assert not leaked(shown), shown
 
 
 def test_unexpected_transport_exception_is_one_line_without_the_secret(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from cj_errors import transport
+    from cj_errors.requests import transport
 
     def explode(*args: object, **kwargs: object) -> object:
         raise RuntimeError(f"socket died while sending {TOKEN} with key {API_KEY}\nsecond line {TOKEN}")
@@ -1135,7 +1140,7 @@ def test_corrupted_store_holding_tokens_is_one_line_without_them(tmp_path: Path)
 def test_unexpected_exception_during_login_is_one_line_without_secrets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from cj_errors import transport
+    from cj_errors.requests import transport
 
     def explode(*args: object, **kwargs: object) -> object:
         raise RuntimeError(f"socket died sending {SHAPED_API_KEY} and {TOKEN}")

@@ -1,4 +1,4 @@
-"""cj_errors.inputs: the one bounded reader, TOML and loopback; and config.py, which uses them."""
+"""cj_errors.base.inputs: the one bounded reader, TOML and loopback; and config.py, which uses them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors import config, inputs
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
+from cj_errors.account import config
+from cj_errors.base import inputs
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
 
 TOKEN = "API@CJ4242@CJ:eyJhbGciOiJIUzI1NiJ9.INPUTS-SENTINEL-TOKEN-5b1e.signature"
 
@@ -202,7 +203,9 @@ def test_is_loopback(host: str, loopback: bool) -> None:
 def test_probe_auth_and_webhooks_share_the_loopback_rule(host: str) -> None:
     """probe refused a token over http to LOCALHOST, localhost. or [::ffff:127.0.0.1]; auth and the mock's
     /webhook/set accepted some of them. All three now ask inputs.is_loopback."""
-    from cj_errors import auth, probe, webhooks
+    from cj_errors import webhooks
+    from cj_errors.account import auth
+    from cj_errors.requests import probe
 
     loopback = inputs.is_loopback(host)
     url = f"http://{host}:9/api2.0/v1"

@@ -19,12 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
-from cj_errors import catalog
 from cj_errors import mock as mocking
-from cj_errors.catalog import Endpoint, FieldSpec, Location
-from cj_errors.exits import ExitStatus
+from cj_errors.base import redact
+from cj_errors.base.exits import ExitStatus
 from cj_errors.mock import app as mock_app
 from cj_errors.mock.catalogue import Catalogue
+from cj_errors.table import catalog
+from cj_errors.table.catalog import Endpoint, FieldSpec, Location
 from tests.conftest import Runner, cjerr_executable, clean_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGINT and POSIX process handling")
@@ -873,7 +874,7 @@ def test_probe_recovers_after_count_limited_faults(
 
 
 def test_cli_stays_import_light() -> None:
-    code = "import sys, cj_errors.cli; print(any(m in sys.modules for m in ('cj_errors.mock', 'http.server')))"
+    code = "import sys, cj_errors.cli.app; print(any(m in sys.modules for m in ('cj_errors.mock', 'http.server')))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ)
     assert output.stdout.strip() == "False", output.stderr
 
@@ -889,10 +890,9 @@ KEY_SHAPES = [
 
 
 def test_the_mock_and_auth_login_agree_on_the_api_key_shape(start_mock: Callable[..., Mock]) -> None:
-    from cj_errors import auth
 
     mock = start_mock("--qps", "0")
     for key, well_shaped in KEY_SHAPES:
-        assert (auth.api_key_problem(key) is None) is well_shaped, key
+        assert (redact.api_key_problem(key) is None) is well_shaped, key
         answer = mock.post("/authentication/getAccessToken", token=None, json={"apiKey": key}).json()
         assert (answer["code"] == 200) is well_shaped, (key, answer)

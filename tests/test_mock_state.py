@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from cj_errors import mock as mocking
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
 from cj_errors.mock.catalogue import Catalogue
 from tests.conftest import Runner
 from tests.test_mock import API_KEY, OTHER_TOKEN, TOKEN, Mock, assert_error, launch
@@ -546,7 +546,7 @@ def test_reconcile_says_not_found_when_the_mock_never_created_it(
 
 
 def test_the_journal_keeps_no_answer_body_or_token_and_masks_a_big_body_at_once() -> None:
-    from cj_errors import limits
+    from cj_errors.base import limits
     from cj_errors.mock.bodies import MockRequest, MockResponse
     from cj_errors.mock.journal import Journal
 

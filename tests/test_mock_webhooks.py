@@ -1,6 +1,6 @@
 """`cjerr mock --allow-local-webhooks` delivers signed CJ messages to a real receiver on 127.0.0.1.
 
-The mock keeps /webhook/set registrations per account (openId) through cj_errors.webhook_hub and
+The mock keeps /webhook/set registrations per account (openId) through cj_errors.webhooks.hub and
 publishes ORDER on create and status changes, LOGISTIC on a tracking number, and STOCK or PRODUCT
 from its admin API; every delivery is in the journal.
 """

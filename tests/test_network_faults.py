@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import trustme
 
-from cj_errors import probe as probe_module
-from cj_errors import transport
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
+from cj_errors.requests import probe as probe_module
+from cj_errors.requests import transport
 from tests.hostile_servers import (
     TOKEN,
     Connection,

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from cj_errors import catalog
-from cj_errors.catalog import Location
-from cj_errors.openapi import field_schema, known_codes, openapi_document, openapi_json
+from cj_errors.requests.openapi import field_schema, known_codes, openapi_document, openapi_json
+from cj_errors.table import catalog
+from cj_errors.table.catalog import Location
 from tests.conftest import Runner
 
 

@@ -19,11 +19,13 @@ import httpx
 import pytest
 
 import cj_errors
-from cj_errors import cjwording, codes, mock, ratelimits
-from cj_errors import probe as probing
-from cj_errors.exits import ExitStatus
-from cj_errors.explanation import explain_document, explain_response
-from cj_errors.model import RESET_RETRIES, Outcome, Retry
+from cj_errors import mock
+from cj_errors.base.exits import ExitStatus
+from cj_errors.reading import ratelimits
+from cj_errors.reading.explanation import explain_document, explain_response
+from cj_errors.requests import probe as probing
+from cj_errors.table import cjwording, codes
+from cj_errors.table.model import RESET_RETRIES, Outcome, Retry
 from tests.cj_server import Answer, ScriptedServer, probe_in_process
 from tests.hostile_servers import (
     TOKEN,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors import probe as probing
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
+from cj_errors.requests import probe as probing
 from tests.cj_server import Answer, ScriptedServer, probe_in_process
 from tests.conftest import Runner
 
@@ -404,7 +404,7 @@ def test_full_url_must_name_the_api_prefix_exactly_once(run: Runner, server: Scr
 
 
 def test_catalog_find_does_not_hide_a_doubled_prefix() -> None:
-    from cj_errors import catalog
+    from cj_errors.table import catalog
 
     assert catalog.find("/product/query") is not None
     assert catalog.find("/api2.0/v1/product/query") is None

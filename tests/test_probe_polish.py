@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
 from tests.cj_server import Answer, ScriptedServer
 from tests.conftest import Runner, cjerr_executable, clean_env
 
@@ -293,7 +293,8 @@ def test_config_base_url_is_used_and_unknown_keys_are_warned_about(
 
 
 def test_there_is_one_loopback_rule() -> None:
-    from cj_errors import inputs, probe
+    from cj_errors.base import inputs
+    from cj_errors.requests import probe
 
     assert not hasattr(probe, "_is_loopback") and probe.inputs is inputs
     sources = "".join(path.read_text() for path in Path(inputs.__file__).parent.rglob("*.py"))

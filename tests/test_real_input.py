@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
 from tests.conftest import Runner, cjerr_executable, clean_env
 
 # --- lookup ---------------------------------------------------------------------------
@@ -280,11 +280,12 @@ def test_follow_needs_one_file(run: Runner) -> None:
 def test_long_text_is_not_compared_in_full() -> None:
     """Wordings are compared in full only up to a wording's length, similarity only for short text,
     and a text without a wording's fixed part never reaches that wording's pattern."""
-    from cj_errors import codes, matching
+    from cj_errors.reading import pasted
+    from cj_errors.table import codes, matching
 
     long_points = "Insufficient API points. Used today: " + "1, " * 2000
     assert len(long_points) > matching.MAX_WORDING_CHARS and codes.match_message(long_points) == []
-    assert [entry.code for entry in codes.lookup(long_points).entries][:1] == [16900500]  # found inside
+    assert [entry.code for entry in pasted.lookup(long_points).entries][:1] == [16900500]  # found inside
     assert codes.similar("Invaild API key " * 100) == []
     assert [candidate.code for candidate in codes.similar("Invaild API key")][:1] == [1600001]
     assert codes._candidates_in(codes.normalize("2026-08-18 INFO [CJ] sync product 1 done in 12 ms")) == []

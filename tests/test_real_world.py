@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cj_errors import codes, matching
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
+from cj_errors.reading import pasted
+from cj_errors.table import codes, matching
 from tests.real_world import CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, KINDS, Case, hit_rates, load, replay_all
 
 CASES = load(CORPUS)
@@ -187,7 +188,7 @@ def test_a_typo_in_a_real_message_still_ranks_its_code_first() -> None:
             if typo == case.text:
                 continue
             trials += 1
-            result = codes.lookup(typo)
+            result = pasted.lookup(typo)
             ranked = [entry.code for entry in result.entries] or [candidate.code for candidate in result.candidates]
             first += ranked[:1] == [case.expect_code]
             offered += case.expect_code in ranked

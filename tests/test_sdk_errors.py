@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 import cj_errors
-from cj_errors import codes, exceptions
-from cj_errors.exceptions import (
+from cj_errors.sdk import exceptions
+from cj_errors.sdk.exceptions import (
     APIError,
     AuthError,
     CJError,
@@ -29,7 +29,8 @@ from cj_errors.exceptions import (
     error_class,
     raise_for_cj,
 )
-from cj_errors.model import Outcome
+from cj_errors.table import codes
+from cj_errors.table.model import Outcome
 from tests.conftest import cjerr_executable, clean_env
 
 API_KEY = "CJ1234567@api@0123456789abcdef0123456789abcdef"

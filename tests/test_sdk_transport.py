@@ -16,11 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cj_errors import catalog, pacing, retrypolicy
-from cj_errors.budget import PointsBudget, points_for
-from cj_errors.exceptions import QuotaError, RateLimitError, raise_for_cj
-from cj_errors.explanation import explain_document
-from cj_errors.httpx_transport import AsyncCJTransport, CJTransport
+from cj_errors.reading.explanation import explain_document
+from cj_errors.requests import retrypolicy
+from cj_errors.sdk import pacing
+from cj_errors.sdk.budget import PointsBudget, points_for
+from cj_errors.sdk.exceptions import QuotaError, RateLimitError, raise_for_cj
+from cj_errors.sdk.httpx_transport import AsyncCJTransport, CJTransport
+from cj_errors.table import catalog
 from tests.cj_server import Answer, FakeClock, ScriptedServer, ScriptedTransport
 from tests.conftest import ROOT, cjerr_executable, clean_env
 
@@ -68,7 +70,8 @@ def quiet(tmp_path: Path, sleeps: Sleeps, **options: object) -> CJTransport:
 
 
 def test_probe_and_the_transports_use_one_policy() -> None:
-    from cj_errors import httpx_transport, probe
+    from cj_errors.requests import probe
+    from cj_errors.sdk import httpx_transport
 
     for module in (probe, httpx_transport):
         source = Path(module.__file__ or "").read_text()
@@ -386,7 +389,7 @@ def test_budget_counts_the_catalogs_points_per_call(server: ScriptedServer, tmp_
 def test_budget_takes_cjs_own_figures_and_rolls_over_at_midnight_utc() -> None:
     import datetime as dt
 
-    from cj_errors.cjwording import Points
+    from cj_errors.table.cjwording import Points
 
     day = [dt.datetime(2026, 12, 2, 23, 59, tzinfo=dt.timezone.utc)]
     budget = PointsBudget(50000, now=lambda: day[0])

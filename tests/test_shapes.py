@@ -1,6 +1,6 @@
 """explain's counting fast path gives the very summary the exact path gives, with either decoder.
 
-The fast path (cj_errors/shapes.py, the memo in stream.py) counts repeated plain envelopes
+The fast path (cj_errors/reading/shapes.py, the memo in stream.py) counts repeated plain envelopes
 without explaining each; the chunked reader splits lines a megabyte at a time. Both are
 checked against the line-by-line, item-by-item path on generated and real input.
 """
@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cj_errors import render, shapes, stream
+from cj_errors.output import documents
+from cj_errors.reading import shapes, stream
 from tests.real_world import CORPUS, HOLDOUT, load
 from tests.test_hostile import envelope
 
@@ -27,9 +28,9 @@ def _summary(data: bytes, *, fast: bool, chunk: int = 1 << 20) -> dict[str, obje
     source = io.BufferedReader(io.BytesIO(data))
     lines = stream.read_lines_in_chunks(source.read1, chunk=chunk) if fast else stream.read_lines(source)
     items = list(stream.explain_stream(lines, summary, count_only=fast))
-    result = render.summary_to_dict(summary)
+    result = documents.summary_to_dict(summary)
     result["exit"] = int(summary.exit_status)
-    result["first_item"] = render.explanation_to_dict(items[0].explanation) if items else None
+    result["first_item"] = documents.explanation_to_dict(items[0].explanation) if items else None
     return result
 
 

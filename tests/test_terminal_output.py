@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors import codes, render
-from cj_errors.exits import ExitStatus
+from cj_errors.base.exits import ExitStatus
+from cj_errors.output import plain
+from cj_errors.table import codes
 from tests.conftest import Runner, cjerr_executable, clean_env
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -144,7 +145,7 @@ def test_the_family_line_says_the_same_in_plain_and_in_the_panel(run: Runner) ->
     for code in (1600200, 1600001, 16900500):
         entry = codes.get(code)
         assert entry is not None
-        family = render.family_text(entry)
+        family = plain.family_text(entry)
         assert f"  family:   {family}\n" in run("lookup", str(code)).stdout
         panel = ANSI.sub(
             "", run("lookup", "--color", "always", str(code), env={"COLUMNS": "200", "TERM": "xterm"}).stdout

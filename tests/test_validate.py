@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from cj_errors import catalog, redact
-from cj_errors.validate import JSON_FIELD_EMPTY, PARAM_ERROR, RequestPlan, Severity, validate
+from cj_errors.base import redact
+from cj_errors.requests.findings import Severity
+from cj_errors.requests.validate import JSON_FIELD_EMPTY, PARAM_ERROR, RequestPlan, validate
+from cj_errors.table import catalog
 
 
 def _plan(path: str, method: str | None = None, **kwargs: object) -> RequestPlan:

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from cj_errors import webhooks
-from cj_errors.webhook_hub import WebhookHub
+from cj_errors.webhooks.hub import WebhookHub
 from tests.webhook_receivers import receiver
 
 MOCK_OPEN_ID = 48213  # the mock's getAccessToken returns a 5-digit number

@@ -584,7 +584,7 @@ def test_cli_check_send_never_posts_to_a_refused_url(run: Runner) -> None:
 
 
 def test_check_send_times_a_test_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cj_errors import webhook_tools
+    from cj_errors.webhooks import tools as webhook_tools
 
     # The rules refuse loopback, so point the check at a public-looking URL and deliver it to a local receiver.
     with receiver(open_id=OPEN_ID) as target:
@@ -706,7 +706,7 @@ def test_webhook_help_and_a_closed_pipe(run: Runner) -> None:
 
 
 def test_requested_command_builds_only_the_webhook_group() -> None:
-    from cj_errors.cli import _app_for, _requested_command
+    from cj_errors.cli.app import _app_for, _requested_command
 
     assert _requested_command(["webhook", "send"], {}) == "webhook"
     focused = _app_for(["webhook", "check"], {})
@@ -830,7 +830,7 @@ def test_topic_completion_and_no_httpx_or_rich_for_webhook_check(tmp_path: Path)
     import sys
 
     probe = (
-        "import sys\nfrom cj_errors.cli import main\nsys.argv=['cjerr','webhook','check','--no-resolve','https://a.example/']\n"
+        "import sys\nfrom cj_errors.cli.app import main\nsys.argv=['cjerr','webhook','check','--no-resolve','https://a.example/']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'rich')), file=sys.stderr)\n"
     )

@@ -19,6 +19,9 @@ Modules, one per concern:
 * ``server``: ``http.server`` in front of the app, ``serve`` for the CLI, ``start``/``running`` for tests.
 
 Standard library only: no httpx, no Rich. Tokens never reach the log, the journal or ``/__cjerr/state`` in full.
+
+It sits beside the CLI and uses the layers below it (the code table and catalog, webhooks, the config file's
+rules); it may import any of them, and only the CLI and the pytest plugin import it.
 """
 
 from __future__ import annotations

@@ -16,15 +16,43 @@ Answers are JSON; a mistake is HTTP 400 (bad body), 404 (unknown path) or 405 (w
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
-from cj_errors import limits
+from cj_errors.base import limits
 from cj_errors.mock.bodies import MockRequest, MockResponse
 from cj_errors.mock.rules import rule_from_mapping, rules_from_document
 
 if TYPE_CHECKING:
-    from cj_errors.mock.app import MockApp
+    from cj_errors.mock.catalogue import Catalogue
+    from cj_errors.mock.config import MockConfig
+    from cj_errors.mock.journal import Journal
+    from cj_errors.mock.orders import Orders
+    from cj_errors.mock.rules import RuleBook
+    from cj_errors.mock.state import Store
+    from cj_errors.mock.tokens import TokenBook
+    from cj_errors.webhooks.hub import WebhookHub
+
+
+class MockApp(Protocol):
+    """What the admin API reads and changes of the mock (``mock.app.MockApp`` is the one there is).
+
+    A protocol, so that the app can route ``/__cjerr/`` here without the two modules importing each other.
+    """
+
+    config: MockConfig
+    store: Store
+    catalogue: Catalogue
+    tokens: TokenBook
+    orders: Orders
+    rules: RuleBook
+    journal: Journal
+    webhooks: WebhookHub
+
+    def reset(self) -> None: ...
+
+    def points_state(self) -> dict[str, Any]: ...
+
 
 PREFIX = "/__cjerr/"
 

@@ -30,8 +30,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from cj_errors import catalog, limits, webhooks
-from cj_errors.catalog import API_PREFIX, Endpoint, Location
+from cj_errors import webhooks
+from cj_errors.base import limits
 from cj_errors.mock import admin
 from cj_errors.mock.bodies import (
     HTML_TYPE,
@@ -59,7 +59,9 @@ from cj_errors.mock.orders import Orders
 from cj_errors.mock.rules import Fault, Rule, RuleBook
 from cj_errors.mock.state import Store
 from cj_errors.mock.tokens import TokenBook
-from cj_errors.webhook_hub import WebhookHub
+from cj_errors.table import catalog
+from cj_errors.table.catalog import API_PREFIX, Endpoint, Location
+from cj_errors.webhooks.hub import WebhookHub
 
 # Endpoint-specific wordings for a missing query field (getOrderDetail's documented 1600300 messages).
 _QUERY_MISSING_MESSAGE: dict[str, str] = {"/shopping/order/getOrderDetail": "orderId must be not empty"}
@@ -438,7 +440,7 @@ def _freight_or_default(app: MockApp, call: Call) -> Any:
     return app.catalogue.quotes("CN", "US", [(first, 1)])
 
 
-# --- webhooks: state changes deliver messages (see cj_errors.webhook_hub) ---------------------
+# --- webhooks: state changes deliver messages (see cj_errors.webhooks.hub) ---------------------
 
 
 def _created(app: MockApp, call: Call, owner: int, version: str) -> Any:

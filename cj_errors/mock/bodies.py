@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cj_errors import cjwording, codes
-from cj_errors.catalog import Endpoint, FieldSpec
 from cj_errors.mock.config import MockConfig
 from cj_errors.mock.rules import Rule
+from cj_errors.table import cjwording, codes
+from cj_errors.table.catalog import Endpoint, FieldSpec
 
 JSON_TYPE = "application/json;charset=UTF-8"
 HTML_TYPE = "text/html;charset=utf-8"

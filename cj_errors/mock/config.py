@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cj_errors import catalog, limits
-from cj_errors.config import has_control_characters
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
-from cj_errors.inputs import read_text, shown_source
+from cj_errors.account.paths import has_control_characters
+from cj_errors.base import limits
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
+from cj_errors.base.inputs import read_text, shown_source
+from cj_errors.base.redact import register
 from cj_errors.mock.rules import Rule, load_rules, parse_fail, parse_seconds
-from cj_errors.redact import register
+from cj_errors.table import catalog
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from cj_errors import limits
-from cj_errors.catalog import API_PREFIX
+from cj_errors.base import limits
+from cj_errors.base.redact import is_secret_name, mask, scrub
 from cj_errors.mock.bodies import MockRequest, MockResponse
-from cj_errors.redact import is_secret_name, mask, scrub
+from cj_errors.table.catalog import API_PREFIX
 
 _SECRET_HEADERS = frozenset({"cj-access-token", "platformtoken", "authorization", "cookie", "proxy-authorization"})
 

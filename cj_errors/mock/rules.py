@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cj_errors import catalog, codes, limits
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
-from cj_errors.inputs import load_toml, read_text, shown_source
-from cj_errors.model import Outcome
+from cj_errors.base import limits
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
+from cj_errors.base.inputs import load_toml, read_text, shown_source
+from cj_errors.table import catalog, codes
+from cj_errors.table.model import Outcome
 
 MAX_DELAY_SECONDS = 600.0
 

@@ -14,16 +14,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO, cast
 from urllib.parse import unquote_plus
 
-from cj_errors import catalog, limits
-from cj_errors.catalog import API_PREFIX
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
-from cj_errors.inputs import is_loopback
+from cj_errors.base import limits
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
+from cj_errors.base.inputs import is_loopback
+from cj_errors.base.redact import is_secret_name, mask, scrub
 from cj_errors.mock.admin import PREFIX as ADMIN_PREFIX
 from cj_errors.mock.app import MockApp
 from cj_errors.mock.bodies import MockRequest, MockResponse, code_message, error_body, json_response
 from cj_errors.mock.config import MockConfig, build_config
-from cj_errors.redact import is_secret_name, mask, scrub
+from cj_errors.table import catalog
+from cj_errors.table.catalog import API_PREFIX
 
 # --- HTTP -----------------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cj_errors.errors import CliError
-from cj_errors.exits import ExitStatus
+from cj_errors.base.errors import CliError
+from cj_errors.base.exits import ExitStatus
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, doc TEXT NOT NULL)",

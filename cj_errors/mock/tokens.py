@@ -23,10 +23,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from cj_errors.base.redact import API_KEY_SHAPE, mask, register
 from cj_errors.mock.bodies import CjError, code_message, qps_message
 from cj_errors.mock.config import MockConfig
 from cj_errors.mock.state import Store
-from cj_errors.redact import API_KEY_SHAPE, mask, register
 
 TOKEN_CACHE_SECONDS = 24 * 3600.0  # the auth page: the same pair comes back within 24 hours
 _CN_TIME = datetime.timezone(datetime.timedelta(hours=8))  # CJ prints token dates with +08:00

@@ -1,0 +1,173 @@
+"""`cjerr lookup` answered before Typer is imported: the most frequent call, at the cost of Python alone.
+
+The command line is defined once, in Typer (cli.py). This module takes only the plain
+form, `cjerr lookup CODE_OR_TEXT... [--json]`, runs the same core as the Typer command
+(``show_lookup``) and prints through the same renderers, so output and exit status are
+byte for byte the same (tests/test_fastpath.py compares both paths). Anything else (an
+option, `-` for stdin, an empty query, a TAB press, any other command) returns None and
+the full CLI runs. Set CJERR_NO_FAST_PATH=1 to always take the full CLI.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a TAB press pays for every import
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+
+def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[str], bool] | None:
+    """(queries, --json) when ``argv`` is a plain lookup the fast path answers; None otherwise."""
+    if environ.get("CJERR_NO_FAST_PATH") or environ.get("_CJERR_COMPLETE") or not argv or argv[0] != "lookup":
+        return None
+    words = list(argv[1:])
+    json_output = "--json" in words
+    queries = [word for word in words if word != "--json"]
+    if not queries or any((word.startswith("-") and not is_pasted_text(word)) or not word.strip() for word in queries):
+        return None
+    return queries, json_output
+
+
+def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
+    """Answer a plain lookup and return its exit status, or None when the full CLI must run."""
+    plain = plain_lookup(argv, environ)
+    if plain is None:
+        return None
+    from cj_errors.base.exits import ExitStatus
+    from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
+    from cj_errors.output.terminal import choose_terminal
+
+    queries, json_output = plain
+    buffer_stdout()
+    try:
+        status = show_lookup(choose_terminal(json_output=json_output), queries)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return int(ExitStatus.BROKEN_PIPE)
+    except KeyboardInterrupt:
+        sys.stderr.write("\ncjerr: interrupted\n")
+        return int(ExitStatus.INTERRUPTED)
+    except RecursionError:
+        fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT)
+    except MemoryError:
+        fail("out of memory while processing the input", ExitStatus.INTERNAL)
+    except Exception as error:  # noqa: BLE001 - as in cli.main: one line, never a traceback
+        fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
+    return int(status)
+
+
+# --- TAB completion ------------------------------------------------------------------------
+# The common TAB presses: a code after `lookup`, a family after `list --family`, a path after
+# `probe` or `endpoints`. The words come as Typer's completion protocol sends them (bash:
+# COMP_WORDS and COMP_CWORD; zsh, fish, PowerShell: _TYPER_COMPLETE_ARGS), and the answer is
+# printed in Typer's format for that shell. Quotes or backslashes in the words, any option
+# before the word, or any other shell fall through to Typer.
+
+_SHELLS = ("complete_bash", "complete_zsh", "complete_fish", "complete_powershell", "complete_pwsh")
+_PLAIN_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-")
+
+
+def _completion_words(environ: Mapping[str, str]) -> tuple[list[str], str] | None:
+    """(the words before the one being completed, that word) as Typer reads them, for plain words only."""
+    request = environ.get("_CJERR_COMPLETE", "")
+    if request == "complete_bash":
+        text, cursor = environ.get("COMP_WORDS", ""), environ.get("COMP_CWORD", "")
+        if not cursor.isdigit():
+            return None
+        words = text.split()
+        index = int(cursor)
+        arguments, incomplete = words[1:index], (words[index] if index < len(words) else "")
+    elif request in ("complete_zsh", "complete_fish"):
+        text = environ.get("_TYPER_COMPLETE_ARGS", "")
+        arguments = text.split()[1:]
+        incomplete = arguments.pop() if arguments and not text.endswith(" ") else ""
+    elif request in ("complete_powershell", "complete_pwsh"):
+        text = environ.get("_TYPER_COMPLETE_ARGS", "")
+        incomplete = environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+        words = text.split()
+        arguments = words[1:-1] if incomplete else words[1:]
+    else:
+        return None
+    if not set(text) - {" "} <= _PLAIN_WORD | {" "} or "\t" in text or "\n" in text:
+        return None
+    return arguments, incomplete
+
+
+def _candidates(arguments: list[str], incomplete: str) -> list[tuple[str, str]] | None:
+    from cj_errors.cli import completers
+
+    if incomplete.startswith("-") or not arguments:
+        return None
+    command, rest = arguments[0], arguments[1:]
+    if command == "lookup" and all(not word.startswith("-") or word == "--json" for word in rest):
+        return completers.complete_code(incomplete)
+    if command == "list" and rest and rest[-1] in ("--family", "-f") and all(word == "--json" for word in rest[:-1]):
+        return completers.complete_family(incomplete)
+    if command in ("probe", "endpoints") and not rest:
+        return completers.complete_endpoint(incomplete)
+    return None
+
+
+def _zsh_escape(text: str) -> str:
+    return text.replace('"', '""').replace("'", "''").replace("$", "\\$").replace("`", "\\`").replace(":", r"\\:")
+
+
+def complete(environ: Mapping[str, str]) -> tuple[str, int] | None:
+    """(what to print, exit status) for a TAB press the fast path answers; None sends it to Typer."""
+    request = environ.get("_CJERR_COMPLETE", "")
+    if environ.get("CJERR_NO_FAST_PATH") or request not in _SHELLS:
+        return None
+    words = _completion_words(environ)
+    if words is None:
+        return None
+    candidates = _candidates(*words)
+    if candidates is None:
+        return None
+    from cj_errors.cli.shellcomplete import plain_help, zsh_help
+
+    if request == "complete_bash":
+        return "\n".join(value for value, _ in candidates) + "\n", 0
+    if request == "complete_zsh":
+        if not candidates:
+            return "_files\n", 0
+        items = "\n".join(
+            f'"{_zsh_escape(value)}":"{zsh_help(_zsh_escape(help_text))}"' if help_text else f'"{_zsh_escape(value)}"'
+            for value, help_text in candidates
+        )
+        return f"_arguments '*: :(({items}))'\n", 0
+    if request == "complete_fish":
+        action = environ.get("_TYPER_COMPLETE_FISH_ACTION", "")
+        if action == "is-args":
+            return "", 0 if candidates else 1
+        if action != "get-args":
+            return "\n", 0
+        lines = [
+            f"{value}\t{plain_help(' '.join(help_text.split()))}" if help_text else value
+            for value, help_text in candidates
+        ]
+        return "\n".join(lines) + "\n", 0
+    lines = [f"{value}:::{plain_help(help_text) if help_text else ' '}" for value, help_text in candidates]
+    return "\n".join(lines) + "\n", 0
+
+
+def main() -> None:
+    """Console-script entry point: the fast path when it applies, else the full CLI."""
+    answer = complete(os.environ)
+    if answer is not None:
+        text, completion_status = answer
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        raise SystemExit(completion_status)
+    status = run(sys.argv[1:], os.environ)
+    if status is not None:
+        raise SystemExit(status)
+    from cj_errors.cli.app import main as full_cli
+
+    full_cli()

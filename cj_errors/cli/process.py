@@ -1,0 +1,56 @@
+"""The process edge shared by the full CLI and its fast path: stdout buffering, closed pipes, one-line errors.
+
+Standard library only: the fast path runs before Typer is imported.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from typing import NoReturn
+
+from cj_errors.base.exits import ExitStatus
+
+
+def fail(message: str, status: ExitStatus) -> NoReturn:
+    """Print ``cjerr: message`` as one line on stderr and exit with ``status``."""
+    from cj_errors.base.escaping import escaped
+    from cj_errors.base.redact import scrub
+
+    # One line, whatever the message quotes (a file name or URL with a line break or an escape sequence).
+    sys.stderr.write(f"cjerr: {escaped(scrub(message))}\n")
+    sys.stderr.flush()
+    raise SystemExit(int(status))
+
+
+def silence_stdout() -> None:
+    # After a closed pipe, point stdout at devnull so the interpreter's final
+    # flush does not print "Exception ignored ... BrokenPipeError".
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def buffer_stdout() -> None:
+    # With PYTHONUNBUFFERED=1 (common in containers) sys.stdout writes straight
+    # to the raw file, and TextIOWrapper drops what a partial pipe write left
+    # over: `cjerr list --json | head -1` silently lost output and exited 0. A
+    # BufferedWriter finishes partial writes and raises BrokenPipeError instead.
+    # Only the process's own stdout (not a test harness's capture), and on a
+    # duplicate descriptor, so the original stream stays usable by anyone holding it.
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
+        return
+    if not isinstance(getattr(stream, "buffer", None), io.RawIOBase):
+        return
+    try:
+        stream.flush()
+        raw = io.FileIO(os.dup(stream.fileno()), "w")
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(raw), encoding=stream.encoding, errors=stream.errors, line_buffering=stream.line_buffering
+        )
+    except (OSError, ValueError):
+        pass

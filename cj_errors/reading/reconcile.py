@@ -1,0 +1,213 @@
+"""Unknown outcomes: a call that changes data got no answer, so it may or may not have worked.
+
+Repeating such a call blindly can create a second order or pay twice. What to
+do instead depends on the call: an order-creating call can be checked by the
+``orderNumber`` the caller chose, since CJ's getOrderDetail takes "the custom
+order id or the CJ order id" as ``orderId``
+(https://developers.cjdropshipping.com/en/api/api2/api/shopping.html); for a
+pay or confirm call, the order's status says whether it took effect.
+
+``probe --reconcile`` makes that one read call itself, the way an idempotency
+key makes a retry safe elsewhere (Stripe: https://docs.stripe.com/api/idempotent_requests):
+it waits until at least ``PACE_SECONDS`` have passed since the previous call
+(CJ counts 1 request per second per account), sends one GET, and reports whether
+the order exists.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cj_errors.base.exits import ExitStatus
+
+if TYPE_CHECKING:
+    from cj_errors.reading.explanation import Explanation
+
+PACE_SECONDS = 1.1
+DETAIL_PATH = "/shopping/order/getOrderDetail"
+ORDER_CREATING = frozenset(
+    {"/shopping/order/createOrderV2", "/shopping/order/createOrderV3", "/shopping/order/createOrder"}
+)
+_STATUS_CALLS = frozenset(
+    {
+        "/shopping/order/addCart",
+        "/shopping/order/addCartConfirm",
+        "/shopping/order/confirmOrder",
+        "/shopping/order/saveGenerateParentOrder",
+        "/shopping/order/deleteOrder",
+        "/shopping/pay/payBalance",
+        "/shopping/pay/payBalanceV2",
+    }
+)
+_NOT_FOUND_CODES = frozenset({1600300, 1603100})
+_MAX_ORDER_NUMBER = 200
+
+
+def unknown_outcome(
+    explanation: Explanation, path: str, order_number: str | None = None, *, offer_reconcile: bool = True
+) -> Explanation:
+    """``explanation`` of an unanswered call that changes data, as what it is: outcome unknown (exit 80)."""
+    import dataclasses
+
+    from cj_errors.table.model import Outcome
+
+    step = next_step(path, order_number, offer_reconcile=offer_reconcile)
+    return dataclasses.replace(
+        explanation,
+        ok=False,
+        verdict=f"outcome unknown: {explanation.verdict}",
+        exit_status=ExitStatus.OUTCOME_UNKNOWN,
+        outcome=Outcome.UNKNOWN,
+        retry=f"do not repeat it blindly: {step}",
+        wait_seconds=None,
+        max_attempts=None,
+    )
+
+
+def next_step(path: str, order_number: str | None, *, offer_reconcile: bool = True) -> str:
+    """What to do before repeating an unanswered call to ``path``."""
+    if path in ORDER_CREATING:
+        where = f"orderId={order_number}" if order_number else "orderId=<your orderNumber>"
+        offer = ", or rerun with --reconcile to have probe check" if offer_reconcile and order_number else ""
+        return (
+            f"the order may exist: look it up by its orderNumber (GET {DETAIL_PATH}?{where}, or the order list) "
+            f"before creating it again{offer}"
+        )
+    if path in _STATUS_CALLS:
+        return f"it may have taken effect: read the order's status (GET {DETAIL_PATH}?orderId=...) before repeating it"
+    return "it may have taken effect: check whether it did before repeating it"
+
+
+def order_number(body: bytes | None) -> str | None:
+    """The ``orderNumber`` of a JSON request body, or None."""
+    if not body:
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    value = document.get("orderNumber") if isinstance(document, Mapping) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and value.strip() and len(value) <= _MAX_ORDER_NUMBER:
+        return value.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The one read call made after an unknown outcome, and what it showed."""
+
+    order_number: str
+    url: str
+    found: bool | None  # None: the check itself failed, so the outcome stays unknown
+    summary: str
+    waited: float = 0.0
+    http_status: int | None = None
+    code: int | None = None
+    order_id: str | None = None
+    order_status: str | None = None
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        if self.found is True:
+            return ExitStatus.SUCCESS
+        if self.found is False:
+            return ExitStatus.TEMPORARY
+        return ExitStatus.OUTCOME_UNKNOWN
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "order_number": self.order_number,
+            "url": self.url,
+            "found": self.found,
+            "summary": self.summary,
+            "waited_s": round(self.waited, 3),
+            "http_status": self.http_status,
+            "code": self.code,
+            "order_id": self.order_id,
+            "order_status": self.order_status,
+        }
+
+
+def detail_url(url: str, path: str, number: str) -> str | None:
+    """The getOrderDetail URL on the same base as ``url`` (the URL of the call to ``path``)."""
+    base = url.split("?", 1)[0]
+    if not base.endswith(path):
+        return None
+    return base[: -len(path)] + DETAIL_PATH + "?" + urllib.parse.urlencode({"orderId": number})
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)[:200]
+    return None
+
+
+def judge(number: str, url: str, explanation: Explanation, waited: float) -> Reconciliation:
+    """Whether getOrderDetail's answer shows the order exists."""
+    document = explanation.envelope.document if explanation.envelope is not None else None
+    data = document.get("data") if isinstance(document, Mapping) else None
+    message = (explanation.envelope.message or "") if explanation.envelope is not None else ""
+    if explanation.envelope is not None and explanation.exit_status is ExitStatus.SUCCESS and isinstance(data, Mapping):
+        order_id = _text(data.get("orderId"))
+        status = _text(data.get("orderStatus"))
+        if order_id or data:
+            shown = f" as {order_id}" if order_id else ""
+            state = f", status {status}" if status else ""
+            return Reconciliation(
+                number,
+                url,
+                True,
+                f"order {number} exists{shown}{state}: the call that got no answer created it; do not create it again",
+                order_id=order_id,
+                order_status=status,
+                waited=waited,
+                http_status=explanation.http_status,
+                code=explanation.code,
+            )
+    if explanation.code in _NOT_FOUND_CODES and (explanation.code == 1603100 or "not found" in message.lower()):
+        return Reconciliation(
+            number,
+            url,
+            False,
+            f"order {number} was not found: it was not created, so sending it "
+            "again is safe (unless CJ is still working on the first request; the same orderNumber shows a "
+            "duplicate in the order list)",
+            waited=waited,
+            http_status=explanation.http_status,
+            code=explanation.code,
+        )
+    return Reconciliation(
+        number,
+        url,
+        None,
+        f"the check could not tell whether order {number} exists ({explanation.verdict}); the outcome stays unknown",
+        waited=waited,
+        http_status=explanation.http_status,
+        code=explanation.code,
+    )
+
+
+def failed(number: str, url: str, reason: str, waited: float) -> Reconciliation:
+    return Reconciliation(
+        number,
+        url,
+        None,
+        f"the check for order {number} got no answer ({reason}); the outcome stays unknown",
+        waited=waited,
+    )
+
+
+def pace(last_call_ended: float, sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic) -> float:
+    """Sleep until PACE_SECONDS have passed since the previous call ended; return the time slept."""
+    gap = PACE_SECONDS - (clock() - last_call_ended)
+    if gap > 0:
+        sleep(gap)
+        return gap
+    return 0.0

@@ -1,0 +1,38 @@
+"""A warning for secrets typed into a command line: ``probe -d '{"apiKey": "..."}'``.
+
+What is typed on a command line stays in the shell history and shows in ``ps``
+to every user of the machine. The body still goes out (it is a warning, not an
+error); the finding says how to keep the secret off the command line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cj_errors.requests.findings import Finding, Severity
+
+# The names CJ's token endpoints take secrets under, as JSON keys (quoted or not).
+_SECRET_KEY = re.compile(r"""(?<![\w])["']?(apiKey|password|refreshToken)["']?\s*:""", re.IGNORECASE)
+
+
+def inline_body_findings(data: str | None) -> list[Finding]:
+    """A WARNING when an inline ``-d`` body (not ``@file`` or ``@-``) holds an apiKey, password or refreshToken."""
+    if data is None or data.startswith("@"):
+        return []
+    names: list[str] = []
+    for match in _SECRET_KEY.finditer(data):
+        if match.group(1) not in names:
+            names.append(match.group(1))
+    if not names:
+        return []
+    listed = " and ".join(names)
+    return [
+        Finding(
+            Severity.WARNING,
+            f"the -d body on the command line holds {listed}: it stays in your shell history and shows in ps; "
+            "put the body in a file and pass -d @file (or -d @- for standard input), or let 'cjerr auth login' "
+            "handle the API key and tokens",
+            None,
+            field=names[0],
+        )
+    ]

@@ -1,0 +1,382 @@
+"""httpx transports that know CJ: they read each answer's body, retry what the code table allows, and pace calls.
+
+::
+
+    client = httpx.Client(base_url=BASE, headers={"CJ-Access-Token": token}, transport=CJTransport())
+    data = cj_errors.raise_for_cj(client.get("/product/query", params={"pid": pid}))
+
+A status-based retry layer cannot see that CJ answers most errors with HTTP 200. These transports explain
+every answer with cjerr's table (``cj_errors.explain``) and follow ``cj_errors.requests.retrypolicy``, the same policy
+``cjerr probe`` uses: only a temporary answer is retried (1600000 at most 3 tries, a bare 429 once, 1600200
+after its QPS window), with doubling waits and jitter, never a call that changes data (unless
+``retry_mutating``), never spent points or a used-up quota, never the token endpoints' own throttle. When
+the retries are used up the last answer is returned as it is: ``raise_for_cj`` turns it into an exception.
+
+Pacing (``cj_errors.sdk.pacing``): calls that carry the same ``CJ-Access-Token`` are spaced so that no second
+holds more than ``qps`` of them, across threads, tasks and processes on the machine; getAccessToken and
+refreshAccessToken follow their own stricter limit. A pace that would need a wait longer than
+``max_pace_wait`` is not waited out: the call is not sent and ``RateLimitError`` is raised with
+``retry_after``. ``budget`` is a ``PointsBudget``: the day's points spent, from the catalog's points per call.
+
+This module imports httpx; ``cj_errors`` loads it only when ``CJTransport`` or ``AsyncCJTransport`` is used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from cj_errors.reading.explanation import Explanation, explain_response
+from cj_errors.requests import retrypolicy
+from cj_errors.sdk import pacing
+from cj_errors.sdk.budget import PointsBudget
+from cj_errors.sdk.exceptions import RateLimitError
+from cj_errors.table import catalog
+
+__all__ = ["AsyncCJTransport", "CJTransport"]
+
+TOKEN_HEADER = "CJ-Access-Token"
+_NETWORK_ERRORS: tuple[tuple[type[Exception], str, bool], ...] = (
+    # (httpx exception, kind, retryable): as cj_errors.requests.transport names them for probe
+    (httpx.ConnectTimeout, "timeout", True),
+    (httpx.TimeoutException, "timeout", True),
+    (httpx.ConnectError, "connect", True),
+    (httpx.RemoteProtocolError, "dropped", True),
+    (httpx.ReadError, "dropped", True),
+    (httpx.WriteError, "dropped", True),
+)
+
+
+def catalog_path(url_path: str) -> str:
+    """The path CJ routes on: what follows the first /api2.0/v1 (the whole path without one)."""
+    index = url_path.find(catalog.API_PREFIX + "/")
+    return url_path[index + len(catalog.API_PREFIX) :] if index != -1 else url_path
+
+
+@dataclass(frozen=True)
+class _Call:
+    path: str
+    endpoint: catalog.Endpoint | None
+    mutating: bool
+    pacer: pacing.Pacer | None
+
+
+class _Policy:
+    """What the sync and async transports share: pacing, the retry decision and the points count."""
+
+    def __init__(
+        self,
+        qps: float,
+        retries: int,
+        retry_mutating: bool,
+        backoff: float,
+        jitter: float,
+        max_pace_wait: float | None,
+        budget: PointsBudget | int | None,
+        state_dir: Path | None,
+        share_pacing: bool,
+        rng: Callable[[], float],
+        clock: Callable[[], float],
+    ) -> None:
+        if retries < 0:
+            raise ValueError("retries cannot be negative")
+        self.qps = qps
+        self.max_tries = 1 + retries
+        self.retry_mutating = retry_mutating
+        self.backoff = backoff
+        self.jitter = jitter
+        self.max_pace_wait = max_pace_wait
+        self.budget = budget if isinstance(budget, PointsBudget) else PointsBudget(budget)
+        self.state_dir = state_dir
+        self.share_pacing = share_pacing
+        self.rng = rng
+        self.clock = clock
+        self._pacers: dict[str, pacing.Pacer] = {}
+        self.last_explanation: Explanation | None = None
+
+    def _pacer(self, scope: str, secret: str | None, calls: int, window: float) -> pacing.Pacer:
+        key = pacing.state_key(scope, secret)
+        found = self._pacers.get(key)
+        if found is None:
+            found = pacing.Pacer(
+                key, calls, window, directory=self.state_dir, shared=self.share_pacing, clock=self.clock
+            )
+            self._pacers[key] = found
+        return found
+
+    def plan(self, request: httpx.Request) -> _Call:
+        path = catalog_path(request.url.path)
+        endpoint = catalog.find(path)
+        mutating = catalog.is_mutating(endpoint, request.method)
+        pacer: pacing.Pacer | None = None
+        if path in pacing.AUTH_LIMITS:
+            calls, window = pacing.AUTH_LIMITS[path]
+            pacer = self._pacer(f"auth {path}", request.url.host, calls, window)
+        elif self.qps > 0:
+            token = request.headers.get(TOKEN_HEADER)
+            # qps 0.5 is one call every 2 s; qps 2 is two calls in any second
+            calls, window = (int(self.qps), 1.0) if self.qps >= 1 else (1, 1.0 / self.qps)
+            pacer = self._pacer("token" if token else f"anonymous {request.url.host}", token, calls, window)
+        return _Call(path, endpoint, mutating, pacer)
+
+    def pace(self, call: _Call) -> float:
+        if call.pacer is None:
+            return 0.0
+        try:
+            return call.pacer.reserve(self.max_pace_wait)
+        except pacing.PaceRefused as refused:
+            raise RateLimitError(
+                f"not sent: {refused}; that is longer than max_pace_wait ({self.max_pace_wait:g} s)"
+                + (
+                    ", and every attempt counts against this endpoint's own throttle"
+                    if call.path in pacing.AUTH_LIMITS
+                    else ""
+                ),
+                retry_after=refused.wait,
+            ) from None
+
+    def judge(self, call: _Call, number: int, status: int, headers: httpx.Headers, body: bytes) -> float | None:
+        """The wait before trying again, or None to return this answer."""
+        self.budget.record(call.path)
+        explanation = explain_response(body, status, headers.get("content-type"), path=call.path)
+        self.last_explanation = explanation
+        self.budget.observe(explanation.points)
+        if call.pacer is not None:
+            if explanation.limit in ("qps", "bare_429"):
+                call.pacer.slow_down()
+            elif explanation.envelope is not None:
+                call.pacer.recover()
+        decision = retrypolicy.answer_decision(explanation, number, call.endpoint)
+        minimum = decision.minimum_wait
+        header = retrypolicy.retry_after_seconds(headers.get("retry-after"))
+        if header is not None:
+            minimum = max(minimum, header)
+        return self._wait(call, number, decision.retry, minimum)
+
+    def judge_error(self, call: _Call, number: int, error: Exception) -> float | None:
+        kind, retryable = next(((k, r) for cls, k, r in _NETWORK_ERRORS if isinstance(error, cls)), ("other", False))
+        decision = retrypolicy.error_decision(kind, retryable)
+        return self._wait(call, number, decision.retry, decision.minimum_wait)
+
+    def _wait(self, call: _Call, number: int, retry: bool, minimum: float) -> float | None:
+        if not retry or number >= self.max_tries or retrypolicy.mutation_blocks(call.mutating, self.retry_mutating):
+            return None
+        return retrypolicy.backoff_wait(number, minimum, self.backoff, self.jitter, self.rng)
+
+
+def _copy(response: httpx.Response, request: httpx.Request, raw: bytes) -> httpx.Response:
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        extensions=response.extensions,
+        request=request,
+    )
+
+
+def _decoded(response: httpx.Response, raw: bytes) -> bytes:
+    """The body as the caller will see it (gzip and the like undone), for the explanation."""
+    copy = httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
+    try:
+        return copy.read()
+    except httpx.DecodingError:
+        return raw
+
+
+class _Options:
+    def __init__(
+        self,
+        *,
+        qps: float = 1.0,
+        retries: int = 2,
+        retry_mutating: bool = False,
+        backoff: float = retrypolicy.DEFAULT_BACKOFF,
+        jitter: float = 0.5,
+        max_pace_wait: float | None = retrypolicy.LONGEST_WAIT,
+        budget: PointsBudget | int | None = None,
+        state_dir: Path | str | None = None,
+        share_pacing: bool = True,
+        rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._policy = _Policy(
+            qps,
+            retries,
+            retry_mutating,
+            backoff,
+            jitter,
+            max_pace_wait,
+            budget,
+            Path(state_dir) if state_dir is not None else None,
+            share_pacing,
+            rng,
+            clock,
+        )
+
+    @property
+    def budget(self) -> PointsBudget:
+        """The day's points estimate for the calls sent through this transport."""
+        return self._policy.budget
+
+    @property
+    def last_explanation(self) -> Explanation | None:
+        """The explanation of the last answer this transport read."""
+        return self._policy.last_explanation
+
+
+class CJTransport(_Options, httpx.BaseTransport):
+    """An ``httpx.BaseTransport`` for CJ: body-aware retries, pacing per token, a points estimate.
+
+    ``transport`` is the transport to send through (default ``httpx.HTTPTransport()``); ``qps`` the calls a
+    second per token (default 1, CJ's free tier; 0 turns pacing off); ``retries`` the retries where
+    repeating can help (default 2); ``retry_mutating`` also retries calls that change data; ``backoff`` the
+    first wait (doubling); ``jitter`` the share by which a wait may grow at random; ``max_pace_wait`` the
+    longest pacing wait before a call is refused instead (None: no limit); ``budget`` a daily points total
+    (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
+    ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots between processes) are the seams
+    a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
+    """
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        qps: float = 1.0,
+        retries: int = 2,
+        retry_mutating: bool = False,
+        backoff: float = retrypolicy.DEFAULT_BACKOFF,
+        jitter: float = 0.5,
+        max_pace_wait: float | None = retrypolicy.LONGEST_WAIT,
+        budget: PointsBudget | int | None = None,
+        state_dir: Path | str | None = None,
+        share_pacing: bool = True,
+        rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(
+            qps=qps,
+            retries=retries,
+            retry_mutating=retry_mutating,
+            backoff=backoff,
+            jitter=jitter,
+            max_pace_wait=max_pace_wait,
+            budget=budget,
+            state_dir=state_dir,
+            share_pacing=share_pacing,
+            rng=rng,
+            clock=clock,
+        )
+        self._inner = transport if transport is not None else httpx.HTTPTransport()
+        self._sleep = sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        policy = self._policy
+        call = policy.plan(request)
+        request.read()  # a body sent twice must be readable twice
+        number = 0
+        while True:
+            number += 1
+            delay = policy.pace(call)
+            if delay > 0:
+                self._sleep(delay)
+            try:
+                response = self._inner.handle_request(request)
+            except httpx.TransportError as error:
+                wait = policy.judge_error(call, number, error)
+                if wait is None:
+                    raise
+                self._sleep(wait)
+                continue
+            if response.is_stream_consumed:  # a chained transport that read the body itself
+                body, raw = response.content, None
+            else:
+                try:
+                    raw = b"".join(response.iter_raw())
+                finally:
+                    response.close()
+                body = _decoded(response, raw)
+            wait = policy.judge(call, number, response.status_code, response.headers, body)
+            if wait is None:
+                return response if raw is None else _copy(response, request, raw)
+            self._sleep(wait)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
+    """The asyncio twin of ``CJTransport`` (same options; ``sleep`` is awaited, default ``asyncio.sleep``)."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        qps: float = 1.0,
+        retries: int = 2,
+        retry_mutating: bool = False,
+        backoff: float = retrypolicy.DEFAULT_BACKOFF,
+        jitter: float = 0.5,
+        max_pace_wait: float | None = retrypolicy.LONGEST_WAIT,
+        budget: PointsBudget | int | None = None,
+        state_dir: Path | str | None = None,
+        share_pacing: bool = True,
+        rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(
+            qps=qps,
+            retries=retries,
+            retry_mutating=retry_mutating,
+            backoff=backoff,
+            jitter=jitter,
+            max_pace_wait=max_pace_wait,
+            budget=budget,
+            state_dir=state_dir,
+            share_pacing=share_pacing,
+            rng=rng,
+            clock=clock,
+        )
+        self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
+        self._sleep = sleep
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        policy = self._policy
+        call = policy.plan(request)
+        await request.aread()
+        number = 0
+        while True:
+            number += 1
+            delay = policy.pace(call)
+            if delay > 0:
+                await self._sleep(delay)
+            try:
+                response = await self._inner.handle_async_request(request)
+            except httpx.TransportError as error:
+                wait = policy.judge_error(call, number, error)
+                if wait is None:
+                    raise
+                await self._sleep(wait)
+                continue
+            if response.is_stream_consumed:
+                body, raw = response.content, None
+            else:
+                try:
+                    raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                finally:
+                    await response.aclose()
+                body = _decoded(response, raw)
+            wait = policy.judge(call, number, response.status_code, response.headers, body)
+            if wait is None:
+                return response if raw is None else _copy(response, request, raw)
+            await self._sleep(wait)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
