@@ -753,9 +753,9 @@ def test_bash_completion_of_auth(run: Runner, words: str, cword: str, expected: 
     assert set(result.stdout.split()) == expected
 
 
-# --- the README's First token session, run against a real mock ---------------------------------
+# --- docs/first-token.md's session, run against a real mock -------------------------------------
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+FIRST_TOKEN = (Path(__file__).resolve().parent.parent / "docs" / "first-token.md").read_text()
 _SESSION = re.compile(
     r"<!-- tested by tests/test_auth.py::test_readme_first_token_session -->\n```text\n(.*?)```", re.S
 )
@@ -775,8 +775,8 @@ def _normalized(line: str, home: Path, base_url: str) -> str:
 
 
 def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> None:
-    match = _SESSION.search(README)
-    assert match is not None, "the README lost its tested First token session"
+    match = _SESSION.search(FIRST_TOKEN)
+    assert match is not None, "docs/first-token.md lost its tested session"
     readme_base = "http://127.0.0.1:8765/api2.0/v1"
     (tmp_path / "api-key").write_text(API_KEY + "\n")
     steps: list[tuple[str, list[str]]] = []

@@ -516,7 +516,7 @@ class ZshSession:
 
 @pytest.fixture
 def zsh(cjerr: str, tmp_path: Path) -> Iterator[ZshSession]:
-    """The shipped completions/_cjerr sourced after compinit, as the README shows."""
+    """The shipped completions/_cjerr sourced after compinit, as docs/commands.md shows."""
     binary = require_shell("zsh")
     if not hasattr(os, "openpty"):
         pytest.skip("needs a POSIX pseudo-terminal")

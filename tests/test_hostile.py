@@ -58,7 +58,7 @@ from tests.hostile_servers import (
 )
 from tests.in_process import call_cjerr, call_cjerr_checked
 
-# max_examples per property; their sum is what the README's Reliability section quotes.
+# max_examples per property; their sum is what docs/reliability.md quotes.
 EXAMPLES = {
     "lookup_library": 400,
     "lookup_numbers": 200,

@@ -713,15 +713,15 @@ def test_requested_command_builds_only_the_webhook_group() -> None:
     assert focused.registered_commands == [] and [group.name for group in focused.registered_groups] == ["webhook"]
 
 
-# --- the README's webhook examples ---------------------------------------------------------------
+# --- the docs' webhook examples -----------------------------------------------------------------
 
 
-def _readme_block(start: str, fence: str) -> str:
+def _docs_block(start: str, fence: str, page: str = "docs/webhooks.md") -> str:
     from tests.conftest import ROOT
 
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / page).read_text()
     found = re.search(rf"```{fence}\n({re.escape(start)}.*?)```", text, flags=re.DOTALL)
-    assert found is not None, f"README has no ```{fence} block starting {start!r}"
+    assert found is not None, f"{page} has no ```{fence} block starting {start!r}"
     return found.group(1)
 
 
@@ -733,7 +733,7 @@ def _normalized(line: str, port: str) -> str:
 
 
 def test_readme_listen_and_send_block_runs_as_shown(tmp_path: Path) -> None:
-    block = _readme_block("$ cjerr webhook listen", "text")
+    block = _docs_block("$ cjerr webhook listen", "text")
     commands: list[tuple[str, list[str]]] = []
     for line in block.splitlines():
         if line.startswith("$ "):
@@ -781,7 +781,7 @@ def test_readme_listen_and_send_block_runs_as_shown(tmp_path: Path) -> None:
 def test_readme_webhook_python_example_prints_what_its_comments_say() -> None:
     import sys
 
-    code = _readme_block("# webhook_demo.py", "python")
+    code = _docs_block("# webhook_demo.py", "python", page="docs/sdk.md")
     expected = [match.strip() for match in re.findall(r"print\(.*\)\s+#\s*(.*)$", code, flags=re.MULTILINE)]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -42,7 +42,7 @@ class ExitStatus(enum.IntEnum):
         return _SUMMARIES[self][1]
 
 
-# (one-line meaning, when it happens). The README table and `cjerr exit-codes`
+# (one-line meaning, when it happens). The table in docs/exit-codes-and-json.md and `cjerr exit-codes`
 # are both rendered from this mapping, so they cannot drift apart.
 _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ExitStatus.SUCCESS: (

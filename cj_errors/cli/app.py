@@ -43,7 +43,7 @@ app = typer.Typer(
 
 # --- shared options ---------------------------------------------------------------
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (see README, JSON output).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (docs/exit-codes-and-json.md).")]
 ColorOption = Annotated[
     ColorChoice,
     typer.Option(
@@ -475,9 +475,7 @@ def mock(
     ] = None,
     latency: Annotated[float, typer.Option("--latency", min=0, help="Seconds added to every answer.")] = 0.0,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for the fault dice (repeatable runs).")] = None,
-    rules: Annotated[
-        Path | None, typer.Option("--rules", help="JSON or TOML fault rules (see README: cjerr mock).")
-    ] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="JSON or TOML fault rules (see docs/mock.md).")] = None,
     token_file: Annotated[
         Path | None, typer.Option("--token-file", help="Accept the access token(s) in this file, one per line.")
     ] = None,
