@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from cj_errors import webhooks
+from cj_errors.webhooks import signing
 from tests.conftest import Runner, cjerr_executable, clean_env
 from tests.webhook_receivers import receiver
 
@@ -68,7 +69,7 @@ def test_verify_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> No
         calls.append((left, right))
         return real(left, right)
 
-    monkeypatch.setattr(webhooks.hmac, "compare_digest", spy)
+    monkeypatch.setattr(signing.hmac, "compare_digest", spy)
     assert webhooks.verify(VECTOR_BODY, OPEN_ID, VECTOR_SIGN)
     assert not webhooks.verify(VECTOR_BODY, OPEN_ID, "A" * 44)
     assert len(calls) == 2
