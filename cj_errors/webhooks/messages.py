@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,175 +79,185 @@ def _now_text(now: datetime.datetime | None) -> str:
     return moment.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def sample_params(topic: str, message_type: str = "UPDATE", *, now: datetime.datetime | None = None) -> Any:
-    """Realistic ``params`` for a topic, with the field names and value shapes of CJ's examples."""
-    name = topic_named(topic).name
-    stamp = _now_text(now)
-    if name == "ORDER":
-        status = {"INSERT": "CREATED", "DELETE": "CANCELLED", "ORDER_CONNNECTED": "UNSHIPPED"}.get(
-            message_type, "SHIPPED"
-        )
-        shipped = status == "SHIPPED"
-        return {
-            "cjOrderId": "2512021436094151900",
-            "orderNum": "api_7f3a9c2e41b84d0c9e6b5a1d2c3f4e5a",
-            "orderNumber": "api_7f3a9c2e41b84d0c9e6b5a1d2c3f4e5a",
-            "orderStatus": status,
-            "logisticName": "CJPacket Ordinary",
-            "trackNumber": "CJPKL7160102171YQ" if shipped else None,
-            "trackingUrl": "https://www.cjpacket.com/?trackingNumber=CJPKL7160102171YQ" if shipped else None,
-            "createDate": "2025-12-02 14:36:09",
-            "updateDate": stamp,
-            "payDate": "2025-12-02 14:40:51" if status != "CREATED" else None,
-            "deliveryDate": stamp if shipped else None,
-            "completeDate": None,
-            "orderItems": [
-                {
-                    "vid": "1392053744945991680",
-                    "quantity": 2,
-                    "sellPrice": 3.57,
-                    "lineItemId": "2512021436094152001",
-                    "storeLineItemId": "16045188153625",
-                    "productionOrderStatus": 1,
-                    "abnormalType": [],
-                }
-            ],
-        }
-    if name == "PRODUCT":
-        fields = ["productSellPrice", "productStatus"] if message_type == "UPDATE" else []
-        return {
-            "pid": "1424608189734850560",
-            "productSku": "CJJSBGYW00291",
-            "productName": '["桌面理线器","收纳夹"]',
-            "productNameEn": "Silicone Desk Cable Organizer",
-            "productDescription": "<p>Keeps charging cables in place on a desk or nightstand.</p>",
-            "productImage": "https://cf.cjdropshipping.com/quick/product/b1c2d3e4-5f60-4718-9a2b-3c4d5e6f7a8b.jpg",
-            "productSellPrice": "1.20-3.50",
-            "productStatus": 2 if message_type == "DELETE" else 3,
-            "categoryId": "2FE8A083-5E7B-4179-896D-561EA116F730",
-            "categoryName": "Home Office Storage",
-            "productProperty1": None,
-            "productProperty2": None,
-            "productProperty3": None,
-            "fields": fields,
-        }
-    if name == "VARIANT":
-        return {
-            "vid": "1424608152007086080",
-            "variantName": "Silicone Desk Cable Organizer Black 5 Holes",
-            "variantWeight": 42,
-            "variantLength": 120,
-            "variantWidth": 30,
-            "variantHeight": 25,
-            "variantImage": "https://cf.cjdropshipping.com/quick/product/0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d.jpg",
-            "variantSku": "CJJSBGYW00291-Black-5 Holes",
-            "variantKey": "Black-5 Holes",
-            "variantSellPrice": 1.2,
-            "variantStatus": 0 if message_type == "DELETE" else 1,
-            "variantValue1": "Black",
-            "variantValue2": "5 Holes",
-            "variantValue3": None,
-            "fields": ["variantSellPrice"] if message_type == "UPDATE" else [],
-        }
-    if name == "STOCK":
-        rows = {
-            "1424608152007086080": [("2", "US Warehouse", "US", 126), ("1", "China Warehouse", "CN", 2380)],
-            "AE7DB9BC-4290-4C85-B8A6-F8957F3DB053": [("2", "US Warehouse", "US", 0)],
-        }
-        return {
-            vid: [
-                {"vid": vid, "areaId": area, "areaEn": area_name, "countryCode": country, "storageNum": count}
-                for area, area_name, country, count in warehouses
-            ]
-            for vid, warehouses in rows.items()
-        }
-    if name == "LOGISTIC":
-        events = [
+def _sample_order(message_type: str, stamp: str) -> Any:
+    status = {"INSERT": "CREATED", "DELETE": "CANCELLED", "ORDER_CONNNECTED": "UNSHIPPED"}.get(message_type, "SHIPPED")
+    shipped = status == "SHIPPED"
+    return {
+        "cjOrderId": "2512021436094151900",
+        "orderNum": "api_7f3a9c2e41b84d0c9e6b5a1d2c3f4e5a",
+        "orderNumber": "api_7f3a9c2e41b84d0c9e6b5a1d2c3f4e5a",
+        "orderStatus": status,
+        "logisticName": "CJPacket Ordinary",
+        "trackNumber": "CJPKL7160102171YQ" if shipped else None,
+        "trackingUrl": "https://www.cjpacket.com/?trackingNumber=CJPKL7160102171YQ" if shipped else None,
+        "createDate": "2025-12-02 14:36:09",
+        "updateDate": stamp,
+        "payDate": "2025-12-02 14:40:51" if status != "CREATED" else None,
+        "deliveryDate": stamp if shipped else None,
+        "completeDate": None,
+        "orderItems": [
             {
-                "status": 10,
-                "activity": "Out for delivery",
-                "location": "COLUMBUS, OH 43215",
-                "eventTime": "2025-12-09 08:12:40",
-                "statusDesc": "Delivery",
-            },
-            {
-                "status": 12,
-                "activity": "Delivered, Front Door/Porch",
-                "location": "COLUMBUS, OH 43215",
-                "eventTime": "2025-12-09 15:47:03",
-                "statusDesc": "Signed for",
-            },
+                "vid": "1392053744945991680",
+                "quantity": 2,
+                "sellPrice": 3.57,
+                "lineItemId": "2512021436094152001",
+                "storeLineItemId": "16045188153625",
+                "productionOrderStatus": 1,
+                "abnormalType": [],
+            }
+        ],
+    }
+
+
+def _sample_product(message_type: str, stamp: str) -> Any:
+    fields = ["productSellPrice", "productStatus"] if message_type == "UPDATE" else []
+    return {
+        "pid": "1424608189734850560",
+        "productSku": "CJJSBGYW00291",
+        "productName": '["桌面理线器","收纳夹"]',
+        "productNameEn": "Silicone Desk Cable Organizer",
+        "productDescription": "<p>Keeps charging cables in place on a desk or nightstand.</p>",
+        "productImage": "https://cf.cjdropshipping.com/quick/product/b1c2d3e4-5f60-4718-9a2b-3c4d5e6f7a8b.jpg",
+        "productSellPrice": "1.20-3.50",
+        "productStatus": 2 if message_type == "DELETE" else 3,
+        "categoryId": "2FE8A083-5E7B-4179-896D-561EA116F730",
+        "categoryName": "Home Office Storage",
+        "productProperty1": None,
+        "productProperty2": None,
+        "productProperty3": None,
+        "fields": fields,
+    }
+
+
+def _sample_variant(message_type: str, stamp: str) -> Any:
+    return {
+        "vid": "1424608152007086080",
+        "variantName": "Silicone Desk Cable Organizer Black 5 Holes",
+        "variantWeight": 42,
+        "variantLength": 120,
+        "variantWidth": 30,
+        "variantHeight": 25,
+        "variantImage": "https://cf.cjdropshipping.com/quick/product/0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d.jpg",
+        "variantSku": "CJJSBGYW00291-Black-5 Holes",
+        "variantKey": "Black-5 Holes",
+        "variantSellPrice": 1.2,
+        "variantStatus": 0 if message_type == "DELETE" else 1,
+        "variantValue1": "Black",
+        "variantValue2": "5 Holes",
+        "variantValue3": None,
+        "fields": ["variantSellPrice"] if message_type == "UPDATE" else [],
+    }
+
+
+def _sample_stock(message_type: str, stamp: str) -> Any:
+    rows = {
+        "1424608152007086080": [("2", "US Warehouse", "US", 126), ("1", "China Warehouse", "CN", 2380)],
+        "AE7DB9BC-4290-4C85-B8A6-F8957F3DB053": [("2", "US Warehouse", "US", 0)],
+    }
+    return {
+        vid: [
+            {"vid": vid, "areaId": area, "areaEn": area_name, "countryCode": country, "storageNum": count}
+            for area, area_name, country, count in warehouses
         ]
-        return {
-            "orderId": "2512021436094151900",
-            "storeOrderNumbers": ["#1043"],
-            "logisticName": "CJPacket Ordinary",
-            "trackingNumber": "CJPKL7160102171YQ",
-            "trackingUrl": "https://www.cjpacket.com/?trackingNumber=CJPKL7160102171YQ",
-            "trackingProvider": "USPS",
-            "trackingStatus": 12,
-            # CJ sends the events as a JSON-encoded string, not as an array.
-            "logisticsTrackEvents": json.dumps(events, separators=(",", ":")),
-        }
-    if name == "ORDERSPLIT":
-        return {
-            "originalOrderId": "SD1996094151900461056",
-            "orderSplitTime": stamp,
-            "splitOrderList": [
-                {
-                    "orderCode": "SD1996094151900461056-1",
-                    "createAt": 1764657369000,
-                    "orderStatus": 300,
-                    "productList": [
-                        {
-                            "sku": "CJJSBGYW00291-Black-5 Holes",
-                            "vid": "1424608152007086080",
-                            "quantity": 1,
-                            "productCode": "1996094153020340224",
-                        }
-                    ],
-                },
-                {
-                    "orderCode": "SD1996094151900461056-2",
-                    "createAt": 1764657369000,
-                    "orderStatus": 300,
-                    "productList": [
-                        {
-                            "sku": "CJNSSYLY01043-White-M",
-                            "vid": "0550DFC6-7FF7-4662-AE7D-B4DF0E4EB24A",
-                            "quantity": 1,
-                            "productCode": "1996094153020340225",
-                        }
-                    ],
-                },
-            ],
-        }
-    if name == "SOURCINGCREATE":
-        failed = message_type == "DELETE"
-        return {
-            "cjProductId": None if failed else "1996101278324617216",
-            "cjVariantId": None if failed else "1996101278354001920",
-            "cjVariantSku": None if failed else "CJYD2087134",
-            "cjSourcingId": "2087134",
-            "status": "failed" if failed else "completed",
-            "failReason": "No supplier found for this product" if failed else "",
-            "createDate": stamp,
-        }
-    if name == "MAKEUP":
-        status = {"INSERT": "CREATED", "CANCEL": "CANCELED", "PAID": "PAID"}.get(message_type, "CREATED")
-        return {
-            "orderId": "BT1996112233445566778",
-            "relationOrderId": "2512021436094151900",
-            "payOrderId": "P1996112299887766554" if status == "PAID" else None,
-            "amount": 2.35,
-            "reason": "Freight difference after re-weighing",
-            "type": 1,
-            "diffUseType": 3,
-            "status": status,
-            "createDate": "2025-12-03 10:05:00",
-            "paymentDate": stamp if status == "PAID" else None,
-        }
-    # PRIVATE_ORDER
+        for vid, warehouses in rows.items()
+    }
+
+
+def _sample_logistic(message_type: str, stamp: str) -> Any:
+    events = [
+        {
+            "status": 10,
+            "activity": "Out for delivery",
+            "location": "COLUMBUS, OH 43215",
+            "eventTime": "2025-12-09 08:12:40",
+            "statusDesc": "Delivery",
+        },
+        {
+            "status": 12,
+            "activity": "Delivered, Front Door/Porch",
+            "location": "COLUMBUS, OH 43215",
+            "eventTime": "2025-12-09 15:47:03",
+            "statusDesc": "Signed for",
+        },
+    ]
+    return {
+        "orderId": "2512021436094151900",
+        "storeOrderNumbers": ["#1043"],
+        "logisticName": "CJPacket Ordinary",
+        "trackingNumber": "CJPKL7160102171YQ",
+        "trackingUrl": "https://www.cjpacket.com/?trackingNumber=CJPKL7160102171YQ",
+        "trackingProvider": "USPS",
+        "trackingStatus": 12,
+        # CJ sends the events as a JSON-encoded string, not as an array.
+        "logisticsTrackEvents": json.dumps(events, separators=(",", ":")),
+    }
+
+
+def _sample_ordersplit(message_type: str, stamp: str) -> Any:
+    return {
+        "originalOrderId": "SD1996094151900461056",
+        "orderSplitTime": stamp,
+        "splitOrderList": [
+            {
+                "orderCode": "SD1996094151900461056-1",
+                "createAt": 1764657369000,
+                "orderStatus": 300,
+                "productList": [
+                    {
+                        "sku": "CJJSBGYW00291-Black-5 Holes",
+                        "vid": "1424608152007086080",
+                        "quantity": 1,
+                        "productCode": "1996094153020340224",
+                    }
+                ],
+            },
+            {
+                "orderCode": "SD1996094151900461056-2",
+                "createAt": 1764657369000,
+                "orderStatus": 300,
+                "productList": [
+                    {
+                        "sku": "CJNSSYLY01043-White-M",
+                        "vid": "0550DFC6-7FF7-4662-AE7D-B4DF0E4EB24A",
+                        "quantity": 1,
+                        "productCode": "1996094153020340225",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def _sample_sourcingcreate(message_type: str, stamp: str) -> Any:
+    failed = message_type == "DELETE"
+    return {
+        "cjProductId": None if failed else "1996101278324617216",
+        "cjVariantId": None if failed else "1996101278354001920",
+        "cjVariantSku": None if failed else "CJYD2087134",
+        "cjSourcingId": "2087134",
+        "status": "failed" if failed else "completed",
+        "failReason": "No supplier found for this product" if failed else "",
+        "createDate": stamp,
+    }
+
+
+def _sample_makeup(message_type: str, stamp: str) -> Any:
+    status = {"INSERT": "CREATED", "CANCEL": "CANCELED", "PAID": "PAID"}.get(message_type, "CREATED")
+    return {
+        "orderId": "BT1996112233445566778",
+        "relationOrderId": "2512021436094151900",
+        "payOrderId": "P1996112299887766554" if status == "PAID" else None,
+        "amount": 2.35,
+        "reason": "Freight difference after re-weighing",
+        "type": 1,
+        "diffUseType": 3,
+        "status": status,
+        "createDate": "2025-12-03 10:05:00",
+        "paymentDate": stamp if status == "PAID" else None,
+    }
+
+
+def _sample_private_order(message_type: str, stamp: str) -> Any:
     return {
         "orderId": "SY1996120011223344556",
         "orderNumber": "inv-2025-1187",
@@ -258,6 +268,24 @@ def sample_params(topic: str, message_type: str = "UPDATE", *, now: datetime.dat
         "deliveryDate": stamp,
         "completeDate": None,
     }
+
+
+_SAMPLE_BUILDERS: dict[str, Callable[[str, str], Any]] = {
+    "PRIVATE_ORDER": _sample_private_order,
+    "ORDER": _sample_order,
+    "PRODUCT": _sample_product,
+    "VARIANT": _sample_variant,
+    "STOCK": _sample_stock,
+    "LOGISTIC": _sample_logistic,
+    "ORDERSPLIT": _sample_ordersplit,
+    "SOURCINGCREATE": _sample_sourcingcreate,
+    "MAKEUP": _sample_makeup,
+}
+
+
+def sample_params(topic: str, message_type: str = "UPDATE", *, now: datetime.datetime | None = None) -> Any:
+    """Realistic ``params`` for a topic, with the field names and value shapes of CJ's examples."""
+    return _SAMPLE_BUILDERS[topic_named(topic).name](message_type, _now_text(now))
 
 
 def new_message_id() -> str:
