@@ -57,7 +57,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "explain": ("cj_errors.sdk.api", "explain"),
     "explain_document": ("cj_errors.reading.explanation", "explain_document"),
     "parse_envelope": ("cj_errors.reading.explanation", "parse_envelope"),
-    "stored_access_token": ("cj_errors.account.auth", "stored_access_token"),
+    "stored_access_token": ("cj_errors.account.session", "stored_access_token"),
     "raise_for_cj": ("cj_errors.sdk.exceptions", "raise_for_cj"),
     "error_class": ("cj_errors.sdk.exceptions", "error_class"),
     "CJTransport": ("cj_errors.sdk.httpx_transport", "CJTransport"),
@@ -129,7 +129,7 @@ _EXPORTS.update({name: ("cj_errors.sdk.exceptions", name) for name in __all__ if
 
 if TYPE_CHECKING:
     __version__: str
-    from cj_errors.account.auth import stored_access_token
+    from cj_errors.account.session import stored_access_token
     from cj_errors.base.exits import ExitStatus
     from cj_errors.reading.explanation import Envelope, Explanation, explain_document, parse_envelope
     from cj_errors.sdk.api import explain, lookup

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from cj_errors.account import auth, credentials
+from cj_errors.account import credentials, session, tokens
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.cli import app as cli
@@ -694,13 +694,13 @@ def test_headless_keyring_falls_back_to_the_file(tmp_path: Path) -> None:
 
 def test_stored_access_token_for_sdk_authors(tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path), "CJERR_CREDENTIAL_STORE": "file"}
-    assert auth.stored_access_token(environ=env) is None
+    assert session.stored_access_token(environ=env) is None
     credentials.CredentialStore(env).save(sample_login())
-    assert auth.stored_access_token(environ=env) == ACCESS
-    assert auth.stored_access_token("https://other.test/api2.0/v1", environ=env) is None
+    assert session.stored_access_token(environ=env) == ACCESS
+    assert session.stored_access_token("https://other.test/api2.0/v1", environ=env) is None
     import cj_errors
 
-    assert cj_errors.stored_access_token is auth.stored_access_token
+    assert cj_errors.stored_access_token is session.stored_access_token
 
 
 def test_stored_access_token_refreshes_an_expired_one(tmp_path: Path, server: ScriptedServer) -> None:
@@ -709,23 +709,23 @@ def test_stored_access_token_refreshes_an_expired_one(tmp_path: Path, server: Sc
     stale = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
     credentials.CredentialStore(env).save(dataclasses.replace(expired_login, access_expires=stale))
     server.script(token_answer(NEW_ACCESS, NEW_REFRESH))
-    assert auth.stored_access_token(server.base_url, refresh=False, environ=env) is None
+    assert session.stored_access_token(server.base_url, refresh=False, environ=env) is None
     assert server.received == []
-    assert auth.stored_access_token(server.base_url, environ=env) == NEW_ACCESS
+    assert session.stored_access_token(server.base_url, environ=env) == NEW_ACCESS
     assert [request.path for request in server.received] == ["/api2.0/v1/authentication/refreshAccessToken"]
     stored = credentials.CredentialStore(env).load(server.base_url)
     assert stored is not None and stored.refresh_token == NEW_REFRESH and stored.refreshed_at is not None
 
 
 def test_parse_cj_dates() -> None:
-    assert auth.parse_cj_date("2027-02-14T13:31:52+08:00") == dt.datetime(
+    assert tokens.parse_cj_date("2027-02-14T13:31:52+08:00") == dt.datetime(
         2027, 2, 14, 5, 31, 52, tzinfo=dt.timezone.utc
     )
     # Without an offset the date is CJ's own time, +08:00.
-    assert auth.parse_cj_date("2027-02-14 13:31:52") == dt.datetime(2027, 2, 14, 5, 31, 52, tzinfo=dt.timezone.utc)
-    assert auth.parse_cj_date(1_800_000_000_000) == dt.datetime.fromtimestamp(1_800_000_000, dt.timezone.utc)
+    assert tokens.parse_cj_date("2027-02-14 13:31:52") == dt.datetime(2027, 2, 14, 5, 31, 52, tzinfo=dt.timezone.utc)
+    assert tokens.parse_cj_date(1_800_000_000_000) == dt.datetime.fromtimestamp(1_800_000_000, dt.timezone.utc)
     for bad in (None, "", "soon", True, [1]):
-        assert auth.parse_cj_date(bad) is None
+        assert tokens.parse_cj_date(bad) is None
 
 
 def test_auth_is_built_alone_and_listed_in_help(run: Runner) -> None:

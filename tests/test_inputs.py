@@ -204,7 +204,7 @@ def test_probe_auth_and_webhooks_share_the_loopback_rule(host: str) -> None:
     """probe refused a token over http to LOCALHOST, localhost. or [::ffff:127.0.0.1]; auth and the mock's
     /webhook/set accepted some of them. All three now ask inputs.is_loopback."""
     from cj_errors import webhooks
-    from cj_errors.account import auth
+    from cj_errors.account import tokens
     from cj_errors.requests import probe
 
     loopback = inputs.is_loopback(host)
@@ -216,7 +216,7 @@ def test_probe_auth_and_webhooks_share_the_loopback_rule(host: str) -> None:
         assert error.status is ExitStatus.CONFIG, error.message
         probe_allows = False
     try:
-        auth._check_url(url)
+        tokens._check_url(url)
         auth_allows = True
     except CliError:
         auth_allows = False

@@ -369,10 +369,10 @@ def probe(
         sys.stderr.flush()
 
     if token.login is not None:
-        from cj_errors.account import auth
+        from cj_errors.account import session
 
         # Refreshed once when its stored expiry has passed or CJ answers 1600001; never for other token sources.
-        outcome = auth.send_with_login(prepared, options, token.login, announce, verify=not insecure)
+        outcome = session.send_with_login(prepared, options, token.login, announce, verify=not insecure)
     else:
         outcome = probing.send(prepared, options, announce, verify=not insecure)
     renderer_for(terminal).probe(
