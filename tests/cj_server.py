@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
+
+import pytest
 
 if TYPE_CHECKING:
     from cj_errors.requests.probe import ProbeOutcome
@@ -176,3 +179,10 @@ def probe_in_process(target: str, *answers: Answer, token: str, **options: objec
         prepared, outcome, outcome.exit_status, show_request=False, verbose=False
     )
     return InProcessProbe(outcome, script.received, clock.sleeps, announced, out.getvalue())
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """A scripted CJ stand-in on 127.0.0.1 for one test (import it into a test module to use it)."""
+    with ScriptedServer() as running:
+        yield running

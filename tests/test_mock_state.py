@@ -8,7 +8,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,29 +20,9 @@ from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.mock.catalogue import Catalogue
 from tests.conftest import Runner
-from tests.test_mock import API_KEY, OTHER_TOKEN, TOKEN, Mock, assert_error, launch
+from tests.test_mock import API_KEY, TOKEN, Mock, assert_error, start_mock, token_file  # noqa: F401 (fixtures shared with test_mock)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX process handling")
-
-
-@pytest.fixture
-def start_mock(tmp_path: Path) -> Iterator[Callable[..., Mock]]:
-    started: list[Mock] = []
-
-    def _start(*args: str) -> Mock:
-        started.append(launch(tmp_path, *args))
-        return started[-1]
-
-    yield _start
-    for mock in started:
-        mock.stop()
-
-
-@pytest.fixture
-def token_file(tmp_path: Path) -> Path:
-    path = tmp_path / "tokens"
-    path.write_text(f"{TOKEN}\n{OTHER_TOKEN}\n", encoding="utf-8")
-    return path
 
 
 CATALOGUE = Catalogue()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cj_errors.base.exits import ExitStatus
 from cj_errors.requests import probe as probing
-from tests.cj_server import Answer, ScriptedServer, probe_in_process
+from tests.cj_server import Answer, ScriptedServer, probe_in_process, server  # noqa: F401 (server is a fixture)
 from tests.conftest import Runner
 
 TOKEN = "API@CJ4242@CJ:eyJhbGciOiJIUzI1NiJ9.PROBE-SENTINEL-TOKEN-91c7.signature"
@@ -34,12 +33,6 @@ POINTS = Answer(
     }
 )
 ENV = {"CJ_ACCESS_TOKEN": TOKEN}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as running:
-        yield running
 
 
 def probe(run: Runner, server: ScriptedServer, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

@@ -8,13 +8,12 @@ import json
 import os
 import pty
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cj_errors.base.exits import ExitStatus
-from tests.cj_server import Answer, ScriptedServer
+from tests.cj_server import Answer, ScriptedServer, server  # noqa: F401 (server is a fixture)
 from tests.conftest import Runner, cjerr_executable, clean_env
 
 TOKEN = "API@CJ4242@CJ:eyJhbGciOiJIUzI1NiJ9.POLISH-SENTINEL-TOKEN-5d2e.signature"
@@ -22,12 +21,6 @@ ENV = {"CJ_ACCESS_TOKEN": TOKEN}
 DATA = {"pid": "P-1", "variants": [{"vid": "V-1"}]}
 OK = Answer(body={"code": 200, "result": True, "message": "Success", "data": DATA, "requestId": "rq-1"})
 PARAM = Answer(body={"code": 1600300, "result": False, "message": "Param error", "data": DATA, "requestId": "rq-2"})
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as running:
-        yield running
 
 
 def probe(run: Runner, server: ScriptedServer, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
