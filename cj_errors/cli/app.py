@@ -18,23 +18,19 @@ from cj_errors.base import inputs, limits
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.cli.auth import auth_app
+from cj_errors.cli.common import ColorOption, JsonOption, new_app, terminal_for
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
-from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
+from cj_errors.output.terminal import ColorChoice, Terminal
 from cj_errors.table import codes
 
-app = typer.Typer(
-    name="cjerr",
-    help="Explain CJ Dropshipping API 2.0 error codes and probe endpoints. Offline lookups; exit codes for scripts.",
-    no_args_is_help=True,
+app = new_app(
+    "cjerr",
+    "Explain CJ Dropshipping API 2.0 error codes and probe endpoints. Offline lookups; exit codes for scripts.",
     add_completion=True,
-    pretty_exceptions_enable=False,
-    # Never render local variables: they may hold a token.
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -43,19 +39,9 @@ app = typer.Typer(
 
 # --- shared options ---------------------------------------------------------------
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (docs/exit-codes-and-json.md).")]
-ColorOption = Annotated[
-    ColorChoice,
-    typer.Option(
-        "--color",
-        help="auto: colour on a terminal unless NO_COLOR is set; always; never. A terminal gets the panel layout "
-        "either way; piped output is plain text.",
-    ),
-]
-
 
 def _terminal(json_output: bool, color: ColorChoice) -> Terminal:
-    return choose_terminal(json_output=json_output, color=color)
+    return terminal_for(json_output, color)
 
 
 def _version_callback(value: bool) -> None:

@@ -14,18 +14,15 @@ import typer
 
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
-from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
+from cj_errors.cli.common import JsonOption, new_app, terminal_for
+from cj_errors.output.terminal import Terminal
 
 if TYPE_CHECKING:
     from cj_errors.account.auth import AuthReport
 
-auth_app = typer.Typer(
-    name="auth",
-    help="Get, show, refresh and drop the CJ access token that probe uses (stored in the keyring or a 0600 file).",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+auth_app = new_app(
+    "auth",
+    "Get, show, refresh and drop the CJ access token that probe uses (stored in the keyring or a 0600 file).",
 )
 
 BaseUrlOption = Annotated[
@@ -36,11 +33,10 @@ BaseUrlOption = Annotated[
         "/api2.0/v1).",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document.")]
 
 
 def _terminal(json_output: bool) -> Terminal:
-    return choose_terminal(json_output=json_output, color=ColorChoice.NEVER)
+    return terminal_for(json_output)
 
 
 def _announcer(terminal: Terminal) -> Callable[[str], None]:

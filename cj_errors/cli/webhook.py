@@ -14,18 +14,15 @@ import typer
 
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
-from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
+from cj_errors.cli.common import new_app, terminal_for
+from cj_errors.output.terminal import Terminal
 
 if TYPE_CHECKING:
     from cj_errors.webhooks.tools import OpenId
 
-webhook_app = typer.Typer(
-    name="webhook",
-    help="Check a callback URL by CJ's rules, send signed sample messages, verify signatures, run a receiver.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+webhook_app = new_app(
+    "webhook",
+    "Check a callback URL by CJ's rules, send signed sample messages, verify signatures, run a receiver.",
 )
 
 TOPIC_NAMES = (
@@ -59,7 +56,7 @@ OpenIdFileOption = Annotated[
 
 
 def _terminal(json_output: bool) -> Terminal:
-    return choose_terminal(json_output=json_output, color=ColorChoice.NEVER)
+    return terminal_for(json_output)
 
 
 def _open_id(

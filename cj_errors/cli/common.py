@@ -1,0 +1,42 @@
+"""What every Typer app of cjerr shares: how an app is built, the --json and --color options, the terminal.
+
+Typer only: imported when the full CLI runs, never by the fast path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
+
+
+def new_app(name: str, help: str, **settings: Any) -> typer.Typer:
+    """A Typer app with cjerr's settings: -h, help without arguments, and no pretty tracebacks (they would
+    render local variables, which may hold a token)."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        **settings,
+    )
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (docs/exit-codes-and-json.md).")]
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option(
+        "--color",
+        help="auto: colour on a terminal unless NO_COLOR is set; always; never. A terminal gets the panel layout "
+        "either way; piped output is plain text.",
+    ),
+]
+
+
+def terminal_for(json_output: bool, color: ColorChoice = ColorChoice.NEVER) -> Terminal:
+    """The terminal a command prints to: JSON when asked, else by the colour choice."""
+    return choose_terminal(json_output=json_output, color=color)
