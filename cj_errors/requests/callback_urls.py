@@ -96,6 +96,16 @@ def resolve_host(host: str, port: int | None, timeout: float = 2.0) -> list[str]
     return list(outcome.get("addresses", []))
 
 
+class _Findings(list[UrlFinding]):
+    """The findings of one check, with the two kinds most rules add."""
+
+    def error(self, message: str, code: int) -> None:
+        self.append(UrlFinding("error", message, code))
+
+    def warning(self, message: str, code: int | None = None) -> None:
+        self.append(UrlFinding("warning", message, code))
+
+
 def check_url(
     url: str,
     *,
@@ -109,95 +119,115 @@ def check_url(
     ``host -> [address, ...]`` is used instead of the system resolver (for tests and for callers with
     their own DNS).
     """
-    findings: list[UrlFinding] = []
-
-    def error(message: str, code: int) -> None:
-        findings.append(UrlFinding("error", message, code))
-
-    def warning(message: str, code: int | None = None) -> None:
-        findings.append(UrlFinding("warning", message, code))
-
-    if not url.strip():
-        error("the URL is empty", 1607000)
+    findings = _Findings()
+    parts = _checked_text(url, findings)
+    if parts is None or not parts.hostname:
+        if parts is not None:
+            findings.error("the URL has no host name", 1607000)
         return UrlCheck(url, None, tuple(findings))
+    host = parts.hostname
+    port = parts.port
+    _check_parts(parts, findings)
+    literal = ip_literal(host)
+    if literal is not None:
+        _check_literal(host, str(literal), findings)
+        return UrlCheck(url, host, tuple(findings), (), "literal address")
+    name = host.rstrip(".").lower()
+    if is_loopback(name):
+        findings.error(f"{host} is this machine; CJ refuses localhost and 127.0.0.1", 1607001)
+        return UrlCheck(url, host, tuple(findings), (), "not tried")
+    _check_name(host, name, findings)
+    if not resolve or any(finding.code == 1607001 for finding in findings):
+        return UrlCheck(url, host, tuple(findings), (), "not tried")
+    lookup: Resolver = resolve if callable(resolve) else (lambda name: resolve_host(name, port, resolve_timeout))
+    resolved, resolution = _check_resolved(host, lookup, findings)
+    return UrlCheck(url, host, tuple(findings), resolved, resolution)
+
+
+def _checked_text(url: str, findings: _Findings) -> urllib.parse.SplitResult | None:
+    """The rules on the URL as text; its parts, or None when nothing more can be checked."""
+    if not url.strip():
+        findings.error("the URL is empty", 1607000)
+        return None
     if url != url.strip():
-        error("the URL has spaces before or after it; CJ checks the text as sent", 1607002)
+        findings.error("the URL has spaces before or after it; CJ checks the text as sent", 1607002)
     text = url.strip()
     if any(not char.isprintable() or char.isspace() for char in text):
-        error("the URL contains spaces or control characters", 1607000)
+        findings.error("the URL contains spaces or control characters", 1607000)
     if len(text) > MAX_URL_LENGTH:
-        warning(
+        findings.warning(
             f"the URL is {len(text)} characters long; CJ's documents give no limit for callbackUrls, but its "
             f"string fields are usually at most {MAX_URL_LENGTH}",
         )
     lowered = text.lower()
     if lowered.startswith("https%3a") or lowered.startswith("http%3a"):
-        error("the URL is percent-encoded; send it decoded (https://...)", 1607002)
-        return UrlCheck(url, None, tuple(findings))
+        findings.error("the URL is percent-encoded; send it decoded (https://...)", 1607002)
+        return None
     try:
         parts = urllib.parse.urlsplit(text)
-        port = parts.port
+        parts.port  # noqa: B018 (a bad port raises here, not later)
     except ValueError as problem:
-        error(f"not a valid URL: {problem}", 1607000)
-        return UrlCheck(url, None, tuple(findings))
+        findings.error(f"not a valid URL: {problem}", 1607000)
+        return None
     if not text.startswith("https://"):
         scheme = parts.scheme.lower()
         if scheme == "https":
-            error("the URL must start with exactly 'https://' (lower case, two slashes)", 1607002)
+            findings.error("the URL must start with exactly 'https://' (lower case, two slashes)", 1607002)
         elif scheme:
-            error(f"the scheme is {parts.scheme}://; CJ delivers over HTTPS only", 1607002)
+            findings.error(f"the scheme is {parts.scheme}://; CJ delivers over HTTPS only", 1607002)
         else:
-            error("the URL has no scheme; it must start with https://", 1607002)
-    host = parts.hostname
-    if not host:
-        error("the URL has no host name", 1607000)
-        return UrlCheck(url, None, tuple(findings))
+            findings.error("the URL has no scheme; it must start with https://", 1607002)
+    return parts
+
+
+def _check_parts(parts: urllib.parse.SplitResult, findings: _Findings) -> None:
     if parts.username is not None or parts.password is not None:
-        warning("the URL carries a user name or password; CJ's test may not send them, and they leak into logs")
+        findings.warning(
+            "the URL carries a user name or password; CJ's test may not send them, and they leak into logs"
+        )
     if parts.fragment:
-        warning("the #fragment is never sent to the server; drop it")
-    if port is not None and port != 443:
-        findings.append(UrlFinding("note", f"port {port}: make sure it is open to the internet, not only locally"))
-    literal = ip_literal(host)
-    resolved: tuple[str, ...] = ()
-    resolution = "not tried"
-    if literal is not None:
-        resolution = "literal address"
-        literal_problem = address_problem(str(literal))
-        if literal_problem:
-            error(f"{host} is {literal_problem}; CJ's servers cannot deliver to it", 1607001)
-        elif str(literal) != host.strip("[]"):
-            warning(f"{host} is an unusual way to write {literal}; write a host name")
-        else:
-            warning("a bare IP address: CJ's TLS check needs a certificate for it; a host name is safer", 1606001)
-        return UrlCheck(url, host, tuple(findings), resolved, resolution)
-    name = host.rstrip(".").lower()
-    if is_loopback(name):
-        error(f"{host} is this machine; CJ refuses localhost and 127.0.0.1", 1607001)
-        return UrlCheck(url, host, tuple(findings), resolved, resolution)
+        findings.warning("the #fragment is never sent to the server; drop it")
+    if parts.port is not None and parts.port != 443:
+        findings.append(
+            UrlFinding("note", f"port {parts.port}: make sure it is open to the internet, not only locally")
+        )
+
+
+def _check_literal(host: str, literal: str, findings: _Findings) -> None:
+    literal_problem = address_problem(literal)
+    if literal_problem:
+        findings.error(f"{host} is {literal_problem}; CJ's servers cannot deliver to it", 1607001)
+    elif literal != host.strip("[]"):
+        findings.warning(f"{host} is an unusual way to write {literal}; write a host name")
+    else:
+        findings.warning("a bare IP address: CJ's TLS check needs a certificate for it; a host name is safer", 1606001)
+
+
+def _check_name(host: str, name: str, findings: _Findings) -> None:
     suffix = next((end for end in _SPECIAL_SUFFIXES if name.endswith(end)), None)
     if suffix == ".localhost":
-        error(f"{host} is reserved for this machine (*.localhost); CJ cannot reach it", 1607001)
+        findings.error(f"{host} is reserved for this machine (*.localhost); CJ cannot reach it", 1607001)
     elif suffix is not None or "." not in name:
         what = f"a {suffix} name" if suffix else "a single-label name"
-        error(f"{host} is {what}, which only resolves on a local network; CJ cannot reach it", 1607001)
-    if resolve and not any(finding.code == 1607001 for finding in findings):
-        lookup: Resolver = resolve if callable(resolve) else (lambda name: resolve_host(name, port, resolve_timeout))
-        try:
-            resolved = tuple(lookup(host))
-            resolution = "resolved"
-        except TimeoutError as problem:
-            resolution = f"failed: {problem}"
-            findings.append(UrlFinding("note", f"could not resolve {host}: {problem}; the name was not checked"))
-        except OSError as problem:
-            reason = problem.strerror or str(problem) if isinstance(problem, socket.gaierror) else str(problem)
-            resolution = f"failed: {reason}"
-            warning(f"{host} did not resolve here ({reason}); CJ must be able to resolve it publicly", 1606001)
-        for address in resolved:
-            problem_text = address_problem(address)
-            if problem_text:
-                error(f"{host} resolves to {address}, {problem_text}; CJ cannot deliver there", 1607001)
-    return UrlCheck(url, host, tuple(findings), resolved, resolution)
+        findings.error(f"{host} is {what}, which only resolves on a local network; CJ cannot reach it", 1607001)
+
+
+def _check_resolved(host: str, lookup: Resolver, findings: _Findings) -> tuple[tuple[str, ...], str]:
+    """Look ``host`` up and refuse addresses CJ cannot deliver to; (addresses, how the lookup went)."""
+    try:
+        resolved = tuple(lookup(host))
+    except TimeoutError as problem:
+        findings.append(UrlFinding("note", f"could not resolve {host}: {problem}; the name was not checked"))
+        return (), f"failed: {problem}"
+    except OSError as problem:
+        reason = problem.strerror or str(problem) if isinstance(problem, socket.gaierror) else str(problem)
+        findings.warning(f"{host} did not resolve here ({reason}); CJ must be able to resolve it publicly", 1606001)
+        return (), f"failed: {reason}"
+    for address in resolved:
+        problem_text = address_problem(address)
+        if problem_text:
+            findings.error(f"{host} resolves to {address}, {problem_text}; CJ cannot deliver there", 1607001)
+    return resolved, "resolved"
 
 
 def registration_error(url: str, *, allow_local: bool = False) -> int | None:
