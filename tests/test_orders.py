@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from cj_errors.requests import idkinds, nospend
+from cj_errors.output.orders import order_plain
+from cj_errors.requests import idkinds, nospend, orderstatus
 from cj_errors.requests.findings import Severity
 from cj_errors.sdk.httpx_transport import CJTransport
 from tests.conftest import cjerr_executable, clean_env
@@ -317,3 +318,32 @@ def test_points_plan_rejects_what_it_cannot_plan(cjerr: Any) -> None:
     assert cjerr("points", "plan", "/product/lisV2:3").returncode == 65
     bad = cjerr("points", "plan", "listV2")
     assert bad.returncode == 2 and "PATH:COUNT" in bad.stderr
+
+
+# --- order words, without a server ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["trackNumber", "trackingNumber", "logisticTrackNumber", "trackNo"])
+def test_the_tracking_number_is_read_from_whichever_field_it_came_in(field: str) -> None:
+    order = {"orderId": "SD1", "orderStatus": "SHIPPED", field: "YT2412345678", "logisticName": "CJPacket Ordinary"}
+    report = orderstatus.describe("SD1", order, {"trackingStatus": 6})
+    assert (report.track_number, report.track_field) == ("YT2412345678", field)
+    assert report.tracking_status == "6 (arrived in the destination country)" and report.no_tracking_reason is None
+
+
+def test_a_held_order_names_its_reasons_and_what_to_do() -> None:
+    order = {
+        "orderId": "SD2",
+        "orderStatus": "CREATED",
+        "interceptOrderReasons": [{"code": 1001, "message": "Must be a 6-32 digit number"}],
+    }
+    report = orderstatus.describe("SD2", order, None)
+    assert report.held and "Must be a 6-32 digit number" in report.held[0]
+    assert report.next_step.startswith("fix what CJ held the order for")
+    text = order_plain(report)
+    assert "held:" in text and "none yet: the order is not paid" in text
+
+
+def test_an_unknown_status_is_said_so() -> None:
+    report = orderstatus.describe("SD3", {"orderStatus": "SOMETHING_NEW"}, None)
+    assert report.meaning == "a status cjerr does not know" and report.exit_status == 0
