@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from cj_errors.output.orders import order_plain
-from cj_errors.requests import idkinds, nospend, orderstatus
+from cj_errors.requests import idkinds, nospend, orderstatus, preflight
 from cj_errors.requests.findings import Severity
+from cj_errors.requests.reader import Reader
 from cj_errors.sdk.httpx_transport import CJTransport
 from tests.conftest import cjerr_executable, clean_env
 from tests.test_mock import CATALOGUE, TOKEN, Mock, launch
@@ -347,3 +348,42 @@ def test_a_held_order_names_its_reasons_and_what_to_do() -> None:
 def test_an_unknown_status_is_said_so() -> None:
     report = orderstatus.describe("SD3", {"orderStatus": "SOMETHING_NEW"}, None)
     assert report.meaning == "a status cjerr does not know" and report.exit_status == 0
+
+
+def test_preflight_resolves_an_item_given_by_sku(cjerr: Any) -> None:
+    body = json.loads(order_body("PF-SKU-1"))
+    body["products"] = [{"sku": CN_ONLY.sku, "quantity": 1}]
+    checked = cjerr("probe", "--preflight", "--json", CREATE, "-d", json.dumps(body))
+    assert checked.returncode == 0, checked.stdout
+    report = json.loads(checked.stdout)
+    assert f"products[0] {CN_ONLY.vid}" in report["ships_from"]
+    assert "/product/variant/query" in [call["path"] for call in report["calls"]]
+
+
+def test_preflight_blocks_a_product_no_longer_on_sale() -> None:
+    """A product whose status is not 3 (on sale): served by an httpx MockTransport, as no mock product is off sale."""
+    answers: dict[str, Any] = {
+        "/shopping/order/getOrderDetail": {"code": 1600300, "result": False, "message": "order not found"},
+        "/product/variant/queryByVid": {"code": 200, "result": True, "data": {"vid": "V-1", "pid": "P-1"}},
+        "/product/query": {"code": 200, "result": True, "data": {"pid": "P-1", "status": "2"}},
+        "/product/stock/queryByVid": {"code": 200, "result": True, "data": [{"countryCode": "CN", "storageNum": 9}]},
+        "/logistic/freightCalculate": {"code": 200, "result": True, "data": [{"logisticName": "CJPacket Ordinary"}]},
+    }
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api2.0/v1")
+        return httpx.Response(200, json={"requestId": "r1", **answers[path]})
+
+    reader = Reader("https://cj.example/api2.0/v1", "token", qps=0, transport=httpx.MockTransport(serve))
+    body = json.loads(order_body("PF-OFF-1"))
+    body["products"] = [{"vid": "V-1", "quantity": 1}]
+    report = preflight.run(reader, CREATE, json.dumps(body).encode())
+    assert report.blocked
+    assert [finding.likely_code for finding in report.findings] == [1602003]
+    assert "is not on sale (status 2; 3 is on sale)" in report.findings[0].message
+
+
+def test_points_plan_takes_qps_and_daily(cjerr: Any) -> None:
+    result = cjerr("points", "plan", "/product/query:7200", "--qps", "2", "--daily", "36000", "--json")
+    plan = json.loads(result.stdout)
+    assert (plan["seconds"], plan["points"], plan["days_for_points"], plan["days"]) == (3600.0, 72000, 2, 2)
