@@ -387,3 +387,13 @@ def test_points_plan_takes_qps_and_daily(cjerr: Any) -> None:
     result = cjerr("points", "plan", "/product/query:7200", "--qps", "2", "--daily", "36000", "--json")
     plan = json.loads(result.stdout)
     assert (plan["seconds"], plan["points"], plan["days_for_points"], plan["days"]) == (3600.0, 72000, 2, 2)
+
+
+def test_preflight_shows_the_local_errors_without_asking_cj(cjerr: Any, mock: Mock) -> None:
+    body = json.loads(order_body("PF-LOCAL-1"))
+    body["products"] = [{"vid": "pid:2505100857261626000:null", "quantity": 1}]
+    before = len(journal_paths(mock))
+    result = cjerr("probe", "--preflight", CREATE, "-d", json.dumps(body))
+    assert result.returncode == 65 and "is an id inside a wrapper" in result.stdout
+    assert len(journal_paths(mock)) == before
+    assert cjerr("probe", "--preflight", "-n", CREATE, "-d", order_body("PF-N-1")).returncode == 2

@@ -377,6 +377,12 @@ def probe(
     if preflight:
         from cj_errors.cli.orders import run_preflight
 
+        if dry_run or curl or body:
+            raise CliError(
+                "--preflight reads from CJ and prints its own report; drop --dry-run, --curl and --body",
+                ExitStatus.USAGE,
+            )
+
         run_preflight(prepared, terminal, json_output, insecure)
     if curl:
         status = renderer_for(terminal).curl(prepared, force=force)

@@ -158,11 +158,13 @@ def run_preflight(prepared: PreparedProbe, terminal: Terminal, json_output: bool
     from cj_errors.requests import preflight
     from cj_errors.requests.reader import Reader, account_qps
 
-    if prepared.blocked:
-        raise CliError(
-            "the request has errors (run without --preflight to see them); preflight checks a valid body",
-            ExitStatus.INVALID_INPUT,
+    if prepared.blocked:  # the local findings first: nothing is asked of CJ about a body it would refuse anyway
+        from cj_errors.output import renderer_for
+
+        renderer_for(terminal).probe(
+            prepared, None, ExitStatus.INVALID_INPUT, show_request=False, verbose=False, body_only=False
         )
+        raise typer.Exit(int(ExitStatus.INVALID_INPUT))
     url = prepared.url.split("?")[0]
     base = url[: -len(prepared.plan.path)] if url.endswith(prepared.plan.path) else url
     reader = Reader(base, prepared.token, verify=not insecure)
