@@ -278,7 +278,7 @@ def test_config_base_url_is_used_and_unknown_keys_are_warned_about(
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(server.received) == 1
     assert "unknown key 'acess_token' is ignored; did you mean access_token?" in result.stderr
-    assert "unknown key 'colour' is ignored (it reads access_token, token_file, base_url)" in result.stderr
+    assert "unknown key 'colour' is ignored (it reads access_token, token_file, base_url, no_spend)" in result.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("base_url = 5\n")
     wrong = run("probe", "/product/query", "-p", "pid=1", env={**ENV, "CJERR_CONFIG": str(bad)})

@@ -5,6 +5,7 @@ history. The config file is TOML:
 
     access_token = "..."          # or: token_file = "~/.config/cjerr/token"
     base_url = "https://developers.cjdropshipping.com/api2.0/v1"
+    no_spend = true               # probe refuses pay, confirm and delete calls (as --no-spend)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cj_errors.account.paths import config_dir, has_control_characters
 from cj_errors.base import inputs, limits, redact
-from cj_errors.base.envvars import BASE_URL_ENV, CONFIG_ENV, TOKEN_ENV
+from cj_errors.base.envvars import BASE_URL_ENV, CONFIG_ENV, NO_SPEND_ENV, TOKEN_ENV
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 
@@ -148,7 +149,7 @@ def resolve_token(
 
 
 # The keys the config file may hold; any other is reported, since a misspelt key is silently unused.
-KNOWN_KEYS = ("access_token", "token_file", "base_url")
+KNOWN_KEYS = ("access_token", "token_file", "base_url", "no_spend")
 
 
 def default_base_url(environ: Mapping[str, str] | None = None) -> str | None:
@@ -179,3 +180,21 @@ def config_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
         shown = redact.scrub(str(key))[:60]
         warnings.append(f"config file {config.path}: unknown key {shown!r} is ignored{hint}")
     return warnings
+
+
+def no_spend(flag: bool, environ: Mapping[str, str] | None = None) -> str | None:
+    """What turns the no-spend guard on, for messages (--no-spend, $CJERR_NO_SPEND, the config file); else None."""
+    from cj_errors.requests import nospend
+
+    env = os.environ if environ is None else environ
+    if flag:
+        return "--no-spend"
+    if nospend.env_enabled(env):
+        return f"${NO_SPEND_ENV}"
+    config = load_config(env)
+    value = config.values.get("no_spend")
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise CliError(f"config file {config.path}: no_spend must be true or false", ExitStatus.CONFIG)
+    return f"no_spend in {config.path}" if value else None

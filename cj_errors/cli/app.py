@@ -21,6 +21,7 @@ from cj_errors.cli.auth import auth_app
 from cj_errors.cli.common import ColorOption, JsonOption, new_app, terminal_for
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
+from cj_errors.cli.orders import order_command, points_app
 from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
@@ -292,6 +293,22 @@ def probe(
         bool, typer.Option("--insecure", help="Do not verify TLS certificates (never with real tokens).")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the request and the raw response.")] = False,
+    no_spend: Annotated[
+        bool,
+        typer.Option(
+            "--no-spend",
+            help="Refuse calls that spend money or cannot be undone (pay, confirm, delete), exit 65; "
+            "also $CJERR_NO_SPEND=1 or no_spend = true in the config file.",
+        ),
+    ] = False,
+    preflight: Annotated[
+        bool,
+        typer.Option(
+            "--preflight",
+            help="createOrderV2/V3: check variants, stock, the freight quote and the orderNumber with CJ; "
+            "never send the create. Exit 65 on a blocking finding.",
+        ),
+    ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
@@ -340,12 +357,23 @@ def probe(
         allow_http=allow_http,
         token_origin=token.origin,
         token_file=token_file,
+        no_spend=config.no_spend(no_spend),
     )
     prepared = probing.prepare(options)
+    if preflight:
+        from cj_errors.cli.orders import run_preflight
+
+        if dry_run or curl or body:
+            raise CliError(
+                "--preflight reads from CJ and prints its own report; drop --dry-run, --curl and --body",
+                ExitStatus.USAGE,
+            )
+
+        run_preflight(prepared, terminal, json_output, insecure)
     if curl:
         status = renderer_for(terminal).curl(prepared, force=force)
         raise typer.Exit(int(status))
-    if dry_run or (prepared.blocked and not force):
+    if dry_run or (prepared.blocked and (not force or prepared.spend_refusal is not None)):
         status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
         renderer_for(terminal).probe(prepared, None, status, show_request=True, verbose=verbose, body_only=body)
         raise typer.Exit(int(status))
@@ -536,6 +564,11 @@ app.add_typer(auth_app, name="auth")
 # --- webhook (cj_errors/cli/webhook.py) -----------------------------------------------------
 
 app.add_typer(webhook_app, name="webhook")
+
+# --- order and points (cj_errors/cli/orders.py) -----------------------------------------------
+
+app.command("order")(order_command)
+app.add_typer(points_app, name="points")
 
 
 # --- process edge ---------------------------------------------------------------------

@@ -175,7 +175,9 @@ class PlainRenderer:
             out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
         if outcome is None:
             out.write(_points_line(prepared))
-            if prepared.blocked:
+            if prepared.spend_refusal is not None:
+                out.write("nothing sent: the no-spend setting refuses this call, --force or not\n")
+            elif prepared.blocked:
                 out.write("nothing sent: fix the errors above, or pass --force to send anyway\n")
             else:
                 out.write("dry run: nothing sent\n")

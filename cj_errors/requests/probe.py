@@ -22,7 +22,7 @@ from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
 from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
-from cj_errors.requests import retrypolicy, traps
+from cj_errors.requests import idkinds, nospend, retrypolicy, traps
 from cj_errors.requests.findings import Finding, Severity
 from cj_errors.requests.inline_secrets import inline_body_findings
 from cj_errors.requests.validate import RequestPlan, has_errors, validate
@@ -59,6 +59,7 @@ class ProbeOptions:
     allow_http: bool = False  # plain HTTP to a host that is not loopback (a stand-in), never with a real token
     token_origin: str = ""  # where the token came from, for messages ("--token-file", "$CJ_ACCESS_TOKEN", ...)
     token_file: str | None = None  # the --token-file path, so --curl can read the token from it too
+    no_spend: str | None = None  # what turned the no-spend guard on ("--no-spend", "$CJERR_NO_SPEND", ...)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class PreparedProbe:
     body_from: str | None = None  # the @file path the body came from ("-": standard input); None: inline
     token_file: str | None = None
     token_origin: str = ""
+    spend_refusal: str | None = None  # set when the no-spend guard refuses this call: it is never sent
 
     @property
     def blocked(self) -> bool:
@@ -513,7 +515,13 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         has_token=token is not None,
         local=inputs.is_loopback(host),
     )
-    findings = validate(plan)
+    spend_refusal = None
+    if options.no_spend is not None:
+        reason = nospend.refusal(path, method, body)
+        if reason is not None:
+            spend_refusal = nospend.message(reason, options.no_spend)
+            extra_findings.append(Finding(Severity.ERROR, spend_refusal))
+    findings = validate(plan) + idkinds.findings(plan)
     if extra_findings and any(finding.likely_code == 1600002 for finding in extra_findings):
         # The token was given but held back: "no access token: give --token-file" would mislead.
         findings = [finding for finding in findings if finding.likely_code != 1600002]
@@ -527,6 +535,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         body_from=options.data[1:] if options.data is not None and options.data.startswith("@") else None,
         token_file=options.token_file,
         token_origin=options.token_origin,
+        spend_refusal=spend_refusal,
     )
 
 
@@ -594,6 +603,8 @@ def send(
     """
     from cj_errors.requests import transport as network
 
+    if prepared.spend_refusal is not None:
+        raise CliError(prepared.spend_refusal, ExitStatus.INVALID_INPUT)  # --force does not lift it
     wire = _Wire(sleep, clock, verify, transport)
     request = network.HttpRequest(prepared.plan.method, prepared.url, prepared.wire_headers(), prepared.plan.body)
     timeouts = _timeouts(options)

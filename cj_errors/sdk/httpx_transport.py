@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 
 from cj_errors.reading.explanation import Explanation, explain_response
-from cj_errors.requests import retrypolicy
+from cj_errors.requests import nospend, retrypolicy
 from cj_errors.sdk import pacing
 from cj_errors.sdk.budget import PointsBudget
 from cj_errors.sdk.exceptions import RateLimitError
@@ -229,6 +229,15 @@ class _Options:
         """The explanation of the last answer this transport read."""
         return self._policy.last_explanation
 
+    no_spend = False
+
+    def _refuse_spending(self, request: httpx.Request, call: _Call) -> None:
+        """no_spend (or $CJERR_NO_SPEND): a call that pays, confirms or deletes raises before it is sent."""
+        if self.no_spend:
+            reason = nospend.refusal(call.path, request.method, request.content)
+            if reason is not None:
+                raise nospend.SpendRefused(nospend.message(reason, "no_spend"))
+
 
 class CJTransport(_Options, httpx.BaseTransport):
     """An ``httpx.BaseTransport`` for CJ: body-aware retries, pacing per token, a points estimate.
@@ -239,7 +248,9 @@ class CJTransport(_Options, httpx.BaseTransport):
     first wait (doubling); ``jitter`` the share by which a wait may grow at random; ``max_pace_wait`` the
     longest pacing wait before a call is refused instead (None: no limit); ``budget`` a daily points total
     (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
-    ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots between processes) are the seams
+    ``no_spend`` refuses calls that pay, confirm or delete (``SpendRefused`` before sending; default: on
+    when ``$CJERR_NO_SPEND`` is 1); ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots
+    between processes) are the seams
     a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
     """
 
@@ -259,6 +270,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        no_spend: bool | None = None,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -275,11 +287,13 @@ class CJTransport(_Options, httpx.BaseTransport):
         )
         self._inner = transport if transport is not None else httpx.HTTPTransport()
         self._sleep = sleep
+        self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         policy = self._policy
         call = policy.plan(request)
         request.read()  # a body sent twice must be readable twice
+        self._refuse_spending(request, call)
         number = 0
         while True:
             number += 1
@@ -330,6 +344,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        no_spend: bool | None = None,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -346,11 +361,13 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         )
         self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._sleep = sleep
+        self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         policy = self._policy
         call = policy.plan(request)
         await request.aread()
+        self._refuse_spending(request, call)
         number = 0
         while True:
             number += 1

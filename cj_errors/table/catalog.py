@@ -100,6 +100,9 @@ class Endpoint:
     # Non-empty for the token endpoints, which have a strict throttle of their own: the
     # documented limit. Every attempt counts against it, so probe never retries them on a rate limit.
     auth_throttle: str = ""
+    # Non-empty for calls that spend money or cannot be undone (pay, confirm, delete): what they do, in
+    # words. --no-spend (probe) and no_spend (the SDK transports) refuse them before anything is sent.
+    spends: str = ""
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -718,6 +721,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Confirm the cart; returns shipmentsId (step 3 of the pay flow)",
         fields=(_a("cjOrderIdList", req=True),),
         mutating=True,
+        spends="confirms the cart, which commits the orders to the pay flow",
         doc=DOC_SHOPPING,
     ),
     Endpoint(
@@ -772,6 +776,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Delete an order",
         fields=(_s("orderId", 200, req=True),),
         mutating=True,
+        spends="deletes the order, which cannot be undone",
         doc=DOC_SHOPPING,
         note="DELETE with the orderId in the query string; one client used GET.",
     ),
@@ -783,6 +788,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Confirm an order",
         fields=(_s("orderId", 200, req=True),),
         mutating=True,
+        spends="confirms the order for payment, which cannot be undone",
         doc=DOC_SHOPPING,
         note="PATCH with a JSON body; one client used GET.",
     ),
@@ -814,6 +820,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Pay an order from the balance",
         fields=(_s("orderId", 200, req=True),),
         mutating=True,
+        spends="pays the order from the account balance",
         doc=DOC_SHOPPING,
     ),
     Endpoint(
@@ -827,6 +834,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             _s("payId", 200, req=True, note="from saveGenerateParentOrder"),
         ),
         mutating=True,
+        spends="pays the parent order from the account balance",
         doc=DOC_SHOPPING,
     ),
     # --- Shipping info ----------------------------------------------------------------
@@ -1744,6 +1752,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Makeup bills",
         "Create a payment order for makeup bills",
         mutating=True,
+        spends="creates a payment order for makeup bills",
         official=False,
         note=PARAMS_NOT_CAPTURED,
     ),
