@@ -318,8 +318,8 @@ def probe(
     Example: cjerr probe /product/query -p pid=04A22450-67F0-4617-A132-E7AE7F8963B0
     """
     from cj_errors.account import config
+    from cj_errors.account.auth import probe_base_url
     from cj_errors.requests import probe as probing
-    from cj_errors.table import catalog
 
     terminal = _terminal(json_output, color)
     chosen = [name for name, given in (("--curl", curl), ("--body", body), ("--json", json_output)) if given]
@@ -333,7 +333,9 @@ def probe(
         )
     for warning in config.config_warnings():
         terminal.stderr.write(f"cjerr: warning: {warning}\n")
-    base = base_url or config.default_base_url() or catalog.BASE_URL
+    base, why = probe_base_url(base_url)  # --base-url, $CJERR_BASE_URL, config, the stored login, CJ's
+    if why:
+        terminal.stderr.write(f"cjerr: note: {why}\n")
     token = config.resolve_token(token_file, base_url=base)  # the stored login (cjerr auth login) comes last
     options = probing.ProbeOptions(
         target=target,

@@ -1,0 +1,144 @@
+"""Everyday friction a new user met (issue 28): each through the installed cjerr, against a live `cjerr mock`
+on 127.0.0.1 (started on port 0) or in a pty for what a terminal shows."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cj_errors.base.exits import ExitStatus
+from tests.conftest import Runner, cjerr_executable, clean_env
+from tests.test_auth import API_KEY, edit_store, past
+from tests.test_mock import Mock, launch
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and ptys")
+
+
+@pytest.fixture
+def mock(tmp_path: Path) -> Iterator[Mock]:
+    running = launch(tmp_path, "--qps", "0", "--accept-any-key")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def logged_in(run: Runner, mock: Mock, tmp_path: Path) -> Mock:
+    """`cjerr auth login --base-url <the mock>`: the mock answers with a token pair and an openId."""
+    key = tmp_path / "api-key"
+    key.write_text(API_KEY + "\n")
+    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return mock
+
+
+def _listen(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [cjerr_executable(), "webhook", "listen", "--port", "0", "--count", "1", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(tmp_path, env),
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:"), url
+    return process, url
+
+
+def _received(run: Runner, tmp_path: Path, *listen_args: str, send_env: dict[str, str]) -> tuple[int, str, str]:
+    process, url = _listen(tmp_path, *listen_args)
+    try:
+        sent = run("webhook", "send", "ORDER", "--to", url, env=send_env, timeout=30)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    return process.returncode, out, err
+
+
+# --- webhook listen: 0 means validly signed -------------------------------------------------------
+
+
+def test_listen_without_an_open_id_does_not_exit_0(run: Runner, tmp_path: Path) -> None:
+    status, out, err = _received(run, tmp_path, send_env={"CJ_OPEN_ID": "33689"})
+    assert "sign not checked" in out
+    assert status == 1
+    assert "1 message arrived with the signature not checked" in err and "--no-verify" in err
+
+
+def test_listen_with_no_verify_exits_0_for_an_unchecked_message(run: Runner, tmp_path: Path) -> None:
+    status, out, err = _received(run, tmp_path, "--no-verify", send_env={"CJ_OPEN_ID": "33689"})
+    assert status == 0, err
+    assert "sign not checked" in out and "(--no-verify)" in err
+
+
+def test_no_verify_and_an_open_id_file_is_a_usage_error(run: Runner, tmp_path: Path) -> None:
+    key = tmp_path / "open-id"
+    key.write_text("33689\n")
+    result = run("webhook", "listen", "--port", "0", "--no-verify", "--open-id-file", str(key))
+    assert result.returncode == ExitStatus.USAGE and "--no-verify" in result.stderr
+
+
+# --- the stored login: token, openId, base URL ------------------------------------------------------
+
+
+def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+    result = run("auth", "token")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    assert result.stdout.count("\n") == 1 and len(token) > 20 and "*" not in token
+    stored = json.loads((tmp_path / ".config" / "cjerr" / "credentials.json").read_text())
+    assert token == stored["logins"][logged_in.url]["secrets"]["access_token"]
+    # The token it printed is the one CJ (here the mock) accepts.
+    answer = logged_in.get("/setting/get", token=token).json()
+    assert answer["code"] == 200
+    open_id = run("auth", "token", "--open-id")
+    assert open_id.returncode == 0 and open_id.stdout.strip() == stored["logins"][logged_in.url]["secrets"]["open_id"]
+
+
+def test_auth_token_refuses_an_expired_token_and_a_missing_login(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+    edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
+    result = run("auth", "token")
+    assert result.returncode == ExitStatus.AUTH and result.stdout == ""
+    assert "has expired; run 'cjerr auth refresh' first" in result.stderr
+    missing = run("auth", "token", "--base-url", "http://127.0.0.1:9/api2.0/v1")
+    assert missing.returncode == ExitStatus.AUTH and missing.stdout == "" and "not logged in" in missing.stderr
+
+
+def test_auth_status_says_what_is_usable(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+    fresh = run("auth", "status")
+    assert fresh.returncode == 0 and fresh.stdout.startswith(f"logged in to {logged_in.url}")
+    assert "'cjerr auth token --open-id' prints it" in fresh.stdout
+    edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
+    half = run("auth", "status")
+    assert half.returncode == 0 and "the access token has expired, the refresh token is usable" in half.stdout
+    edit_store(tmp_path, lambda entry: entry.update(refresh_expires=past()))
+    dead = run("auth", "status")
+    assert dead.returncode == ExitStatus.AUTH
+    assert dead.stdout.startswith(f"login expired for {logged_in.url}") and "neither token is usable" in dead.stdout
+    assert not dead.stdout.startswith("logged in")
+
+
+def test_webhook_commands_use_the_stored_open_id(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+    open_id = run("auth", "token", "--open-id").stdout.strip()
+    status, out, err = _received(run, tmp_path, send_env={"CJ_OPEN_ID": open_id})
+    assert status == 0, err
+    assert "sign valid" in out and "the stored login for" in err
+    assert open_id not in out + err
+
+
+def test_probe_uses_the_stored_logins_base_url_and_says_so(run: Runner, logged_in: Mock) -> None:
+    result = run("probe", "/setting/get")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"base URL {logged_in.url}: the stored login's" in result.stderr
+    assert "/setting/get" in logged_in.log_after("/setting/get")
+    # --base-url still chooses, without the note (and without the login's token: it stays with its host).
+    chosen = run("probe", "--dry-run", "--base-url", "http://127.0.0.1:9/api2.0/v1", "/setting/get")
+    assert chosen.returncode == ExitStatus.INVALID_INPUT and "stored login's" not in chosen.stderr
+    assert re.search(r"127\.0\.0\.1:9/", chosen.stdout)
