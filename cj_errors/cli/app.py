@@ -114,6 +114,9 @@ def lookup(
             show_default=False,
         ),
     ],
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One line per code: code, title, outcome (exit status), retry advice.")
+    ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
@@ -129,13 +132,15 @@ def lookup(
 
     Example: cjerr lookup 1600200 1603xxx "No permission"
     """
+    if brief and json_output:
+        raise CliError("--brief is a text layout and --json a document; choose one", ExitStatus.USAGE)
     terminal = _terminal(json_output, color)
     if any(not query.strip() for query in queries):
         raise CliError("lookup got an empty query; give a code such as 1600200 or some message text", ExitStatus.USAGE)
     expanded = _read_queries(queries)
     if not expanded:
         raise CliError("lookup needs at least one code or text (standard input was empty)", ExitStatus.USAGE)
-    raise typer.Exit(int(show_lookup(terminal, expanded)))
+    raise typer.Exit(int(show_lookup(terminal, expanded, brief=brief)))
 
 
 @app.command("list")

@@ -161,6 +161,27 @@ def _one_line(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
+def brief_line(entry: CodeEntry) -> str:
+    """One line for `lookup --brief`: code, title, outcome with its exit status, retry advice."""
+    outcome = f"{entry.outcome.value} (exit {int(entry.exit_status)})"
+    return f"{entry.code}  {entry.title}  |  {outcome}  |  {codes.retry_advice(entry)}"
+
+
+def lookup_brief(results: Sequence[codes.LookupResult]) -> str:
+    """`lookup --brief`: one line per code found (each once), one per query that found none."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    for result in results:
+        if not result.found:
+            lines.append(not_found_lines(result)[0])
+            continue
+        for entry in result.entries:
+            if entry.code not in seen:
+                seen.add(entry.code)
+                lines.append(brief_line(entry))
+    return "".join(line + "\n" for line in lines)
+
+
 def list_plain(entries: Iterable[CodeEntry]) -> str:
     return "".join(_compact_line(entry) + "\n" for entry in entries)
 
