@@ -142,3 +142,89 @@ def test_probe_uses_the_stored_logins_base_url_and_says_so(run: Runner, logged_i
     chosen = run("probe", "--dry-run", "--base-url", "http://127.0.0.1:9/api2.0/v1", "/setting/get")
     assert chosen.returncode == ExitStatus.INVALID_INPUT and "stored login's" not in chosen.stderr
     assert re.search(r"127\.0\.0\.1:9/", chosen.stdout)
+
+
+# --- probe: listV2's documented ranges --------------------------------------------------------------
+
+
+def test_probe_checks_listv2_page_and_size_ranges(run: Runner, mock: Mock, tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("any-token\n")
+    base = ("--base-url", mock.url, "--token-file", str(token))
+    for param, problem in (("page=0", "at least 1"), ("page=1001", "at most 1000"), ("size=101", "at most 100")):
+        result = run("probe", *base, "/product/listV2", "-p", "keyWord=lamp", "-p", param)
+        assert result.returncode == ExitStatus.INVALID_INPUT, result.stdout
+        name = param.split("=")[0]
+        assert f"{name} is {param.split('=')[1]}; CJ's docs allow {problem}" in result.stdout
+    assert "/product/listV2" not in mock.stderr  # nothing was sent
+    edges = run("probe", *base, "--dry-run", "/product/listV2", "-p", "page=1000", "-p", "size=100")
+    assert edges.returncode == 0 and "CJ's docs allow" not in edges.stdout
+
+
+# --- lookup --brief ---------------------------------------------------------------------------------
+
+
+def test_lookup_brief_is_one_line_per_code(run: Runner) -> None:
+    result = run("lookup", "--brief", "1600200", "1600001", "16002", "9999999")
+    assert result.returncode == ExitStatus.NOT_FOUND
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("1600200  Rate limit hit") and "temporary (exit 75)" in lines[0]
+    assert "retry after at least 1 s" in lines[0]
+    assert lines[1].startswith("1600001  ") and "auth (exit 77)" in lines[1]
+    assert sum(line.startswith("1600200 ") for line in lines) == 1  # the prefix 16002 reaches it again: once
+    assert lines[-1] == "9999999  not in cjerr's code table"
+    both = run("lookup", "--brief", "--json", "200")
+    assert both.returncode == ExitStatus.USAGE
+
+
+# --- explain --summary ------------------------------------------------------------------------------
+
+SUCCESS_BODY = '{"code": 200, "result": true, "message": "Success", "data": null, "requestId": "r1"}'
+
+
+def test_explain_summary_for_one_response_and_for_a_log_without_cj_lines(run: Runner, tmp_path: Path) -> None:
+    one = run("explain", "--summary", "--json", "-", input=SUCCESS_BODY + "\n")
+    assert one.returncode == 0
+    document = json.loads(one.stdout)
+    assert document["summary"]["responses"] == 1 and "explanation" not in document
+    log = tmp_path / "app.log"
+    log.write_text("INFO started\nINFO listening on 8080\n")
+    quiet = run("explain", "--summary", str(log))
+    assert quiet.returncode == 0 and "nothing to report" in quiet.stdout
+    assert quiet.stdout.startswith("0 responses in 2 lines (2 lines without an envelope skipped)")
+    assert run("explain", str(log)).returncode == ExitStatus.NOT_ENVELOPE  # without --summary: unchanged
+    broken = tmp_path / "broken.log"
+    broken.write_text('INFO ok\n{"code": 1600200, "result": false, "message": "Too much\n')
+    cut = run("explain", "--summary", "--json", str(broken))
+    assert cut.returncode == ExitStatus.NOT_ENVELOPE
+    assert json.loads(cut.stdout)["summary"]["unreadable"] == 1
+
+
+def test_summary_plurals(run: Runner) -> None:
+    text = "noise\n" + SUCCESS_BODY + "\n" + SUCCESS_BODY + "\n"
+    result = run("explain", "-", input=text)
+    assert result.stdout.startswith("2 responses in 3 lines (1 line without an envelope skipped)")
+    assert "1 lines" not in result.stdout
+
+
+# --- --json: a document even when the run fails before any answer ----------------------------------
+
+
+def test_json_failures_before_any_answer_print_one_document(run: Runner, tmp_path: Path) -> None:
+    broken = tmp_path / "config.toml"
+    broken.write_text("access_token = \n")
+    cases = [
+        (("explain", "--json", str(tmp_path / "missing.json")), {}, ExitStatus.NO_INPUT, "explain"),
+        (("probe", "--json", "--no-such-option", "/setting/get"), {}, ExitStatus.USAGE, "probe"),
+        (("probe", "--json", "/setting/get"), {"CJERR_CONFIG": str(broken)}, ExitStatus.CONFIG, "probe"),
+        (("webhook", "verify", "--json", "--sign", "x", "-"), {}, ExitStatus.USAGE, "webhook verify"),
+        (("lookup", "--json", ""), {}, ExitStatus.USAGE, "lookup"),
+    ]
+    for args, env, status, command in cases:
+        result = run(*args, env=env, input="")
+        assert result.returncode == status, (args, result.stderr)
+        document = json.loads(result.stdout)
+        assert document["exit_code"] == status and document["command"] == command
+        assert document["error"] and result.stderr.startswith("cjerr: ") and document["error"] in result.stderr
+    without = run("explain", str(tmp_path / "missing.json"))
+    assert without.stdout == "" and without.returncode == ExitStatus.NO_INPUT

@@ -20,7 +20,7 @@ from cj_errors.base.exits import ExitStatus
 from cj_errors.cli.auth import auth_app
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
-from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
+from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_stdout
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
 from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
@@ -414,6 +414,14 @@ def explain(
         bool,
         typer.Option("--full", help="With --each --json: repeat the whole table entry in every line, not a reference."),
     ] = False,
+    summary_only: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Always print the summary (also for one response); input with no CJ response exits 0, "
+            "nothing to report.",
+        ),
+    ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
@@ -443,6 +451,7 @@ def explain(
         )
     explain_input.check_sources(named, follow=follow)
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
+    run.summary.empty_is_success = summary_only
     several = len(named) > 1
     try:
         for source, item in run.items():
@@ -456,7 +465,7 @@ def explain(
         renderer.summary(run.summary, one_line=True)
         raise typer.Exit(int(run.summary.exit_status)) from None
     single = run.single()
-    if single is not None and not each:
+    if single is not None and not each and not summary_only:
         renderer.explanation(single)
         raise typer.Exit(int(single.exit_status))
     renderer.summary(run.summary, one_line=each)
@@ -657,8 +666,12 @@ def main(argv: list[str] | None = None) -> None:
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     buffer_stdout()
+    given = sys.argv[1:] if argv is None else argv
+    # With --json, a failure before any answer still prints one JSON document (process.fail).
+    commands = frozenset(_command_name(info) for info in app.registered_commands)
+    asked = json_command(given, commands, frozenset(info.name for info in app.registered_groups if info.name))
     try:
-        arguments = _pasted_text_after_separator(sys.argv[1:] if argv is None else argv)
+        arguments = _pasted_text_after_separator(given)
         result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:
@@ -669,7 +682,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
         raise
     except CliError as error:
-        fail(error.message, error.status)
+        fail(error.message, error.status, json_command=asked)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ncjerr: interrupted\n")
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
@@ -677,9 +690,9 @@ def main(argv: list[str] | None = None) -> None:
         silence_stdout()
         raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
     except RecursionError:
-        fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT)
+        fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT, json_command=asked)
     except MemoryError:
-        fail("out of memory while processing the input", ExitStatus.INTERNAL)
+        fail("out of memory while processing the input", ExitStatus.INTERNAL, json_command=asked)
     except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if type(error).__name__ == "NoArgsIsHelpError":
             sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
@@ -687,8 +700,9 @@ def main(argv: list[str] | None = None) -> None:
         if _is_click_error(error):
             context = getattr(error, "ctx", None)
             command = context.command_path if context is not None else "cjerr"
-            fail(f"{error.format_message()} (see '{command} --help')", ExitStatus.USAGE)  # type: ignore[attr-defined]
-        fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
+            message = f"{error.format_message()} (see '{command} --help')"  # type: ignore[attr-defined]
+            fail(message, ExitStatus.USAGE, json_command=asked)
+        fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL, json_command=asked)
     status = result if isinstance(result, int) else 0
     if status == ExitStatus.INTERRUPTED:
         # Typer catches Ctrl-C itself and returns 130; say so, as the handler above does.

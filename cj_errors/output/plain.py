@@ -223,21 +223,26 @@ def summary_plain(summary: Summary) -> str:
     data = summary_to_dict(summary)
     lines = [f"{_count(summary.responses, 'response')} in {_count(summary.lines, 'line')}"]
     if summary.skipped_lines:
-        lines[0] += f" ({summary.skipped_lines} lines without an envelope skipped)"
+        lines[0] += f" ({_count(summary.skipped_lines, 'line')} without an envelope skipped)"
     if summary.encoding:
         lines.append(f"read as {summary.encoding.upper()} text (PowerShell's > writes it)")
     if summary.unreadable:
         lines.append(
-            f"{summary.unreadable} looked like CJ responses but could not be read "
+            f"{summary.unreadable} looked like {'a CJ response' if summary.unreadable == 1 else 'CJ responses'} "
+            "but could not be read "
             f"(first at line {summary.first_unreadable_line}; truncated?)"
         )
     if summary.oversized:
-        lines.append(f"{summary.oversized} oversized lines or documents skipped")
+        oversized = _count(summary.oversized, "oversized line or document", "oversized lines or documents")
+        lines.append(f"{oversized} skipped")
     if summary.untracked:
-        lines.append(f"{summary.untracked} responses with codes beyond the first {len(summary.per_code)} not itemized")
+        lines.append(
+            f"{_count(summary.untracked, 'response')} with codes beyond the first {len(summary.per_code)} not itemized"
+        )
     if summary.held:
         lines.append(
-            f"{summary.held} of them held orders: CJ answered success, but data holds the order "
+            f"{summary.held} of them {'a held order' if summary.held == 1 else 'held orders'}: CJ answered success"
+            ", but data holds the order "
             f"(first on line {summary.first_held_line}; explain that line for the reasons)"
         )
     for row in data["codes"]:
@@ -249,13 +254,16 @@ def summary_plain(summary: Summary) -> str:
             retry = "ok"
         request = f"  first requestId {row['first_request_id']}" if row["first_request_id"] else ""
         lines.append(f"  {row['count']:>7}  {label:<9} {row['title']}  [{retry}]{request}")
+    if summary.nothing_to_report and summary.empty_is_success:
+        lines.append("nothing to report: no CJ response in the input")
     status = summary.exit_status
     lines.append(f"exit {int(status)} ({status.summary})")
     return "\n".join(lines) + "\n"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _count(number: int, noun: str, nouns: str | None = None) -> str:
+    """``1 line``, ``2 lines``; ``nouns`` for a plural that is not ``noun`` + s."""
+    return f"{number} {noun}" if number == 1 else f"{number} {nouns or noun + 's'}"
 
 
 _SUMMARY_COLUMN = 26  # on a terminal, a longer summary wraps inside its column

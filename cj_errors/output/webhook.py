@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cj_errors.base import redact
 from cj_errors.base.exits import ExitStatus
 from cj_errors.output import documents
+from cj_errors.output.plain import _count
 
 if TYPE_CHECKING:
     from cj_errors import webhooks
@@ -191,10 +192,6 @@ def received_line(item: Received) -> str:
     return "  ".join(parts)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def listen_checking_line(open_id_shown: str | None, no_verify: bool, status: int) -> str:
     """The stderr line `webhook listen` starts with: how signatures are judged and what it answers."""
     if open_id_shown is not None:
@@ -212,6 +209,6 @@ def listen_checking_line(open_id_shown: str | None, no_verify: bool, status: int
 def listen_unchecked_line(count: int) -> str:
     """Why a --count run whose messages were all well-formed still exits 1: nobody checked their signatures."""
     return (
-        f"cjerr: {_plural(count, 'message')} arrived with the signature not checked (no openId): exit 1; "
+        f"cjerr: {_count(count, 'message')} arrived with the signature not checked (no openId): exit 1; "
         "give the openId (--open-id-file, $CJ_OPEN_ID, 'cjerr auth login') or --no-verify\n"
     )
