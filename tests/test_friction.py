@@ -15,7 +15,7 @@ import pytest
 from cj_errors.base.exits import ExitStatus
 from tests.conftest import Runner, cjerr_executable, clean_env
 from tests.test_auth import API_KEY, edit_store, past
-from tests.test_mock import Mock, launch
+from tests.test_mock import PID, TOKEN, VID, Mock, launch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and ptys")
 
@@ -228,3 +228,39 @@ def test_json_failures_before_any_answer_print_one_document(run: Runner, tmp_pat
         assert document["error"] and result.stderr.startswith("cjerr: ") and document["error"] in result.stderr
     without = run("explain", str(tmp_path / "missing.json"))
     assert without.stdout == "" and without.returncode == ExitStatus.NO_INPUT
+
+
+# --- a successful probe shows its result ----------------------------------------------------------
+
+
+@pytest.fixture
+def token_mock(tmp_path: Path) -> Iterator[tuple[Mock, tuple[str, ...]]]:
+    """A mock that accepts TOKEN, and the probe options that send it there."""
+    token = tmp_path / "token"
+    token.write_text(TOKEN + "\n")
+    running = launch(tmp_path, "--qps", "0", "--token-file", str(token))
+    yield running, ("--base-url", running.url, "--token-file", str(token))
+    running.stop()
+
+
+def test_a_successful_probe_shows_the_order_id_and_key_fields(
+    run: Runner, token_mock: tuple[Mock, tuple[str, ...]]
+) -> None:
+    order = {
+        "orderNumber": "friction-1", "shippingCountryCode": "US", "shippingCountry": "United States",
+        "shippingProvince": "CA", "shippingCity": "LA", "shippingCustomerName": "Ada", "shippingAddress": "1 Way",
+        "logisticName": "CJPacket Ordinary", "fromCountryCode": "CN", "products": [{"vid": VID, "quantity": 1}],
+    }  # fmt: skip
+    mock, base = token_mock
+    created = run("probe", *base, "/shopping/order/createOrderV2", "-d", json.dumps(order))
+    assert created.returncode == 0, created.stdout + created.stderr
+    found = re.search(r"^  result: +orderId=(\S+)$", created.stdout, re.MULTILINE)
+    assert found, created.stdout
+    # The id shown is the order CJ (the mock) made: looking it up finds it, under our orderNumber.
+    detail = mock.get("/shopping/order/getOrderDetail", params={"orderId": found.group(1)}).json()
+    assert detail["code"] == 200 and detail["data"]["orderNum"] == "friction-1"
+    assert "orderNumber=friction-1" in created.stdout
+    product = run("probe", *base, "/product/query", "-p", f"pid={PID}")
+    assert product.returncode == 0 and f"pid={PID}" in product.stdout and "--body prints the data" in product.stdout
+    failed = run("probe", *base, "/product/query", "-p", "pid=no-such-product")
+    assert failed.returncode != 0 and "result:" not in failed.stdout

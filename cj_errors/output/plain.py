@@ -182,6 +182,54 @@ def lookup_brief(results: Sequence[codes.LookupResult]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+# What a caller most often needs from a success, first: the ids it must keep (an order's orderId above all).
+_KEY_FIELDS = (
+    "orderId",
+    "orderNumber",
+    "orderNum",
+    "cjOrderId",
+    "shipmentOrderId",
+    "orderStatus",
+    "payId",
+    "cjPayUrl",
+    "pid",
+    "vid",
+    "sku",
+    "trackingNumber",
+    "amount",
+    "totalRecords",
+    "total",
+)
+_RESULT_FIELDS = 6
+_RESULT_VALUE_CHARS = 70
+
+
+def _result_value(value: object) -> str:
+    if isinstance(value, dict):
+        return f"{{{_count(len(value), 'field')}}}"
+    if isinstance(value, list):
+        return f"[{_count(len(value), 'item')}]"
+    text = "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return _one_line(text, _RESULT_VALUE_CHARS)
+
+
+def result_lines(data: object) -> list[str]:
+    """A success's ``data``, briefly, so nobody sends a call again to see what it returned: the key ids first,
+    then other fields, at most a few; lists and objects as their size (--body prints all of it)."""
+    if isinstance(data, list):
+        return [f"  result:     [{_count(len(data), 'item')}]  (--body prints the data)"]
+    if not isinstance(data, dict):
+        return [f"  result:     {_result_value(data)}"]
+    names = [name for name in _KEY_FIELDS if name in data]
+    names += [name for name in data if name not in names]
+    shown = [f"{name}={_result_value(data[name])}" for name in names[:_RESULT_FIELDS]]
+    more = len(data) - len(shown)
+    lines = [f"  result:     {shown[0] if shown else '{}'}"] + [f"              {item}" for item in shown[1:]]
+    if more > 0:
+        lines.append(f"              ... {_count(more, 'more field')} (--body prints the data)")
+    return lines
+
+
 def list_plain(entries: Iterable[CodeEntry]) -> str:
     return "".join(_compact_line(entry) + "\n" for entry in entries)
 

@@ -39,6 +39,7 @@ from cj_errors.output.plain import (
     list_plain,
     lookup_plain,
     request_plain,
+    result_lines,
     summary_plain,
 )
 from cj_errors.output.terminal import Mode, Terminal, same_destination
@@ -199,6 +200,8 @@ class PlainRenderer:
             out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
         if outcome.explanation is not None and not (quiet and _success_data(outcome) is not _NO_DATA):
             self.explanation(outcome.explanation)
+            if (data := _success_data(outcome)) is not _NO_DATA:
+                out.write("".join(line + "\n" for line in result_lines(data)))
         if outcome.reconciliation is not None:
             out.write(f"reconcile: {outcome.reconciliation.summary}\n")
             out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")
