@@ -264,3 +264,112 @@ def test_a_successful_probe_shows_the_order_id_and_key_fields(
     assert product.returncode == 0 and f"pid={PID}" in product.stdout and "--body prints the data" in product.stdout
     failed = run("probe", *base, "/product/query", "-p", "pid=no-such-product")
     assert failed.returncode != 0 and "result:" not in failed.stdout
+
+
+# --- terminal output: Rich columns that wrap between words --------------------------------------------
+
+_ESCAPES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def on_a_terminal(tmp_path: Path, *args: str, columns: int = 80, stdin: str | None = None) -> tuple[int, str]:
+    """cjerr with stdout and stderr on a pty of ``columns`` columns: (exit status, what the terminal got)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = clean_env(tmp_path, {"TERM": "xterm", "COLUMNS": str(columns), "NO_COLOR": "1"})
+    source = tmp_path / "stdin.txt"
+    source.write_text(stdin or "")
+    with source.open("rb") as given:
+        process = subprocess.Popen(
+            [cjerr_executable(), *args], env=env, stdin=given if stdin is not None else subprocess.DEVNULL,
+            stdout=follower, stderr=follower,
+        )  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    status = process.wait(timeout=60)
+    text = _ESCAPES.sub("", b"".join(chunks).decode("utf-8", "replace")).replace("\r\n", "\n")
+    assert "Traceback" not in text
+    return status, text
+
+
+def _fits_and_keeps_words(text: str, words: list[str], columns: int = 80) -> None:
+    lines = text.splitlines()
+    assert all(len(line) <= columns for line in lines), [line for line in lines if len(line) > columns]
+    assert "\t" not in text
+    shown = set(text.split())
+    broken = [word for word in words if word not in shown]
+    assert broken == [], broken
+
+
+def test_endpoints_on_a_terminal_wrap_between_words(tmp_path: Path) -> None:
+    from cj_errors.table import catalog
+
+    status, text = on_a_terminal(tmp_path, "endpoints", "/shopping/order/createOrderV2", "--detail")
+    assert status == 0
+    endpoint = catalog.search("/shopping/order/createOrderV2")[0]
+    words = [word for spec in endpoint.fields for word in (spec.name, *spec.note.split())]
+    _fits_and_keeps_words(text, words + endpoint.note.split())
+    listing_status, listing = on_a_terminal(tmp_path, "endpoints", "order")
+    assert listing_status == 0
+    _fits_and_keeps_words(listing, [word for item in catalog.search("order") for word in item.summary.split()])
+
+
+def test_probe_findings_on_a_terminal_wrap_between_words(tmp_path: Path) -> None:
+    body = {"orderNumber": "x", "shippingCountryCode": "usa", "shippingCountrey": "US", "products": []}
+    status, text = on_a_terminal(
+        tmp_path, "probe", "--dry-run", "/shopping/order/createOrderV2", "-d", json.dumps(body)
+    )
+    assert status == ExitStatus.INVALID_INPUT
+    findings = text[text.index("findings:") :]
+    assert "did you mean shippingCountry?" in " ".join(findings.split())
+    _fits_and_keeps_words(findings, ["shippingCountrey", "shippingCountry?", "shippingCustomerName", "[16900403]"])
+
+
+def test_explain_summary_on_a_terminal_keeps_columns_and_request_ids(tmp_path: Path) -> None:
+    first = "0123456789abcdef0123456789abcdef"
+    log = "\n".join(
+        [
+            "starting",
+            json.dumps({"code": 1600200, "result": False, "message": "Too much request", "requestId": first}),
+            json.dumps({"code": 1603001, "result": False, "message": "x", "data": None}),
+        ]
+    )
+    status, text = on_a_terminal(tmp_path, "explain", "-", stdin=log + "\n")
+    assert status == ExitStatus.API_ERROR
+    assert text.startswith("2 responses in 3 lines (1 line without an envelope skipped)")
+    _fits_and_keeps_words(text, [first, "[retryable]", "[not", "retryable]", "1600200", "1603001"])
+
+
+def test_the_rich_explain_panel_shows_the_wait_row(tmp_path: Path) -> None:
+    body = json.dumps({"code": 1600200, "result": False, "message": "Too much request, QPS limit is 1 time/1second"})
+    status, text = on_a_terminal(tmp_path, "explain", "-", stdin=body)
+    assert status == ExitStatus.TEMPORARY and "╭" in text  # the panel
+    assert re.search(r"│ wait +1 s at least", text), text
+
+
+def test_a_held_order_is_not_followed_by_an_entry_saying_nothing_failed(run: Runner, tmp_path: Path) -> None:
+    body = json.dumps(
+        {
+            "code": 200, "result": True, "message": "Success", "requestId": "rq-held",
+            "data": {"orderId": "SD1", "interceptOrderReasons": [{"code": 1001, "message": "phone"}]},
+        }
+    )  # fmt: skip
+    piped = run("explain", "-", input=body)
+    status, terminal = on_a_terminal(tmp_path, "explain", "-", stdin=body)
+    for exit_status, text in ((piped.returncode, piped.stdout), (status, terminal)):
+        assert exit_status == ExitStatus.API_ERROR
+        assert "held" in text and "Nothing failed" not in text and "exit 0" not in text

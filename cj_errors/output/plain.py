@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cj_errors.reading.stream import Summary
     from cj_errors.requests.findings import Finding
     from cj_errors.requests.probe import PreparedProbe
-    from cj_errors.table.catalog import Endpoint
+    from cj_errors.table.catalog import Endpoint, FieldSpec
 
 
 def family_text(entry: CodeEntry) -> str:
@@ -256,9 +256,9 @@ def explanation_plain(explanation: Explanation) -> str:
     if explanation.reset_at is not None:
         lines.append(f"  reset:      {explanation.reset_at}")
     lines.append(f"  exit:       {int(explanation.exit_status)} ({explanation.exit_status.summary})")
-    if explanation.entry is not None and not explanation.ok:
+    if explanation.failure_entry is not None:
         lines.append("")
-        lines.extend(_entry_lines(explanation.entry))
+        lines.extend(_entry_lines(explanation.failure_entry))
     return "\n".join(lines) + "\n"
 
 
@@ -267,8 +267,8 @@ def item_line(line_number: int, explanation: Explanation) -> str:
     return f"line {line_number}: {explanation.verdict}{request}\n"
 
 
-def summary_plain(summary: Summary) -> str:
-    data = summary_to_dict(summary)
+def summary_head_lines(summary: Summary) -> list[str]:
+    """The summary's lines above its table of codes: counts, and what could not be read."""
     lines = [f"{_count(summary.responses, 'response')} in {_count(summary.lines, 'line')}"]
     if summary.skipped_lines:
         lines[0] += f" ({_count(summary.skipped_lines, 'line')} without an envelope skipped)"
@@ -293,19 +293,39 @@ def summary_plain(summary: Summary) -> str:
             ", but data holds the order "
             f"(first on line {summary.first_held_line}; explain that line for the reasons)"
         )
-    for row in data["codes"]:
+    return lines
+
+
+def summary_rows(summary: Summary) -> list[tuple[int, str, str, str, str | None]]:
+    """(count, code, title, retry, first requestId) for each code the summary counted, most frequent first."""
+    rows = []
+    for row in summary_to_dict(summary)["codes"]:
         label = "-" if row["code"] is None else str(row["code"])
         retry = "retryable" if row["retryable"] else "not retryable"
         if row["retry_after_reset"]:
             retry = "after 00:00 UTC reset"
         if row["outcome"] == "success":
             retry = "ok"
-        request = f"  first requestId {row['first_request_id']}" if row["first_request_id"] else ""
-        lines.append(f"  {row['count']:>7}  {label:<9} {row['title']}  [{retry}]{request}")
+        rows.append((row["count"], label, row["title"], retry, row["first_request_id"]))
+    return rows
+
+
+def summary_tail_lines(summary: Summary) -> list[str]:
+    """The summary's last lines: nothing to report (explain --summary), and the exit status."""
+    lines = []
     if summary.nothing_to_report and summary.empty_is_success:
         lines.append("nothing to report: no CJ response in the input")
     status = summary.exit_status
     lines.append(f"exit {int(status)} ({status.summary})")
+    return lines
+
+
+def summary_plain(summary: Summary) -> str:
+    lines = summary_head_lines(summary)
+    for count, label, title, retry, first_request_id in summary_rows(summary):
+        request = f"  first requestId {first_request_id}" if first_request_id else ""
+        lines.append(f"  {count:>7}  {label:<9} {title}  [{retry}]{request}")
+    lines += summary_tail_lines(summary)
     return "\n".join(lines) + "\n"
 
 
@@ -378,33 +398,48 @@ def _points_line(prepared: PreparedProbe) -> str:
     return f"points: {endpoint.points} per call (CJ's points table)\n"
 
 
+def endpoint_flags(endpoint: Endpoint) -> str:
+    """``  (deprecated, 50 pts)``: what sets an endpoint apart, or nothing."""
+    flags = []
+    if endpoint.deprecated:
+        flags.append("deprecated")
+    if not endpoint.official:
+        flags.append("secondary source")
+    if endpoint.points:
+        flags.append(f"{endpoint.points} pts")
+    return f"  ({', '.join(flags)})" if flags else ""
+
+
+def field_parts(spec: FieldSpec) -> tuple[str, str, str, str]:
+    """(name, type with its length, required or optional, note) of one field, for --detail."""
+    size = f"({spec.max_length})" if spec.max_length else ""
+    return spec.name, f"{spec.type}{size}", "required" if spec.required else "optional", spec.note
+
+
+def endpoint_detail_lines(endpoint: Endpoint) -> list[tuple[str, str]]:
+    """The (label, text) lines under an endpoint's fields: one-of groups, deprecation, note, docs."""
+    lines = [("one of", " / ".join(group)) for group in endpoint.one_of]
+    if endpoint.deprecated:
+        instead = f"; use {endpoint.replacement}" if endpoint.replacement else ""
+        lines.append(("", f"{endpoint.deprecated}{instead}"))
+    if endpoint.note:
+        lines.append(("note", endpoint.note))
+    if endpoint.doc:
+        lines.append(("docs", endpoint.doc))
+    return lines
+
+
 def endpoints_plain(endpoints: Sequence[Endpoint], detail: bool) -> str:
     lines = []
     for endpoint in endpoints:
-        flags = []
-        if endpoint.deprecated:
-            flags.append("deprecated")
-        if not endpoint.official:
-            flags.append("secondary source")
-        if endpoint.points:
-            flags.append(f"{endpoint.points} pts")
-        suffix = f"  ({', '.join(flags)})" if flags else ""
+        suffix = endpoint_flags(endpoint)
         lines.append(f"{endpoint.method:<6} {endpoint.path}\t{endpoint.location.value}\t{endpoint.summary}{suffix}")
         if detail:
             for spec in endpoint.fields:
-                size = f"({spec.max_length})" if spec.max_length else ""
-                need = "required" if spec.required else "optional"
-                note = f"  {spec.note}" if spec.note else ""
-                lines.append(f"         {spec.name}: {spec.type}{size} {need}{note}")
-            for group in endpoint.one_of:
-                lines.append(f"         one of: {' / '.join(group)}")
-            if endpoint.deprecated:
-                instead = f"; use {endpoint.replacement}" if endpoint.replacement else ""
-                lines.append(f"         {endpoint.deprecated}{instead}")
-            if endpoint.note:
-                lines.append(f"         note: {endpoint.note}")
-            if endpoint.doc:
-                lines.append(f"         docs: {endpoint.doc}")
+                name, kind, need, note = field_parts(spec)
+                lines.append(f"         {name}: {kind} {need}" + (f"  {note}" if note else ""))
+            for label, text in endpoint_detail_lines(endpoint):
+                lines.append(f"         {label}: {text}" if label else f"         {text}")
     return "".join(line + "\n" for line in lines)
 
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from cj_errors.account.auth import AuthReport
     from cj_errors.reading.explanation import Explanation
     from cj_errors.reading.stream import Item, Summary
+    from cj_errors.requests.findings import Finding
     from cj_errors.requests.probe import PreparedProbe, ProbeOutcome
     from cj_errors.table.catalog import Endpoint
     from cj_errors.webhooks.tools import CheckReport, Received, SendReport, VerifyReport
@@ -117,6 +118,10 @@ class PlainRenderer:
     def endpoints(self, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
         self.out.write(endpoints_plain(endpoints, detail))
 
+    def findings(self, findings: Sequence[Finding]) -> None:
+        """A probe's findings, one a line (the Rich renderer wraps them in columns)."""
+        self.out.write(findings_plain(findings))
+
     def exit_codes(self) -> None:
         self.out.write(exit_codes_plain(_terminal_width(self.terminal)))
 
@@ -173,7 +178,8 @@ class PlainRenderer:
         if show_request:
             out.write(request_plain(prepared))
         if prepared.findings:
-            out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
+            out.write(("\n" if show_request else "") + "findings:\n")
+            self.findings(prepared.findings)
         if outcome is None:
             out.write(_points_line(prepared))
             if prepared.blocked:
