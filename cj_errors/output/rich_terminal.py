@@ -337,9 +337,8 @@ def show_endpoints(terminal: Terminal, endpoints: Sequence[Endpoint], *, detail:
     if not detail and widest + _ENDPOINT_COLUMNS_BESIDE_PATH > console.width:
         # Too narrow for the summary beside the longest path: each summary goes under its path, indented.
         for endpoint in endpoints:
-            console.print(
-                Text.assemble((f"{endpoint.method:<6} ", "bold"), endpoint.path, (f"  {endpoint.location.value}", "dim"))
-            )
+            where = (f"  {endpoint.location.value}", "dim")
+            console.print(Text.assemble((f"{endpoint.method:<6} ", "bold"), endpoint.path, where))
             summary = Text(endpoint.summary)
             summary.append(plain.endpoint_flags(endpoint), style="dim")
             console.print(Padding(summary, (0, 0, 0, 7)))
