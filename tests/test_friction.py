@@ -373,3 +373,33 @@ def test_a_held_order_is_not_followed_by_an_entry_saying_nothing_failed(run: Run
     for exit_status, text in ((piped.returncode, piped.stdout), (status, terminal)):
         assert exit_status == ExitStatus.API_ERROR
         assert "held" in text and "Nothing failed" not in text and "exit 0" not in text
+
+
+# --- /webhook/set ------------------------------------------------------------------------------------
+
+
+def test_webhook_set_warns_once_per_loopback_url_and_says_how_to_cancel(
+    run: Runner, tmp_path: Path, token_mock: tuple[Mock, tuple[str, ...]]
+) -> None:
+    mock, base = token_mock
+    hook = "https://shop.example.com/cj/webhook"
+    body = {
+        "product": {"type": "CANCEL", "callbackUrls": []},
+        "stock": {"type": "CANCEL", "callbackUrls": [hook]},
+        "order": {"type": "ENABLE", "callbackUrls": ["http://127.0.0.1:8080/cj"]},
+        "logistics": {"type": "ENABLE", "callbackUrls": [hook]},
+    }
+    result = run("probe", *base, "/webhook/set", "-d", json.dumps(body))
+    assert result.returncode == ExitStatus.INVALID_INPUT and "/webhook/set" not in mock.stderr
+    warnings = [line for line in result.stdout.splitlines() if "order.callbackUrls[0]" in line]
+    assert len(warnings) == 1, result.stdout
+    assert "[1607002]" in warnings[0] and "[1607001]" in warnings[0] and "--allow-local-webhooks" in warnings[0]
+    assert "product: to switch a topic off, send type CANCEL with the callback URL it has" in result.stdout
+    # The body docs/webhooks.md shows is accepted: by probe's checks and by the mock, which keeps it.
+    body["product"]["callbackUrls"] = [hook]
+    body["order"]["callbackUrls"] = [hook]
+    sent = run("probe", *base, "/webhook/set", "-d", json.dumps(body))
+    assert sent.returncode == 0, sent.stdout
+    assert "result:     true" in sent.stdout
+    callback = mock.get("/setting/get", token=TOKEN).json()["data"]["callback"]
+    assert callback["order"]["urls"] == [hook]
