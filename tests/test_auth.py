@@ -743,7 +743,7 @@ def test_auth_is_built_alone_and_listed_in_help(run: Runner) -> None:
 
 @pytest.mark.parametrize(
     ("words", "cword", "expected"),
-    [("cjerr au", "1", {"auth"}), ("cjerr auth ", "2", {"login", "logout", "refresh", "status"}),
+    [("cjerr au", "1", {"auth"}), ("cjerr auth ", "2", {"login", "logout", "refresh", "status", "token"}),
      ("cjerr auth login --api", "3", {"--api-key-file"})],
     ids=["command", "subcommand", "option"],
 )  # fmt: skip

@@ -71,9 +71,10 @@ def _call(tmp_path: Path, *, full: bool, extra: dict[str, str], real: bool) -> t
         ["lookup", *TEXTS, "--json"],
         ["lookup", "1600200"],
         ["lookup", "not a cj wording at all, nothing like it"],
+        ["lookup", "--brief", *ALL_CODES[:40], "9999999", "16002"],
         *MULTI_QUERY,
     ],
-    ids=["codes", "codes-json", "texts", "texts-json", "one", "none", *MULTI_QUERY_IDS],
+    ids=["codes", "codes-json", "texts", "texts-json", "one", "none", "brief", *MULTI_QUERY_IDS],
 )
 def test_the_fast_path_prints_what_typer_prints(tmp_path: Path, args: list[str]) -> None:
     fast = _run(tmp_path, args, full=False)
@@ -135,15 +136,16 @@ def test_anything_but_a_plain_lookup_goes_to_typer(argv: list[str]) -> None:
 
 
 def test_completion_and_the_switch_go_to_typer() -> None:
-    assert fastpath.plain_lookup(["lookup", "1600200"], {}) == (["1600200"], False)
+    assert fastpath.plain_lookup(["lookup", "1600200"], {}) == (["1600200"], False, False)
     assert fastpath.plain_lookup(["lookup", "1600200"], {"_CJERR_COMPLETE": "complete_bash"}) is None
     assert fastpath.plain_lookup(["lookup", "1600200"], {"CJERR_NO_FAST_PATH": "1"}) is None
 
 
-def test_the_fast_path_loads_no_framework(tmp_path: Path) -> None:
+@pytest.mark.parametrize("option", ["--json", "--brief"])
+def test_the_fast_path_loads_no_framework(tmp_path: Path, option: str) -> None:
     script = (
         "import sys\n"
-        "sys.argv = ['cjerr', 'lookup', '1600200', '--json']\n"
+        f"sys.argv = ['cjerr', 'lookup', '1600200', '{option}']\n"
         "from cj_errors.cli import fastpath\n"
         "try:\n"
         "    fastpath.main()\n"
@@ -153,7 +155,7 @@ def test_the_fast_path_loads_no_framework(tmp_path: Path) -> None:
         "sys.stderr.write(','.join(loaded))\n"
     )
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean_env(tmp_path))
-    assert ran.stdout.startswith("{") and ran.stderr == ""
+    assert ran.stdout.startswith("{" if option == "--json" else "1600200  ") and ran.stderr == ""
 
 
 # --- TAB completion -------------------------------------------------------------------------
@@ -244,5 +246,5 @@ def test_the_generated_tab_table_matches_the_code_table_and_the_catalog() -> Non
 
 
 def test_a_query_that_starts_with_dash_space_is_text_for_the_fast_path() -> None:
-    assert fastpath.plain_lookup(["lookup", "- Too Many Requests"], {}) == (["- Too Many Requests"], False)
+    assert fastpath.plain_lookup(["lookup", "- Too Many Requests"], {}) == (["- Too Many Requests"], False, False)
     assert fastpath.plain_lookup(["lookup", "-x"], {}) is None

@@ -173,7 +173,7 @@ def test_a_cut_off_body_is_reported_and_counted(run: Runner) -> None:
     assert lines[1]["readable"] is False
     assert status == ExitStatus.NOT_ENVELOPE
     plain = run("explain", "-", input=text)
-    assert "1 looked like CJ responses but could not be read (first at line 2" in plain.stdout
+    assert "1 looked like a CJ response but could not be read (first at line 2" in plain.stdout
 
 
 def test_utf16_from_powershell_is_read(run: Runner, tmp_path: Path) -> None:

@@ -111,6 +111,33 @@ def resolve_base_url(given: str | None, store: CredentialStore, environ: Mapping
     return normalize_base_url(config.default_base_url(environ) or BASE_URL)
 
 
+def probe_base_url(given: str | None, environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """probe's base URL and, when it is not the obvious one, a note saying where it came from.
+
+    --base-url, else $CJERR_BASE_URL or the config file, else the current stored login's (so that
+    `cjerr auth login --base-url URL` followed by `cjerr probe ...` talks to URL), else CJ's.
+    """
+    from cj_errors.account.credentials import CredentialStore
+    from cj_errors.table.catalog import BASE_URL
+
+    chosen = given or config.default_base_url(environ)
+    if chosen:
+        return chosen, None
+    current = CredentialStore(environ).current_base_url()
+    if current and current != normalize_base_url(BASE_URL):
+        return current, f"base URL {current}: the stored login's (cjerr auth login); --base-url picks another"
+    return BASE_URL, None
+
+
+def stored_open_id(store: CredentialStore) -> tuple[str, str] | None:
+    """The current stored login's openId and base URL, when that login holds one (CJ sends it with the token)."""
+    current = store.current_base_url()
+    login = store.load(current) if current else None
+    if login is None or not login.open_id:
+        return None
+    return login.open_id, login.base_url
+
+
 def read_api_key(source: str | None, *, interactive: bool, prompt: Callable[[], str]) -> str:
     """The API key from a file, standard input (``-``) or a hidden prompt; never from argv.
 
@@ -262,6 +289,15 @@ def _as(login: StoredLogin) -> str:
 # --- status ------------------------------------------------------------------------------------
 
 
+def _status_headline(base_url: str, found: StoredLogin, *, access_dead: bool, refresh_ok: bool) -> str:
+    """The first line says what is usable, not only that a login is stored."""
+    if not access_dead:
+        return f"logged in to {base_url}" + _as(found)
+    if refresh_ok:
+        return f"logged in to {base_url}{_as(found)}: the access token has expired, the refresh token is usable"
+    return f"login expired for {base_url}{_as(found)}: neither token is usable; run 'cjerr auth login'"
+
+
 def status(
     store: CredentialStore,
     base_url: str,
@@ -314,7 +350,9 @@ def status(
             notes.extend(more)
         else:
             setting = _setting_check(_answer_data(outcome))
-    headline = f"logged in to {base_url}" + _as(found)
+    headline = _status_headline(base_url, found, access_dead=access_dead, refresh_ok=refresh_ok)
+    if found.open_id:
+        notes.append("the openId is stored: the webhook commands use it; 'cjerr auth token --open-id' prints it")
     return AuthReport(
         "auth status",
         exit_status,
@@ -489,3 +527,37 @@ def logout(
 
 
 # --- the stored login for probe and the Python API ------------------------------------------
+
+# --- token ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSecret:
+    """What `cjerr auth token` prints: one stored secret for a script, or why there is none (``error``)."""
+
+    exit_status: ExitStatus
+    value: str | None = None
+    error: str | None = None
+
+
+def stored_secret(
+    store: CredentialStore, base_url: str, *, open_id: bool = False, clock: Clock = utc_now
+) -> StoredSecret:
+    """The stored access token (or openId) for ``base_url``; an expired token is refused, not printed."""
+    found = store.load(base_url)
+    if found is None:
+        return StoredSecret(ExitStatus.AUTH, error=f"not logged in to {base_url}; run 'cjerr auth login'")
+    if open_id:
+        if not found.open_id:
+            return StoredSecret(
+                ExitStatus.AUTH,
+                error=f"the login for {base_url} holds no openId (CJ sends it with the token): run 'cjerr auth login'",
+            )
+        return StoredSecret(ExitStatus.SUCCESS, found.open_id)
+    now = clock()
+    if expired(found.access_expires, now):
+        step = "'cjerr auth refresh'" if refresh_usable(found, now) else "'cjerr auth login'"
+        return StoredSecret(
+            ExitStatus.AUTH, error=f"the stored access token for {base_url} has expired; run {step} first"
+        )
+    return StoredSecret(ExitStatus.SUCCESS, found.access_token)

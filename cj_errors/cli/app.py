@@ -22,7 +22,7 @@ from cj_errors.cli.common import ColorOption, JsonOption, new_app, terminal_for
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.orders import order_command, points_app
-from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
+from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_stdout
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
 from cj_errors.output.terminal import ColorChoice, Terminal
@@ -101,6 +101,9 @@ def lookup(
             show_default=False,
         ),
     ],
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One line per code: code, title, outcome (exit status), retry advice.")
+    ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
@@ -116,13 +119,15 @@ def lookup(
 
     Example: cjerr lookup 1600200 1603xxx "No permission"
     """
+    if brief and json_output:
+        raise CliError("--brief is a text layout and --json a document; choose one", ExitStatus.USAGE)
     terminal = _terminal(json_output, color)
     if any(not query.strip() for query in queries):
         raise CliError("lookup got an empty query; give a code such as 1600200 or some message text", ExitStatus.USAGE)
     expanded = _read_queries(queries)
     if not expanded:
         raise CliError("lookup needs at least one code or text (standard input was empty)", ExitStatus.USAGE)
-    raise typer.Exit(int(show_lookup(terminal, expanded)))
+    raise typer.Exit(int(show_lookup(terminal, expanded, brief=brief)))
 
 
 @app.command("list")
@@ -321,8 +326,8 @@ def probe(
     Example: cjerr probe /product/query -p pid=04A22450-67F0-4617-A132-E7AE7F8963B0
     """
     from cj_errors.account import config
+    from cj_errors.account.auth import probe_base_url
     from cj_errors.requests import probe as probing
-    from cj_errors.table import catalog
 
     terminal = _terminal(json_output, color)
     chosen = [name for name, given in (("--curl", curl), ("--body", body), ("--json", json_output)) if given]
@@ -336,7 +341,9 @@ def probe(
         )
     for warning in config.config_warnings():
         terminal.stderr.write(f"cjerr: warning: {warning}\n")
-    base = base_url or config.default_base_url() or catalog.BASE_URL
+    base, why = probe_base_url(base_url)  # --base-url, $CJERR_BASE_URL, config, the stored login, CJ's
+    if why:
+        terminal.stderr.write(f"cjerr: note: {why}\n")
     token = config.resolve_token(token_file, base_url=base)  # the stored login (cjerr auth login) comes last
     options = probing.ProbeOptions(
         target=target,
@@ -421,6 +428,14 @@ def explain(
         bool,
         typer.Option("--full", help="With --each --json: repeat the whole table entry in every line, not a reference."),
     ] = False,
+    summary_only: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Always print the summary (also for one response); input with no CJ response exits 0, "
+            "nothing to report.",
+        ),
+    ] = False,
     json_output: JsonOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:
@@ -450,6 +465,7 @@ def explain(
         )
     explain_input.check_sources(named, follow=follow)
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
+    run.summary.empty_is_success = summary_only
     several = len(named) > 1
     try:
         for source, item in run.items():
@@ -463,7 +479,7 @@ def explain(
         renderer.summary(run.summary, one_line=True)
         raise typer.Exit(int(run.summary.exit_status)) from None
     single = run.single()
-    if single is not None and not each:
+    if single is not None and not each and not summary_only:
         renderer.explanation(single)
         raise typer.Exit(int(single.exit_status))
     renderer.summary(run.summary, one_line=each)
@@ -669,8 +685,12 @@ def main(argv: list[str] | None = None) -> None:
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     buffer_stdout()
+    given = sys.argv[1:] if argv is None else argv
+    # With --json, a failure before any answer still prints one JSON document (process.fail).
+    commands = frozenset(_command_name(info) for info in app.registered_commands)
+    asked = json_command(given, commands, frozenset(info.name for info in app.registered_groups if info.name))
     try:
-        arguments = _pasted_text_after_separator(sys.argv[1:] if argv is None else argv)
+        arguments = _pasted_text_after_separator(given)
         result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:
@@ -681,7 +701,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
         raise
     except CliError as error:
-        fail(error.message, error.status)
+        fail(error.message, error.status, json_command=asked)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ncjerr: interrupted\n")
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
@@ -689,9 +709,9 @@ def main(argv: list[str] | None = None) -> None:
         silence_stdout()
         raise SystemExit(int(ExitStatus.BROKEN_PIPE)) from None
     except RecursionError:
-        fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT)
+        fail("input is nested too deeply to process", ExitStatus.INVALID_INPUT, json_command=asked)
     except MemoryError:
-        fail("out of memory while processing the input", ExitStatus.INTERNAL)
+        fail("out of memory while processing the input", ExitStatus.INTERNAL, json_command=asked)
     except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if type(error).__name__ == "NoArgsIsHelpError":
             sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
@@ -699,8 +719,9 @@ def main(argv: list[str] | None = None) -> None:
         if _is_click_error(error):
             context = getattr(error, "ctx", None)
             command = context.command_path if context is not None else "cjerr"
-            fail(f"{error.format_message()} (see '{command} --help')", ExitStatus.USAGE)  # type: ignore[attr-defined]
-        fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL)
+            message = f"{error.format_message()} (see '{command} --help')"  # type: ignore[attr-defined]
+            fail(message, ExitStatus.USAGE, json_command=asked)
+        fail(f"internal error: {type(error).__name__}: {error}", ExitStatus.INTERNAL, json_command=asked)
     status = result if isinstance(result, int) else 0
     if status == ExitStatus.INTERRUPTED:
         # Typer catches Ctrl-C itself and returns 130; say so, as the handler above does.

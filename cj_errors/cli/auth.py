@@ -156,3 +156,26 @@ def logout(
     url = auth.resolve_base_url(base_url, store)
     report = auth.logout(store, url, local_only=local_only, announce=_announcer(terminal))
     _finish(terminal, report)
+
+
+@auth_app.command()
+def token(
+    base_url: BaseUrlOption = None,
+    open_id: Annotated[
+        bool, typer.Option("--open-id", help="Print the stored openId (the webhook signing key) instead.")
+    ] = False,
+) -> None:
+    """Print the stored access token in full, for scripts: TOKEN=$(cjerr auth token). Like gh auth token.
+
+    Exit 77 when no login is stored or the access token has expired (nothing is printed then).
+
+    Example: curl -H "CJ-Access-Token: $(cjerr auth token)" ...
+    """
+    from cj_errors.account import auth, credentials
+    from cj_errors.output.auth import print_secret
+
+    store = credentials.CredentialStore()
+    found = auth.stored_secret(store, auth.resolve_base_url(base_url, store), open_id=open_id)
+    if found.value is None:
+        raise CliError(found.error or "nothing stored", found.exit_status)
+    print_secret(found.value)

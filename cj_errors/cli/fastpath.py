@@ -1,7 +1,7 @@
 """`cjerr lookup` answered before Typer is imported: the most frequent call, at the cost of Python alone.
 
 The command line is defined once, in Typer (cli.py). This module takes only the plain
-form, `cjerr lookup CODE_OR_TEXT... [--json]`, runs the same core as the Typer command
+form, `cjerr lookup CODE_OR_TEXT... [--json | --brief]`, runs the same core as the Typer command
 (``show_lookup``) and prints through the same renderers, so output and exit status are
 byte for byte the same (tests/test_fastpath.py compares both paths). Anything else (an
 option, `-` for stdin, an empty query, a TAB press, any other command) returns None and
@@ -22,16 +22,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 
-def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[str], bool] | None:
-    """(queries, --json) when ``argv`` is a plain lookup the fast path answers; None otherwise."""
+def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[str], bool, bool] | None:
+    """(queries, --json, --brief) when ``argv`` is a plain lookup the fast path answers; None otherwise."""
     if environ.get("CJERR_NO_FAST_PATH") or environ.get("_CJERR_COMPLETE") or not argv or argv[0] != "lookup":
         return None
     words = list(argv[1:])
-    json_output = "--json" in words
-    queries = [word for word in words if word != "--json"]
+    json_output, brief = "--json" in words, "--brief" in words
+    queries = [word for word in words if word not in ("--json", "--brief")]
+    if json_output and brief:
+        return None  # the full CLI says these two do not go together
     if not queries or any((word.startswith("-") and not is_pasted_text(word)) or not word.strip() for word in queries):
         return None
-    return queries, json_output
+    return queries, json_output, brief
 
 
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
@@ -43,10 +45,10 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
     from cj_errors.output.terminal import choose_terminal
 
-    queries, json_output = plain
+    queries, json_output, brief = plain
     buffer_stdout()
     try:
-        status = show_lookup(choose_terminal(json_output=json_output), queries)
+        status = show_lookup(choose_terminal(json_output=json_output), queries, brief=brief)
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()
@@ -106,7 +108,7 @@ def _candidates(arguments: list[str], incomplete: str) -> list[tuple[str, str]] 
     if incomplete.startswith("-") or not arguments:
         return None
     command, rest = arguments[0], arguments[1:]
-    if command == "lookup" and all(not word.startswith("-") or word == "--json" for word in rest):
+    if command == "lookup" and all(not word.startswith("-") or word in ("--json", "--brief") for word in rest):
         return completers.complete_code(incomplete)
     if command == "list" and rest and rest[-1] in ("--family", "-f") and all(word == "--json" for word in rest[:-1]):
         return completers.complete_family(incomplete)

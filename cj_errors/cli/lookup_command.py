@@ -13,15 +13,23 @@ if TYPE_CHECKING:
     from cj_errors.output.terminal import Terminal
 
 
-def show_lookup(terminal: Terminal, queries: Sequence[str]) -> ExitStatus:
-    """Look up every query, print the results, and return the exit status: the core of `cjerr lookup`."""
+def show_lookup(terminal: Terminal, queries: Sequence[str], *, brief: bool = False) -> ExitStatus:
+    """Look up every query, print the results, and return the exit status: the core of `cjerr lookup`.
+
+    ``brief`` (--brief): one line per code, the same on a terminal and a pipe.
+    """
     from cj_errors.base.exits import ExitStatus
     from cj_errors.output import renderer_for
     from cj_errors.reading import pasted
 
     results = pasted.lookup_many(queries)
     status = ExitStatus.SUCCESS if all(result.found for result in results) else ExitStatus.NOT_FOUND
-    renderer_for(terminal).lookup(results, status)
+    if brief:
+        from cj_errors.output.plain import lookup_brief
+
+        terminal.stdout.write(lookup_brief(results))
+    else:
+        renderer_for(terminal).lookup(results, status)
     return status
 
 

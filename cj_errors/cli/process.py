@@ -13,15 +13,40 @@ from typing import NoReturn
 from cj_errors.base.exits import ExitStatus
 
 
-def fail(message: str, status: ExitStatus) -> NoReturn:
-    """Print ``cjerr: message`` as one line on stderr and exit with ``status``."""
+def fail(message: str, status: ExitStatus, *, json_command: str | None = None) -> NoReturn:
+    """Print ``cjerr: message`` as one line on stderr and exit with ``status``.
+
+    ``json_command`` (the command, when --json was asked for): stdout also gets one JSON document with
+    ``exit_code`` and ``error``, so a script piping into jq reads a document, not nothing.
+    """
     from cj_errors.base.escaping import escaped
     from cj_errors.base.redact import scrub
 
+    if json_command is not None:
+        from cj_errors.output.documents import error_document_text
+
+        try:
+            sys.stdout.write(error_document_text(json_command, status, scrub(message)))
+            sys.stdout.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            silence_stdout()
     # One line, whatever the message quotes (a file name or URL with a line break or an escape sequence).
     sys.stderr.write(f"cjerr: {escaped(scrub(message))}\n")
     sys.stderr.flush()
     raise SystemExit(int(status))
+
+
+def json_command(argv: list[str], commands: frozenset[str], groups: frozenset[str]) -> str | None:
+    """The command a run with --json is about ("probe", "auth status"), or None without --json."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--json" not in argv[:end]:
+        return None
+    words = [word for word in argv[:end] if not word.startswith("-")]
+    if not words or words[0] not in commands | groups:
+        return "cjerr"
+    if words[0] in groups and len(words) > 1:
+        return f"{words[0]} {words[1]}"
+    return words[0]
 
 
 def silence_stdout() -> None:

@@ -1,8 +1,9 @@
 """`cjerr webhook`: check a callback URL, send signed sample messages, verify captures, receive (Typer, thin).
 
 The core is cj_errors.webhooks.tools and cj_errors.webhooks, imported only when a command runs.
-The openId is the key CJ signs every message with: it comes from --open-id-file or $CJ_OPEN_ID;
---open-id works too, with a warning, because a command-line value shows in `ps` and shell history.
+The openId is the key CJ signs every message with: it comes from --open-id-file, $CJ_OPEN_ID, or the stored
+login (cjerr auth login keeps the openId CJ sends with the token); --open-id works too, with a warning, because a
+command-line value shows in `ps` and shell history.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ OpenIdOption = Annotated[
 OpenIdFileOption = Annotated[
     str | None,
     typer.Option(
-        "--open-id-file", metavar="PATH|-", help="File holding the openId (the signing key). Else $CJ_OPEN_ID."
+        "--open-id-file",
+        metavar="PATH|-",
+        help="File holding the openId (the signing key). Else $CJ_OPEN_ID, else the stored login's (cjerr auth login).",
     ),
 ]
 
@@ -62,9 +65,13 @@ def _terminal(json_output: bool) -> Terminal:
 def _open_id(
     terminal: Terminal, given: str | None, file_name: str | None, *, stdin_taken: bool = False
 ) -> OpenId | None:
+    from cj_errors.account import auth, credentials
     from cj_errors.webhooks import tools as webhook_tools
 
-    found = webhook_tools.resolve_open_id(given, file_name, stdin_taken=stdin_taken)
+    def stored() -> tuple[str, str] | None:
+        return auth.stored_open_id(credentials.CredentialStore())
+
+    found = webhook_tools.resolve_open_id(given, file_name, stdin_taken=stdin_taken, stored=stored)
     if given is not None:
         terminal.stderr.write(
             "cjerr: warning: --open-id shows in ps and shell history, and the openId signs CJ's webhooks; "
@@ -198,7 +205,9 @@ def verify(
     key = _open_id(terminal, open_id, open_id_file, stdin_taken=source == "-")
     if key is None:
         raise CliError(
-            f"verify needs the openId: --open-id-file PATH or ${webhook_tools.OPEN_ID_ENV}", ExitStatus.USAGE
+            f"verify needs the openId: --open-id-file PATH, ${webhook_tools.OPEN_ID_ENV} or a stored login "
+            "(cjerr auth login)",
+            ExitStatus.USAGE,
         )
     report = webhook_tools.verify_capture(source, signature, key)
     renderer_for(terminal).webhook_verify(report)
@@ -218,24 +227,35 @@ def listen(
     count: Annotated[int | None, typer.Option("--count", "-n", min=1, help="Stop after this many requests.")] = None,
     open_id: OpenIdOption = None,
     open_id_file: OpenIdFileOption = None,
+    no_verify: Annotated[
+        bool,
+        typer.Option(
+            "--no-verify", help="Receive without checking signatures; with --count, exit 0 for unchecked messages."
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Receive webhook messages and print one line each: topic, messageType, ids, signature, answer.
 
-    Prints its URL as the first line on stdout. Without an openId signatures are not checked.
-    With --count it exits 0 when every message was well-formed and validly signed, else 1;
-    Ctrl-C stops it (exit 130).
+    Prints its URL as the first line on stdout. The openId (file, $CJ_OPEN_ID or the stored login) checks
+    signatures; without one they are not checked. With --count it exits 0 when every message was well-formed
+    and validly signed (or, with --no-verify, well-formed), else 1; Ctrl-C stops it (exit 130).
 
     Example: cjerr webhook listen --port 8080 --open-id-file ~/.config/cjerr/open-id
     """
     from cj_errors.base.inputs import is_loopback
     from cj_errors.output import renderer_for
+    from cj_errors.output import webhook as render_webhook
     from cj_errors.webhooks import tools as webhook_tools
 
     terminal = _terminal(json_output)
     renderer = renderer_for(terminal)
-    key = _open_id(terminal, open_id, open_id_file)
-    options = webhook_tools.ListenOptions(host=host, port=port, status=status, delay=delay, count=count, open_id=key)
+    if no_verify and (open_id is not None or open_id_file is not None):
+        raise CliError("--no-verify receives without the openId; give it or an openId, not both", ExitStatus.USAGE)
+    key = None if no_verify else _open_id(terminal, open_id, open_id_file)
+    options = webhook_tools.ListenOptions(
+        host=host, port=port, status=status, delay=delay, count=count, open_id=key, no_verify=no_verify
+    )
     seen = {"messages": 0, "problems": 0}
 
     def ready(url: str) -> None:
@@ -243,8 +263,7 @@ def listen(
         terminal.stdout.flush()
         if not is_loopback(host):
             terminal.stderr.write(f"cjerr: warning: listening on {host}, not loopback: other machines can post here\n")
-        checking = f"verifying with openId {key.shown}" if key else "signatures not checked (no openId)"
-        terminal.stderr.write(f"cjerr: webhook listen: {checking}; answering {status}; Ctrl-C stops\n")
+        terminal.stderr.write(render_webhook.listen_checking_line(key.shown if key else None, no_verify, status))
         sys.stderr.flush()
 
     def received(item: webhook_tools.Received) -> None:
@@ -260,4 +279,6 @@ def listen(
         )
         sys.stderr.flush()
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
+    if summary.unchecked:
+        terminal.stderr.write(render_webhook.listen_unchecked_line(summary.unchecked))
     raise typer.Exit(int(summary.exit_status))

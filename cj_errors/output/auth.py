@@ -143,3 +143,14 @@ def auth_to_dict(report: AuthReport) -> dict[str, Any]:
         error=report.error,
         explanation=explanation_to_dict(report.explanation) if report.explanation is not None else None,
     )
+
+
+def print_secret(value: str) -> None:
+    """`cjerr auth token`: the one place cjerr prints a secret in full, on purpose, for a script to capture.
+
+    Written past the masking stream (which would hide it), on stdout only, one line. Like ``gh auth token``,
+    a terminal gets it too: typing the command is the request.
+    """
+    import sys
+
+    sys.stdout.write(value + "\n")

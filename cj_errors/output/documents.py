@@ -201,11 +201,17 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
         "codes_not_itemized": summary.untracked,
         "held_orders": summary.held,
         "first_held_line": summary.first_held_line,
+        "nothing_to_report": summary.nothing_to_report,
     }
 
 
 def document(command: str, exit_status: ExitStatus, **payload: Any) -> dict[str, Any]:
     return {"cjerr_schema": SCHEMA_VERSION, "command": command, "exit_code": int(exit_status), **payload}
+
+
+def error_document_text(command: str, exit_status: ExitStatus, message: str) -> str:
+    """The one document --json prints for a run that failed before any answer (usage, missing file, config)."""
+    return _pretty_json(document(command, exit_status, error=message)) + "\n"
 
 
 def exit_codes_data() -> list[dict[str, Any]]:

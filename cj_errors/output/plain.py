@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cj_errors.reading.stream import Summary
     from cj_errors.requests.findings import Finding
     from cj_errors.requests.probe import PreparedProbe
-    from cj_errors.table.catalog import Endpoint
+    from cj_errors.table.catalog import Endpoint, FieldSpec
 
 
 def family_text(entry: CodeEntry) -> str:
@@ -161,6 +161,75 @@ def _one_line(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
+def brief_line(entry: CodeEntry) -> str:
+    """One line for `lookup --brief`: code, title, outcome with its exit status, retry advice."""
+    outcome = f"{entry.outcome.value} (exit {int(entry.exit_status)})"
+    return f"{entry.code}  {entry.title}  |  {outcome}  |  {codes.retry_advice(entry)}"
+
+
+def lookup_brief(results: Sequence[codes.LookupResult]) -> str:
+    """`lookup --brief`: one line per code found (each once), one per query that found none."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    for result in results:
+        if not result.found:
+            lines.append(not_found_lines(result)[0])
+            continue
+        for entry in result.entries:
+            if entry.code not in seen:
+                seen.add(entry.code)
+                lines.append(brief_line(entry))
+    return "".join(line + "\n" for line in lines)
+
+
+# What a caller most often needs from a success, first: the ids it must keep (an order's orderId above all).
+_KEY_FIELDS = (
+    "orderId",
+    "orderNumber",
+    "orderNum",
+    "cjOrderId",
+    "shipmentOrderId",
+    "orderStatus",
+    "payId",
+    "cjPayUrl",
+    "pid",
+    "vid",
+    "sku",
+    "trackingNumber",
+    "amount",
+    "totalRecords",
+    "total",
+)
+_RESULT_FIELDS = 6
+_RESULT_VALUE_CHARS = 70
+
+
+def _result_value(value: object) -> str:
+    if isinstance(value, dict):
+        return f"{{{_count(len(value), 'field')}}}"
+    if isinstance(value, list):
+        return f"[{_count(len(value), 'item')}]"
+    text = "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return _one_line(text, _RESULT_VALUE_CHARS)
+
+
+def result_lines(data: object) -> list[str]:
+    """A success's ``data``, briefly, so nobody sends a call again to see what it returned: the key ids first,
+    then other fields, at most a few; lists and objects as their size (--body prints all of it)."""
+    if isinstance(data, list):
+        return [f"  result:     [{_count(len(data), 'item')}]  (--body prints the data)"]
+    if not isinstance(data, dict):
+        return [f"  result:     {_result_value(data)}"]
+    names = [name for name in _KEY_FIELDS if name in data]
+    names += [name for name in data if name not in names]
+    shown = [f"{name}={_result_value(data[name])}" for name in names[:_RESULT_FIELDS]]
+    more = len(data) - len(shown)
+    lines = [f"  result:     {shown[0] if shown else '{}'}"] + [f"              {item}" for item in shown[1:]]
+    if more > 0:
+        lines.append(f"              ... {_count(more, 'more field')} (--body prints the data)")
+    return lines
+
+
 def list_plain(entries: Iterable[CodeEntry]) -> str:
     return "".join(_compact_line(entry) + "\n" for entry in entries)
 
@@ -187,9 +256,9 @@ def explanation_plain(explanation: Explanation) -> str:
     if explanation.reset_at is not None:
         lines.append(f"  reset:      {explanation.reset_at}")
     lines.append(f"  exit:       {int(explanation.exit_status)} ({explanation.exit_status.summary})")
-    if explanation.entry is not None and not explanation.ok:
+    if explanation.failure_entry is not None:
         lines.append("")
-        lines.extend(_entry_lines(explanation.entry))
+        lines.extend(_entry_lines(explanation.failure_entry))
     return "\n".join(lines) + "\n"
 
 
@@ -198,43 +267,71 @@ def item_line(line_number: int, explanation: Explanation) -> str:
     return f"line {line_number}: {explanation.verdict}{request}\n"
 
 
-def summary_plain(summary: Summary) -> str:
-    data = summary_to_dict(summary)
+def summary_head_lines(summary: Summary) -> list[str]:
+    """The summary's lines above its table of codes: counts, and what could not be read."""
     lines = [f"{_count(summary.responses, 'response')} in {_count(summary.lines, 'line')}"]
     if summary.skipped_lines:
-        lines[0] += f" ({summary.skipped_lines} lines without an envelope skipped)"
+        lines[0] += f" ({_count(summary.skipped_lines, 'line')} without an envelope skipped)"
     if summary.encoding:
         lines.append(f"read as {summary.encoding.upper()} text (PowerShell's > writes it)")
     if summary.unreadable:
         lines.append(
-            f"{summary.unreadable} looked like CJ responses but could not be read "
+            f"{summary.unreadable} looked like {'a CJ response' if summary.unreadable == 1 else 'CJ responses'} "
+            "but could not be read "
             f"(first at line {summary.first_unreadable_line}; truncated?)"
         )
     if summary.oversized:
-        lines.append(f"{summary.oversized} oversized lines or documents skipped")
+        oversized = _count(summary.oversized, "oversized line or document", "oversized lines or documents")
+        lines.append(f"{oversized} skipped")
     if summary.untracked:
-        lines.append(f"{summary.untracked} responses with codes beyond the first {len(summary.per_code)} not itemized")
+        lines.append(
+            f"{_count(summary.untracked, 'response')} with codes beyond the first {len(summary.per_code)} not itemized"
+        )
     if summary.held:
         lines.append(
-            f"{summary.held} of them held orders: CJ answered success, but data holds the order "
+            f"{summary.held} of them {'a held order' if summary.held == 1 else 'held orders'}: CJ answered success"
+            ", but data holds the order "
             f"(first on line {summary.first_held_line}; explain that line for the reasons)"
         )
-    for row in data["codes"]:
+    return lines
+
+
+def summary_rows(summary: Summary) -> list[tuple[int, str, str, str, str | None]]:
+    """(count, code, title, retry, first requestId) for each code the summary counted, most frequent first."""
+    rows = []
+    for row in summary_to_dict(summary)["codes"]:
         label = "-" if row["code"] is None else str(row["code"])
         retry = "retryable" if row["retryable"] else "not retryable"
         if row["retry_after_reset"]:
             retry = "after 00:00 UTC reset"
         if row["outcome"] == "success":
             retry = "ok"
-        request = f"  first requestId {row['first_request_id']}" if row["first_request_id"] else ""
-        lines.append(f"  {row['count']:>7}  {label:<9} {row['title']}  [{retry}]{request}")
+        rows.append((row["count"], label, row["title"], retry, row["first_request_id"]))
+    return rows
+
+
+def summary_tail_lines(summary: Summary) -> list[str]:
+    """The summary's last lines: nothing to report (explain --summary), and the exit status."""
+    lines = []
+    if summary.nothing_to_report and summary.empty_is_success:
+        lines.append("nothing to report: no CJ response in the input")
     status = summary.exit_status
     lines.append(f"exit {int(status)} ({status.summary})")
+    return lines
+
+
+def summary_plain(summary: Summary) -> str:
+    lines = summary_head_lines(summary)
+    for count, label, title, retry, first_request_id in summary_rows(summary):
+        request = f"  first requestId {first_request_id}" if first_request_id else ""
+        lines.append(f"  {count:>7}  {label:<9} {title}  [{retry}]{request}")
+    lines += summary_tail_lines(summary)
     return "\n".join(lines) + "\n"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _count(number: int, noun: str, nouns: str | None = None) -> str:
+    """``1 line``, ``2 lines``; ``nouns`` for a plural that is not ``noun`` + s."""
+    return f"{number} {noun}" if number == 1 else f"{number} {nouns or noun + 's'}"
 
 
 _SUMMARY_COLUMN = 26  # on a terminal, a longer summary wraps inside its column
@@ -301,33 +398,48 @@ def _points_line(prepared: PreparedProbe) -> str:
     return f"points: {endpoint.points} per call (CJ's points table)\n"
 
 
+def endpoint_flags(endpoint: Endpoint) -> str:
+    """``  (deprecated, 50 pts)``: what sets an endpoint apart, or nothing."""
+    flags = []
+    if endpoint.deprecated:
+        flags.append("deprecated")
+    if not endpoint.official:
+        flags.append("secondary source")
+    if endpoint.points:
+        flags.append(f"{endpoint.points} pts")
+    return f"  ({', '.join(flags)})" if flags else ""
+
+
+def field_parts(spec: FieldSpec) -> tuple[str, str, str, str]:
+    """(name, type with its length, required or optional, note) of one field, for --detail."""
+    size = f"({spec.max_length})" if spec.max_length else ""
+    return spec.name, f"{spec.type}{size}", "required" if spec.required else "optional", spec.note
+
+
+def endpoint_detail_lines(endpoint: Endpoint) -> list[tuple[str, str]]:
+    """The (label, text) lines under an endpoint's fields: one-of groups, deprecation, note, docs."""
+    lines = [("one of", " / ".join(group)) for group in endpoint.one_of]
+    if endpoint.deprecated:
+        instead = f"; use {endpoint.replacement}" if endpoint.replacement else ""
+        lines.append(("", f"{endpoint.deprecated}{instead}"))
+    if endpoint.note:
+        lines.append(("note", endpoint.note))
+    if endpoint.doc:
+        lines.append(("docs", endpoint.doc))
+    return lines
+
+
 def endpoints_plain(endpoints: Sequence[Endpoint], detail: bool) -> str:
     lines = []
     for endpoint in endpoints:
-        flags = []
-        if endpoint.deprecated:
-            flags.append("deprecated")
-        if not endpoint.official:
-            flags.append("secondary source")
-        if endpoint.points:
-            flags.append(f"{endpoint.points} pts")
-        suffix = f"  ({', '.join(flags)})" if flags else ""
+        suffix = endpoint_flags(endpoint)
         lines.append(f"{endpoint.method:<6} {endpoint.path}\t{endpoint.location.value}\t{endpoint.summary}{suffix}")
         if detail:
             for spec in endpoint.fields:
-                size = f"({spec.max_length})" if spec.max_length else ""
-                need = "required" if spec.required else "optional"
-                note = f"  {spec.note}" if spec.note else ""
-                lines.append(f"         {spec.name}: {spec.type}{size} {need}{note}")
-            for group in endpoint.one_of:
-                lines.append(f"         one of: {' / '.join(group)}")
-            if endpoint.deprecated:
-                instead = f"; use {endpoint.replacement}" if endpoint.replacement else ""
-                lines.append(f"         {endpoint.deprecated}{instead}")
-            if endpoint.note:
-                lines.append(f"         note: {endpoint.note}")
-            if endpoint.doc:
-                lines.append(f"         docs: {endpoint.doc}")
+                name, kind, need, note = field_parts(spec)
+                lines.append(f"         {name}: {kind} {need}" + (f"  {note}" if note else ""))
+            for label, text in endpoint_detail_lines(endpoint):
+                lines.append(f"         {label}: {text}" if label else f"         {text}")
     return "".join(line + "\n" for line in lines)
 
 

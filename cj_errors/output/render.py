@@ -39,6 +39,7 @@ from cj_errors.output.plain import (
     list_plain,
     lookup_plain,
     request_plain,
+    result_lines,
     summary_plain,
 )
 from cj_errors.output.terminal import Mode, Terminal, same_destination
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from cj_errors.account.auth import AuthReport
     from cj_errors.reading.explanation import Explanation
     from cj_errors.reading.stream import Item, Summary
+    from cj_errors.requests.findings import Finding
     from cj_errors.requests.probe import PreparedProbe, ProbeOutcome
     from cj_errors.table.catalog import Endpoint
     from cj_errors.webhooks.tools import CheckReport, Received, SendReport, VerifyReport
@@ -116,6 +118,10 @@ class PlainRenderer:
     def endpoints(self, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
         self.out.write(endpoints_plain(endpoints, detail))
 
+    def findings(self, findings: Sequence[Finding]) -> None:
+        """A probe's findings, one a line (the Rich renderer wraps them in columns)."""
+        self.out.write(findings_plain(findings))
+
     def exit_codes(self) -> None:
         self.out.write(exit_codes_plain(_terminal_width(self.terminal)))
 
@@ -172,7 +178,8 @@ class PlainRenderer:
         if show_request:
             out.write(request_plain(prepared))
         if prepared.findings:
-            out.write(("\n" if show_request else "") + "findings:\n" + findings_plain(prepared.findings))
+            out.write(("\n" if show_request else "") + "findings:\n")
+            self.findings(prepared.findings)
         if outcome is None:
             out.write(_points_line(prepared))
             if prepared.spend_refusal is not None:
@@ -201,6 +208,8 @@ class PlainRenderer:
             out.write("<\n" + "".join(f"< {line}\n" for line in text.splitlines()) + "\n")
         if outcome.explanation is not None and not (quiet and _success_data(outcome) is not _NO_DATA):
             self.explanation(outcome.explanation)
+            if (data := _success_data(outcome)) is not _NO_DATA:
+                out.write("".join(line + "\n" for line in result_lines(data)))
         if outcome.reconciliation is not None:
             out.write(f"reconcile: {outcome.reconciliation.summary}\n")
             out.write(f"  exit:       {int(exit_status)} ({exit_status.summary}) after the reconcile check\n")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +24,9 @@ from cj_errors.table.model import CodeEntry, Outcome
 
 if TYPE_CHECKING:
     from cj_errors.reading.explanation import Explanation
+    from cj_errors.reading.stream import Summary
+    from cj_errors.requests.findings import Finding
+    from cj_errors.table.catalog import Endpoint
 
 _OUTCOME_STYLE = {
     Outcome.SUCCESS: "green",
@@ -203,6 +207,15 @@ class RichRenderer(render.PlainRenderer):
     def explanation(self, explanation: Explanation) -> None:
         show_explanation(self.terminal, explanation)
 
+    def endpoints(self, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
+        show_endpoints(self.terminal, endpoints, detail=detail)
+
+    def findings(self, findings: Sequence[Finding]) -> None:
+        show_findings(self.terminal, findings)
+
+    def summary(self, summary: Summary, *, one_line: bool) -> None:
+        show_summary(self.terminal, summary)
+
 
 def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> None:
     console = console_for(terminal)
@@ -247,7 +260,19 @@ def show_list(terminal: Terminal, entries: Sequence[CodeEntry]) -> None:
     console_for(terminal).print(_entries_table(entries))
 
 
-_EXPLANATION_LABELS = ("http", "requestId", "message", "type", "body", "mismatch", "note", "retry", "exit")
+_EXPLANATION_LABELS = (
+    "http",
+    "requestId",
+    "message",
+    "type",
+    "body",
+    "mismatch",
+    "note",
+    "retry",
+    "wait",
+    "reset",
+    "exit",
+)
 
 
 def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
@@ -270,14 +295,19 @@ def show_explanation(terminal: Terminal, explanation: Explanation) -> None:
     for hint in explanation.hints:
         fields.add("note", rich_text(hint))
     fields.add("retry", rich_text(explanation.retry))
+    # The same rows as the plain text (plain.explanation_plain): wait and reset are what a script waits on.
+    if explanation.wait_seconds is not None:
+        fields.add("wait", Text(f"{explanation.wait_seconds:g} s at least"))
+    if explanation.reset_at is not None:
+        fields.add("reset", Text(explanation.reset_at))
     fields.add("exit", Text(f"{int(explanation.exit_status)} ({explanation.exit_status.summary})", style=style))
     title = Text(explanation.verdict, style=f"bold {style}")
     short = Text(_short_verdict(explanation), style=f"bold {style}")
     console.print(_titled_panel(fields, short, title, title, console.width, style))
     below = [url for url in _urls([*explanation.hints, explanation.retry]) if len(url) > fields.value_width]
     _print_links(console, below)
-    if explanation.entry is not None and not explanation.ok:
-        _print_entry(console, explanation.entry)
+    if explanation.failure_entry is not None:
+        _print_entry(console, explanation.failure_entry)
 
 
 def _short_verdict(explanation: Explanation) -> str:
@@ -287,3 +317,107 @@ def _short_verdict(explanation: Explanation) -> str:
     if explanation.http_status is not None:
         return f"HTTP {explanation.http_status}"
     return "response"
+
+
+# --- endpoints, probe findings and the explain summary: columns that wrap between words -----------------
+
+
+def _columns(*, header: bool = False) -> Table:
+    return Table(show_edge=False, box=None, padding=(0, 1), show_header=header, pad_edge=False)
+
+
+# Method (6), location (5), the gaps between four columns (6) and room for a summary to wrap in (30).
+_ENDPOINT_COLUMNS_BESIDE_PATH = 6 + 5 + 6 + 30
+
+
+def show_endpoints(terminal: Terminal, endpoints: Sequence[Endpoint], *, detail: bool) -> None:
+    """The catalog as columns; a summary or note too long for the terminal wraps inside its column."""
+    console = console_for(terminal)
+    widest = max((len(endpoint.path) for endpoint in endpoints), default=0)
+    if not detail and widest + _ENDPOINT_COLUMNS_BESIDE_PATH > console.width:
+        # Too narrow for the summary beside the longest path: each summary goes under its path, indented.
+        for endpoint in endpoints:
+            where = (f"  {endpoint.location.value}", "dim")
+            console.print(Text.assemble((f"{endpoint.method:<6} ", "bold"), endpoint.path, where))
+            summary = Text(endpoint.summary)
+            summary.append(plain.endpoint_flags(endpoint), style="dim")
+            console.print(Padding(summary, (0, 0, 0, 7)))
+        return
+    if not detail:
+        table = _columns()
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, style="dim")
+        table.add_column(overflow="fold")
+        for endpoint in endpoints:
+            summary = Text(endpoint.summary)
+            summary.append(plain.endpoint_flags(endpoint), style="dim")
+            table.add_row(endpoint.method, endpoint.path, endpoint.location.value, summary)
+        console.print(table)
+        return
+    for index, endpoint in enumerate(endpoints):
+        if index:
+            console.print()
+        heading = Text.assemble((f"{endpoint.method} {endpoint.path}", "bold"), f"  {endpoint.location.value}  ")
+        heading.append(endpoint.summary)
+        heading.append(plain.endpoint_flags(endpoint), style="dim")
+        console.print(heading)
+        fields = _columns()
+        fields.add_column(no_wrap=True, style="bold")
+        fields.add_column(no_wrap=True)
+        fields.add_column(no_wrap=True)
+        fields.add_column(overflow="fold")
+        for spec in endpoint.fields:
+            name, kind, need, note = plain.field_parts(spec)
+            fields.add_row("  " + name, kind, Text(need, style="" if spec.required else "dim"), rich_text(note))
+        console.print(fields)
+        extra = _columns()
+        extra.add_column(no_wrap=True, style="bold")
+        extra.add_column(overflow="fold")
+        for label, text in plain.endpoint_detail_lines(endpoint):
+            extra.add_row("  " + (label or "deprecated"), rich_text(text))
+        if extra.row_count:
+            console.print(extra)
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def show_findings(terminal: Terminal, findings: Sequence[Finding]) -> None:
+    """Probe findings: severity, the likely CJ code, and the message wrapped in its own column."""
+    console = console_for(terminal)
+    table = _columns()
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for finding in findings:
+        severity = finding.severity.value
+        code = f"[{finding.likely_code}]" if finding.likely_code else ""
+        table.add_row(Text(severity, style=_SEVERITY_STYLE.get(severity, "")), code, rich_text(finding.message))
+        if finding.detail:
+            table.add_row("", "", Text(finding.detail, no_wrap=True, overflow="fold"))
+    console.print(table)
+
+
+def show_summary(terminal: Terminal, summary: Summary) -> None:
+    """explain's summary: its lines wrapped between words, and the codes as aligned columns."""
+    console = console_for(terminal)
+    for line in plain.summary_head_lines(summary):
+        console.print(Text(line))
+    rows = plain.summary_rows(summary)
+    if rows:
+        table = _columns()
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")
+        for count, label, title, retry, first_request_id in rows:
+            # The requestId goes under the title, where it has the room to stay whole.
+            described = Text(title)
+            if first_request_id:
+                described.append(f"\nrequestId {first_request_id}", style="dim")
+            table.add_row(str(count), label, f"[{retry}]", described)
+        console.print(table)
+    status = summary.exit_status
+    for line in plain.summary_tail_lines(summary):
+        console.print(Text(line, style="bold" if line.startswith("exit") and status else ""))

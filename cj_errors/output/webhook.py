@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cj_errors.base import redact
 from cj_errors.base.exits import ExitStatus
 from cj_errors.output import documents
+from cj_errors.output.plain import _count
 
 if TYPE_CHECKING:
     from cj_errors import webhooks
@@ -189,3 +190,25 @@ def received_line(item: Received) -> str:
         parts.append("problems: " + "; ".join(judged.problems))
     parts.append(f"-> {item.answered}")
     return "  ".join(parts)
+
+
+def listen_checking_line(open_id_shown: str | None, no_verify: bool, status: int) -> str:
+    """The stderr line `webhook listen` starts with: how signatures are judged and what it answers."""
+    if open_id_shown is not None:
+        checking = f"verifying with openId {open_id_shown}"
+    elif no_verify:
+        checking = "signatures not checked (--no-verify)"
+    else:
+        checking = (
+            "signatures not checked (no openId: give --open-id-file, $CJ_OPEN_ID or run 'cjerr auth login'; "
+            "--count then exits 1 unless --no-verify)"
+        )
+    return f"cjerr: webhook listen: {checking}; answering {status}; Ctrl-C stops\n"
+
+
+def listen_unchecked_line(count: int) -> str:
+    """Why a --count run whose messages were all well-formed still exits 1: nobody checked their signatures."""
+    return (
+        f"cjerr: {_count(count, 'message')} arrived with the signature not checked (no openId): exit 1; "
+        "give the openId (--open-id-file, $CJ_OPEN_ID, 'cjerr auth login') or --no-verify\n"
+    )

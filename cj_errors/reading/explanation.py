@@ -184,6 +184,14 @@ class Explanation:
         return self.envelope.request_id if self.envelope else None
 
     @property
+    def failure_entry(self) -> CodeEntry | None:
+        """The table entry to show below a failure: none for a success, and none whose own outcome contradicts
+        the verdict (a held order's envelope carries code 200, whose entry says nothing failed)."""
+        if self.ok or self.entry is None or self.entry.outcome is Outcome.SUCCESS:
+            return None
+        return self.entry
+
+    @property
     def retryable(self) -> bool:
         """True when the same request may work after a short wait."""
         return self.exit_status is ExitStatus.TEMPORARY

@@ -80,6 +80,12 @@ class Summary:
     untracked: int = 0  # responses whose code arrived after MAX_SUMMARY_CODES distinct codes
     held: int = 0  # success envelopes whose data says the order is held (counted under their code too)
     first_held_line: int | None = None
+    # explain --summary: a log without any CJ response is "nothing to report" (0), not "not a CJ envelope" (76).
+    empty_is_success: bool = False
+
+    @property
+    def nothing_to_report(self) -> bool:
+        return self.responses == 0 and self.unreadable == 0
 
     def add(self, item: Item) -> None:
         explanation = item.explanation
@@ -141,8 +147,8 @@ class Summary:
     @property
     def exit_status(self) -> ExitStatus:
         """The most pressing outcome seen: what a script should act on first."""
-        if self.responses == 0 and self.unreadable == 0:
-            return ExitStatus.NOT_ENVELOPE
+        if self.nothing_to_report:
+            return ExitStatus.SUCCESS if self.empty_is_success else ExitStatus.NOT_ENVELOPE
         for status in _SEVERITY:
             if self.per_status[status]:
                 return status

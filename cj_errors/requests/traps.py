@@ -83,15 +83,28 @@ def _webhook_findings(body: Mapping[str, Any], local: bool) -> list[Finding]:
         urls = setting.get("callbackUrls") if isinstance(setting, Mapping) else None
         if not isinstance(urls, list):
             continue
+        if not urls and setting.get("type") == "CANCEL":
+            # CJ's webhook page marks callbackUrls required (Y) for every topic and type, and documents no empty
+            # list: switching a topic off is sent with its URL (https://developers.cjdropshipping.com/en/api/api2/
+            # api/webhook.html).
+            findings.append(
+                Finding(
+                    Severity.INFO,
+                    f"{topic}: to switch a topic off, send type CANCEL with the callback URL it has (CJ's docs "
+                    "require callbackUrls for every topic, CANCEL too)",
+                    None,
+                    f"{topic}.callbackUrls",
+                )
+            )
         for index, url in enumerate(urls[:20]):
             if not isinstance(url, str):
                 continue
             name = f"{topic}.callbackUrls[{index}]"
             stand_in_accepts = local and registration_error(url, allow_local=True) is None
+            accepted_here: list[tuple[str, int | None]] = []
             for finding in check_url(url).findings:
                 if finding.severity == "error" and stand_in_accepts:
-                    message = f"{name}: {finding.message} (a cjerr mock with --allow-local-webhooks accepts it)"
-                    findings.append(Finding(Severity.WARNING, message, finding.code, name))
+                    accepted_here.append((finding.message, finding.code))
                     continue
                 if finding.severity == "error":
                     severity = Severity.ERROR
@@ -100,6 +113,13 @@ def _webhook_findings(body: Mapping[str, Any], local: bool) -> list[Finding]:
                 else:
                     continue
                 findings.append(Finding(severity, f"{name}: {finding.message}", finding.code, name))
+            if accepted_here:
+                # One warning per URL, however many of CJ's rules it breaks (http:// and loopback are both true
+                # of http://127.0.0.1/...): the codes in the order CJ checks them, the reasons joined.
+                first, *more = accepted_here
+                reasons = " - also: ".join([first[0], *(f"{text} [{code}]" for text, code in more)])
+                message = f"{name}: {reasons} (a cjerr mock with --allow-local-webhooks accepts it)"
+                findings.append(Finding(Severity.WARNING, message, first[1], name))
     return findings
 
 

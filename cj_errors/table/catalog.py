@@ -400,8 +400,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Search the product catalog (newer search, keyWord / page / size)",
         fields=(
             _s("keyWord", 200),
-            _i("page", note="1-1000, default 1"),
-            _i("size", note="1-100, default 10"),
+            _i("page", note="1-1000, default 1", minimum=1, maximum=1000),
+            _i("size", note="1-100, default 10", minimum=1, maximum=100),
             _u("categoryId"),
             _a("lv2categoryList"),
             _a("lv3categoryList"),

@@ -43,8 +43,10 @@ def resolve_open_id(
     *,
     environ: dict[str, str] | None = None,
     stdin_taken: bool = False,
+    stored: Callable[[], tuple[str, str] | None] | None = None,
 ) -> OpenId | None:
-    """The openId from ``--open-id``, ``--open-id-file`` or ``$CJ_OPEN_ID`` (in that order), registered as a secret."""
+    """The openId from ``--open-id``, ``--open-id-file``, ``$CJ_OPEN_ID`` or ``stored`` (in that order), registered
+    as a secret. ``stored`` gives the stored login's openId and its base URL (cjerr auth login), asked last."""
     env = os.environ if environ is None else environ
     if given is not None and file_name is not None:
         raise CliError("give the openId once: --open-id or --open-id-file", ExitStatus.USAGE)
@@ -69,6 +71,8 @@ def resolve_open_id(
         found = OpenId(lines[0], f"--open-id-file {shown_source(file_name)}")
     elif env.get(OPEN_ID_ENV, "").strip():
         found = OpenId(env[OPEN_ID_ENV].strip(), f"${OPEN_ID_ENV}")
+    elif stored is not None and (login := stored()) is not None:
+        found = OpenId(login[0].strip(), f"the stored login for {login[1]}")
     if found is None:
         return None
     if not found.value:
@@ -280,6 +284,8 @@ class ListenOptions:
     delay: float = 0.0
     count: int | None = None
     open_id: OpenId | None = None
+    # Without an openId a signature cannot be checked; only --no-verify makes "not checked" count as fine.
+    no_verify: bool = False
 
 
 @dataclass
@@ -376,14 +382,23 @@ class _Receiver(ThreadingHTTPServer):
 @dataclass
 class ListenSummary:
     received: list[Received]
+    no_verify: bool = False
 
     @property
     def problems(self) -> int:
         return sum(1 for item in self.received if not item.ok)
 
     @property
+    def unchecked(self) -> int:
+        """Messages whose signature nobody checked (no openId), when --no-verify did not say that is fine."""
+        if self.no_verify:
+            return 0
+        return sum(1 for item in self.received if item.ok and item.message.signature == "not checked")
+
+    @property
     def exit_status(self) -> ExitStatus:
-        return ExitStatus.SUCCESS if self.problems == 0 else ExitStatus.NOT_FOUND
+        # 0 promises "well-formed and validly signed": a signature nobody checked is not that.
+        return ExitStatus.SUCCESS if self.problems == 0 and self.unchecked == 0 else ExitStatus.NOT_FOUND
 
 
 def listen(
@@ -416,4 +431,4 @@ def listen(
     if state.failure is not None:
         raise state.failure
     with state.lock:
-        return ListenSummary(list(state.received))
+        return ListenSummary(list(state.received), no_verify=options.no_verify)
