@@ -21,6 +21,7 @@ from cj_errors.cli.auth import auth_app
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
+from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
 from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
@@ -508,6 +509,9 @@ def mock(
             help="Let /webhook/set register loopback and http:// URLs, and deliver signed messages to them.",
         ),
     ] = False,
+    replay: Annotated[
+        Path | None, typer.Option("--replay", metavar="DIR", help="Serve answers cjerr proxy --record wrote first.")
+    ] = None,
 ) -> None:
     """Run a local, stateful stand-in for the CJ API that can answer with any error code.
 
@@ -535,6 +539,7 @@ def mock(
         balance=balance,
         state_file=state,
         allow_local_webhooks=allow_local_webhooks,
+        replay_dir=replay,
     )
     try:
         mocking.serve(settings, sys.stdout, sys.stderr)
@@ -550,6 +555,10 @@ app.add_typer(auth_app, name="auth")
 # --- webhook (cj_errors/cli/webhook.py) -----------------------------------------------------
 
 app.add_typer(webhook_app, name="webhook")
+
+# --- proxy (cj_errors/cli/proxy.py) -----------------------------------------------------------
+
+app.command("proxy")(proxy_command)
 
 
 # --- process edge ---------------------------------------------------------------------

@@ -129,9 +129,7 @@ class RedisBackend:
         try:
             import redis as redis_module
         except ImportError:
-            raise PacingUnavailable(
-                "pacing through Redis needs the redis package: pip install 'cjerr[redis]'"
-            ) from None
+            raise ImportError("pacing through Redis needs the redis package: pip install 'cjerr[redis]'") from None
         self._module = redis_module
         self.url = url
         try:
