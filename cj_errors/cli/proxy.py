@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from cj_errors.base.exits import ExitStatus
+from cj_errors.cli.process import silence_stdout
 
 
 def proxy(
@@ -86,5 +87,7 @@ def proxy(
     try:
         proxying.serve(config, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
-        # Ctrl-C is how a proxy ends: serve() has said "cjerr proxy: stopped".
+        # Ctrl-C is how a proxy ends: serve() has said "cjerr proxy: stopped". A stdout closed earlier
+        # (| head -1) must not fail the interpreter's last flush.
+        silence_stdout()
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None

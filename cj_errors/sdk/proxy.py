@@ -284,8 +284,14 @@ class Forwarder:
             connection.putheader("Content-Length", str(len(body)))
             connection.endheaders(body or None)
             response = connection.getresponse()
-            raw = response.read(limits.RESPONSE_BODY_BYTES + 1)
-            if len(raw) > limits.RESPONSE_BODY_BYTES:
+            # With a Content-Length, read() without a size raises IncompleteRead for a cut answer.
+            too_large = response.length is not None and response.length > limits.RESPONSE_BODY_BYTES
+            raw = (
+                b""
+                if too_large
+                else response.read(None if response.length is not None else limits.RESPONSE_BODY_BYTES + 1)
+            )
+            if too_large or len(raw) > limits.RESPONSE_BODY_BYTES:
                 self._drop_connection()
                 raise _Lost("too-large", ValueError(f"answer over {limits.RESPONSE_BODY_BYTES} bytes"))
             answer_headers = [(name, value) for name, value in response.getheaders()]
