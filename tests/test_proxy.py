@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cj_errors.sdk import limiter, pacing
+from cj_errors.sdk import limiter, pacing, redis_limiter
 from tests.conftest import cjerr_executable, clean_env
 
 TOKEN = "API@CJ7654321@CJ:proxy-test-token-0123456789abcdef"
@@ -242,7 +242,7 @@ def test_a_1600200_seen_by_one_member_slows_every_member(redis_server: Redis) ->
     try:
         first, second = one.bucket("account-a", 2, 1.0), two.bucket("account-a", 2, 1.0)
         assert first.reserve() == 0.0 and second.reserve() == 0.0
-        assert second.reserve() == pytest.approx(1.0 + pacing.MARGIN, abs=0.05), "the third call of a second waits"
+        assert second.reserve() == pytest.approx(1.0 + redis_limiter.FLEET_MARGIN, abs=0.05), "the third call waits"
         first.slow_down()
         assert second.slowdown == 2.0
         second.recover()

@@ -83,9 +83,9 @@ class Backend(Protocol):
     @property
     def shared(self) -> bool: ...
 
-    def bucket(self, key: str, calls: int, window: float) -> Bucket: ...
-
-    def account_of(self, token_hash: str) -> str | None: ...
+    def bucket(self, key: str, calls: int, window: float) -> Bucket:
+        """The bucket for ``key``; a token's key draws from its account's bucket once ``learn`` named it."""
+        ...
 
     def learn(self, token_hash: str, account_hash: str) -> None: ...
 
@@ -116,6 +116,7 @@ class FileBackend:
         self._shared = shared
         self._clock = clock
         self._aliases: dict[str, str] = {}
+        self._sizes: dict[str, set[tuple[int, float]]] = {}  # the limits each key's buckets were made with
         self._lock = threading.Lock()
 
     @property
@@ -129,6 +130,9 @@ class FileBackend:
         return self._shared and os.name != "nt"  # pacing.Pacer shares through fcntl, absent on Windows
 
     def bucket(self, key: str, calls: int, window: float) -> Bucket:
+        return _FileBucket(self, key, calls, window)
+
+    def pacer(self, key: str, calls: int, window: float) -> pacing.Pacer:
         return pacing.Pacer(key, calls, window, directory=self.directory, shared=self._shared, clock=self._clock)
 
     def _alias_path(self, token_hash: str) -> Path:
@@ -154,7 +158,11 @@ class FileBackend:
         with self._lock:
             if self._aliases.get(token_hash) == account_hash:
                 return
+        # The slots this token booked move into the account's file before the alias is written, so that
+        # the calls that follow, in any process, see them.
+        with self._lock:
             self._aliases[token_hash] = account_hash
+        self._merge(token_hash, account_hash)
         if not self._shared:
             return
         path = self._alias_path(token_hash)
@@ -166,10 +174,51 @@ class FileBackend:
             finally:
                 os.close(handle)
         except OSError:
-            pass  # the alias is an optimisation: keyed by token, the limit still holds
+            pass  # this process knows the alias; the others go on pacing by the token
+
+    def _merge(self, token_hash: str, account_hash: str) -> None:
+        booked: list[float] = []
+        for calls, window in self._sizes.get(token_hash, ()):
+            with self.pacer(token_hash, calls, window)._state() as state:
+                booked = [float(slot) for slot in state.get("slots", [])]
+            with self.pacer(account_hash, calls, window)._state() as state:
+                state["slots"] = sorted({*state.get("slots", []), *booked})
 
     def close(self) -> None:
         pass
+
+
+class _FileBucket:
+    """A key's pacer, or its account's once ``FileBackend.learn`` named the account (checked on every call)."""
+
+    def __init__(self, backend: FileBackend, key: str, calls: int, window: float) -> None:
+        self.calls = calls
+        self.window = window
+        self._backend = backend
+        self._key = key
+        with backend._lock:
+            backend._sizes.setdefault(key, set()).add((calls, window))
+        self._pacers: dict[str, pacing.Pacer] = {}
+
+    def _current(self) -> pacing.Pacer:
+        key = self._backend.account_of(self._key) or self._key
+        found = self._pacers.get(key)
+        if found is None:
+            found = self._pacers[key] = self._backend.pacer(key, self.calls, self.window)
+        return found
+
+    def reserve(self, max_wait: float | None = None) -> float:
+        return self._current().reserve(max_wait)
+
+    def slow_down(self) -> None:
+        self._current().slow_down()
+
+    def recover(self) -> None:
+        self._current().recover()
+
+    @property
+    def slowdown(self) -> float:
+        return self._current().slowdown
 
 
 def pacing_url_from_env(environ: dict[str, str] | None = None) -> str | None:
@@ -236,9 +285,7 @@ class Limiter:
         calls, window = (int(self.qps), 1.0) if self.qps >= 1 else (1, 1.0 / self.qps)
         if not token:
             return self._bucket(pacing.state_key(f"anonymous {host}", None), calls, window)
-        hashed = token_key(token)
-        account = self.backend.account_of(hashed)
-        return self._bucket(account or hashed, calls, window)
+        return self._bucket(token_key(token), calls, window)  # the backend follows the token to its account
 
     def learn(self, path: str, token: str | None, document: Any) -> None:
         """Note whose account a token is, from an answer that names the openId (see LEARN_PATHS)."""

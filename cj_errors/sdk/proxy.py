@@ -243,38 +243,46 @@ class Forwarder:
         self.scheme, self.host, self.port, self.prefix = config.upstream
         self._sleep = sleep
         self._rng = rng or random.random
-        self._local = threading.local()
+        self._idle: list[http.client.HTTPConnection] = []  # kept-alive upstream connections, any thread's
+        self._pool_lock = threading.Lock()
 
-    def _connection(self, fresh: bool) -> http.client.HTTPConnection:
-        found: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
-        if found is not None and not fresh:
-            return found
-        if found is not None:
-            found.close()
-        connection: http.client.HTTPConnection
+    def _new_connection(self) -> http.client.HTTPConnection:
         if self.scheme == "https":
-            connection = http.client.HTTPSConnection(self.host, self.port, timeout=self.config.timeout)
-        else:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=self.config.timeout)
-        self._local.connection = connection
-        return connection
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.config.timeout)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.config.timeout)
 
-    def _drop_connection(self) -> None:
-        found: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
-        if found is not None:
-            found.close()
-            self._local.connection = None
+    def _take(self, fresh: bool) -> http.client.HTTPConnection:
+        """An idle connection, or a new one; ``fresh`` (a call that changes data) always gets a new one, so that
+        a connection the server closed while idle cannot turn the call's outcome unknown."""
+        if not fresh:
+            with self._pool_lock:
+                if self._idle:
+                    return self._idle.pop()
+        return self._new_connection()
+
+    def _give_back(self, connection: http.client.HTTPConnection) -> None:
+        with self._pool_lock:
+            if len(self._idle) < 32:
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
 
     def _send_once(
         self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, fresh: bool
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """One try. Raises (False, error) as _NotSent when nothing left, (True, error) as _Lost when it may have."""
-        connection = self._connection(fresh)
+        """One try. Raises _NotSent when nothing left, _Lost when the request was sent (maybe in part)."""
+        connection = self._take(fresh)
         if connection.sock is None:
             try:
                 connection.connect()
             except (OSError, http.client.HTTPException) as error:
-                self._drop_connection()
+                connection.close()
                 raise _NotSent(_kind(error), error) from None
         try:
             connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
@@ -292,15 +300,17 @@ class Forwarder:
                 else response.read(None if response.length is not None else limits.RESPONSE_BODY_BYTES + 1)
             )
             if too_large or len(raw) > limits.RESPONSE_BODY_BYTES:
-                self._drop_connection()
+                connection.close()
                 raise _Lost("too-large", ValueError(f"answer over {limits.RESPONSE_BODY_BYTES} bytes"))
             answer_headers = [(name, value) for name, value in response.getheaders()]
-            if response.will_close:
-                self._drop_connection()
-            return response.status, answer_headers, raw
         except (OSError, http.client.HTTPException) as error:
-            self._drop_connection()
+            connection.close()
             raise _Lost(_kind(error), error) from None
+        if response.will_close:
+            connection.close()
+        else:
+            self._give_back(connection)
+        return response.status, answer_headers, raw
 
     def forward(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> Result:
         """The whole exchange for one app call: pace, send, judge, maybe retry; never raises for the network."""
@@ -381,7 +391,15 @@ class Forwarder:
             if wait is None:
                 passed = [(name, value) for name, value in answer_headers if name.lower() not in _HOP_BY_HOP]
                 return Result(
-                    status, passed, raw, "answered", number, waited, explanation, decoded, note=decision.reason
+                    status,
+                    passed,
+                    raw,
+                    "answered",
+                    number,
+                    waited,
+                    explanation,
+                    decoded,
+                    note=decision.reason if not decision.retry else "",
                 )
             self._sleep(wait)
             waited += wait
@@ -648,6 +666,7 @@ def _open(config: ProxyConfig, stdout: TextIO, stderr: TextIO) -> tuple[ProxySer
     except pacing.PacingUnavailable as error:
         raise CliError(f"--pacing: {error}", ExitStatus.NETWORK) from None
     reporter = Reporter(config, stdout, stderr)
+    explain_response(b'{"code":200,"result":true}', 200)  # load the code table now, not on the first call's time
     try:
         server = ProxyServer((config.host.strip("[]"), config.port), Forwarder(config, backend), reporter)
     except OSError as error:
@@ -685,6 +704,7 @@ def serve(config: ProxyConfig, stdout: TextIO, stderr: TextIO) -> None:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        server.forwarder.close()
         reporter.close()
         backend.close()
         reporter.err("cjerr proxy: stopped")
@@ -703,6 +723,7 @@ class RunningProxy:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+        self._server.forwarder.close()
         self._server.reporter.close()
         self._backend.close()
 

@@ -121,7 +121,8 @@ class Replay:
             if isinstance(body, str):
                 raw, content_type = body.encode("utf-8"), "text/plain; charset=utf-8"
             else:
-                raw = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+                # compact, as CJ writes its envelopes
+                raw = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
                 content_type = "application/json;charset=UTF-8"
             headers = response.get("headers") if isinstance(response.get("headers"), dict) else {}
             for name, value in headers.items():
