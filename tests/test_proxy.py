@@ -399,3 +399,58 @@ def test_ctrl_c_and_a_closed_stdout_end_cleanly(launch: Callable[..., Server], t
     assert proxy.process.stderr is not None
     err = proxy.process.stderr.read()
     assert "stdout is closed" in err and "cjerr proxy: stopped" in err and "Traceback" not in err
+
+
+# --- the Python transports on the same backends ------------------------------------------------------
+
+
+@needs_redis
+def test_two_transports_on_one_redis_keep_one_limit_and_stop_when_it_goes(
+    redis_server: Redis, token_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from cj_errors import CJTransport, mock
+
+    running = mock.start(qps=2, token_file=token_file)
+    monkeypatch.setenv("CJERR_PACING_URL", redis_server.url)  # the second transport takes it from the environment
+    try:
+        clients = [
+            httpx.Client(base_url=running.url, headers={"CJ-Access-Token": TOKEN}, transport=transport)
+            for transport in (CJTransport(qps=2, pacing_url=redis_server.url, retries=0), CJTransport(qps=2, retries=0))
+        ]
+        for number in range(6):
+            clients[number % 2].get("/product/list", params={"pageNum": 1})
+        seen = running.requests("/product/list")
+        assert [entry["code"] for entry in seen] == [200] * 6
+        assert tightest([float(entry["at"]) for entry in seen], 2) >= 0.98
+        redis_server.stop()
+        with pytest.raises(pacing.PacingUnavailable, match="cannot be reached"):
+            clients[0].get("/product/list", params={"pageNum": 1})
+        assert len(running.requests("/product/list")) == 6, "not sent"
+        for client in clients:
+            client.close()
+    finally:
+        running.close()
+
+
+def test_the_lock_file_follows_a_token_to_its_account_without_a_gap(tmp_path: Path) -> None:
+    now = [1000.0]
+    backend = limiter.FileBackend(tmp_path, clock=lambda: now[0])
+    pace = limiter.Limiter(backend, 1)
+    first = pace.bucket_for("/product/list", "cj", "token-one-1234567890")
+    assert first is not None and first.reserve() == 0.0
+    pace.learn("/setting/get", "token-one-1234567890", {"data": {"openId": 777}})
+    other_process = limiter.Limiter(limiter.FileBackend(tmp_path, clock=lambda: now[0]), 1)
+    other_process.learn("/setting/get", "token-two-1234567890", {"data": {"openId": 777}})
+    second = other_process.bucket_for("/product/list", "cj", "token-two-1234567890")
+    assert second is not None and second.reserve() == pytest.approx(1.0 + pacing.MARGIN), "same account, same pace"
+    assert not any("777" in path.name or "token" in path.name for path in tmp_path.iterdir())
+    assert all((path.stat().st_mode & 0o777) == 0o600 for path in tmp_path.iterdir())
+
+
+def test_a_bad_pacing_url_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown pacing scheme ftp:"):
+        limiter.open_backend("ftp://example")
+    assert isinstance(limiter.open_backend(None), limiter.FileBackend)
+    assert limiter.open_backend("memory:").shared is False
