@@ -49,6 +49,7 @@ __all__ = [
     "account_key",
     "open_backend",
     "pacing_url_from_env",
+    "take_turn",
     "token_key",
 ]
 
@@ -219,6 +220,36 @@ class _FileBucket:
     @property
     def slowdown(self) -> float:
         return self._current().slowdown
+
+
+# A sender that wakes this much later than its slot (a loaded machine, a slow round trip) books a new slot
+# instead of sending out of turn: the calls booked after it counted on it going on time.
+LATE = 0.05
+
+
+def take_turn(
+    bucket: Bucket,
+    max_wait: float | None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    attempts: int = 3,
+) -> float:
+    """Book a slot and wait for it; book again (at most ``attempts`` in all) when the wait ended too late.
+
+    Returns the seconds spent. ``PaceRefused`` and ``PacingUnavailable`` pass through: the call is not sent.
+    """
+    spent = 0.0
+    for attempt in range(1, attempts + 1):
+        started = clock()
+        delay = bucket.reserve(max_wait)
+        if delay > 0:
+            sleep(delay)
+        took = clock() - started
+        spent += took
+        if took - delay <= LATE or attempt == attempts:
+            break
+    return spent
 
 
 def pacing_url_from_env(environ: dict[str, str] | None = None) -> str | None:

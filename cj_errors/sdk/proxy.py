@@ -83,6 +83,7 @@ CJ_HOST = urlsplit(catalog.BASE_URL).hostname or ""
 _HOP_BY_HOP = frozenset(
     {
         "connection",
+        "expect",
         "keep-alive",
         "proxy-authenticate",
         "proxy-authorization",
@@ -332,16 +333,13 @@ class Forwarder:
             number += 1
             if bucket is not None:
                 try:
-                    delay = bucket.reserve(self.config.max_pace_wait)
+                    waited += limiter.take_turn(bucket, self.config.max_pace_wait, sleep=self._sleep)
                 except pacing.PaceRefused as refused:
                     message = f"not sent: {refused}, longer than the proxy waits ({self.config.max_pace_wait:g} s)"
                     retry_after = str(max(1, int(refused.wait + 0.999)))
                     return _own_answer(429, "not-sent", message, number - 1, waited, **{"Retry-After": retry_after})
                 except pacing.PacingUnavailable as error:
                     return _own_answer(503, "not-sent", str(error), number - 1, waited)
-                if delay > 0:
-                    self._sleep(delay)
-                    waited += delay
             try:
                 status, answer_headers, raw = self._send_once(method, upstream_target, sent_headers, body, mutating)
             except _Lost as lost:
