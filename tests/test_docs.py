@@ -246,8 +246,12 @@ def _subsequence(expected: list[str], actual: list[str]) -> list[str]:
     return []
 
 
-def _start_server(example: Example, env: dict[str, str], cwd: Path) -> tuple[Server, list[str]]:
+def _start_server(
+    example: Example, env: dict[str, str], cwd: Path, earlier: list[Server] | None = None
+) -> tuple[Server, list[str]]:
     command = example.command.removesuffix(" &")
+    for server in earlier or []:  # `cjerr proxy --to` an earlier mock: the port that mock got
+        command = command.replace(f"127.0.0.1:{server.documented_port}/", f"127.0.0.1:{server.port}/")
     port = re.search(r"--port (\d+)", command)
     assert port is not None, "a background server in the docs names its --port"
     process = subprocess.Popen(
@@ -284,7 +288,7 @@ def test_docs_console_example(
     running = servers.setdefault((example.page, example.block), [])
     try:
         if example.background:
-            server, output = _start_server(example, env, example_dir)
+            server, output = _start_server(example, env, example_dir, running)
             running.append(server)
         else:
             command = example.command

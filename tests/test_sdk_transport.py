@@ -308,7 +308,7 @@ def test_a_1600200_slows_the_transport_down(server: ScriptedServer, tmp_path: Pa
     transport = CJTransport(qps=2, state_dir=tmp_path, sleep=sleeps, jitter=0.0)
     with client(server, transport) as http:
         http.get("/product/query")
-    pacer = next(iter(transport._policy._pacers.values()))
+    pacer = next(iter(transport._policy.limiter._buckets.values()))
     assert pacer.slowdown == 1.0, "the success after the retry brought it halfway back"
     server.script(QPS)
     with client(server, CJTransport(qps=2, state_dir=tmp_path, sleep=sleeps, retries=0)) as http:

@@ -4,3 +4,4 @@ TOKEN_ENV = "CJ_ACCESS_TOKEN"
 BASE_URL_ENV = "CJERR_BASE_URL"
 CONFIG_ENV = "CJERR_CONFIG"
 NO_SPEND_ENV = "CJERR_NO_SPEND"  # 1/true/yes: refuse calls that spend money or cannot be undone
+PACING_URL_ENV = "CJERR_PACING_URL"

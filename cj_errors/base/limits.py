@@ -65,3 +65,8 @@ SCRUB_WINDOW_CHARS = (
 SHOWN_BODY_CHARS = 2000  # the start of a body that is not JSON, shown by probe
 HELD_TEXT_CHARS = 300  # one held order's reason text shown
 PACING_STATE_CHARS = 64 * KIB  # the shared pacing state file
+
+# --- the proxy ------------------------------------------------------------------------------
+PROXY_REQUEST_BODY_BYTES = 16 * MIB  # a request an app sends through cjerr proxy
+RECORDED_BODY_CHARS = 64 * KIB  # a body that is not JSON, kept in a recording or the proxy's journal
+RECORDING_FILE_BYTES = 32 * MIB  # one recording mock --replay reads

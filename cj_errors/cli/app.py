@@ -23,6 +23,7 @@ from cj_errors.cli.completers import complete_code, complete_endpoint, complete_
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.orders import order_command, points_app
 from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_stdout
+from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
 from cj_errors.output.terminal import ColorChoice, Terminal
@@ -538,6 +539,9 @@ def mock(
             help="Let /webhook/set register loopback and http:// URLs, and deliver signed messages to them.",
         ),
     ] = False,
+    replay: Annotated[
+        Path | None, typer.Option("--replay", metavar="DIR", help="Serve answers cjerr proxy --record wrote first.")
+    ] = None,
 ) -> None:
     """Run a local, stateful stand-in for the CJ API that can answer with any error code.
 
@@ -565,6 +569,7 @@ def mock(
         balance=balance,
         state_file=state,
         allow_local_webhooks=allow_local_webhooks,
+        replay_dir=replay,
     )
     try:
         mocking.serve(settings, sys.stdout, sys.stderr)
@@ -585,6 +590,9 @@ app.add_typer(webhook_app, name="webhook")
 
 app.command("order")(order_command)
 app.add_typer(points_app, name="points")
+# --- proxy (cj_errors/cli/proxy.py) -----------------------------------------------------------
+
+app.command("proxy")(proxy_command)
 
 
 # --- process edge ---------------------------------------------------------------------

@@ -139,6 +139,12 @@ class MockApp:
         endpoint = self._routes.get(path)
         query = _query(split.query)
         token = request.header("CJ-Access-Token").strip()
+        if self.config.replay is not None and (
+            recorded := self.config.replay.take(request.method, relative, split.query)
+        ):
+            response = MockResponse(recorded.status, recorded.body, recorded.content_type, recorded.code, token=token)
+            self.journal.record(request, response, started)  # a recorded answer (--replay) comes first
+            return response
         pick = self.rules.pick(request.method, relative, query, _loose_json(request.body), self.config.latency)
         if pick.rule is not None and pick.fault is not None:
             response = self._fault_response(pick.rule, pick.fault, request, endpoint)

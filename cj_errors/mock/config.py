@@ -14,6 +14,7 @@ from cj_errors.base.exits import ExitStatus
 from cj_errors.base.inputs import read_text, shown_source
 from cj_errors.base.redact import register
 from cj_errors.mock.rules import Rule, load_rules, parse_fail, parse_seconds
+from cj_errors.sdk.recording import Replay
 from cj_errors.table import catalog
 
 DEFAULT_HOST = "127.0.0.1"
@@ -68,6 +69,7 @@ class MockConfig:
     state_file: str | None = None  # SQLite file; None keeps the state in memory
     allow_local_webhooks: bool = False  # /webhook/set takes loopback and http:// URLs (CJ refuses them)
     warnings: tuple[str, ...] = ()
+    replay: Replay | None = None  # --replay DIR: recorded answers served first (cj_errors.sdk.recording)
 
 
 def build_config(
@@ -88,6 +90,7 @@ def build_config(
     balance: float = DEFAULT_BALANCE,
     state_file: Path | str | None = None,
     allow_local_webhooks: bool = False,
+    replay_dir: Path | str | None = None,
 ) -> MockConfig:
     """Check the options and read the files; every problem is a one-line CliError.
 
@@ -124,6 +127,10 @@ def build_config(
     if rules_file is not None:
         rules.extend(load_rules(rules_file))
     tokens = load_tokens(token_file) if token_file is not None else []
+    try:
+        replay = Replay.load(Path(replay_dir)) if replay_dir is not None else None
+    except (OSError, ValueError) as error:
+        raise CliError(f"--replay: {error}", ExitStatus.INVALID_INPUT) from None
     warnings = [
         f"{rule.origin}: path {rule.path} is not in the catalog; it only matches requests answered 1600101"
         for rule in rules
@@ -146,4 +153,5 @@ def build_config(
         state_file=str(state_file) if state_file is not None else None,
         allow_local_webhooks=allow_local_webhooks,
         warnings=tuple(warnings),
+        replay=replay,
     )

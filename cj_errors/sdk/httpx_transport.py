@@ -24,6 +24,7 @@ This module imports httpx; ``cj_errors`` loads it only when ``CJTransport`` or `
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -34,7 +35,7 @@ import httpx
 
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import nospend, retrypolicy
-from cj_errors.sdk import pacing
+from cj_errors.sdk import limiter, pacing
 from cj_errors.sdk.budget import PointsBudget
 from cj_errors.sdk.exceptions import RateLimitError
 from cj_errors.table import catalog
@@ -64,7 +65,8 @@ class _Call:
     path: str
     endpoint: catalog.Endpoint | None
     mutating: bool
-    pacer: pacing.Pacer | None
+    pacer: limiter.Bucket | None
+    token: str | None = None
 
 
 class _Policy:
@@ -83,6 +85,7 @@ class _Policy:
         share_pacing: bool,
         rng: Callable[[], float],
         clock: Callable[[], float],
+        pacing_url: str | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries cannot be negative")
@@ -97,33 +100,20 @@ class _Policy:
         self.share_pacing = share_pacing
         self.rng = rng
         self.clock = clock
-        self._pacers: dict[str, pacing.Pacer] = {}
         self.last_explanation: Explanation | None = None
-
-    def _pacer(self, scope: str, secret: str | None, calls: int, window: float) -> pacing.Pacer:
-        key = pacing.state_key(scope, secret)
-        found = self._pacers.get(key)
-        if found is None:
-            found = pacing.Pacer(
-                key, calls, window, directory=self.state_dir, shared=self.share_pacing, clock=self.clock
-            )
-            self._pacers[key] = found
-        return found
+        # pacing_url (else $CJERR_PACING_URL) names where the pace is shared: the lock file, memory: or redis://
+        backend = limiter.open_backend(
+            pacing_url or limiter.pacing_url_from_env(), state_dir=state_dir, share=share_pacing, clock=clock
+        )
+        self.limiter = limiter.Limiter(backend, qps)
 
     def plan(self, request: httpx.Request) -> _Call:
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
-        pacer: pacing.Pacer | None = None
-        if path in pacing.AUTH_LIMITS:
-            calls, window = pacing.AUTH_LIMITS[path]
-            pacer = self._pacer(f"auth {path}", request.url.host, calls, window)
-        elif self.qps > 0:
-            token = request.headers.get(TOKEN_HEADER)
-            # qps 0.5 is one call every 2 s; qps 2 is two calls in any second
-            calls, window = (int(self.qps), 1.0) if self.qps >= 1 else (1, 1.0 / self.qps)
-            pacer = self._pacer("token" if token else f"anonymous {request.url.host}", token, calls, window)
-        return _Call(path, endpoint, mutating, pacer)
+        token = request.headers.get(TOKEN_HEADER)
+        pacer = self.limiter.bucket_for(path, request.url.host, token)
+        return _Call(path, endpoint, mutating, pacer, token)
 
     def pace(self, call: _Call) -> float:
         if call.pacer is None:
@@ -147,6 +137,8 @@ class _Policy:
         explanation = explain_response(body, status, headers.get("content-type"), path=call.path)
         self.last_explanation = explanation
         self.budget.observe(explanation.points)
+        if call.path in limiter.LEARN_PATHS and explanation.envelope is not None:
+            self.limiter.learn(call.path, call.token, _json(body))  # whose account this token is (openId)
         if call.pacer is not None:
             if explanation.limit in ("qps", "bare_429"):
                 call.pacer.slow_down()
@@ -168,6 +160,13 @@ class _Policy:
         if not retry or number >= self.max_tries or retrypolicy.mutation_blocks(call.mutating, self.retry_mutating):
             return None
         return retrypolicy.backoff_wait(number, minimum, self.backoff, self.jitter, self.rng)
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _copy(response: httpx.Response, request: httpx.Request, raw: bytes) -> httpx.Response:
@@ -204,6 +203,7 @@ class _Options:
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        pacing_url: str | None = None,
     ) -> None:
         self._policy = _Policy(
             qps,
@@ -217,6 +217,7 @@ class _Options:
             share_pacing,
             rng,
             clock,
+            pacing_url,
         )
 
     @property
@@ -249,9 +250,11 @@ class CJTransport(_Options, httpx.BaseTransport):
     longest pacing wait before a call is refused instead (None: no limit); ``budget`` a daily points total
     (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
     ``no_spend`` refuses calls that pay, confirm or delete (``SpendRefused`` before sending; default: on
-    when ``$CJERR_NO_SPEND`` is 1); ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots
-    between processes) are the seams
-    a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
+    when ``$CJERR_NO_SPEND`` is 1); ``pacing_url`` where the pace is shared (default ``$CJERR_PACING_URL``,
+    else the lock file;
+    ``redis://HOST:PORT/DB`` for a fleet of hosts; see ``cj_errors.sdk.limiter``); ``sleep`` and ``clock``
+    (wall-clock seconds, as pacing shares slots between processes) are the seams a test replaces, with
+    ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
     """
 
     def __init__(
@@ -271,6 +274,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
         no_spend: bool | None = None,
+        pacing_url: str | None = None,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -284,6 +288,7 @@ class CJTransport(_Options, httpx.BaseTransport):
             share_pacing=share_pacing,
             rng=rng,
             clock=clock,
+            pacing_url=pacing_url,
         )
         self._inner = transport if transport is not None else httpx.HTTPTransport()
         self._sleep = sleep
@@ -345,6 +350,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
         no_spend: bool | None = None,
+        pacing_url: str | None = None,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -358,6 +364,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
             share_pacing=share_pacing,
             rng=rng,
             clock=clock,
+            pacing_url=pacing_url,
         )
         self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._sleep = sleep

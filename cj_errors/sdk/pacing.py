@@ -38,7 +38,7 @@ try:
 except ImportError:  # Windows: per-process pacing only
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["AUTH_LIMITS", "PaceRefused", "Pacer", "cache_dir", "state_key"]
+__all__ = ["AUTH_LIMITS", "PaceRefused", "Pacer", "PacingUnavailable", "cache_dir", "state_key"]
 
 # The token endpoints' own throttle, stricter than the per-account limit (the 2025/2026 rate-limit page:
 # getAccessToken once every 5 minutes, refreshAccessToken 5 times a minute). CJ counts them per client IP,
@@ -62,6 +62,10 @@ class PaceRefused(Exception):
         self.wait = wait
         self.calls = calls
         self.window = window
+
+
+class PacingUnavailable(Exception):
+    """The shared pacing state cannot be reached (a Redis that went away): the call was not sent."""
 
 
 def cache_dir() -> Path:
