@@ -403,7 +403,7 @@ def _transcript_item(transcript: _Transcript, now: dt.datetime | None) -> Item |
 
 
 def _answered(explanation: Explanation, transcript: _Transcript | None) -> Explanation:
-    """No CJ envelope or a 5xx to a request that changes data (the transcript shows it): outcome unknown, as in probe."""
+    """No CJ envelope, or a 5xx, to a request that changes data (as the transcript shows): outcome unknown."""
     if transcript is None or transcript.request is None:
         return explanation
     from cj_errors.reading import reconcile
