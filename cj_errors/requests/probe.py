@@ -639,9 +639,14 @@ def send(
             else:
                 notes.append(f"not retrying: {reason}")
         if should and more_allowed and retrypolicy.mutation_blocks(mutating, options.retry_mutating):
+            maybe_worked = (last_error is not None and last_error.maybe_sent) or (
+                explanation is not None and reconcile.leaves_outcome_unknown(explanation)
+            )
+            # After an answer that leaves the outcome unknown, no advice to allow repeats: check first.
+            allow = "" if maybe_worked else "; pass --retry-mutating to allow retries"
             notes.append(
                 f"not retrying {reason}: {prepared.plan.path} changes data, and repeating it could duplicate the "
-                "effect; pass --retry-mutating to allow retries"
+                f"effect{allow}"
             )
             should = False
         if should and more_allowed:
