@@ -379,3 +379,22 @@ def test_the_async_transport_reports_an_unknown_outcome_too() -> None:
     with pytest.raises(cj_errors.OutcomeUnknownError) as raised:
         asyncio.run(create())
     assert raised.value.order_number == "async-1" and len(calls) == 1
+
+
+def test_with_retry_mutating_a_failure_after_a_try_that_may_have_worked_stays_unknown() -> None:
+    from tests.cj_server import Answer, probe_in_process
+
+    busy = {"code": 1600000, "result": False, "message": "System busy", "data": None, "requestId": "rq-busy"}
+    gateway = Answer(status=504, body="<html>504 Gateway Time-out</html>", content_type="text/html")
+    ran = probe_in_process(
+        CREATE, gateway, Answer(body=busy), token=TOKEN, data=json.dumps(order_body("retry-1")), retries=1,
+        retry_mutating=True,
+    )  # fmt: skip
+    assert len(ran.received) == 2  # allowed to repeat, so it did
+    # CJ's 1600000 on the second try says nothing of the first, which the gateway may have forwarded.
+    assert ran.outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN and ran.outcome.unknown
+    # Without an earlier doubtful try, the same busy answer stays temporary.
+    alone = probe_in_process(
+        CREATE, Answer(body=busy), token=TOKEN, data=json.dumps(order_body("retry-2")), retries=0, retry_mutating=True
+    )
+    assert alone.outcome.exit_status is ExitStatus.TEMPORARY

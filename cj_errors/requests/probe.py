@@ -603,12 +603,13 @@ def send(
     mutating = catalog.is_mutating(endpoint, prepared.plan.method)
     attempts: list[Attempt] = []
     notes: list[str] = []
+    earlier_maybe = False  # with --retry-mutating: an earlier try may have worked
     for number in range(1, max_tries + 1):
         response: RawResponse | None = None
         try:
             reply = wire.send(request, timeouts, options.max_body)
         except network.Interrupted as interrupted:
-            if not (mutating and interrupted.maybe_sent):
+            if not (mutating and (interrupted.maybe_sent or earlier_maybe)):
                 raise  # nothing that changes data was sent: Ctrl-C stays an interruption (130)
             # Ctrl-C after the request went out is the same situation as a timeout: it may have worked.
             reason = "interrupted (Ctrl-C) after the request was sent"
@@ -633,15 +634,16 @@ def send(
                 minimum = max(minimum, retry_after)
         last_ended = wire.clock()
         more_allowed = number < max_tries
+        maybe_worked = mutating and (
+            (last_error is not None and last_error.maybe_sent)
+            or (explanation is not None and reconcile.leaves_outcome_unknown(explanation))
+        )
         if not should and reason:
             if number > 1:
                 notes.append(f"gave up after {number} attempts: {reason}")
             else:
                 notes.append(f"not retrying: {reason}")
         if should and more_allowed and retrypolicy.mutation_blocks(mutating, options.retry_mutating):
-            maybe_worked = (last_error is not None and last_error.maybe_sent) or (
-                explanation is not None and reconcile.leaves_outcome_unknown(explanation)
-            )
             # After an answer that leaves the outcome unknown, no advice to allow repeats: check first.
             allow = "" if maybe_worked else "; pass --retry-mutating to allow retries"
             notes.append(
@@ -653,7 +655,17 @@ def send(
             wait = retrypolicy.backoff_wait(number, minimum, options.backoff)
             attempts.append(Attempt(**{**attempt.__dict__, "wait_after": wait}))
             announce(f"attempt {number} of {max_tries}: {attempt.verdict}; retrying in {wait:.1f} s ({reason})")
-            wire.sleep(wait)
+            earlier_maybe = earlier_maybe or maybe_worked
+            try:
+                wire.sleep(wait)
+            except KeyboardInterrupt:
+                if not earlier_maybe:
+                    raise
+                reason = "interrupted (Ctrl-C) while waiting to retry, after a try that may have worked"
+                stopped = ProbeOutcome(
+                    prepared, True, ExitStatus.INTERRUPTED, tuple(attempts), transport_error=reason, notes=tuple(notes)
+                )
+                return _unknown_outcome(stopped, options, wire, wire.clock(), check=False)
             continue
         attempts.append(attempt)
         if should and not more_allowed and max_tries > 1:
@@ -665,7 +677,7 @@ def send(
             outcome = ProbeOutcome(
                 prepared, True, status, tuple(attempts), transport_error=last_error.message, notes=tuple(notes)
             )
-            unanswered = mutating and last_error.maybe_sent
+            unanswered = maybe_worked or earlier_maybe
         else:
             assert explanation is not None and response is not None
             if response.status in (301, 302, 303, 307, 308):
@@ -675,7 +687,8 @@ def send(
                 prepared, True, explanation.exit_status, tuple(attempts), response, explanation, notes=tuple(notes)
             )
             # No readable CJ envelope, or HTTP 5xx: a proxy may have forwarded the call and answered for itself.
-            unanswered = mutating and reconcile.leaves_outcome_unknown(explanation)
+            # With --retry-mutating, an earlier try that may have worked leaves any failure after it unknown too.
+            unanswered = maybe_worked or (earlier_maybe and not explanation.ok)
         if not unanswered:
             return outcome
         return _unknown_outcome(outcome, options, wire, last_ended)
