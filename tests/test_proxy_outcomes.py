@@ -398,3 +398,25 @@ def test_with_retry_mutating_a_failure_after_a_try_that_may_have_worked_stays_un
         CREATE, Answer(body=busy), token=TOKEN, data=json.dumps(order_body("retry-2")), retries=0, retry_mutating=True
     )
     assert alone.outcome.exit_status is ExitStatus.TEMPORARY
+
+
+def test_the_transport_with_retry_mutating_reports_a_failure_after_a_doubtful_try() -> None:
+    answers = [
+        httpx.Response(504, content=b"<html>504 Gateway Time-out</html>", headers={"Content-Type": "text/html"}),
+        httpx.Response(200, json={"code": 1600000, "result": False, "message": "System busy", "data": None}),
+    ]
+    calls: list[str] = []
+
+    def network(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        return answers[min(len(calls), len(answers)) - 1]
+
+    for retry_mutating, expected_calls in ((True, 3), (False, 1)):  # 504, then 1600000 twice
+        calls.clear()
+        transport = cj_errors.CJTransport(
+            httpx.MockTransport(network), qps=0, retry_mutating=retry_mutating, sleep=lambda seconds: None
+        )
+        with httpx.Client(base_url="https://cj.example/api2.0/v1", transport=transport) as client:
+            with pytest.raises(cj_errors.OutcomeUnknownError) as raised:
+                cj_errors.raise_for_cj(client.post(CREATE, json=order_body("doubt-1")))
+        assert len(calls) == expected_calls and raised.value.order_number == "doubt-1"

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import httpx
 
+from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import retrypolicy
 from cj_errors.sdk import pacing
@@ -186,6 +187,25 @@ class _Policy:
             call.path, request.method, request.content, what, query=request.url.query.decode("ascii", "replace")
         )
 
+    def doubtful(self, call: _Call) -> bool:
+        """Whether the answer just judged leaves a call that changes data unknown (it may have worked)."""
+        explanation = self.last_explanation
+        return call.mutating and explanation is not None and reconcile.leaves_outcome_unknown(explanation)
+
+    def after_doubt(self, call: _Call, request: httpx.Request) -> OutcomeUnknownError | None:
+        """With retry_mutating: the last answer failed after an earlier try that may have worked."""
+        explanation = self.last_explanation
+        if not call.mutating or explanation is None or explanation.ok:
+            return None
+        return outcome_unknown(
+            call.path,
+            request.method,
+            request.content,
+            f"was tried again after a try that may have worked, and the last try failed ({explanation.verdict})",
+            query=request.url.query.decode("ascii", "replace"),
+            explanation=explanation,
+        )
+
     def _wait(self, call: _Call, number: int, retry: bool, minimum: float) -> float | None:
         if not retry or number >= self.max_tries or retrypolicy.mutation_blocks(call.mutating, self.retry_mutating):
             return None
@@ -303,7 +323,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         call = policy.plan(request)
         request.read()  # a body sent twice must be readable twice
         number = 0
-        sent = False  # an earlier try may have been sent (only when retry_mutating allows another)
+        sent = False  # an earlier try of a call that changes data may have worked (only with retry_mutating)
         while True:
             number += 1
             delay = policy.pace(call)
@@ -331,7 +351,11 @@ class CJTransport(_Options, httpx.BaseTransport):
                 body = _decoded(response, raw)
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
+                unknown = policy.after_doubt(call, request) if sent else None
+                if unknown is not None:
+                    raise unknown
                 return response if raw is None else _copy(response, request, raw)
+            sent = sent or policy.doubtful(call)
             self._sleep(wait)
 
     def close(self) -> None:
@@ -407,7 +431,11 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
                 body = _decoded(response, raw)
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
+                unknown = policy.after_doubt(call, request) if sent else None
+                if unknown is not None:
+                    raise unknown
                 return response if raw is None else _copy(response, request, raw)
+            sent = sent or policy.doubtful(call)
             await self._sleep(wait)
 
     async def aclose(self) -> None:
