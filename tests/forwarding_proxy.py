@@ -51,6 +51,7 @@ class ForwardingProxy:
         self.mode = "pass"
         self.forwarded: list[tuple[str, str, int]] = []  # (method, path, upstream status) of each forwarded call
         self.delay = 0.0  # seconds to wait after forwarding, before answering
+        self.only: str | None = None  # answer badly only to paths that contain this; pass the others through
         self._lock = threading.Lock()
         self._stop = threading.Event()
         proxy = self
@@ -90,7 +91,7 @@ class ForwardingProxy:
         status, upstream = self._forward(handler, body)
         with self._lock:
             self.forwarded.append((handler.command, handler.path, status))
-            mode = self.mode
+            mode = self.mode if self.only is None or self.only in handler.path else "pass"
         if self.delay:
             self._stop.wait(self.delay)
         handler.close_connection = True

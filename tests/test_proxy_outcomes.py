@@ -151,6 +151,25 @@ def test_a_real_process_exits_80_too(mock: Mock, proxy: ForwardingProxy, tmp_pat
         assert order_in_mock(mock, number) is not None
 
 
+def test_reconcile_now_runs_after_a_proxy_page_and_finds_the_order(
+    mock: Mock, proxy: ForwardingProxy, tmp_path: Path
+) -> None:
+    number = "px-reconcile"
+    proxy.mode, proxy.only = "forbidden403", CREATE  # the check itself passes through
+    try:
+        ran = probe_through(proxy, tmp_path, CREATE, "-d", json.dumps(order_body(number)), "--reconcile", "--json")
+    finally:
+        proxy.only = None
+    assert_clean(ran, ExitStatus.SUCCESS)
+    data = json.loads(ran.out)
+    assert data["reconcile"]["found"] is True and data["outcome"] == "success"
+    assert order_in_mock(mock, number) is not None
+    entries = mock.client.get(
+        mock.url.removesuffix("/api2.0/v1") + "/__cjerr/requests", params={"path": CREATE}
+    ).json()["requests"]
+    assert sum(number in json.dumps(entry.get("body")) for entry in entries) == 1  # the create was sent once
+
+
 # --- the Python API -------------------------------------------------------------------------------------------------
 
 
