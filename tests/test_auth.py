@@ -376,6 +376,22 @@ def test_refresh_failure_keeps_the_pair(run: Runner, server: ScriptedServer, key
     assert ACCESS in store_file(tmp_path).read_text()
 
 
+def test_refresh_answered_by_a_proxy_page_is_an_unknown_outcome_and_keeps_the_pair(
+    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+) -> None:
+    # A refresh that issued a new pair retired the old one: after a page that says nothing, it may have.
+    server.script(
+        token_answer(ACCESS, REFRESH), Answer(status=403, body="<html>403 Forbidden</html>", content_type="text/html")
+    )
+    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run("auth", "refresh")
+    assert result.returncode == ExitStatus.OUTCOME_UNKNOWN, result.stdout + result.stderr
+    one_stderr_line(result)
+    assert "the refresh may have replaced the token pair" in result.stdout
+    assert ACCESS in store_file(tmp_path).read_text()
+    assert len(server.received) == 2  # sent once, never repeated
+
+
 def test_refresh_without_a_login(run: Runner) -> None:
     result = run("auth", "refresh")
     assert result.returncode == ExitStatus.AUTH

@@ -51,7 +51,8 @@ def send_with_login(
         else:
             announce(f"could not refresh ({result.error}); sending the expired token anyway")
     outcome = probing.send(prepared, options, announce, verify=verify)
-    rejected = outcome.explanation is not None and outcome.explanation.code == 1600001
+    # Never after an unknown outcome: sending again could repeat a call that changes data and may have worked.
+    rejected = not outcome.unknown and outcome.explanation is not None and outcome.explanation.code == 1600001
     if rejected and not refreshed and prepared.token is not None and refresh_usable(stored, clock()):
         announce("CJ rejected the stored access token (1600001); refreshing it once")
         result = refresh_login(credentials, stored, announce=announce, verify=verify, clock=clock)

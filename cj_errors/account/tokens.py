@@ -172,7 +172,8 @@ _HINTS: dict[int, str] = {
 def _failure_lines(outcome: ProbeOutcome, what: str) -> tuple[ExitStatus, str, tuple[str, ...]]:
     """(exit status, one-line error, notes) for a call that did not succeed."""
     if outcome.transport_error is not None:
-        return outcome.exit_status, f"{what}: no response: {outcome.transport_error}", ()
+        advice = (outcome.next_step,) if outcome.unknown and outcome.next_step else ()
+        return outcome.exit_status, f"{what}: no response: {outcome.transport_error}", advice
     explanation = outcome.explanation
     assert explanation is not None
     code = explanation.code

@@ -91,7 +91,7 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.NOT_ENVELOPE: (
         "not a CJ envelope",
-        "the response is not JSON, is truncated, or has no CJ envelope in it",
+        "the response is not JSON, is truncated, or has no CJ envelope in it (for a call that changes data: 80)",
     ),
     ExitStatus.AUTH: (
         "authentication problem",
@@ -109,12 +109,14 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.OUTCOME_UNKNOWN: (
         "outcome unknown: the call may have worked",
-        "probe: a call that changes data got no answer (timeout, dropped connection, HTTP 5xx after sending); "
-        "check before repeating it: look the order up by orderNumber, or read the order's status",
+        "probe: a call that changes data (create, pay, confirm, delete, refresh) got no answer that says whether "
+        "it worked: a timeout, a dropped connection or Ctrl-C after sending, HTTP 5xx, or any answer that is no "
+        "readable CJ envelope (a proxy's 403/404/502 page, an empty or HTML body, a redirect, a bare 429); "
+        "check before repeating it with the read-only command the hint names (getOrderDetail by orderNumber)",
     ),
     ExitStatus.INTERRUPTED: (
         "interrupted",
-        "Ctrl-C (SIGINT)",
+        "Ctrl-C (SIGINT) before anything that changes data was sent (after: 80)",
     ),
     ExitStatus.BROKEN_PIPE: (
         "output closed",

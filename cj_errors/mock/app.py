@@ -4,7 +4,8 @@ Order of the checks for one request to a CJ path (first hit answers):
 
 1. injected faults (``--fail``, ``--rules``, rules added through ``/__cjerr/faults``); ``slow`` faults and
    ``--latency`` only add delay. A request that gets an injected fault is not counted against the QPS
-   limit or the points budget;
+   limit or the points budget, unless the fault acts first (``http504:after``...): then checks 2-9 run
+   and their effect stays (the order is created), and only the answer is replaced by the fault;
 2. unknown path -> 1600101;
 3. token: missing -> 1600002, unknown or expired -> 1600001;
 4. QPS limit -> 1600200 (per token; tokenless auth calls per client IP);
@@ -147,6 +148,12 @@ class MockApp:
             return response
         pick = self.rules.pick(request.method, relative, query, _loose_json(request.body), self.config.latency)
         if pick.rule is not None and pick.fault is not None:
+            if pick.fault.after:
+                # As behind a proxy that forwards the call and then fails: the call takes effect, its answer is lost.
+                try:
+                    self._answer(request, endpoint, query, token)
+                except CjError:
+                    pass  # CJ refused it: nothing changed, and the app still sees only the fault
             response = self._fault_response(pick.rule, pick.fault, request, endpoint)
         else:
             try:

@@ -5,6 +5,10 @@ A rule names one fault (``fault``), or a ``sequence`` of them that matching requ
 It can be limited to a path, a method, a body field or a query value, to a share of requests
 (``rate``) and to the first N matching requests (``count``). Rules are tried in order; the first
 fault that fires answers, while every ``slow`` fault that fires adds its delay.
+
+A failure fault with ``:after`` (``http504:after``, ``drop:after``...) acts first and then fails: the request
+is handled as usual (an order is created, a payment made) and the answer is replaced by the fault, as when a
+proxy forwards a call and answers the app with its own error page, or CJ fails after doing the work.
 """
 
 from __future__ import annotations
@@ -32,9 +36,13 @@ HTTP_FAULTS: dict[str, int] = {"http429": 429, "http500": 500, "http502": 502, "
 # http429 alone is a bare 429; these name the limit the way CJ's bodies do.
 HTTP429_VARIANTS = ("qps", "points", "auth")
 BODY_FAULTS = ("html", "empty", "drop")
+# Faults that can act first and then fail (FAULT:after): every failure that says nothing about the outcome.
+AFTER_SUFFIX = ":after"
+AFTER_FAULTS = ("http500", "http502", "http503", "http504", *BODY_FAULTS)
 FAULT_HELP = (
     "a CJ code (any number but a success code), http429, http429:qps, http429:points, http429:auth, http500, "
-    "http502, http503, http504, html, empty, drop, slow:SECONDS or ok (in a sequence: the normal answer)"
+    "http502, http503, http504, html, empty, drop (each of the last seven also as NAME:after: handle the "
+    "request, then fail), slow:SECONDS or ok (in a sequence: the normal answer)"
 )
 RULE_KEYS = (
     "fault",
@@ -62,6 +70,7 @@ class Fault:
     code: int = 0  # the CJ code (kind "code") or the HTTP status (kind "http")
     seconds: float = 0.0  # kind "slow"
     variant: str = ""  # kind "http" with 429: "", "qps", "points" or "auth"
+    after: bool = False  # handle the request first (the call takes effect), then answer with the fault
 
 
 OK = Fault("ok", "ok")
@@ -143,6 +152,12 @@ def parse_fault(text: str) -> Fault:
     lowered = name.lower()
     if lowered == "ok":
         return OK
+    if lowered.endswith(AFTER_SUFFIX):
+        base = lowered[: -len(AFTER_SUFFIX)]
+        if base not in AFTER_FAULTS:
+            raise ValueError(f"':after' goes with {', '.join(AFTER_FAULTS)}, not '{name}'")
+        first = parse_fault(base)
+        return Fault(first.kind, lowered, code=first.code, after=True)
     if lowered in HTTP_FAULTS:
         return Fault("http", lowered, code=HTTP_FAULTS[lowered])
     if lowered.startswith("http429:"):
@@ -195,9 +210,11 @@ def _parse_rule_path(text: str) -> str:
 
 
 def parse_fail(spec: str) -> Rule:
-    """Read ``--fail FAULT[:RATE[:PATH]]`` (FAULT may itself be ``slow:SECONDS`` or ``http429:VARIANT``)."""
+    """Read ``--fail FAULT[:RATE[:PATH]]`` (FAULT may be ``slow:SECONDS``, ``http429:VARIANT`` or ``NAME:after``)."""
     parts = spec.strip().split(":")
-    if parts[0].lower() == "slow":
+    if len(parts) > 1 and parts[1].lower() == AFTER_SUFFIX[1:]:
+        fault_text, rest = f"{parts[0]}:{parts[1]}", parts[2:]
+    elif parts[0].lower() == "slow":
         if len(parts) < 2:
             raise ValueError("slow needs seconds: slow:SECONDS[:RATE[:PATH]]")
         fault_text, rest = f"{parts[0]}:{parts[1]}", parts[2:]

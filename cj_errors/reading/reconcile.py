@@ -7,16 +7,26 @@ order id or the CJ order id" as ``orderId``
 (https://developers.cjdropshipping.com/en/api/api2/api/shopping.html); for a
 pay or confirm call, the order's status says whether it took effect.
 
+Which answers leave the outcome unknown is decided here, once, for probe, the
+Python API and explain: for a call that changes data, any answer that is not a
+readable CJ envelope (an empty body, an HTML page, a proxy's 403/404/502 page, a
+redirect, truncated or non-CJ JSON), and any HTTP 5xx, may have come after the
+call took effect: a proxy or load balancer can forward a create and still
+answer the app with its own page.
+
 ``probe --reconcile`` makes that one read call itself, the way an idempotency
 key makes a retry safe elsewhere (Stripe: https://docs.stripe.com/api/idempotent_requests):
 it waits until at least ``PACE_SECONDS`` have passed since the previous call
 (CJ counts 1 request per second per account), sends one GET, and reports whether
-the order exists.
+the order exists. The advice for an unknown outcome names a command that only
+reads (``cjerr probe '/shopping/order/getOrderDetail?orderId=...'``), never one
+that would send the call again.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -48,15 +58,27 @@ _NOT_FOUND_CODES = frozenset({1600300, 1603100})
 _MAX_ORDER_NUMBER = 200
 
 
+REFRESH_PATH = "/authentication/refreshAccessToken"
+
+
+def leaves_outcome_unknown(explanation: Explanation) -> bool:
+    """For a call that changes data: True when this answer does not say whether it took effect.
+
+    No readable CJ envelope (whatever the HTTP status: a proxy's page, an empty body, a redirect, a bare
+    429 or 403 without CJ's body, truncated or non-CJ JSON), or any HTTP 5xx.
+    """
+    return explanation.envelope is None or (explanation.http_status or 0) >= 500
+
+
 def unknown_outcome(
-    explanation: Explanation, path: str, order_number: str | None = None, *, offer_reconcile: bool = True
+    explanation: Explanation, path: str, order_key: str | None = None, *, command: str | None = None
 ) -> Explanation:
     """``explanation`` of an unanswered call that changes data, as what it is: outcome unknown (exit 80)."""
     import dataclasses
 
     from cj_errors.table.model import Outcome
 
-    step = next_step(path, order_number, offer_reconcile=offer_reconcile)
+    step = next_step(path, order_key, command=command)
     return dataclasses.replace(
         explanation,
         ok=False,
@@ -69,29 +91,76 @@ def unknown_outcome(
     )
 
 
-def next_step(path: str, order_number: str | None, *, offer_reconcile: bool = True) -> str:
-    """What to do before repeating an unanswered call to ``path``."""
+def check_target(path: str, order_key: str | None) -> str | None:
+    """The read call (path and query, under the API base) that shows whether a call to ``path`` took effect.
+
+    ``order_key`` is the request's orderNumber for an order-creating call, its orderId for a pay, confirm or
+    delete call. None when no such read call can be named.
+    """
+    if order_key and (path in ORDER_CREATING or path in _STATUS_CALLS):
+        return DETAIL_PATH + "?" + urllib.parse.urlencode({"orderId": order_key})
+    return None
+
+
+def check_command(target: str, base_url: str | None = None, token_file: str | None = None) -> str:
+    """``cjerr probe 'TARGET'`` (a GET that only reads), with the base URL and token file the call used."""
+    parts = ["cjerr", "probe", shlex.quote(target)]
+    if base_url:
+        parts += ["--base-url", shlex.quote(base_url)]
+    if token_file and token_file != "-":
+        parts += ["--token-file", shlex.quote(token_file)]
+    return " ".join(parts)
+
+
+def next_step(path: str, order_key: str | None, *, command: str | None = None) -> str:
+    """What to do before repeating an unanswered call to ``path``; ``command`` is a check that only reads."""
     if path in ORDER_CREATING:
-        where = f"orderId={order_number}" if order_number else "orderId=<your orderNumber>"
-        offer = ", or rerun with --reconcile to have probe check" if offer_reconcile and order_number else ""
+        if command is None:
+            target = check_target(path, order_key) or f"{DETAIL_PATH}?orderId=<your orderNumber>"
+            command = f"GET {target}"
         return (
-            f"the order may exist: look it up by its orderNumber (GET {DETAIL_PATH}?{where}, or the order list) "
-            f"before creating it again{offer}"
+            f"the order may exist: before creating it again, look it up by its orderNumber ({command}; "
+            "it only reads) or find it in the order list"
         )
     if path in _STATUS_CALLS:
-        return f"it may have taken effect: read the order's status (GET {DETAIL_PATH}?orderId=...) before repeating it"
+        if command is None:
+            command = f"GET {check_target(path, order_key) or DETAIL_PATH + '?orderId=...'}"
+        return f"it may have taken effect: read the order's status ({command}; it only reads) before repeating it"
+    if path == REFRESH_PATH:
+        return (
+            "the refresh may have replaced the token pair: try the current access token on a read call first; "
+            "if CJ refuses it (1600001), get a new pair with getAccessToken (cjerr auth login) rather than "
+            "refreshing again with a refresh token that may be retired"
+        )
     return "it may have taken effect: check whether it did before repeating it"
+
+
+def order_key(path: str, body: bytes | None, query: str = "") -> str | None:
+    """What the check looks the order up by: the orderNumber of a create call, the orderId of a status call."""
+    if path in ORDER_CREATING:
+        return order_number(body)
+    if path in _STATUS_CALLS:
+        found = _body_field(body, "orderId")
+        if found is None:
+            values = urllib.parse.parse_qs(query).get("orderId", [])
+            found = values[0].strip() if values and 0 < len(values[0].strip()) <= _MAX_ORDER_NUMBER else None
+        return found
+    return None
 
 
 def order_number(body: bytes | None) -> str | None:
     """The ``orderNumber`` of a JSON request body, or None."""
+    return _body_field(body, "orderNumber")
+
+
+def _body_field(body: bytes | None, name: str) -> str | None:
     if not body:
         return None
     try:
         document = json.loads(body)
     except (ValueError, RecursionError):
         return None
-    value = document.get("orderNumber") if isinstance(document, Mapping) else None
+    value = document.get(name) if isinstance(document, Mapping) else None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if isinstance(value, str) and value.strip() and len(value) <= _MAX_ORDER_NUMBER:

@@ -409,17 +409,19 @@ def _transcript_item(transcript: _Transcript, now: dt.datetime | None) -> Item |
 
 
 def _answered(explanation: Explanation, transcript: _Transcript | None) -> Explanation:
-    """A 5xx to a request that changes data (the transcript shows it) leaves the outcome unknown, as in probe."""
-    if transcript is None or transcript.request is None or transcript.status < 500:
+    """No CJ envelope, or a 5xx, to a request that changes data (as the transcript shows): outcome unknown."""
+    if transcript is None or transcript.request is None:
         return explanation
     from cj_errors.reading import reconcile
     from cj_errors.table import catalog
 
+    if not reconcile.leaves_outcome_unknown(explanation):
+        return explanation
     method, target = transcript.request
     path = catalog.normalize_path(target)
     if not catalog.is_mutating(catalog.find(path), method):
         return explanation
-    return reconcile.unknown_outcome(explanation, path, offer_reconcile=False)
+    return reconcile.unknown_outcome(explanation, path)
 
 
 # --- the stream ------------------------------------------------------------------------------

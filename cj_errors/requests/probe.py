@@ -614,10 +614,21 @@ def send(
     mutating = catalog.is_mutating(endpoint, prepared.plan.method)
     attempts: list[Attempt] = []
     notes: list[str] = []
+    earlier_maybe = False  # with --retry-mutating: an earlier try may have worked
     for number in range(1, max_tries + 1):
         response: RawResponse | None = None
         try:
             reply = wire.send(request, timeouts, options.max_body)
+        except network.Interrupted as interrupted:
+            if not (mutating and (interrupted.maybe_sent or earlier_maybe)):
+                raise  # nothing that changes data was sent: Ctrl-C stays an interruption (130)
+            # Ctrl-C after the request went out is the same situation as a timeout: it may have worked.
+            reason = "interrupted (Ctrl-C) after the request was sent"
+            attempts.append(Attempt(number, None, 0.0, f"no response: {reason}", error="interrupted"))
+            stopped = ProbeOutcome(
+                prepared, True, ExitStatus.INTERRUPTED, tuple(attempts), transport_error=reason, notes=tuple(notes)
+            )
+            return _unknown_outcome(stopped, options, wire, wire.clock(), check=False)
         except network.TransportError as error:
             # A failure that repeating cannot fix (TLS, an invalid request) needs no "not retrying" note.
             should, minimum, reason = retrypolicy.error_decision(error.kind, error.retryable)
@@ -634,22 +645,38 @@ def send(
                 minimum = max(minimum, retry_after)
         last_ended = wire.clock()
         more_allowed = number < max_tries
+        maybe_worked = mutating and (
+            (last_error is not None and last_error.maybe_sent)
+            or (explanation is not None and reconcile.leaves_outcome_unknown(explanation))
+        )
         if not should and reason:
             if number > 1:
                 notes.append(f"gave up after {number} attempts: {reason}")
             else:
                 notes.append(f"not retrying: {reason}")
         if should and more_allowed and retrypolicy.mutation_blocks(mutating, options.retry_mutating):
+            # After an answer that leaves the outcome unknown, no advice to allow repeats: check first.
+            allow = "" if maybe_worked else "; pass --retry-mutating to allow retries"
             notes.append(
                 f"not retrying {reason}: {prepared.plan.path} changes data, and repeating it could duplicate the "
-                "effect; pass --retry-mutating to allow retries"
+                f"effect{allow}"
             )
             should = False
         if should and more_allowed:
             wait = retrypolicy.backoff_wait(number, minimum, options.backoff)
             attempts.append(Attempt(**{**attempt.__dict__, "wait_after": wait}))
             announce(f"attempt {number} of {max_tries}: {attempt.verdict}; retrying in {wait:.1f} s ({reason})")
-            wire.sleep(wait)
+            earlier_maybe = earlier_maybe or maybe_worked
+            try:
+                wire.sleep(wait)
+            except KeyboardInterrupt:
+                if not earlier_maybe:
+                    raise
+                reason = "interrupted (Ctrl-C) while waiting to retry, after a try that may have worked"
+                stopped = ProbeOutcome(
+                    prepared, True, ExitStatus.INTERRUPTED, tuple(attempts), transport_error=reason, notes=tuple(notes)
+                )
+                return _unknown_outcome(stopped, options, wire, wire.clock(), check=False)
             continue
         attempts.append(attempt)
         if should and not more_allowed and max_tries > 1:
@@ -661,7 +688,7 @@ def send(
             outcome = ProbeOutcome(
                 prepared, True, status, tuple(attempts), transport_error=last_error.message, notes=tuple(notes)
             )
-            unanswered = mutating and last_error.maybe_sent
+            unanswered = maybe_worked or earlier_maybe
         else:
             assert explanation is not None and response is not None
             if response.status in (301, 302, 303, 307, 308):
@@ -670,26 +697,44 @@ def send(
             outcome = ProbeOutcome(
                 prepared, True, explanation.exit_status, tuple(attempts), response, explanation, notes=tuple(notes)
             )
-            unanswered = mutating and response.status >= 500
+            # No readable CJ envelope, or HTTP 5xx: a proxy may have forwarded the call and answered for itself.
+            # With --retry-mutating, an earlier try that may have worked leaves any failure after it unknown too.
+            unanswered = maybe_worked or (earlier_maybe and not explanation.ok)
         if not unanswered:
             return outcome
         return _unknown_outcome(outcome, options, wire, last_ended)
     raise AssertionError("unreachable: the loop always returns")
 
 
-def _unknown_outcome(outcome: ProbeOutcome, options: ProbeOptions, wire: _Wire, last_ended: float) -> ProbeOutcome:
-    """A call that changes data got no answer: say so, name the next step, and reconcile if asked."""
+def check_command(prepared: PreparedProbe, options: ProbeOptions, key: str | None) -> str | None:
+    """The cjerr command that only reads and shows whether the unanswered call took effect, or None."""
+    path = prepared.plan.path
+    target = reconcile.check_target(path, key)
+    if target is None:
+        return None
+    base = prepared.url.split("?", 1)[0]
+    if not base.endswith(path):
+        return None
+    base = base[: -len(path)]
+    return reconcile.check_command(target, None if base == catalog.BASE_URL else base, options.token_file)
+
+
+def _unknown_outcome(
+    outcome: ProbeOutcome, options: ProbeOptions, wire: _Wire, last_ended: float, *, check: bool = True
+) -> ProbeOutcome:
+    """A call that changes data got no answer: say so, name a check that only reads, and reconcile if asked."""
     import dataclasses
 
     prepared = outcome.prepared
     path = prepared.plan.path
-    number = reconcile.order_number(prepared.plan.body) if path in reconcile.ORDER_CREATING else None
-    step = reconcile.next_step(path, number, offer_reconcile=not options.reconcile)
+    query = urllib.parse.urlsplit(prepared.url).query
+    key = reconcile.order_key(path, prepared.plan.body, query)
+    step = reconcile.next_step(path, key, command=check_command(prepared, options, key))
     notes = list(outcome.notes)
-    notes.append(f"outcome unknown: {path} changes data and got no answer, so it may have worked; {step}")
+    notes.append(f"outcome unknown: {path} changes data and got no answer that says whether it worked; {step}")
     explanation = outcome.explanation
     if explanation is not None:
-        explanation = reconcile.unknown_outcome(explanation, path, number, offer_reconcile=not options.reconcile)
+        explanation = reconcile.unknown_outcome(explanation, path, key, command=check_command(prepared, options, key))
     result = dataclasses.replace(
         outcome,
         exit_status=ExitStatus.OUTCOME_UNKNOWN,
@@ -700,13 +745,20 @@ def _unknown_outcome(outcome: ProbeOutcome, options: ProbeOptions, wire: _Wire, 
     )
     if not options.reconcile:
         return result
+    if not check:
+        notes.append("--reconcile: not checked, the run was interrupted; run the check above")
+        return dataclasses.replace(result, notes=tuple(notes))
     if path not in reconcile.ORDER_CREATING:
         notes.append("--reconcile checks order creation only (createOrderV2/V3); check this call's effect yourself")
         return dataclasses.replace(result, notes=tuple(notes))
-    if number is None:
+    if key is None:
         notes.append("--reconcile: the request body has no orderNumber to look the order up by")
         return dataclasses.replace(result, notes=tuple(notes))
-    checked = _reconcile(prepared, options, number, wire, last_ended)
+    try:
+        checked = _reconcile(prepared, options, key, wire, last_ended)
+    except KeyboardInterrupt:
+        notes.append("--reconcile: the check was interrupted (Ctrl-C); run the check above")
+        return dataclasses.replace(result, notes=tuple(notes))
     notes.append(f"reconcile: {checked.summary}")
     return dataclasses.replace(result, exit_status=checked.exit_status, reconciliation=checked, notes=tuple(notes))
 

@@ -50,6 +50,15 @@ class RawResponse:
         return self.header("content-type")
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while a request was under way. ``maybe_sent``: its bytes had started to go out, so a call that
+    changes data may have taken effect. Still a KeyboardInterrupt for every caller that does not look closer."""
+
+    def __init__(self, maybe_sent: bool) -> None:
+        super().__init__()
+        self.maybe_sent = maybe_sent
+
+
 class TransportError(Exception):
     """The request did not produce a complete response.
 
@@ -105,6 +114,12 @@ def send(
     """
     started = time.monotonic()
     deadline = started + timeouts.total
+    writing: list[str] = []  # httpcore's trace: the request's first bytes were handed to the socket
+
+    def trace(event: str, info: object) -> None:
+        if event.endswith("send_request_headers.started"):
+            writing.append(event)
+
     read_timeout = min(timeouts.read, timeouts.total)
     timeout = httpx.Timeout(
         connect=min(timeouts.connect, timeouts.total), read=read_timeout, write=read_timeout, pool=read_timeout
@@ -112,7 +127,13 @@ def send(
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, transport=transport) as client,
-            client.stream(request.method, request.url, headers=list(request.headers), content=request.body) as reply,
+            client.stream(
+                request.method,
+                request.url,
+                headers=list(request.headers),
+                content=request.body,
+                extensions={"trace": trace},
+            ) as reply,
         ):
             declared = reply.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_body_bytes:
@@ -141,6 +162,9 @@ def send(
             )
     except TransportError:
         raise
+    except KeyboardInterrupt:
+        # A replaced transport (tests) gives no trace: take the request as sent.
+        raise Interrupted(maybe_sent=bool(writing) or transport is not None) from None
     except httpx.ConnectTimeout:
         raise TransportError(
             "timeout", f"connecting took longer than {timeouts.connect:g} s", maybe_sent=False

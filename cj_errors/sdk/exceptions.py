@@ -13,7 +13,8 @@ The hierarchy follows what the caller does next, then the area of the API::
     │   │   LogisticsError, StorageError, WebhookError, DisputeError, TicketError, SandboxError
     │   ├── NotFoundError       (ProductNotFoundError, OrderNotFoundError... subclass it and their family)
     │   └── HeldOrderError      a success envelope that says the order is held
-    └── NotEnvelopeError        the answer is no CJ envelope at all (HTML, truncated JSON...)
+    ├── NotEnvelopeError        the answer is no CJ envelope at all (HTML, truncated JSON...)
+    └── OutcomeUnknownError     a call that changes data got no readable answer: it may have worked
 
 The outcome classes are written out below; the family and not-found classes are created from the code
 table's families at import (``type(...)``), like psycopg's ``errors`` module creates one class per SQLSTATE.
@@ -43,6 +44,7 @@ __all__ = [
     "HeldOrderError",
     "NotEnvelopeError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "QuotaError",
     "RateLimitError",
     "TemporaryError",
@@ -143,6 +145,87 @@ class HeldOrderError(APIError):
 
 class NotEnvelopeError(CJError):
     """The answer is not a CJ envelope (an HTML page, truncated JSON, an empty body)."""
+
+
+class OutcomeUnknownError(CJError):
+    """A call that changes data (create, pay, confirm, delete, refresh) may have worked: check before repeating it.
+
+    Raised instead of TemporaryError, NotEnvelopeError or AuthError when such a call was answered with no
+    readable CJ envelope (a proxy's 502/504/403/404 page, an empty or HTML body, a redirect, truncated or
+    non-CJ JSON, a bare 429) or with HTTP 5xx, and by ``CJTransport`` when the connection broke off or timed
+    out after the request may have been sent. It is not a TemporaryError: sending the call again can create
+    a second order or pay twice. ``outcome`` is ``Outcome.UNKNOWN``; ``path`` and ``method`` name the call;
+    ``order_number`` is the request's orderNumber (create calls) and ``order_id`` its orderId (pay, confirm,
+    delete), where known; ``check`` is the read call that shows whether it took effect (for example
+    ``/shopping/order/getOrderDetail?orderId=shop-1001``), or None; ``next_step`` says what to do.
+    """
+
+    default_outcome = Outcome.UNKNOWN
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        method: str | None = None,
+        order_number: str | None = None,
+        order_id: str | None = None,
+        check: str | None = None,
+        next_step: str | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, **details)
+        self.outcome = Outcome.UNKNOWN
+        self.path = path
+        self.method = method
+        self.order_number = order_number
+        self.order_id = order_id
+        self.check = check
+        self.next_step = next_step
+
+    def __str__(self) -> str:
+        return self.message + (f" (requestId {self.request_id})" if self.request_id else "")
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(path={self.path!r}, order_number={self.order_number!r}, "
+            f"order_id={self.order_id!r}, http_status={self.http_status!r})"
+        )
+
+
+def outcome_unknown(
+    path: str,
+    method: str,
+    body: bytes | None,
+    what: str,
+    *,
+    query: str = "",
+    explanation: Explanation | None = None,
+) -> OutcomeUnknownError:
+    """The OutcomeUnknownError for a call to ``path`` that changes data and got ``what`` (an answer or none)."""
+    from cj_errors.reading import reconcile
+
+    key = reconcile.order_key(path, body, query)
+    step = reconcile.next_step(path, key)
+    shown = explanation
+    if explanation is not None:
+        shown = reconcile.unknown_outcome(explanation, path, key)
+    document = explanation.envelope.document if explanation is not None and explanation.envelope else None
+    return OutcomeUnknownError(
+        f"outcome unknown: {method} {path} changes data and {what}, so it may have worked: {step}",
+        path=path,
+        method=method,
+        order_number=key if path in reconcile.ORDER_CREATING else None,
+        order_id=key if key is not None and path not in reconcile.ORDER_CREATING else None,
+        check=reconcile.check_target(path, key),
+        next_step=step,
+        code=explanation.code if explanation is not None else None,
+        request_id=explanation.request_id if explanation is not None else None,
+        http_status=explanation.http_status if explanation is not None else None,
+        entry=explanation.entry if explanation is not None else None,
+        explanation=shown,
+        data=document.get("data") if isinstance(document, dict) else None,
+    )
 
 
 # family -> class name for the classes created below; a family missing here is named after its key.
@@ -321,11 +404,41 @@ def error_for(explanation: Explanation, now: dt.datetime | None = None) -> CJErr
     )
 
 
+def _call_of(response: Any, path: str | None, method: str | None) -> tuple[str | None, str | None, bytes | None, str]:
+    """(catalog path, method, request body, query) of the call ``response`` answers, as far as it is known."""
+    from cj_errors.sdk.api import _catalog_path, _httpx_response
+
+    body: bytes | None = None
+    query = ""
+    found = _httpx_response(response)
+    if found is not None:
+        try:
+            request = found.request
+        except RuntimeError:  # a Response built by hand has no request
+            request = None
+        if request is not None:
+            path = path if path is not None else _catalog_path(request.url.path)
+            method = method if method is not None else request.method
+            query = request.url.query.decode("ascii", "replace")
+            try:
+                body = request.content
+            except Exception:  # noqa: BLE001 - httpx.RequestNotRead for a streamed body: no orderNumber then
+                body = None
+    if path is not None and method is None:
+        from cj_errors.table import catalog
+
+        endpoint = catalog.find(path)
+        method = endpoint.method if endpoint is not None else None  # the catalog's method for a known path
+    return path, method.upper() if method else None, body, query
+
+
 def raise_for_cj(
     response: bytes | bytearray | memoryview | str | Mapping[str, Any] | Any,
     http_status: int | None = None,
     *,
     path: str | None = None,
+    method: str | None = None,
+    request_body: bytes | str | None = None,
     now: dt.datetime | None = None,
 ) -> Any:
     """Apply CJ's success rule to one answer: return the envelope's ``data``, or raise a CJError subclass.
@@ -333,11 +446,35 @@ def raise_for_cj(
     ``response`` is the body (bytes or str), the decoded JSON (a dict) or an ``httpx.Response``, as for
     ``cj_errors.explain``. Success is HTTP 200 with ``code`` 200 or absent (``code`` 0 with ``success: true``
     on some endpoints); a 1600200 inside an HTTP 200 is an error, and so is an order CJ holds.
+
+    For a call that changes data (the catalog knows which; an ``httpx.Response`` names its request, else
+    give ``path`` and, for a path that takes several methods, ``method``), an answer that is no readable
+    CJ envelope, or HTTP 5xx, raises ``OutcomeUnknownError``: the call may have worked. ``request_body``
+    (for a body or dict ``response``) gives the orderNumber or orderId it carries.
     """
+    from cj_errors.reading import reconcile
     from cj_errors.sdk.api import explain
+    from cj_errors.table import catalog
 
     explanation = explain(response, http_status, path=path, now=now)
     if explanation.ok:
         document = explanation.envelope.document if explanation.envelope is not None else None
         return document.get("data") if isinstance(document, dict) else None
+    call_path, call_method, body, query = _call_of(response, path, method)
+    if request_body is not None:
+        body = request_body.encode("utf-8") if isinstance(request_body, str) else request_body
+    if (
+        call_path is not None
+        and call_method is not None
+        and catalog.is_mutating(catalog.find(call_path), call_method)
+        and reconcile.leaves_outcome_unknown(explanation)
+    ):
+        raise outcome_unknown(
+            call_path,
+            call_method,
+            body,
+            f"got no answer that says whether it worked ({explanation.verdict})",
+            query=query,
+            explanation=explanation,
+        )
     raise error_for(explanation, now)

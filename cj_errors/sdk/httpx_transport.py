@@ -11,6 +11,9 @@ every answer with cjerr's table (``cj_errors.explain``) and follow ``cj_errors.r
 after its QPS window), with doubling waits and jitter, never a call that changes data (unless
 ``retry_mutating``), never spent points or a used-up quota, never the token endpoints' own throttle. When
 the retries are used up the last answer is returned as it is: ``raise_for_cj`` turns it into an exception.
+A call that changes data (refreshAccessToken included: it replaces the token pair) whose connection timed
+out or broke off after the request may have been sent raises ``OutcomeUnknownError`` (from the httpx
+error): it may have worked, so it is neither retried nor reported as a network error that invites a resend.
 
 Pacing (``cj_errors.sdk.pacing``): calls that carry the same ``CJ-Access-Token`` are spaced so that no second
 holds more than ``qps`` of them, across threads, tasks and processes on the machine; getAccessToken and
@@ -33,11 +36,12 @@ from pathlib import Path
 
 import httpx
 
+from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import nospend, retrypolicy
 from cj_errors.sdk import limiter, pacing
 from cj_errors.sdk.budget import PointsBudget
-from cj_errors.sdk.exceptions import RateLimitError
+from cj_errors.sdk.exceptions import OutcomeUnknownError, RateLimitError, outcome_unknown
 from cj_errors.table import catalog
 
 __all__ = ["AsyncCJTransport", "CJTransport"]
@@ -51,6 +55,16 @@ _NETWORK_ERRORS: tuple[tuple[type[Exception], str, bool], ...] = (
     (httpx.RemoteProtocolError, "dropped", True),
     (httpx.ReadError, "dropped", True),
     (httpx.WriteError, "dropped", True),
+)
+
+# Failures that happen before any byte of the request leaves: a call that changes data cannot have worked.
+_NEVER_SENT: tuple[type[Exception], ...] = (
+    httpx.ConnectTimeout,
+    httpx.ConnectError,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+    httpx.ProxyError,
 )
 
 
@@ -155,6 +169,34 @@ class _Policy:
         kind, retryable = next(((k, r) for cls, k, r in _NETWORK_ERRORS if isinstance(error, cls)), ("other", False))
         decision = retrypolicy.error_decision(kind, retryable)
         return self._wait(call, number, decision.retry, decision.minimum_wait)
+
+    def unknown(self, call: _Call, request: httpx.Request, error: Exception, sent: bool) -> OutcomeUnknownError | None:
+        """The error to raise instead of ``error`` when a call that changes data may have been sent; else None."""
+        if not call.mutating or not (sent or not isinstance(error, _NEVER_SENT)):
+            return None
+        what = f"got no answer ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no detail'})"
+        return outcome_unknown(
+            call.path, request.method, request.content, what, query=request.url.query.decode("ascii", "replace")
+        )
+
+    def doubtful(self, call: _Call) -> bool:
+        """Whether the answer just judged leaves a call that changes data unknown (it may have worked)."""
+        explanation = self.last_explanation
+        return call.mutating and explanation is not None and reconcile.leaves_outcome_unknown(explanation)
+
+    def after_doubt(self, call: _Call, request: httpx.Request) -> OutcomeUnknownError | None:
+        """With retry_mutating: the last answer failed after an earlier try that may have worked."""
+        explanation = self.last_explanation
+        if not call.mutating or explanation is None or explanation.ok:
+            return None
+        return outcome_unknown(
+            call.path,
+            request.method,
+            request.content,
+            f"was tried again after a try that may have worked, and the last try failed ({explanation.verdict})",
+            query=request.url.query.decode("ascii", "replace"),
+            explanation=explanation,
+        )
 
     def _wait(self, call: _Call, number: int, retry: bool, minimum: float) -> float | None:
         if not retry or number >= self.max_tries or retrypolicy.mutation_blocks(call.mutating, self.retry_mutating):
@@ -300,6 +342,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         request.read()  # a body sent twice must be readable twice
         self._refuse_spending(request, call)
         number = 0
+        sent = False  # an earlier try of a call that changes data may have worked (only with retry_mutating)
         while True:
             number += 1
             delay = policy.pace(call)
@@ -310,7 +353,11 @@ class CJTransport(_Options, httpx.BaseTransport):
             except httpx.TransportError as error:
                 wait = policy.judge_error(call, number, error)
                 if wait is None:
+                    unknown = policy.unknown(call, request, error, sent)
+                    if unknown is not None:
+                        raise unknown from error
                     raise
+                sent = sent or not isinstance(error, _NEVER_SENT)
                 self._sleep(wait)
                 continue
             if response.is_stream_consumed:  # a chained transport that read the body itself
@@ -323,7 +370,11 @@ class CJTransport(_Options, httpx.BaseTransport):
                 body = _decoded(response, raw)
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
+                unknown = policy.after_doubt(call, request) if sent else None
+                if unknown is not None:
+                    raise unknown
                 return response if raw is None else _copy(response, request, raw)
+            sent = sent or policy.doubtful(call)
             self._sleep(wait)
 
     def close(self) -> None:
@@ -376,6 +427,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         await request.aread()
         self._refuse_spending(request, call)
         number = 0
+        sent = False
         while True:
             number += 1
             delay = policy.pace(call)
@@ -386,7 +438,11 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
             except httpx.TransportError as error:
                 wait = policy.judge_error(call, number, error)
                 if wait is None:
+                    unknown = policy.unknown(call, request, error, sent)
+                    if unknown is not None:
+                        raise unknown from error
                     raise
+                sent = sent or not isinstance(error, _NEVER_SENT)
                 await self._sleep(wait)
                 continue
             if response.is_stream_consumed:
@@ -399,7 +455,11 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
                 body = _decoded(response, raw)
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
+                unknown = policy.after_doubt(call, request) if sent else None
+                if unknown is not None:
+                    raise unknown
                 return response if raw is None else _copy(response, request, raw)
+            sent = sent or policy.doubtful(call)
             await self._sleep(wait)
 
     async def aclose(self) -> None:

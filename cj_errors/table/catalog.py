@@ -348,9 +348,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ),
         needs_token=False,
         auth_throttle="5 calls per minute (2025/2026 .cn docs)",
+        mutating=True,
         doc=DOC_AUTH,
         note="Strict rate limit: 5 calls per minute (2025/2026 .cn docs). Within 24 hours the same cached token "
-        "comes back. Issues tokens but changes nothing, so not marked mutating.",
+        "comes back. Marked mutating: a refresh that issues a new pair retires the old one, so one whose "
+        "answer was lost is not repeated blindly (a second refresh with the retired token fails).",
     ),
     Endpoint(
         "/authentication/logout",
