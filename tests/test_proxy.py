@@ -340,6 +340,20 @@ def test_a_call_that_changes_data_is_never_repeated_and_a_lost_answer_is_unknown
     assert len(journal(mock, "/product/list")) == 3, "a read is tried again, as the retry policy allows"
 
 
+def test_a_gateway_page_after_a_create_passes_through_marked_unknown(
+    launch: Callable[..., Server], token_file: Path
+) -> None:
+    """The mock creates the order and then answers 504 with a gateway's page, as a proxy in front of CJ can."""
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file), "--fail", "http504:after:1:/shopping/order/createOrderV2")
+    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
+    order = json.dumps({"orderNumber": "G1", "shippingCountryCode": "US", "products": []}).encode()
+    status, headers, _ = call(proxy.url + "/shopping/order/createOrderV2", "POST", order)
+    assert (status, headers["X-Cjerr-Outcome"]) == (504, "unknown")
+    assert len(journal(mock, "/shopping/order/createOrderV2")) == 1, "sent once, never again"
+    status, headers, _ = call(proxy.url + "/product/list?pageNum=1")
+    assert (status, headers["X-Cjerr-Outcome"]) == (200, "answered")
+
+
 def test_each_cj_error_prints_one_line_with_the_token_masked_and_the_journal_feeds_explain(
     launch: Callable[..., Server],
     token_file: Path,

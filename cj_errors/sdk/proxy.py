@@ -19,7 +19,8 @@ When the proxy answers itself the body is ``{"cjerr": {"outcome": ..., "message"
   than ``--max-pace-wait``;
 * 502 ``no-answer``: a read call was sent but no answer came, after the retries; safe to send again;
 * 502 ``unknown``: a call that changes data was sent and its answer was lost: it may have worked. Check
-  (list the orders) before sending it again.
+  (list the orders) before sending it again. The same header on an answer passed through (a gateway's 502 or
+  504 page, a body that is not CJ's envelope) says the same of that answer.
 
 Every CJ error prints one explained line on stdout as it happens (tokens masked), after the base URL on the
 first line; ``--journal FILE`` appends one JSON line per call that ``cjerr explain`` reads; ``--record DIR``
@@ -54,6 +55,7 @@ from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
 from cj_errors.base.inputs import is_loopback
 from cj_errors.base.redact import json_value, mask, scrub
+from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import retrypolicy
 from cj_errors.sdk import limiter, pacing
@@ -388,11 +390,13 @@ class Forwarder:
             wait = self._wait(number, max_tries, decision.retry, minimum, mutating)
             if wait is None:
                 passed = [(name, value) for name, value in answer_headers if name.lower() not in _HOP_BY_HOP]
+                # A gateway's page or a 5xx to a call that changes data does not say whether it took effect.
+                unknown = mutating and reconcile.leaves_outcome_unknown(explanation)
                 return Result(
                     status,
                     passed,
                     raw,
-                    "answered",
+                    "unknown" if unknown else "answered",
                     number,
                     waited,
                     explanation,
