@@ -27,7 +27,7 @@ from cj_errors.table.codes import (
     search,
     similar,
 )
-from cj_errors.table.model import CodeEntry, Outcome
+from cj_errors.table.model import CodeEntry, Message, Outcome
 
 # A code at the start of pasted text ("1602001 Product not found", "1600005 - APIkey is wrong",
 # "CJ1600200: Too many"), and a CJ-length code anywhere in it ("CJ API error 1600200: ...").
@@ -79,7 +79,16 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
         return with_code
     if not inside and not after_label and (labelled := _after_label(text)) is not None:
         return labelled
-    if found := search(text, inside):  # the wordings inside the text are already known
+    found = search(text, inside)  # the wordings inside the text are already known
+    if found and _carries_wording(found[0], text, inside):
+        return LookupResult(text, None, tuple(found), match="text")
+    from cj_errors.table import meaning  # lazily: `lookup CODE` and TAB never load the index
+
+    if by_meaning := meaning.rank(text):
+        rest = tuple(entry for entry in found if entry not in by_meaning)
+        note = "no CJ wording matches; these codes' texts carry the same meaning (synonyms, both languages)"
+        return LookupResult(text, None, (*by_meaning, *rest), match="meaning", note=note)
+    if found:
         return LookupResult(text, None, tuple(found), match="text")
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
@@ -88,6 +97,13 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
         note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
         return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
     return LookupResult(text, None, (), candidates=candidates)
+
+
+def _carries_wording(entry: CodeEntry, text: str, inside: list[tuple[CodeEntry, Message]]) -> bool:
+    """Does the best text match hold one of CJ's own wordings (not only a title or an MCP text)?"""
+    if any(found.code == entry.code for found, _ in inside):
+        return True
+    return any(message.exact and message_fits(message, text) for message in entry.messages)
 
 
 # What people put before a message they paste or log: a list marker ("- ", "* ", "1. ", "> "), a log

@@ -566,6 +566,37 @@ ENTRIES: tuple[CodeEntry, ...] = (
         related=(1600001, 1600002, 1600030),
     ),
     CodeEntry(
+        code=1600014,
+        title="API access disabled for this account",
+        family="auth",
+        outcome=Outcome.AUTH,
+        retry=Retry.NEVER,
+        messages=(
+            _m(
+                "Your API access has been disabled.",
+                "observed",
+                "in no published CJ table; a client's 2026 inventory poller stops after this answer "
+                "(public test fixture, stubbing getInventoryByVid)",
+            ),
+        ),
+        steps=(
+            "Stop polling: every further call gets the same answer until CJ turns access back on, and each one "
+            "still counts against your limits.",
+            "Log in to your CJ account and check the API (Developer) page: whether the API key is still active "
+            "and whether a notice explains the suspension.",
+            "Ask CJ support to re-enable API access, quoting the `requestId`; a new access token does not help, "
+            "the account itself is switched off.",
+            "This wording is not in CJ's published tables (confidence: one live report): if CJ sends it under "
+            "another code, judge by that code's entry.",
+        ),
+        doc=DOC_AUTH,
+        notes=(
+            "Seen live in 2026, not published in CJ's error tables; one plausible cause is CJ's suspension of "
+            "accounts without transactions, which CJ has not documented for this code.",
+        ),
+        related=(1600001, 1600004),
+    ),
+    CodeEntry(
         code=1600031,
         localized=(_zh("传入正确的platform Access Token"),),
         title="Invalid platform token",
