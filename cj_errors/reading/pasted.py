@@ -26,6 +26,7 @@ from cj_errors.table.codes import (
     parse_code,
     search,
     similar,
+    texts_equal,
 )
 from cj_errors.table.model import CodeEntry, Message, Outcome
 
@@ -82,6 +83,12 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     found = search(text, inside)  # the wordings inside the text are already known
     if found and _carries_wording(found[0], text, inside):
         return LookupResult(text, None, tuple(found), match="text")
+    candidates = tuple(similar(text))
+    best = accepted(list(candidates))
+    if best is not None and not found:
+        entry = _BY_CODE[best.code]
+        note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
+        return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
     from cj_errors.table import meaning  # lazily: `lookup CODE` and TAB never load the index
 
     if by_meaning := meaning.rank(text):
@@ -90,18 +97,12 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
         return LookupResult(text, None, (*by_meaning, *rest), match="meaning", note=note)
     if found:
         return LookupResult(text, None, tuple(found), match="text")
-    candidates = tuple(similar(text))
-    best = accepted(list(candidates))
-    if best is not None:
-        entry = _BY_CODE[best.code]
-        note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
-        return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
     return LookupResult(text, None, (), candidates=candidates)
 
 
 def _carries_wording(entry: CodeEntry, text: str, inside: list[tuple[CodeEntry, Message]]) -> bool:
     """Does the best text match hold one of CJ's own wordings (not only a title or an MCP text)?"""
-    if any(found.code == entry.code for found, _ in inside):
+    if any(found.code == entry.code for found, _ in inside) or texts_equal(entry, text):
         return True
     return any(message.exact and message_fits(message, text) for message in entry.messages)
 

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from cj_errors.base import limits, redact
 from cj_errors.base.escaping import escaped
-from cj_errors.reading import literals
+from cj_errors.reading import evidence, literals
 from cj_errors.reading.explanation import Envelope, loads_tolerant, parse_envelope
 from cj_errors.table import codes
 
@@ -275,7 +275,13 @@ def _with_log_note(envelope: Envelope | None) -> Envelope | None:
 
 
 def envelope_from_log_text(text: str) -> Envelope | None:
-    """The code and message a log line names in ``key=value`` form, or a known code next to its wording."""
+    """The code and message a log line names in ``key=value`` form, or a known code next to its wording.
+
+    Nothing for a line that only talks about CJ (a comment, a DEBUG/INFO record, the app's own lookup,
+    policy, a webhook receipt, another company called CJ): see reading.evidence.
+    """
+    if not ('"code"' in text and "{" in text) and evidence.not_cj_answer(text) is not None:
+        return None
     keyed = _keyed_code(text)
     message: str | None = None
     if keyed is not None:

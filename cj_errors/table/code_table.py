@@ -275,9 +275,13 @@ ENTRIES: tuple[CodeEntry, ...] = (
         messages=(
             _m("Interface is offline", "current"),
             _m("The interface has been taken offline", "legacy"),
-            _mcp(
-                "Token expired",
-                "a test fixture of CJ's MCP server pairs it with 1600100, which the MCP reads as an expired login",
+            Message(
+                text="Token expired",
+                source="cj-mcp",
+                note="a test fixture of CJ's MCP server pairs it with 1600100, which the MCP reads as an expired "
+                "login; by meaning it is 1600001's (an expired access token)",
+                belongs_to=1600001,
+                exact=False,
             ),
             _mcp("登录已过期 / Session expired", "what CJ's MCP server prints for 1600100 (and HTTP 401)"),
             _mcp(

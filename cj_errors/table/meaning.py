@@ -235,6 +235,8 @@ def _field_score(field: _Field, query: frozenset[str], idf: dict[str, float]) ->
     return field.weight * sum(idf.get(concept, 0.0) for concept in matched) / (1.0 + 0.15 * extra)
 
 
+_OTHER_TOKENS = frozenset({"refresh", "platform", "access"})
+
 # At least this share of the query's meaning (by idf) must be in the entry's wordings or title.
 _MIN_COVERAGE = 0.6
 
@@ -244,6 +246,8 @@ def rank(text: str, limit: int = 5) -> list[CodeEntry]:
     query = frozenset(concepts(text))
     if not query:
         return []
+    if "token" in query and not query & _OTHER_TOKENS:
+        query |= {"access"}  # a token, said plainly, is CJ's access token
     index = _index()
     mass = sum(index.idf.get(concept, 0.0) for concept in query)
     if mass <= 0:
