@@ -19,7 +19,7 @@ from cj_errors.reading import evidence, pasted
 from cj_errors.reading.scan import envelope_from_log_text
 from cj_errors.table import meaning
 from tests.conftest import cjerr_executable, clean_env
-from tests.real_world import HOLDOUT5, NEGATIVES, PARAPHRASES, KINDS, Case, load, replay_all
+from tests.real_world import HOLDOUT5, KINDS, NEGATIVES, PARAPHRASES, Case, load, replay_all
 
 SETS = {"holdout5": load(HOLDOUT5), "negatives": load(NEGATIVES), "paraphrases": load(PARAPHRASES)}
 

@@ -35,7 +35,9 @@ _OWN_LOOKUP = re.compile(
     r"database|store|fallback)|locally)|\bfor\s+CJ\s+(?:ID|pid|vid|sku|order)\b|\bskipping\b",
     re.I,
 )
-_WEBHOOK_RECEIPT = re.compile(r"\bwebhook\s+(?:received|arrived|recibido|ontvangen|mottatt)|\breceived\s+(?:a\s+)?webhook", re.I)
+_WEBHOOK_RECEIPT = re.compile(
+    r"\bwebhook\s+(?:received|arrived|recibido|ontvangen|mottatt)|\breceived\s+(?:a\s+)?webhook", re.I
+)
 _OTHER_CJ = re.compile(r"\bCJ\s+(?:Affiliate|Logistics|ENM|Korea)\b|Commission\s+Junction|\bcj\.com\b", re.I)
 
 

@@ -258,7 +258,7 @@ def rank(text: str, limit: int = 5) -> list[CodeEntry]:
         covered = sum(index.idf.get(concept, 0.0) for concept in query & strong) / mass
         if covered < _MIN_COVERAGE:
             continue
-        best = max((_field_score(field, query, index.idf) for field in fields if field.weight >= _FAMILY_WEIGHT))
+        best = max(_field_score(field, query, index.idf) for field in fields if field.weight >= _FAMILY_WEIGHT)
         prose = sum(_field_score(field, query, index.idf) for field in fields if field.weight < _FAMILY_WEIGHT)
         score = covered * 10 + best + min(prose, best)
         scored.append((score, entry.code, entry))
