@@ -41,6 +41,29 @@ _WEBHOOK_RECEIPT = re.compile(
 _OTHER_CJ = re.compile(r"\bCJ\s+(?:Affiliate|Logistics|ENM|Korea)\b|Commission\s+Junction|\bcj\.com\b", re.I)
 
 
+# A number labelled as a code, in the languages clients log in: "code 5123", "(code 5123)", "code=5123",
+# "error code: 5123", "código 1600300", "Fehlercode 1602001", "错误码 1600200", "Code 9001 «...»".
+CODE_LABEL = re.compile(
+    r"(?:(?<![\w-])(?:error[\s_-]?|err[\s_-]?|cj[\s_-]?)?code|\bc[oó]digo(?:\s+de\s+error)?|\bfehlercode|\berrcode|"
+    r"\bcode\s+d'erreur|错误码|錯誤碼|错误代码)\s*[:=#]?\s*(\d{3,8})(?![\d.])",
+    re.I,
+)
+_HTTP_STATUSES = range(100, 600)
+
+
+def labelled_code(text: str) -> tuple[int, str] | None:
+    """The first number ``text`` labels as a code (not an HTTP status), and the message next to it:
+    the words after the number, else the words before its label."""
+    for match in CODE_LABEL.finditer(text):
+        code = int(match.group(1))
+        if code in _HTTP_STATUSES:
+            continue
+        after = text[match.end() :].strip().strip(":=-|,.)]»\"'“”« \t").strip()
+        before = text[: match.start()].strip().rstrip("([:-, \t").strip()
+        return code, after or before
+    return None
+
+
 def not_cj_answer(text: str) -> str | None:
     """Why a plain log line (no CJ body in it) is not a report of CJ's answer, or None when it may be one."""
     head = text.lstrip()[:200]

@@ -392,10 +392,7 @@ def explain_envelope(
         title = entry.title
         retry = codes.retry_advice(entry)
     else:
-        guess = codes.guess_family(code)
-        outcome = Outcome.API_ERROR
-        title = f"unknown code ({guess.range}: {guess.explanation})"
-        retry = "unknown code: do not retry blindly"
+        outcome, title, retry = _unknown_code(code, envelope.text_to_match, hints)
     # One decision for every limit answer (429 variants, 1600200, 1600201, 16900500): see ratelimits.
     limit = ratelimits.classify(code, envelope.text_to_match, envelope.document, http_status, path, now)
     if limit is not None and override is None:
@@ -419,6 +416,35 @@ def explain_envelope(
         hints=tuple(hints),
         **_limit_fields(limit if override is None else None, entry if override is None else None),
     )
+
+
+_UNKNOWN_RETRY = {
+    Outcome.AUTH: "retrying will not help; check the token, the API key and the account",
+    Outcome.TEMPORARY: "retry after a short wait, with backoff (unknown code: at most a few times)",
+    Outcome.QUOTA: "retrying before the limit resets will not help",
+}
+
+
+def _unknown_code(code: int, message: str | None, hints: list[str]) -> tuple[Outcome, str, str]:
+    """An answer whose code is in none of CJ's published tables: its family from the prefix decides the
+    outcome where the family has one (16000xx is authentication: exit 77); otherwise the message's meaning
+    gives a class (not found, parameter, auth, rate limit, quota, temporary, balance), marked as inferred."""
+    guess = codes.guess_family(code)
+    title = f"code not in CJ's published tables ({guess.range}: {guess.explanation})"
+    outcome = codes.family_outcome(guess.family) if guess.family is not None else None
+    if outcome is not None:
+        hints.append(f"outcome from the code's family ({guess.family}); the code itself is in no CJ table")
+    elif message:
+        from cj_errors.table import meaning  # lazily: only answers with unknown codes need the word index
+
+        inferred = meaning.outcome_class(message)
+        if inferred is not None:
+            outcome = inferred.outcome
+            title = f"{title}; by its message: {inferred.label} (inferred)"
+            hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
+    if outcome is None:
+        return Outcome.API_ERROR, title, "unknown code: do not retry blindly"
+    return outcome, title, _UNKNOWN_RETRY.get(outcome, "unknown code: do not retry blindly")
 
 
 def _wording_override(entry: CodeEntry | None, message: str | None) -> Outcome | None:

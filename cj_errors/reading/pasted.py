@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from cj_errors.base import limits
+from cj_errors.reading import evidence
 from cj_errors.table import matching
 from cj_errors.table.codes import (
     _BY_CODE,
@@ -26,7 +27,7 @@ from cj_errors.table.codes import (
     parse_code,
     search,
     similar,
-    texts_equal,
+    texts_contain,
 )
 from cj_errors.table.model import CodeEntry, Message, Outcome
 
@@ -83,6 +84,10 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     found = search(text, inside)  # the wordings inside the text are already known
     if found and _carries_wording(found[0], text, inside):
         return LookupResult(text, None, tuple(found), match="text")
+    labelled = evidence.labelled_code(text)
+    if labelled is not None and str(labelled[0]) not in values:
+        # A number labelled as a code is a code even when no table has it ("Store not found (code 5123)").
+        return _code_and_message(text, labelled[0], labelled[1])
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
     if best is not None and not found:
@@ -102,7 +107,7 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
 
 def _carries_wording(entry: CodeEntry, text: str, inside: list[tuple[CodeEntry, Message]]) -> bool:
     """Does the best text match hold one of CJ's own wordings (not only a title or an MCP text)?"""
-    if any(found.code == entry.code for found, _ in inside) or texts_equal(entry, text):
+    if any(found.code == entry.code for found, _ in inside) or texts_contain(entry, text):
         return True
     return any(message.exact and message_fits(message, text) for message in entry.messages)
 

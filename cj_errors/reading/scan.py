@@ -100,18 +100,27 @@ def cj_like(envelope: Envelope, document: dict[str, Any]) -> bool:
     return envelope.message is not None  # parse_envelope accepted it for a CJ wording
 
 
-def envelopes_in_document(document: Any) -> list[Found]:
+def _answer_shaped(envelope: Envelope, document: dict[str, Any]) -> bool:
+    # In a line that reports a CJ call failing, a numeric `code` with a `message` is CJ's answer even when
+    # the code is in no table (the store-connection, shop-product and dispute endpoints send 3- and 4-digit
+    # codes); an HTTP status under `code` is not.
+    code = envelope.code
+    return code is not None and code not in _HTTP_STATUSES and isinstance(document.get("message"), str)
+
+
+def envelopes_in_document(document: Any, *, about_cj: bool = False) -> list[Found]:
     """CJ envelopes in a decoded value: the value itself, or any dict nested in it (breadth first).
 
     An envelope's own ``data`` is not searched: codes inside it (``interceptOrderReasons``)
-    belong to that response, they are not responses of their own.
+    belong to that response, they are not responses of their own. ``about_cj``: the value came from
+    a line that reports a CJ call failing, so any code with a message is an answer (see _answer_shaped).
     """
     found: list[Found] = []
 
     def enter(node: Any, depth: int) -> list[Any]:
         if isinstance(node, dict):
             envelope = parse_envelope(node)
-            if envelope is not None and cj_like(envelope, node):
+            if envelope is not None and (cj_like(envelope, node) or (about_cj and _answer_shaped(envelope, node))):
                 found.append(Found(envelope, depth > 0))
                 return []
             return list(node.values())
@@ -181,11 +190,21 @@ def _may_hold_body(text: str) -> bool:
 
 def envelopes_in_text(text: str) -> list[Envelope]:
     """Every CJ envelope in a line or block, in order; a log line's code and message as a last resort."""
-    found = [item.envelope for document in documents_in(text) for item in envelopes_in_document(document)]
+    documents = documents_in(text)
+    found = [item.envelope for document in documents for item in envelopes_in_document(document)]
     if found:
         return found
+    if documents and about_cj_call(text):
+        found = [item.envelope for document in documents for item in envelopes_in_document(document, about_cj=True)]
+        if found:
+            return found
     salvaged = envelope_from_log_text(text)
     return [salvaged] if salvaged is not None else []
+
+
+def about_cj_call(text: str) -> bool:
+    """Does a line name CJ without being only talk about it (a comment, a DEBUG record, a webhook receipt...)?"""
+    return _MENTIONS_CJ.search(text) is not None and evidence.not_cj_answer(text) is None
 
 
 # --- log text that is not a literal ------------------------------------------------------
@@ -288,6 +307,9 @@ def envelope_from_log_text(text: str) -> Envelope | None:
         code, message = keyed
     elif (named := _code_named(text)) is not None:
         code, message = named
+    elif _MENTIONS_CJ.search(text) and (labelled := evidence.labelled_code(text)) is not None:
+        # "CJ sync failed: Store not found (code 5123)": a labelled code in a CJ line, in a table or not.
+        code, message = labelled[0], labelled[1] or None
     elif _MENTIONS_CJ.search(text) and codes.infer_code(line := " ".join(text.split())) is not None:
         # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
         # The wording is kept as it came: explain matches the same text again, and finds the same code.

@@ -545,6 +545,15 @@ class _ShapeMemo:
         return _Counted.of(explain_envelope(found[0].envelope, self.http_status, self.now))
 
 
+def _hits(text: str, documents: list[Any]) -> list[scan.Found]:
+    """The envelopes in a line's (or block's) documents; in a line about a CJ call, any code with a message."""
+    values = [value for document in documents for value in _expand(document)]
+    hits = [hit for value in values for hit in scan.envelopes_in_document(value)]
+    if not hits and values and scan.about_cj_call(text):
+        hits = [hit for value in values for hit in scan.envelopes_in_document(value, about_cj=True)]
+    return hits
+
+
 def explain_stream(
     lines: Iterable[tuple[str | None, bool]],
     summary: Summary,
@@ -651,13 +660,11 @@ def explain_stream(
                         continue
                     depth = _BracketDepth()
         found = 0
-        for document in documents:
-            for value in _expand(document):
-                for hit in scan.envelopes_in_document(value):
-                    found += 1
-                    item = Item(start, _answered(explain_envelope(hit.envelope, status, now), transcript))
-                    summary.add(item)
-                    yield item
+        for hit in _hits(text, documents):
+            found += 1
+            item = Item(start, _answered(explain_envelope(hit.envelope, status, now), transcript))
+            summary.add(item)
+            yield item
         if not found and (salvaged := scan.envelope_from_log_text(text)) is not None:
             found = 1
             explanation = _answered(explain_envelope(salvaged, status, now), transcript)

@@ -284,9 +284,12 @@ ENTRIES: tuple[CodeEntry, ...] = (
                 exact=False,
             ),
             _mcp("登录已过期 / Session expired", "what CJ's MCP server prints for 1600100 (and HTTP 401)"),
-            _mcp(
-                "Token expired. Please re-login via the login tool. / Token已过期，请重新调用登录工具。",
-                "the error CJ's MCP server raises for 1600100 or 401",
+            Message(
+                text="Token expired. Please re-login via the login tool. / Token已过期，请重新调用登录工具。",
+                source="cj-mcp",
+                note="the error CJ's MCP server raises for 1600100 or 401; by meaning 1600001's",
+                belongs_to=1600001,
+                exact=False,
             ),
             _m(
                 "Param error",

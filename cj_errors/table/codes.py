@@ -276,9 +276,10 @@ def _searchable(text: str) -> str:
     return normalize(_URL.sub(" ", text))
 
 
-def texts_equal(entry: CodeEntry, text: str) -> bool:
-    """Is ``text`` one of the entry's own texts (a wording, the title, CJ's Chinese text), word for word?"""
-    return normalize(text) in _haystacks(entry)
+def texts_contain(entry: CodeEntry, text: str) -> bool:
+    """Is ``text`` a phrase of one of the entry's own texts (a wording, the title, CJ's Chinese text)?"""
+    normalized = normalize(text)
+    return bool(normalized) and any(normalized in haystack for haystack in _haystacks(entry))
 
 
 def _haystacks(entry: CodeEntry) -> list[str]:
@@ -413,6 +414,16 @@ _RANGES: tuple[tuple[str, int, str | None, str, str], ...] = (
     ("1609", 7, "ticket", "1609xxx", "support tickets"),
     ("8", 3, "sandbox", "8xx", "sandbox order tools and waybill uploads"),
 )
+
+
+# The outcome every code of a family shares, for the families where it is one: a code CJ sends that no table
+# lists still exits as its family does (an unknown 16000xx code is an authentication problem, exit 77).
+_FAMILY_OUTCOMES = {"auth": Outcome.AUTH, "rate-limit": Outcome.TEMPORARY, "quota": Outcome.QUOTA}
+
+
+def family_outcome(family: str) -> Outcome | None:
+    """The outcome a family's codes share, or None where its codes differ (orders, products, ...)."""
+    return _FAMILY_OUTCOMES.get(family)
 
 
 def guess_family(code: int) -> FamilyGuess:

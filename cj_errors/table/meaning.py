@@ -244,8 +244,8 @@ _MIN_COVERAGE = 0.6
 def rank(text: str, limit: int = 5) -> list[CodeEntry]:
     """Entries whose texts carry the query's meaning, best first (empty when nothing carries most of it)."""
     query = frozenset(concepts(text))
-    if not query:
-        return []
+    if not query or "success" in query:
+        return []  # a success wording names no error, whatever label comes with it
     if "token" in query and not query & _OTHER_TOKENS:
         query |= {"access"}  # a token, said plainly, is CJ's access token
     index = _index()
@@ -254,6 +254,8 @@ def rank(text: str, limit: int = 5) -> list[CodeEntry]:
         return []
     scored: list[tuple[float, int, CodeEntry]] = []
     for entry, fields in index.entries:
+        if entry.outcome is Outcome.SUCCESS:
+            continue
         strong = frozenset().union(*(field.concepts for field in fields if field.weight >= _FAMILY_WEIGHT))
         covered = sum(index.idf.get(concept, 0.0) for concept in query & strong) / mass
         if covered < _MIN_COVERAGE:
