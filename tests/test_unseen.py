@@ -165,3 +165,78 @@ def test_lookup_code_does_not_load_the_meaning_index(tmp_path: Path) -> None:
         timeout=60,
     )
     assert ran.stdout.strip() == "False", ran.stderr
+
+
+def _explain(text: str, home: Path) -> tuple[int, list[dict]]:  # type: ignore[type-arg]
+    ran = subprocess.run(
+        [cjerr_executable(), "explain", "--json", "--each", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        env=clean_env(home),
+        timeout=60,
+    )
+    items = [json.loads(line) for line in ran.stdout.splitlines() if line.startswith("{")]
+    return ran.returncode, [item for item in items if "verdict" in item]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "status"),
+    [
+        # Any CJ envelope, whatever its code: unknown codes get a family or a meaning, never "not an envelope".
+        ('ERROR CJ call failed {"code":5123,"message":"Store not found"}', 5123, ExitStatus.API_ERROR),
+        ('{"code":1600015,"result":false,"message":"Your token is revoked"}', 1600015, ExitStatus.AUTH),
+        # A labelled code in prose, in several languages; the code decides.
+        ("ERROR CJ sync failed: Store not found (code 5123)", 5123, ExitStatus.API_ERROR),
+        ('CJ: código 1600300 = "orderId must be not empty"', 1600300, ExitStatus.API_ERROR),
+        ("[CJ] Fehlercode 1602001: Produkt nicht gefunden", 1602001, ExitStatus.API_ERROR),
+        ("CJ 接口失败，错误码 1600200：请求过于频繁", 1600200, ExitStatus.TEMPORARY),
+        ("CJ shop connect failed: Code 9001 «Shop authorization expired»", 9001, ExitStatus.AUTH),
+    ],
+)
+def test_codes_outside_the_table_and_labelled_codes(text: str, code: int, status: int, tmp_path: Path) -> None:
+    exit_code, items = _explain(text + "\n", tmp_path)
+    assert [item["code"] for item in items] == [code]
+    assert exit_code == status
+
+
+def test_an_unknown_code_says_it_is_in_no_table_and_marks_the_inferred_outcome(tmp_path: Path) -> None:
+    _, items = _explain('{"code":5123,"result":false,"message":"Store not found"}\n', tmp_path)
+    assert "not in CJ's published tables" in items[0]["verdict"]
+    assert "(inferred)" in items[0]["verdict"]
+
+
+def test_a_log_line_with_a_pretty_printed_block_is_one_record(tmp_path: Path) -> None:
+    winston = 'error: CJ createOrder failed: Balance is insufficient {\n  "service": "orders",\n  "orderId": "A-1"\n}\n'
+    exit_code, items = _explain(winston, tmp_path)
+    assert [item["code"] for item in items] == [1604000] and exit_code == ExitStatus.API_ERROR
+    quiet = 'info: CJ order created {\n  "orderId": "A-1"\n}\n'
+    assert _explain(quiet, tmp_path)[1] == []
+
+
+def test_the_hosted_mcp_answers_over_sse_are_read(tmp_path: Path) -> None:
+    throttled = (
+        'event: message\ndata: {"jsonrpc":"2.0","id":9,"result":{"content":[{"type":"text",'
+        '"text":"Get product inventory failed: Too Many Requests, one ip limit 3 users"}]}}\n\n'
+    )
+    exit_code, items = _explain(throttled, tmp_path)
+    assert exit_code == ExitStatus.TEMPORARY
+    assert any("per-IP" in hint for hint in items[0]["hints"])
+    wrapped = (
+        'data: {"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":'
+        '"{\\"code\\":1600001,\\"result\\":false,\\"message\\":\\"Invalid API key or access token\\"}"}],'
+        '"isError":true}}\n'
+    )
+    exit_code, items = _explain(wrapped, tmp_path)
+    assert [item["code"] for item in items] == [1600001] and exit_code == ExitStatus.AUTH
+    fine = 'data: {"jsonrpc":"2.0","id":4,"result":{"content":[{"type":"text","text":"Found 20 products"}]}}\n'
+    assert _explain(fine, tmp_path)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("Store not found (code 5123)", 5123), ("Code 9001 «Shop authorization expired»", 9001)],
+)
+def test_lookup_reads_a_labelled_code_outside_the_table(query: str, code: int) -> None:
+    result = pasted.lookup(query)
+    assert result.code == code and result.match == "code+message"

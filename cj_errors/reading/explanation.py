@@ -370,17 +370,7 @@ def explain_envelope(
             hints.append("code 0 counts as success only with success=true, the documented variant; here it is absent")
         else:
             hints.append("`result`/`success` is false although `code` is " + ("absent" if code is None else str(code)))
-        return Explanation(
-            ok=False,
-            verdict="CJ failure without an error code",
-            exit_status=ExitStatus.API_ERROR,
-            http_status=http_status,
-            envelope=envelope,
-            code=code,
-            outcome=Outcome.API_ERROR,
-            retry="read the message; there is no code to judge by",
-            hints=tuple(hints),
-        )
+        return _codeless_failure(envelope, http_status, code, hints, path, now)
     override = _wording_override(entry, envelope.text_to_match)
     if entry is not None and override is not None:
         outcome = override
@@ -415,6 +405,48 @@ def explain_envelope(
         contradiction=_contradiction(entry, code, envelope.text_to_match),
         hints=tuple(hints),
         **_limit_fields(limit if override is None else None, entry if override is None else None),
+    )
+
+
+def _codeless_failure(
+    envelope: Envelope,
+    http_status: int | None,
+    code: int | None,
+    hints: list[str],
+    path: str | None,
+    now: dt.datetime | None,
+) -> Explanation:
+    """A failure with no error code: a limit its wording names, else an outcome class by its meaning."""
+    message = envelope.text_to_match
+    outcome, verdict, retry = (
+        Outcome.API_ERROR,
+        "CJ failure without an error code",
+        "read the message; there is no code to judge by",
+    )
+    limit = ratelimits.classify(code, message, envelope.document, http_status, path, now)
+    if limit is not None:
+        outcome, retry = limit.outcome, limit.advice
+        hints.extend(limit.hints)
+    elif message:
+        from cj_errors.table import meaning  # lazily: only code-less failures and unknown codes need it
+
+        inferred = meaning.outcome_class(message)
+        if inferred is not None:
+            outcome = inferred.outcome
+            verdict = f"{verdict}; by its message: {inferred.label} (inferred)"
+            hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
+            retry = _UNKNOWN_RETRY.get(outcome, retry)
+    return Explanation(
+        ok=False,
+        verdict=verdict,
+        exit_status=outcome.exit_status,
+        http_status=http_status,
+        envelope=envelope,
+        code=code,
+        outcome=outcome,
+        retry=retry,
+        hints=tuple(hints),
+        **_limit_fields(limit, None),
     )
 
 

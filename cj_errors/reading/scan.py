@@ -131,9 +131,41 @@ def envelopes_in_document(document: Any, *, about_cj: bool = False) -> list[Foun
         return []
 
     _breadth_first(document, enter)
+    if not found and (answer := _mcp_answer(document)) is not None:
+        found.append(Found(answer, True))
     if not found and (worded := _wording_in_fields(document)) is not None:
         found.append(Found(worded, True))
     return found
+
+
+MCP_NOTE = "a JSON-RPC answer of CJ's MCP endpoint: the error is in its tool text, with no CJ code"
+# What a tool text says when the CJ call behind it failed ("Get product inventory failed: ...").
+_TOOL_FAILURE = re.compile(r"fail|error|too many|limit|invalid|not found|denied|expired|失败|错误", re.I)
+
+
+def _mcp_answer(document: Any) -> Envelope | None:
+    """A JSON-RPC 2.0 answer (CJ's hosted MCP endpoint, over SSE ``data:`` lines) that reports a failure:
+    its ``error.message``, or a tool result's text when it is flagged ``isError`` or says a call failed.
+    A CJ body inside the tool text is found before this, as any body inside a string is."""
+    if not isinstance(document, dict) or document.get("jsonrpc") != "2.0":
+        return None
+    error, result = document.get("error"), document.get("result")
+    text: str | None = None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        text = error["message"]
+    elif isinstance(result, dict) and isinstance(result.get("content"), list):
+        texts = [
+            item["text"] for item in result["content"] if isinstance(item, dict) and isinstance(item.get("text"), str)
+        ]
+        joined = " ".join(texts).strip()
+        if joined and (result.get("isError") is True or _TOOL_FAILURE.search(joined[: limits.LITERAL_CHARS])):
+            text = joined
+    if not text:
+        return None
+    envelope = parse_envelope({"result": False, "message": text})
+    if envelope is None:
+        return None
+    return dataclasses.replace(envelope, problems=(*envelope.problems, MCP_NOTE), wording=text)
 
 
 # Where log records put the text of an error they caught.

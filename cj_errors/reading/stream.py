@@ -575,6 +575,7 @@ def explain_stream(
     pending: list[str] = []
     pending_size = 0
     pending_start = 0
+    lead = ""  # the text before a block's opening brace on its first line ("error: CJ call failed: ... {")
     depth = _BracketDepth()
     transcript: _Transcript | None = None
     request: tuple[str, str] | None = None  # the last request line a transcript showed
@@ -646,6 +647,9 @@ def explain_stream(
             start, block_lines = pending_start, len(pending)
             pending, pending_size, depth = [], 0, _BracketDepth()
             documents = scan.documents_in(text)
+            # A log line followed by its pretty-printed metadata (winston, pino-pretty, structlog) is one
+            # record: the CJ wording may be on the first line, before the block.
+            text, lead = lead + text, ""
         else:
             text, start, block_lines = line, number, 1
             documents = scan.documents_in(line)
@@ -657,6 +661,7 @@ def explain_stream(
                     depth.feed(line[opening:])
                     if depth.depth > 0 and not depth.quote:
                         pending, pending_size, pending_start = [line[opening:]], len(line), number
+                        lead = line[:opening]
                         continue
                     depth = _BracketDepth()
         found = 0
