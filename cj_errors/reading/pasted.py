@@ -84,10 +84,10 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     found = search(text, inside)  # the wordings inside the text are already known
     if found and _carries_wording(found[0], text, inside):
         return LookupResult(text, None, tuple(found), match="text")
-    labelled = evidence.labelled_code(text)
-    if labelled is not None and str(labelled[0]) not in values:
+    code_label = evidence.labelled_code(text)
+    if code_label is not None and str(code_label[0]) not in values:
         # A number labelled as a code is a code even when no table has it ("Store not found (code 5123)").
-        return _code_and_message(text, labelled[0], labelled[1])
+        return _code_and_message(text, code_label[0], code_label[1])
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
     if best is not None and not found:
