@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cj_errors.base import limits
+from cj_errors.base import limits, redact
 from cj_errors.reading import evidence
 from cj_errors.table import matching
 from cj_errors.table.codes import (
@@ -96,7 +96,7 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
         return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
     from cj_errors.table import meaning  # lazily: `lookup CODE` and TAB never load the index
 
-    if by_meaning := meaning.rank(text):
+    if by_meaning := meaning.rank(redact.scrub(text)):  # a pasted token or key carries no meaning
         rest = tuple(entry for entry in found if entry not in by_meaning)
         note = "no CJ wording matches; these codes' texts carry the same meaning (synonyms, both languages)"
         return LookupResult(text, None, (*by_meaning, *rest), match="meaning", note=note)
