@@ -64,6 +64,9 @@ def labelled_code(text: str) -> tuple[int, str] | None:
     return None
 
 
+QUIET_LEVEL = "a DEBUG or INFO record without a CJ body"
+
+
 def not_cj_answer(text: str) -> str | None:
     """Why a plain log line (no CJ body in it) is not a report of CJ's answer, or None when it may be one."""
     head = text.lstrip()[:200]
@@ -72,7 +75,7 @@ def not_cj_answer(text: str) -> str | None:
     if _OTHER_CJ.search(text):
         return "another company called CJ"
     if _QUIET_LEVEL.search(head):
-        return "a DEBUG or INFO record without a CJ body"
+        return QUIET_LEVEL
     if _POLICY.search(text):
         return "a line describing how the app handles a code"
     if _WEBHOOK_RECEIPT.search(text):

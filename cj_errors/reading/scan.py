@@ -274,6 +274,7 @@ _MENTIONS_CJ = re.compile(r"(?<![a-z])cj(?![a-z])|cj[-_ ]?(?:api|dropship)|cjdro
 _ERROR_WORD = re.compile(r"(?:code|error|erreur|fehler|errcode|错误|错误码)\W{0,3}(?:[\w']+\W{1,3}){0,2}$", re.I)
 # A request logger's "GET /api2.0/v1/... → 1600200 (184ms)": what the call got back, in a line about CJ.
 _ANSWERED_WITH = re.compile(r"(?:\u2192|->|=>)\s*$")
+_ANSWER_LOGGED = re.compile(r"(?:\u2192|->|=>)\s*\d{7,8}\b")
 
 
 # What a client's own words say when a call went wrong, for a code it puts in brackets.
@@ -331,8 +332,11 @@ def envelope_from_log_text(text: str) -> Envelope | None:
     Nothing for a line that only talks about CJ (a comment, a DEBUG/INFO record, the app's own lookup,
     policy, a webhook receipt, another company called CJ): see reading.evidence.
     """
-    if not ('"code"' in text and "{" in text) and evidence.not_cj_answer(text) is not None:
-        return None
+    if not ('"code"' in text and "{" in text) and (why := evidence.not_cj_answer(text)) is not None:
+        # A request logger's INFO line that records what the call got back ("GET /api2.0/... → 1600200")
+        # reports CJ's answer whatever its level; any other quiet line only talks about CJ.
+        if why != evidence.QUIET_LEVEL or _ANSWER_LOGGED.search(text) is None or not _MENTIONS_CJ.search(text):
+            return None
     keyed = _keyed_code(text)
     message: str | None = None
     if keyed is not None:
