@@ -3,7 +3,8 @@
 Three sets gathered from sources no other corpus cites, each split in halves A (rules were written
 looking at it) and B (held back): real CJ errors (real_world_holdout5.jsonl), lines that mention CJ
 but carry no CJ error (real_world_negatives.jsonl) and everyday paraphrases (paraphrases.jsonl).
-Before the rules: holdout5 55/56, paraphrases 20/50 (A 10/25, B 10/25), negatives 1/84 false alarms.
+Before the rules: holdout5 55/56 (A 28/29, B 27/27), paraphrases 20/50 (A 10/25, B 10/25), negatives 1/84
+false alarms (A 0/44, B 1/40). After: holdout5 56/56, paraphrases 48/50 (A 25/25, B 23/25), negatives 0/84.
 """
 
 from __future__ import annotations
@@ -244,3 +245,19 @@ def test_the_hosted_mcp_answers_over_sse_are_read(tmp_path: Path) -> None:
 def test_lookup_reads_a_labelled_code_outside_the_table(query: str, code: int) -> None:
     result = pasted.lookup(query)
     assert result.code == code and result.match == "code+message"
+
+
+@pytest.mark.parametrize("columns", ["30", "40", "100"])
+def test_a_token_in_a_query_that_matches_by_meaning_is_never_shown(columns: str, tmp_path: Path) -> None:
+    # The list of matches names its query: masked before it is wrapped, so no piece of the token shows.
+    token = "API@CJ999@CJ:eyJhbGciOiJIUzI1NiJ9.SENTINEL-TOKEN-7f3a.sig"
+    for color in ("always", "never"):
+        ran = subprocess.run(
+            [cjerr_executable(), "lookup", "--color", color, f"token {token}"],
+            capture_output=True,
+            text=True,
+            env={**clean_env(tmp_path), "COLUMNS": columns},
+            timeout=60,
+        )
+        flat = "".join(ran.stdout.split())
+        assert "SENTINEL" not in flat and "7f3a" not in flat, ran.stdout
