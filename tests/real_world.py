@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,9 @@ HOLDOUT = DATA / "real_world_holdout.jsonl"
 HOLDOUT2 = DATA / "real_world_holdout2.jsonl"  # a second held-out set, gathered later still
 HOLDOUT3 = DATA / "real_world_holdout3.jsonl"  # a third, gathered after the label and client-key rules
 HOLDOUT4 = DATA / "real_world_holdout4.jsonl"  # a fourth, from 14 repositories none of the others used
+HOLDOUT5 = DATA / "real_world_holdout5.jsonl"  # a fifth, split in halves A/B (issue 25)
+NEGATIVES = DATA / "real_world_negatives.jsonl"  # lines that mention CJ but carry no CJ error
+PARAPHRASES = DATA / "paraphrases.jsonl"  # what people type, checked first-match
 KINDS = frozenset(
     {"message", "code-message", "envelope", "python-log", "node-log", "json-log", "curl", "log-line", "zh"}
 )
@@ -41,6 +44,8 @@ class Case:
     source: str
     verbatim: bool
     note: str
+    half: str = ""  # "A" (rules were written looking at it) or "B" (held back), where a set is split
+    cls: str = ""  # the class of input a case stands for (own-lookup, webhook-receipt, control, ...)
 
     @property
     def is_lookup(self) -> bool:
@@ -64,11 +69,22 @@ class Replay:
             return self.codes[:1] == (self.case.expect_code,)
         return self.case.expect_code in self.codes
 
+    @property
+    def alarm(self) -> bool:
+        """cjerr reported a CJ error in this text (what a negative must never give)."""
+        return any(code not in (None, 200) for code in self.codes)
+
 
 def load(path: Path) -> list[Case]:
     if not path.exists():
         return []
-    return [Case(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    names = {field.name for field in fields(Case)}
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            cases.append(Case(**{key: value for key, value in record.items() if key in names}))
+    return cases
 
 
 def _lookup_codes(result: dict[str, Any]) -> int | None:
@@ -169,7 +185,16 @@ def main() -> None:
             print(f"{path.name}: {hits}/{total} cases read as their source says ({len(cases)} cases in all)")
             for kind, (hit, count) in rates.items():
                 print(f"  {kind:<13} {hit:>3}/{count:<3}")
+            for half in sorted({result.case.half for result in replays if result.case.half}):
+                mine = [result for result in replays if result.case.half == half]
+                scored = [result for result in mine if result.case.expect_code is not None]
+                if scored:
+                    print(f"  half {half}: {sum(r.hit for r in scored)}/{len(scored)} read as their source says")
+                if path.name == NEGATIVES.name:
+                    print(f"  half {half}: {sum(r.alarm for r in mine)}/{len(mine)} false alarms")
             for result in replays:
+                if path.name == NEGATIVES.name and result.alarm:
+                    print(f"  false alarm {result.case.id} ({result.case.cls}): read {result.codes}")
                 if not result.hit:
                     print(f"  miss {result.case.id}: expected {result.case.expect_code}, read {result.codes}")
 

@@ -176,11 +176,20 @@ def test_paraphrases_never_match_responses() -> None:
 
 @pytest.mark.parametrize(
     ("text", "owner"),
-    [("Param error", 1600300), ("order not found", 1600300), ("Interface not found", 1600101)],
+    [("Param error", 1600300), ("order not found", 1603100), ("Interface not found", 1600101)],
 )
 def test_the_wordings_owner_ranks_first(text: str, owner: int) -> None:
     assert codes.match_message(text)[0][0].code == owner
     assert pasted.lookup(text).entries[0].code == owner
+
+
+def test_order_not_found_ranks_the_table_before_the_doc_example() -> None:
+    # CJ's docs disagree: the error table has 1603100 "Order not found, Please check the CJ order id", the
+    # getOrderDetail page shows "order not found" under 1600300. The table's wording ranks first; the doc
+    # example stays listed, with where it came from.
+    matched = [(entry.code, message.source) for entry, message in codes.match_message("order not found")]
+    assert matched[0][0] == 1603100
+    assert (1600300, "doc-example") in matched
 
 
 @pytest.mark.parametrize("query", ["#", "-1", "/", "?"])

@@ -29,6 +29,7 @@ CODES: tuple[tuple[str, str], ...] = (
     ("1600011", "CallbackUri missing"),
     ("1600012", "Authorization creation disabled for the account"),
     ("1600013", "Store info not found"),
+    ("1600014", "API access disabled for this account"),
     ("1600030", "Token invalidation failed"),
     ("1600031", "Invalid platform token"),
     ("1600100", "Interface offline (doc examples use it for \"Param error\")"),

@@ -89,6 +89,11 @@ def did_you_mean_lines(result: codes.LookupResult) -> list[str]:
     return lines
 
 
+def matches_header(result: codes.LookupResult) -> str:
+    """The line above a list of matches; the query masked, as everywhere it is shown."""
+    return f"{len(result.entries)} codes match {_shown_query(result.query, 80)}"
+
+
 def query_label(index: int, results: Sequence[codes.LookupResult]) -> str:
     """The line that names a query when several were given: its number and the query as typed."""
     return f"query {index + 1}: {_shown_query(results[index].query, 60)}"
@@ -126,7 +131,7 @@ def lookup_plain(results: Sequence[codes.LookupResult]) -> str:
             entries[0] = "\n".join([*head, entries[0]])
             blocks.extend(entries)
         elif result.found:
-            lines = [*head, f'{len(result.entries)} codes match "{result.query}" (cjerr lookup CODE for details):']
+            lines = [*head, f"{matches_header(result)} (cjerr lookup CODE for details):"]
             lines.extend("  " + _compact_line(entry) for entry in result.entries)
             blocks.append("\n".join(lines))
         else:

@@ -237,7 +237,7 @@ def show_lookup(terminal: Terminal, results: Sequence[codes.LookupResult]) -> No
                 queries = plain.reached_by_text(entry.code, indices, results) if len(indices) > 1 else None
                 _print_entry(console, entry, queries)
         elif result.found:
-            console.print(Text(f'{len(result.entries)} codes match "{result.query}":', style="bold"))
+            console.print(Text(plain.matches_header(result) + ":", style="bold"))
             console.print(_entries_table(result.entries))
         else:
             lines = plain.not_found_lines(result) + plain.did_you_mean_lines(result)

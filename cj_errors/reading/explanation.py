@@ -378,17 +378,7 @@ def explain_envelope(
             hints.append("code 0 counts as success only with success=true, the documented variant; here it is absent")
         else:
             hints.append("`result`/`success` is false although `code` is " + ("absent" if code is None else str(code)))
-        return Explanation(
-            ok=False,
-            verdict="CJ failure without an error code",
-            exit_status=ExitStatus.API_ERROR,
-            http_status=http_status,
-            envelope=envelope,
-            code=code,
-            outcome=Outcome.API_ERROR,
-            retry="read the message; there is no code to judge by",
-            hints=tuple(hints),
-        )
+        return _codeless_failure(envelope, http_status, code, hints, path, now)
     override = _wording_override(entry, envelope.text_to_match)
     if entry is not None and override is not None:
         outcome = override
@@ -400,10 +390,7 @@ def explain_envelope(
         title = entry.title
         retry = codes.retry_advice(entry)
     else:
-        guess = codes.guess_family(code)
-        outcome = Outcome.API_ERROR
-        title = f"unknown code ({guess.range}: {guess.explanation})"
-        retry = "unknown code: do not retry blindly"
+        outcome, title, retry = _unknown_code(code, envelope.text_to_match, hints)
     # One decision for every limit answer (429 variants, 1600200, 1600201, 16900500): see ratelimits.
     limit = ratelimits.classify(code, envelope.text_to_match, envelope.document, http_status, path, now)
     if limit is not None and override is None:
@@ -427,6 +414,77 @@ def explain_envelope(
         hints=tuple(hints),
         **_limit_fields(limit if override is None else None, entry if override is None else None),
     )
+
+
+def _codeless_failure(
+    envelope: Envelope,
+    http_status: int | None,
+    code: int | None,
+    hints: list[str],
+    path: str | None,
+    now: dt.datetime | None,
+) -> Explanation:
+    """A failure with no error code: a limit its wording names, else an outcome class by its meaning."""
+    message = envelope.text_to_match
+    outcome, verdict, retry = (
+        Outcome.API_ERROR,
+        "CJ failure without an error code",
+        "read the message; there is no code to judge by",
+    )
+    limit = ratelimits.classify(code, message, envelope.document, http_status, path, now)
+    if limit is not None:
+        outcome, retry = limit.outcome, limit.advice
+        hints.extend(limit.hints)
+    elif message:
+        from cj_errors.table import meaning  # lazily: only code-less failures and unknown codes need it
+
+        inferred = meaning.outcome_class(message)
+        if inferred is not None:
+            outcome = inferred.outcome
+            verdict = f"{verdict}; by its message: {inferred.label} (inferred)"
+            hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
+            retry = _UNKNOWN_RETRY.get(outcome, retry)
+    return Explanation(
+        ok=False,
+        verdict=verdict,
+        exit_status=outcome.exit_status,
+        http_status=http_status,
+        envelope=envelope,
+        code=code,
+        outcome=outcome,
+        retry=retry,
+        hints=tuple(hints),
+        **_limit_fields(limit, None),
+    )
+
+
+_UNKNOWN_RETRY = {
+    Outcome.AUTH: "retrying will not help; check the token, the API key and the account",
+    Outcome.TEMPORARY: "retry after a short wait, with backoff (unknown code: at most a few times)",
+    Outcome.QUOTA: "retrying before the limit resets will not help",
+}
+
+
+def _unknown_code(code: int, message: str | None, hints: list[str]) -> tuple[Outcome, str, str]:
+    """An answer whose code is in none of CJ's published tables: its family from the prefix decides the
+    outcome where the family has one (16000xx is authentication: exit 77); otherwise the message's meaning
+    gives a class (not found, parameter, auth, rate limit, quota, temporary, balance), marked as inferred."""
+    guess = codes.guess_family(code)
+    title = f"code not in CJ's published tables ({guess.range}: {guess.explanation})"
+    outcome = codes.family_outcome(guess.family) if guess.family is not None else None
+    if outcome is not None:
+        hints.append(f"outcome from the code's family ({guess.family}); the code itself is in no CJ table")
+    elif message:
+        from cj_errors.table import meaning  # lazily: only answers with unknown codes need the word index
+
+        inferred = meaning.outcome_class(message)
+        if inferred is not None:
+            outcome = inferred.outcome
+            title = f"{title}; by its message: {inferred.label} (inferred)"
+            hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
+    if outcome is None:
+        return Outcome.API_ERROR, title, "unknown code: do not retry blindly"
+    return outcome, title, _UNKNOWN_RETRY.get(outcome, "unknown code: do not retry blindly")
 
 
 def _wording_override(entry: CodeEntry | None, message: str | None) -> Outcome | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cj_errors.base import limits
+from cj_errors.base import limits, redact
+from cj_errors.reading import evidence
 from cj_errors.table import matching
 from cj_errors.table.codes import (
     _BY_CODE,
@@ -26,8 +27,9 @@ from cj_errors.table.codes import (
     parse_code,
     search,
     similar,
+    texts_contain,
 )
-from cj_errors.table.model import CodeEntry, Outcome
+from cj_errors.table.model import CodeEntry, Message, Outcome
 
 # A code at the start of pasted text ("1602001 Product not found", "1600005 - APIkey is wrong",
 # "CJ1600200: Too many"), and a CJ-length code anywhere in it ("CJ API error 1600200: ...").
@@ -79,15 +81,35 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
         return with_code
     if not inside and not after_label and (labelled := _after_label(text)) is not None:
         return labelled
-    if found := search(text, inside):  # the wordings inside the text are already known
+    found = search(text, inside)  # the wordings inside the text are already known
+    if found and _carries_wording(found[0], text, inside):
         return LookupResult(text, None, tuple(found), match="text")
+    code_label = evidence.labelled_code(text)
+    if code_label is not None and str(code_label[0]) not in values:
+        # A number labelled as a code is a code even when no table has it ("Store not found (code 5123)").
+        return _code_and_message(text, code_label[0], code_label[1])
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
-    if best is not None:
+    if best is not None and not found:
         entry = _BY_CODE[best.code]
         note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
         return LookupResult(text, None, (entry,), match="similar", note=note, candidates=candidates)
+    from cj_errors.table import meaning  # lazily: `lookup CODE` and TAB never load the index
+
+    if by_meaning := meaning.rank(redact.scrub(text)):  # a pasted token or key carries no meaning
+        rest = tuple(entry for entry in found if entry not in by_meaning)
+        note = "no CJ wording matches; these codes' texts carry the same meaning (synonyms, both languages)"
+        return LookupResult(text, None, (*by_meaning, *rest), match="meaning", note=note)
+    if found:
+        return LookupResult(text, None, tuple(found), match="text")
     return LookupResult(text, None, (), candidates=candidates)
+
+
+def _carries_wording(entry: CodeEntry, text: str, inside: list[tuple[CodeEntry, Message]]) -> bool:
+    """Does the best text match hold one of CJ's own wordings (not only a title or an MCP text)?"""
+    if any(found.code == entry.code for found, _ in inside) or texts_contain(entry, text):
+        return True
+    return any(message.exact and message_fits(message, text) for message in entry.messages)
 
 
 # What people put before a message they paste or log: a list marker ("- ", "* ", "1. ", "> "), a log

@@ -30,6 +30,7 @@ LIMIT_CODES = frozenset({429, 1600200, 1600201, 16900500})
 # refreshAccessToken allows 5 calls a minute, getAccessToken one every 5 minutes (older limit page).
 _TOKEN_THROTTLE_SECONDS = {"/authentication/getAccessToken": 300.0, "/authentication/refreshAccessToken": 60.0}
 _BARE_WAIT = 1.0
+_PER_IP_WAIT = 5.0
 _QPS_MIN_WAIT = 1.0
 # A window this long is what CJ's getAccessToken throttle answers with ("1 time/300 seconds").
 _TOKEN_WINDOW = 300.0
@@ -38,7 +39,7 @@ _TOKEN_WINDOW = 300.0
 class Limit(NamedTuple):
     """What a limit answer means: the outcome, one line of advice, and the numbers behind it."""
 
-    kind: str  # points, quota, qps, token_throttle, bare_429
+    kind: str  # points, quota, qps, token_throttle, bare_429, per_ip
     outcome: Outcome
     advice: str
     wait_seconds: float | None = None
@@ -72,6 +73,18 @@ def _points_hint(points: cjwording.Points) -> str | None:
     return "points: " + ", ".join(parts) if parts else None
 
 
+def _per_ip(users: int) -> Limit:
+    return Limit(
+        "per_ip",
+        Outcome.TEMPORARY,
+        f"CJ's hosted MCP endpoint serves at most {users} users per IP address at a time: wait until another "
+        "session ends and retry once; keep one shared session per IP (or call the OpenAPI directly)",
+        wait_seconds=_PER_IP_WAIT,
+        max_attempts=2,
+        hints=(f"the per-IP user limit of CJ's hosted MCP endpoint ({users} users per IP), not the QPS limit",),
+    )
+
+
 def token_throttle_seconds(path: str | None) -> float | None:
     """The throttle window of a token endpoint (None for every other path)."""
     return _TOKEN_THROTTLE_SECONDS.get(path or "")
@@ -86,6 +99,8 @@ def classify(
     now: dt.datetime | None = None,
 ) -> Limit | None:
     """The limit this answer hit, or None when it is not a limit answer at all."""
+    if (users := cjwording.ip_users_limit(message)) is not None:
+        return _per_ip(users)
     if http_status != 429 and code not in LIMIT_CODES:
         return None
     reading = cjwording.read(message, document, now)

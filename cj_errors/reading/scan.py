@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from cj_errors.base import limits, redact
 from cj_errors.base.escaping import escaped
-from cj_errors.reading import literals
+from cj_errors.reading import evidence, literals
 from cj_errors.reading.explanation import Envelope, loads_tolerant, parse_envelope
 from cj_errors.table import codes
 
@@ -100,18 +100,27 @@ def cj_like(envelope: Envelope, document: dict[str, Any]) -> bool:
     return envelope.message is not None  # parse_envelope accepted it for a CJ wording
 
 
-def envelopes_in_document(document: Any) -> list[Found]:
+def _answer_shaped(envelope: Envelope, document: dict[str, Any]) -> bool:
+    # In a line that reports a CJ call failing, a numeric `code` with a `message` is CJ's answer even when
+    # the code is in no table (the store-connection, shop-product and dispute endpoints send 3- and 4-digit
+    # codes); an HTTP status under `code` is not.
+    code = envelope.code
+    return code is not None and code not in _HTTP_STATUSES and isinstance(document.get("message"), str)
+
+
+def envelopes_in_document(document: Any, *, about_cj: bool = False) -> list[Found]:
     """CJ envelopes in a decoded value: the value itself, or any dict nested in it (breadth first).
 
     An envelope's own ``data`` is not searched: codes inside it (``interceptOrderReasons``)
-    belong to that response, they are not responses of their own.
+    belong to that response, they are not responses of their own. ``about_cj``: the value came from
+    a line that reports a CJ call failing, so any code with a message is an answer (see _answer_shaped).
     """
     found: list[Found] = []
 
     def enter(node: Any, depth: int) -> list[Any]:
         if isinstance(node, dict):
             envelope = parse_envelope(node)
-            if envelope is not None and cj_like(envelope, node):
+            if envelope is not None and (cj_like(envelope, node) or (about_cj and _answer_shaped(envelope, node))):
                 found.append(Found(envelope, depth > 0))
                 return []
             return list(node.values())
@@ -122,9 +131,41 @@ def envelopes_in_document(document: Any) -> list[Found]:
         return []
 
     _breadth_first(document, enter)
+    if not found and (answer := _mcp_answer(document)) is not None:
+        found.append(Found(answer, True))
     if not found and (worded := _wording_in_fields(document)) is not None:
         found.append(Found(worded, True))
     return found
+
+
+MCP_NOTE = "a JSON-RPC answer of CJ's MCP endpoint: the error is in its tool text, with no CJ code"
+# What a tool text says when the CJ call behind it failed ("Get product inventory failed: ...").
+_TOOL_FAILURE = re.compile(r"fail|error|too many|limit|invalid|not found|denied|expired|失败|错误", re.I)
+
+
+def _mcp_answer(document: Any) -> Envelope | None:
+    """A JSON-RPC 2.0 answer (CJ's hosted MCP endpoint, over SSE ``data:`` lines) that reports a failure:
+    its ``error.message``, or a tool result's text when it is flagged ``isError`` or says a call failed.
+    A CJ body inside the tool text is found before this, as any body inside a string is."""
+    if not isinstance(document, dict) or document.get("jsonrpc") != "2.0":
+        return None
+    error, result = document.get("error"), document.get("result")
+    text: str | None = None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        text = error["message"]
+    elif isinstance(result, dict) and isinstance(result.get("content"), list):
+        texts = [
+            item["text"] for item in result["content"] if isinstance(item, dict) and isinstance(item.get("text"), str)
+        ]
+        joined = " ".join(texts).strip()
+        if joined and (result.get("isError") is True or _TOOL_FAILURE.search(joined[: limits.LITERAL_CHARS])):
+            text = joined
+    if not text:
+        return None
+    envelope = parse_envelope({"result": False, "message": text})
+    if envelope is None:
+        return None
+    return dataclasses.replace(envelope, problems=(*envelope.problems, MCP_NOTE), wording=text)
 
 
 # Where log records put the text of an error they caught.
@@ -181,11 +222,21 @@ def _may_hold_body(text: str) -> bool:
 
 def envelopes_in_text(text: str) -> list[Envelope]:
     """Every CJ envelope in a line or block, in order; a log line's code and message as a last resort."""
-    found = [item.envelope for document in documents_in(text) for item in envelopes_in_document(document)]
+    documents = documents_in(text)
+    found = [item.envelope for document in documents for item in envelopes_in_document(document)]
     if found:
         return found
+    if documents and about_cj_call(text):
+        found = [item.envelope for document in documents for item in envelopes_in_document(document, about_cj=True)]
+        if found:
+            return found
     salvaged = envelope_from_log_text(text)
     return [salvaged] if salvaged is not None else []
+
+
+def about_cj_call(text: str) -> bool:
+    """Does a line name CJ without being only talk about it (a comment, a DEBUG record, a webhook receipt...)?"""
+    return _MENTIONS_CJ.search(text) is not None and evidence.not_cj_answer(text) is None
 
 
 # --- log text that is not a literal ------------------------------------------------------
@@ -223,6 +274,7 @@ _MENTIONS_CJ = re.compile(r"(?<![a-z])cj(?![a-z])|cj[-_ ]?(?:api|dropship)|cjdro
 _ERROR_WORD = re.compile(r"(?:code|error|erreur|fehler|errcode|错误|错误码)\W{0,3}(?:[\w']+\W{1,3}){0,2}$", re.I)
 # A request logger's "GET /api2.0/v1/... → 1600200 (184ms)": what the call got back, in a line about CJ.
 _ANSWERED_WITH = re.compile(r"(?:\u2192|->|=>)\s*$")
+_ANSWER_LOGGED = re.compile(r"(?:\u2192|->|=>)\s*\d{7,8}\b")
 
 
 # What a client's own words say when a call went wrong, for a code it puts in brackets.
@@ -275,13 +327,25 @@ def _with_log_note(envelope: Envelope | None) -> Envelope | None:
 
 
 def envelope_from_log_text(text: str) -> Envelope | None:
-    """The code and message a log line names in ``key=value`` form, or a known code next to its wording."""
+    """The code and message a log line names in ``key=value`` form, or a known code next to its wording.
+
+    Nothing for a line that only talks about CJ (a comment, a DEBUG/INFO record, the app's own lookup,
+    policy, a webhook receipt, another company called CJ): see reading.evidence.
+    """
+    if not ('"code"' in text and "{" in text) and (why := evidence.not_cj_answer(text)) is not None:
+        # A request logger's INFO line that records what the call got back ("GET /api2.0/... → 1600200")
+        # reports CJ's answer whatever its level; any other quiet line only talks about CJ.
+        if why != evidence.QUIET_LEVEL or _ANSWER_LOGGED.search(text) is None or not _MENTIONS_CJ.search(text):
+            return None
     keyed = _keyed_code(text)
     message: str | None = None
     if keyed is not None:
         code, message = keyed
     elif (named := _code_named(text)) is not None:
         code, message = named
+    elif _MENTIONS_CJ.search(text) and (labelled := evidence.labelled_code(text)) is not None:
+        # "CJ sync failed: Store not found (code 5123)": a labelled code in a CJ line, in a table or not.
+        code, message = labelled[0], labelled[1] or None
     elif _MENTIONS_CJ.search(text) and codes.infer_code(line := " ".join(text.split())) is not None:
         # "[CJ] Order failed: Invalid API key or access token": no code, but CJ's wording in a CJ line.
         # The wording is kept as it came: explain matches the same text again, and finds the same code.

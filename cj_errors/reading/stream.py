@@ -553,6 +553,116 @@ class _ShapeMemo:
         return _Counted.of(explain_envelope(found[0].envelope, self.http_status, self.now))
 
 
+class _Block:
+    """A body spread over several lines, gathered until its brackets close, with the text before it."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.size = 0
+        self.start = 0
+        self.lead = ""  # the text before the opening brace on the first line ("error: CJ call failed: ... {")
+        self.depth = _BracketDepth()
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    def open(self, line: str, number: int) -> bool:
+        """Start gathering at ``line`` when it opens a bracket that it does not close."""
+        opening = line.find("{")
+        if opening == -1:
+            opening = line.find("[")
+        if opening == -1:
+            return False
+        self.depth.feed(line[opening:])
+        if self.depth.depth > 0 and not self.depth.quote:
+            self.lines, self.size, self.start, self.lead = [line[opening:]], len(line), number, line[:opening]
+            return True
+        self.depth = _BracketDepth()
+        return False
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.size += len(line)
+        self.depth.feed(line)
+
+
+def _items(
+    text: str,
+    documents: list[Any],
+    start: int,
+    status: int | None,
+    transcript: _Transcript | None,
+    now: dt.datetime | None,
+) -> tuple[list[Item], bool]:
+    """What one line or block holds, and whether a response was found in it: its envelopes, else a code or
+    wording its text names, else a body that could not be read (not found), else nothing."""
+    items = [
+        Item(start, _answered(explain_envelope(hit.envelope, status, now), transcript))
+        for hit in _hits(text, documents)
+    ]
+    if items:
+        return items, True
+    if (salvaged := scan.envelope_from_log_text(text)) is not None:
+        explanation = _answered(explain_envelope(salvaged, status, now), transcript)
+        if scan.BODY_CUT_NOTE in salvaged.problems:
+            return [Item(start, _cut_short(explanation, text), readable=False)], True
+        return [Item(start, explanation)], True
+    if scan.looks_unreadable(text):
+        return [Item(start, _unreadable(text, status), readable=False)], False
+    return [], False
+
+
+def _finish(transcript: _Transcript | None, summary: Summary, now: dt.datetime | None) -> Iterator[Item]:
+    """The response a transcript holds, once it is complete (nothing when there is none)."""
+    if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
+        summary.add(item)
+        yield item
+
+
+def _header_line(transcript: _Transcript, line: str) -> bool:
+    """Take in a line of a transcript's headers; False when the headers have ended and the line is body."""
+    bare = line.strip()
+    if bare in ("", "<"):
+        transcript.in_headers = False
+        return True
+    if (header := _HEADER_LINE.match(bare)) is not None:
+        if header.group(1).lower() == "content-type":
+            transcript.content_type = header.group(2).strip()
+        return True
+    if line.startswith(_CURL_NOISE):
+        return True
+    transcript.in_headers = False
+    return False
+
+
+def _ended_inside_a_body(
+    pending: list[str], start: int, transcript: _Transcript | None, http_status: int | None, now: dt.datetime | None
+) -> Item | None:
+    """The input ended inside a body: a cut-off response still names its code, if it got that far."""
+    text = "".join(pending)
+    status = transcript.status if transcript is not None else http_status
+    cut = scan.envelope_from_log_text(text)
+    if cut is not None:
+        kept = tuple(note for note in cut.problems if note not in (scan.LOG_TEXT_NOTE, scan.BODY_CUT_NOTE))
+        problems = (*kept, "the body is cut short: the input ends before its closing brace (code read from its text)")
+        explanation = explain_envelope(dataclasses.replace(cut, problems=problems), status, now)
+        if transcript is not None:
+            transcript.found = True
+        return Item(start, _cut_short(explanation, text), readable=False)
+    if scan.looks_unreadable(text):
+        return Item(start, _unreadable(text, status), readable=False)
+    return None
+
+
+def _hits(text: str, documents: list[Any]) -> list[scan.Found]:
+    """The envelopes in a line's (or block's) documents; in a line about a CJ call, any code with a message."""
+    values = [value for document in documents for value in _expand(document)]
+    hits = [hit for value in values for hit in scan.envelopes_in_document(value)]
+    if not hits and values and scan.about_cj_call(text):
+        hits = [hit for value in values for hit in scan.envelopes_in_document(value, about_cj=True)]
+    return hits
+
+
 def explain_stream(
     lines: Iterable[tuple[str | None, bool]],
     summary: Summary,
@@ -571,16 +681,13 @@ def explain_stream(
     without it the answer must be False.
     """
     memo = _ShapeMemo(http_status, now) if count_only else None
-    pending: list[str] = []
-    pending_size = 0
-    pending_start = 0
-    depth = _BracketDepth()
+    block = _Block()
     transcript: _Transcript | None = None
     request: tuple[str, str] | None = None  # the last request line a transcript showed
     remaining = iter(lines)
     number = 0
     while True:
-        if memo is not None and not pending and transcript is None:
+        if memo is not None and not block and transcript is None:
             number, next_pair = memo.run(remaining, number, summary)
         else:
             next_pair = next(remaining, None)
@@ -589,7 +696,7 @@ def explain_stream(
             break
         if next_pair is HANDOFF:
             number -= 1  # not a line
-            clean = not pending and transcript is None and request is None
+            clean = not block and transcript is None and request is None
             if handoff is not None and handoff(summary, number, clean):
                 break
             continue
@@ -598,118 +705,58 @@ def explain_stream(
         if oversized or line is None:
             summary.oversized += 1
             continue
-        if not pending and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None:
-            if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
-                summary.add(item)
-                yield item
+        if not block and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None:
+            yield from _finish(transcript, summary, now)
             transcript, request = _Transcript(number, int(status_line.group(1)), request), None
             continue
-        if not pending and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None:
+        if not block and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None:
             request = (asked.group(1), asked.group(2))
             summary.skipped_lines += 1
             continue
-        if transcript is not None and transcript.in_headers:
-            bare = line.strip()
-            if bare in ("", "<"):
-                transcript.in_headers = False
-                continue
-            if (header := _HEADER_LINE.match(bare)) is not None:
-                if header.group(1).lower() == "content-type":
-                    transcript.content_type = header.group(2).strip()
-                continue
-            if line.startswith(_CURL_NOISE):
-                continue
-            transcript.in_headers = False
+        if transcript is not None and transcript.in_headers and _header_line(transcript, line):
+            continue
+        if transcript is not None and line.startswith(_CURL_NOISE) and not block:
+            if line.startswith("* ") and transcript.body:
+                # curl -v reports the connection after the body: the response is complete.
+                yield from _finish(transcript, summary, now)
+                transcript = None
+            continue
         if transcript is not None:
-            if line.startswith(_CURL_NOISE) and not pending:
-                if line.startswith("* ") and transcript.body:
-                    # curl -v reports the connection after the body: the response is complete.
-                    if (item := _transcript_item(transcript, now)) is not None:
-                        summary.add(item)
-                        yield item
-                    transcript = None
-                continue
             transcript.keep(line)
         status = transcript.status if transcript is not None else http_status
-        if pending:
-            pending.append(line)
-            pending_size += len(line)
-            depth.feed(line)
-            if pending_size > limits.DOCUMENT_BYTES:
+        if block:
+            block.add(line)
+            if block.size > limits.DOCUMENT_BYTES:
                 summary.oversized += 1
-                pending, pending_size, depth = [], 0, _BracketDepth()
+                block = _Block()
                 continue
-            if depth.depth > 0:
+            if block.depth.depth > 0:
                 continue
-            text = "".join(pending)
-            start, block_lines = pending_start, len(pending)
-            pending, pending_size, depth = [], 0, _BracketDepth()
-            documents = scan.documents_in(text)
+            start, block_lines = block.start, len(block.lines)
+            body = "".join(block.lines)
+            documents = scan.documents_in(body)
+            # A log line followed by its pretty-printed metadata (winston, pino-pretty, structlog) is one
+            # record: the CJ wording may be on the first line, before the block.
+            text, block = block.lead + body, _Block()
         else:
             text, start, block_lines = line, number, 1
             documents = scan.documents_in(line)
-            if not documents:
-                opening = line.find("{")
-                if opening == -1:
-                    opening = line.find("[")
-                if opening != -1:
-                    depth.feed(line[opening:])
-                    if depth.depth > 0 and not depth.quote:
-                        pending, pending_size, pending_start = [line[opening:]], len(line), number
-                        continue
-                    depth = _BracketDepth()
-        found = 0
-        for document in documents:
-            for value in _expand(document):
-                for hit in scan.envelopes_in_document(value):
-                    found += 1
-                    item = Item(start, _answered(explain_envelope(hit.envelope, status, now), transcript))
-                    summary.add(item)
-                    yield item
-        if not found and (salvaged := scan.envelope_from_log_text(text)) is not None:
-            found = 1
-            explanation = _answered(explain_envelope(salvaged, status, now), transcript)
-            if scan.BODY_CUT_NOTE in salvaged.problems:
-                item = Item(start, _cut_short(explanation, text), readable=False)
-            else:
-                item = Item(start, explanation)
+            if not documents and block.open(line, number):
+                continue
+        items, found = _items(text, documents, start, status, transcript, now)
+        for item in items:
             summary.add(item)
             yield item
         if found:
             # A transcript's body holds one response: what follows is no longer under its status line.
             transcript = None
-            continue
-        if scan.looks_unreadable(text):
-            item = Item(start, _unreadable(text, status), readable=False)
-            summary.add(item)
-            yield item
-            continue
-        summary.skipped_lines += block_lines
+        elif not items:
+            summary.skipped_lines += block_lines
     if memo is not None:
         memo.flush(summary)
-    if pending:
-        # The input ended inside a body: a cut-off response still names its code, if it got that far.
-        text = "".join(pending)
-        status = transcript.status if transcript is not None else http_status
-        cut = scan.envelope_from_log_text(text)
-        if cut is not None:
-            kept = tuple(note for note in cut.problems if note not in (scan.LOG_TEXT_NOTE, scan.BODY_CUT_NOTE))
-            problems = (
-                *kept,
-                "the body is cut short: the input ends before its closing brace (code read from its text)",
-            )
-            explanation = explain_envelope(dataclasses.replace(cut, problems=problems), status, now)
-            item = Item(pending_start, _cut_short(explanation, text), readable=False)
-            if transcript is not None:
-                transcript.found = True
-        elif scan.looks_unreadable(text):
-            item = Item(pending_start, _unreadable(text, status), readable=False)
-        else:
-            summary.skipped_lines += len(pending)
-            item = None
-        if item is not None:
-            summary.add(item)
-            yield item
-    if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
-        summary.add(item)
-        yield item
+    if block and (cut := _ended_inside_a_body(block.lines, block.start, transcript, http_status, now)) is not None:
+        summary.add(cut)
+        yield cut
+    elif block:
+        summary.skipped_lines += len(block.lines)
+    yield from _finish(transcript, summary, now)

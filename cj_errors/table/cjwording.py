@@ -42,6 +42,7 @@ __all__ = [
     "points_in_text",
     "points_message",
     "points_named",
+    "ip_users_limit",
     "qps_message",
     "qps_window",
     "read",
@@ -58,6 +59,10 @@ _POINTS = re.compile(
 )
 _POINTS_WORD = re.compile(r"\bpoints?\b", re.IGNORECASE)
 _DAILY_LIMIT = re.compile(r"daily\s+request\s+limit", re.IGNORECASE)
+# CJ's hosted MCP endpoint (developers.cjdropshipping.cn/mcp/<token>) answers a tool call with
+# "Too Many Requests, one ip limit 3 users" when more users than that share one IP address
+# (quoted by ItzikSdev/alpha-shoop src/cj_mcp/README.md and its tests, 2026).
+_IP_USERS = re.compile(r"one\s+ip\s+limit\s+(\d+)\s+users?", re.IGNORECASE)
 
 
 class QpsWindow(NamedTuple):
@@ -175,6 +180,12 @@ def points_from_info(document: object) -> Points | None:
 def points_named(text: str | None) -> bool:
     """True when a message is about points ("Insufficient API points...", "points exhausted")."""
     return _POINTS_WORD.search((text or "")[: limits.CJ_MESSAGE_CHARS]) is not None
+
+
+def ip_users_limit(text: str | None) -> int | None:
+    """How many users per IP address the hosted MCP endpoint's throttle names, if the text is that throttle."""
+    match = _IP_USERS.search(text) if text else None
+    return int(match.group(1)) if match else None
 
 
 def daily_limit_named(text: str | None) -> bool:

@@ -275,14 +275,21 @@ ENTRIES: tuple[CodeEntry, ...] = (
         messages=(
             _m("Interface is offline", "current"),
             _m("The interface has been taken offline", "legacy"),
-            _mcp(
-                "Token expired",
-                "a test fixture of CJ's MCP server pairs it with 1600100, which the MCP reads as an expired login",
+            Message(
+                text="Token expired",
+                source="cj-mcp",
+                note="a test fixture of CJ's MCP server pairs it with 1600100, which the MCP reads as an expired "
+                "login; by meaning it is 1600001's (an expired access token)",
+                belongs_to=1600001,
+                exact=False,
             ),
             _mcp("登录已过期 / Session expired", "what CJ's MCP server prints for 1600100 (and HTTP 401)"),
-            _mcp(
-                "Token expired. Please re-login via the login tool. / Token已过期，请重新调用登录工具。",
-                "the error CJ's MCP server raises for 1600100 or 401",
+            Message(
+                text="Token expired. Please re-login via the login tool. / Token已过期，请重新调用登录工具。",
+                source="cj-mcp",
+                note="the error CJ's MCP server raises for 1600100 or 401; by meaning 1600001's",
+                belongs_to=1600001,
+                exact=False,
             ),
             _m(
                 "Param error",
@@ -564,6 +571,37 @@ ENTRIES: tuple[CodeEntry, ...] = (
             'the current table says "Invalid Refresh token".',
         ),
         related=(1600001, 1600002, 1600030),
+    ),
+    CodeEntry(
+        code=1600014,
+        title="API access disabled for this account",
+        family="auth",
+        outcome=Outcome.AUTH,
+        retry=Retry.NEVER,
+        messages=(
+            _m(
+                "Your API access has been disabled.",
+                "observed",
+                "in no published CJ table; a client's 2026 inventory poller stops after this answer "
+                "(public test fixture, stubbing getInventoryByVid)",
+            ),
+        ),
+        steps=(
+            "Stop polling: every further call gets the same answer until CJ turns access back on, and each one "
+            "still counts against your limits.",
+            "Log in to your CJ account and check the API (Developer) page: whether the API key is still active "
+            "and whether a notice explains the suspension.",
+            "Ask CJ support to re-enable API access, quoting the `requestId`; a new access token does not help, "
+            "the account itself is switched off.",
+            "This wording is not in CJ's published tables (confidence: one live report): if CJ sends it under "
+            "another code, judge by that code's entry.",
+        ),
+        doc=DOC_AUTH,
+        notes=(
+            "Seen live in 2026, not published in CJ's error tables; one plausible cause is CJ's suspension of "
+            "accounts without transactions, which CJ has not documented for this code.",
+        ),
+        related=(1600001, 1600004),
     ),
     CodeEntry(
         code=1600031,

@@ -210,12 +210,17 @@ def _match_message(text: str) -> list[tuple[CodeEntry, Message]]:
     matches = [
         (entry, message) for entry, message, _ in _candidates_in(normalized) if matching.fits(message.text, text)
     ]
-    # A wording present in full outranks one the text only begins ("Order not found" is all of
-    # getOrderDetail's wording but just the start of 1603100's), then the wording's owner ranks first.
-    return sorted(
-        matches,
-        key=lambda pair: (not matching.fits_completely(pair[1].text, text), _ownership_rank(pair[1]), pair[0].code),
-    )
+    return sorted(matches, key=lambda pair: (_fit_tier(pair[1], text), _ownership_rank(pair[1]), pair[0].code))
+
+
+def _fit_tier(message: Message, text: str) -> int:
+    # A wording present in full outranks one the text only begins, except a doc example's: "order not
+    # found" is getOrderDetail's example under 1600300 in full, but live answers for a missing order
+    # carry 1603100's "Order not found, Please check the CJ order id", so the table's wording ranks first.
+    complete = matching.fits_completely(message.text, text)
+    if _ownership_rank(message) >= _SOURCE_RANK["doc-example"]:
+        return 2 if complete else 3
+    return 0 if complete else 1
 
 
 def _codes_beginning_with(clause: str) -> frozenset[int]:
@@ -226,7 +231,13 @@ def _codes_beginning_with(clause: str) -> frozenset[int]:
 def _first_clause_owners() -> dict[str, frozenset[int]]:
     """Each exact wording's first clause, and the codes whose wordings begin with it: "Too Many Requests"
     begins 1600200's and 1600201's, so it names neither alone; "APIkey is wrong" begins only 1600005's."""
-    clauses = [(matching.first_clause(message.text), entry.code) for entry, message, _ in _exact_wordings()]
+    # A doc example's wording does not make a clause ambiguous: "order not found" (getOrderDetail's example
+    # under 1600300) leaves "Order not found" to 1603100, whose wording live answers carry.
+    clauses = [
+        (matching.first_clause(message.text), entry.code)
+        for entry, message, _ in _exact_wordings()
+        if _ownership_rank(message) < _SOURCE_RANK["doc-example"]
+    ]
     owners: dict[str, set[int]] = {clause: set() for clause, _ in clauses}
     for clause in owners:
         # A longer first clause that starts with this one begins with it too ("X" and "X or Y").
@@ -265,8 +276,15 @@ def _searchable(text: str) -> str:
     return normalize(_URL.sub(" ", text))
 
 
+def texts_contain(entry: CodeEntry, text: str) -> bool:
+    """Is ``text`` a phrase of one of the entry's own texts (a wording, the title, CJ's Chinese text)?"""
+    normalized = normalize(text)
+    return bool(normalized) and any(normalized in haystack for haystack in _haystacks(entry))
+
+
 def _haystacks(entry: CodeEntry) -> list[str]:
-    texts = [message.text for message in entry.messages] + [entry.title]
+    # A text another code owns ("Token expired" on 1600100, from CJ's MCP) is shown, not searched word for word.
+    texts = [message.text for message in entry.messages if message.belongs_to is None] + [entry.title]
     texts.extend(message.text for message in entry.localized)
     return [_searchable(text) for text in texts]
 
@@ -291,7 +309,7 @@ def search(text: str, inside_text: list[tuple[CodeEntry, Message]] | None = None
     ranked: dict[int, tuple[int, int]] = {}
     for entry in all_entries():
         exact = [
-            _ownership_rank(message) + (0 if matching.fits_completely(message.text, text) else _LAST_RANK + 2)
+            _fit_tier(message, text) * (_LAST_RANK + 2) + _ownership_rank(message)
             for message in entry.messages
             if message_fits(message, text)
         ]
@@ -299,7 +317,7 @@ def search(text: str, inside_text: list[tuple[CodeEntry, Message]] | None = None
         if exact:
             rank = (0, min(exact))
         elif normalized in haystacks:
-            rank = (0, _LAST_RANK + 1)  # the query is one of the entry's texts, word for word
+            rank = (0, 2 * (_LAST_RANK + 2))  # one of the entry's texts word for word, after CJ's own wordings
         elif entry.code in inside:
             rank = (1, inside[entry.code])
         elif any(normalized in haystack for haystack in haystacks):
@@ -396,6 +414,16 @@ _RANGES: tuple[tuple[str, int, str | None, str, str], ...] = (
     ("1609", 7, "ticket", "1609xxx", "support tickets"),
     ("8", 3, "sandbox", "8xx", "sandbox order tools and waybill uploads"),
 )
+
+
+# The outcome every code of a family shares, for the families where it is one: a code CJ sends that no table
+# lists still exits as its family does (an unknown 16000xx code is an authentication problem, exit 77).
+_FAMILY_OUTCOMES = {"auth": Outcome.AUTH, "rate-limit": Outcome.TEMPORARY, "quota": Outcome.QUOTA}
+
+
+def family_outcome(family: str) -> Outcome | None:
+    """The outcome a family's codes share, or None where its codes differ (orders, products, ...)."""
+    return _FAMILY_OUTCOMES.get(family)
 
 
 def guess_family(code: int) -> FamilyGuess:
