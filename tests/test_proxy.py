@@ -344,7 +344,9 @@ def test_a_gateway_page_after_a_create_passes_through_marked_unknown(
     launch: Callable[..., Server], token_file: Path
 ) -> None:
     """The mock creates the order and then answers 504 with a gateway's page, as a proxy in front of CJ can."""
-    mock = launch("mock", "--qps", "0", "--token-file", str(token_file), "--fail", "http504:after:1:/shopping/order/createOrderV2")
+    mock = launch(
+        "mock", "--qps", "0", "--token-file", str(token_file), "--fail", "http504:after:1:/shopping/order/createOrderV2"
+    )
     proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
     order = json.dumps({"orderNumber": "G1", "shippingCountryCode": "US", "products": []}).encode()
     status, headers, _ = call(proxy.url + "/shopping/order/createOrderV2", "POST", order)
