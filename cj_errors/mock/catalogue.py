@@ -104,6 +104,10 @@ class Variant:
 
     created: str = ""
 
+    def stock_in(self, country: str) -> int:
+        """The units the catalogue starts with in ``country``'s warehouse (orders take from them later)."""
+        return dict(self.stock).get(country, 0)
+
     @property
     def size_mm(self) -> tuple[int, int, int]:
         """(length, width, height) in mm, derived from the weight so the same seed gives the same box."""

@@ -223,8 +223,8 @@ class Orders:
             "orderStatus": order["orderStatus"],
             "interceptOrderReasons": order["interceptOrderReasons"],
         }
-        if version == "v2":  # createOrderV3 has no cjPayUrl
-            data["cjPayUrl"] = None if str(pay_type) in ("2", "3") else _PAY_URL + order_id
+        # createOrderV3 takes no payType: its page's example carries a cjPayUrl all the same.
+        data["cjPayUrl"] = None if str(pay_type) in ("2", "3") else _PAY_URL + order_id
         return data
 
     # -- read --
