@@ -32,6 +32,7 @@ from pathlib import Path
 
 import httpx
 
+from cj_errors.base.inputs import is_loopback
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import retrypolicy
 from cj_errors.sdk import pacing
@@ -99,6 +100,13 @@ class _Policy:
         self.clock = clock
         self._pacers: dict[str, pacing.Pacer] = {}
         self.last_explanation: Explanation | None = None
+        self.login_pacing: bool | None = None
+
+    def paces_login(self, host: str) -> bool:
+        """Whether the token endpoints get their own client-side limit (getAccessToken once per 300 s).
+        By default not against a loopback host (``cjerr mock``, a test server): there the server's answers
+        rule, so a suite may log in as often as the server lets it."""
+        return self.login_pacing if self.login_pacing is not None else not is_loopback(host)
 
     def _pacer(self, scope: str, secret: str | None, calls: int, window: float) -> pacing.Pacer:
         key = pacing.state_key(scope, secret)
@@ -115,7 +123,7 @@ class _Policy:
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
         pacer: pacing.Pacer | None = None
-        if path in pacing.AUTH_LIMITS:
+        if path in pacing.AUTH_LIMITS and self.paces_login(request.url.host):
             calls, window = pacing.AUTH_LIMITS[path]
             pacer = self._pacer(f"auth {path}", request.url.host, calls, window)
         elif self.qps > 0:
@@ -228,6 +236,16 @@ class _Options:
     def last_explanation(self) -> Explanation | None:
         """The explanation of the last answer this transport read."""
         return self._policy.last_explanation
+
+    @property
+    def login_pacing(self) -> bool | None:
+        """True: keep CJ's token-endpoint limits on the client side; False: leave them to the server; None
+        (default): keep them, except against a loopback base URL."""
+        return self._policy.login_pacing
+
+    @login_pacing.setter
+    def login_pacing(self, value: bool | None) -> None:
+        self._policy.login_pacing = value
 
 
 class CJTransport(_Options, httpx.BaseTransport):
