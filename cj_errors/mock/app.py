@@ -621,9 +621,12 @@ def _track_moved(app: MockApp, call: Call, owner: int) -> Any:
 
 
 def _status_moved(app: MockApp, call: Call, owner: int) -> Any:
+    key = call.get("orderId", "")
+    before = app.orders.tracking_status(owner, key)
     result = app.orders.update_status(owner, call)
-    app.publish_order(owner, call.get("orderId", ""), "UPDATE")
-    app.publish_logistic(owner, call.get("orderId", ""))
+    app.publish_order(owner, key, "UPDATE")
+    if app.orders.tracking_status(owner, key) != before:  # a LOGISTIC message only when tracking moved
+        app.publish_logistic(owner, key)
     return result
 
 

@@ -655,6 +655,14 @@ class Orders:
                 )
             return records
 
+    def tracking_status(self, owner: int, key: str) -> int | None:
+        """The LOGISTIC trackingStatus of an order with a tracking number, else None."""
+        with self.store.lock:
+            order = self._find(owner, key) if key else None
+            if order is None or not order.get("trackNumber"):
+                return None
+            return SANDBOX_TRACKING.get(int(order.get("_sandbox") or 300), 0)
+
     def logistic_params(self, order: Mapping[str, Any]) -> dict[str, Any]:
         """A LOGISTIC message for ``order``: its tracking number and the status its sandbox step means."""
         status = SANDBOX_TRACKING.get(int(order.get("_sandbox") or 300), 0)
