@@ -62,7 +62,8 @@ def order_body(client: InProcess, number: str, **changes: Any) -> dict[str, Any]
     body: dict[str, Any] = {
         "orderNumber": number, "shippingCountryCode": "US", "shippingCountry": "United States",
         "shippingProvince": "CA", "shippingCity": "Los Angeles", "shippingCustomerName": "Ada Lovelace",
-        "shippingAddress": "1 Example Street", "shippingZip": "90001", "shippingPhone": "+1 555 0100", "logisticName": "CJPacket Ordinary",
+        "shippingAddress": "1 Example Street", "shippingZip": "90001", "shippingPhone": "+1 555 0100",
+        "logisticName": "CJPacket Ordinary",
         "fromCountryCode": "CN", "products": [{"vid": variant.vid, "quantity": 2}], "payType": 3,
     }  # fmt: skip
     body.update(changes)

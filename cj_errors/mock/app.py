@@ -31,9 +31,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from cj_errors import webhooks
 from cj_errors.base import limits
-from cj_errors.mock import admin
+from cj_errors.mock import admin, documented
 from cj_errors.mock.bodies import (
     HTML_TYPE,
     LOGIN_PAGE,
@@ -53,7 +52,6 @@ from cj_errors.mock.bodies import (
     success_body_code,
     success_data,
 )
-from cj_errors.mock import documented
 from cj_errors.mock.catalogue import Catalogue
 from cj_errors.mock.config import MockConfig
 from cj_errors.mock.journal import Journal

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,11 +45,19 @@ WAREHOUSES: tuple[dict[str, Any], ...] = (
         "areaId": 2, "countryCode": "US", "areaEn": "US Warehouse", "countryNameEn": "United States of America (the)",
         "storageId": "201e67f6ba4644c0a36d63bf4989dd70", "storageName": "Cranbury Warehouse",
         "city": "Cranbury", "province": "New Jersey", "phone": "+1-9095862127", "address1": "Cranbury, New Jersey ",
-        "logisticsBrandList": [{"id": name, "name": name} for name in ("USPS", "FedEx", "UPS", "GOFO", "DHL", "UniUni", "CBT")],
+        "logisticsBrandList": [
+            {"id": name, "name": name} for name in ("USPS", "FedEx", "UPS", "GOFO", "DHL", "UniUni", "CBT")
+        ],
     },
 )  # fmt: skip
 WAREHOUSE_BY_COUNTRY = {warehouse["countryCode"]: warehouse for warehouse in WAREHOUSES}
 WAREHOUSE_BY_STORAGE = {warehouse["storageId"]: warehouse for warehouse in WAREHOUSES}
+# freightCalculateTip's documented phone rule (ruleTips msgCode "1001", type "phone"); createOrderV2/V3 hold an
+# order whose shippingPhone breaks it (interceptOrderReasons code 1001):
+# https://developers.cjdropshipping.cn/en/api/api2/api/logistic.html#_1-2-freight-calculation-tip-post
+PHONE_RULE = re.compile(r"^[\s\d\-（）()+]{6,32}$")
+PHONE_RULE_CODE = 1001
+PHONE_RULE_MESSAGE = "Must be a 6-32 digit number (only numbers, symbols and spaces are supported)."
 _IMAGE_BASE = "https://cf.cjdropshipping.com/quick/product/"
 _GOODS = (
     ("Silicone Cable Organizer", "Home Office Storage", ("Black", "White", "Grey")),
@@ -367,15 +376,16 @@ class Catalogue:
                     "stopWords": [],
                     "channel": {"cnName": route.name, "enName": route.name, "id": option_id},
                     # amounts as strings inside cjRespDTO, numbers outside it, as on the page
-                    "cjRespDTO": {"postage": f"{price:.2f}", "postageCNY": f"{cny:.2f}", "remoteFee": "0.00", "remoteFeeCNY": "0"},
-                    "destArea": {"cnName": end, "countryId": end, "enName": end, "id": end, "parentId": None, "postCode": "", "shortCode": end},
-                    "srcArea": {"cnName": start, "countryId": start, "enName": start, "id": start, "parentId": None, "postCode": "", "shortCode": start},
+                    "cjRespDTO": {
+                        "postage": f"{price:.2f}", "postageCNY": f"{cny:.2f}", "remoteFee": "0.00", "remoteFeeCNY": "0",
+                    },
+                    "destArea": _area(end),
+                    "srcArea": _area(start),
                     "dump": False,
                     "zonePrice": [],
                     "allRuleTips": [
-                        {"expression": r"^[\s\d\-（）()+]{6,32}$", "interceptType": "0", "max": None, "min": None,
-                         "msgCode": "1001", "msgEn": "Must be a 6-32 digit number (only numbers, symbols and spaces are supported).",
-                         "type": "phone"}
+                        {"expression": PHONE_RULE.pattern, "interceptType": "0", "max": None, "min": None,
+                         "msgCode": str(PHONE_RULE_CODE), "msgEn": PHONE_RULE_MESSAGE, "type": "phone"}
                     ],
                     "taxesFee": 0,
                     "clearanceOperationFee": 0,
@@ -655,6 +665,18 @@ def _page(call: Call, page_name: str, size_name: str, default: int, largest: int
     page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
     size = int(size_text) if size_text.isdigit() and int(size_text) > 0 else default
     return page, min(size, largest)
+
+
+def _area(code: str) -> dict[str, Any]:
+    return {
+        "cnName": code,
+        "countryId": code,
+        "enName": code,
+        "id": code,
+        "parentId": None,
+        "postCode": "",
+        "shortCode": code,
+    }
 
 
 _LIST_V2_MAX_RECORDS = 6000  # listV2 never reports more records than this (see the catalog's listV2 note)

@@ -23,19 +23,21 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from cj_errors.mock.bodies import Call, CjError, code_message, now_utc
-from cj_errors.mock.catalogue import ROUTES, WAREHOUSE_BY_COUNTRY, Catalogue, country
+from cj_errors.mock.catalogue import (
+    PHONE_RULE,
+    PHONE_RULE_CODE,
+    PHONE_RULE_MESSAGE,
+    ROUTES,
+    WAREHOUSE_BY_COUNTRY,
+    Catalogue,
+    country,
+)
 from cj_errors.mock.state import Store
 
-# freightCalculateTip's documented phone rule (ruleTips msgCode "1001", type "phone"):
-# https://developers.cjdropshipping.cn/en/api/api2/api/logistic.html#_1-2-freight-calculation-tip-post
-PHONE_RULE = re.compile(r"^[\s\d\-（）()+]{6,32}$")
-PHONE_RULE_CODE = 1001
-PHONE_RULE_MESSAGE = "Must be a 6-32 digit number (only numbers, symbols and spaces are supported)."
 PAID_STATUSES = ("UNSHIPPED", "SHIPPED", "DELIVERED")
 # The one reason disputeConfirmInfo's example lists; CJ publishes no full list.
 DISPUTE_REASONS = ({"disputeReasonId": 1, "reasonName": "Unfulfilled Order Cancellation"},)
@@ -455,7 +457,8 @@ class Orders:
             ready = [order for order in orders if order is not None and order["orderStatus"] == "IN_CART"]
             if not ready:
                 raise CjError(1603001, _CONFIRM_FAIL)
-            shipment = f"SP{datetime.datetime.now(datetime.timezone.utc):%y%m%d}{self.store.next_number('next_shipment', 1):06d}"
+            day = datetime.datetime.now(datetime.timezone.utc).strftime("%y%m%d")
+            shipment = f"SP{day}{self.store.next_number('next_shipment', 1):06d}"
             for order in ready:
                 order.update(orderStatus="UNPAID", _shipment=shipment, _payId=None, _updated=now_utc())
                 self.store.put_order(order)
