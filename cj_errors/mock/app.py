@@ -92,6 +92,7 @@ class MockApp:
         # /webhook/set registrations and signed deliveries of ORDER, LOGISTIC, STOCK and PRODUCT messages.
         self.webhooks = WebhookHub(allow_local=config.allow_local_webhooks, journal=self.journal.note)
         self._windows: dict[str, deque[float]] = {}
+        self._fixed_bodies: dict[str, tuple[bytes, bytes]] = {}
         self._points_day = self._utc_day()
         self._points_used = 0.0
         self._points_at = clock()
@@ -287,6 +288,8 @@ class MockApp:
                 raise CjError(1600300, message)
         if self.config.points is not None and endpoint.points:
             self._charge(endpoint.points)
+        if endpoint.path in _FIXED_DATA and self.config.points is None:
+            return self._fixed(endpoint)
         call = Call(endpoint, query, body, self.config)
         data = self._data(endpoint, call, token, owner)
         document = success_body(endpoint, data)
@@ -295,6 +298,20 @@ class MockApp:
         if info is not None and "requestId" in document:
             document["pointsInfo"] = info
         return json_response(document, success_body_code(endpoint))
+
+    def _fixed(self, endpoint: Endpoint) -> MockResponse:
+        """An answer whose data never changes: serialised once, only the requestId is new each time."""
+        halves = self._fixed_bodies.get(endpoint.path)
+        if halves is None:
+            document = success_body(endpoint, _FIXED_DATA[endpoint.path]())
+            _fill_documented(document, endpoint.path)
+            document["requestId"] = _REQUEST_ID_SLOT
+            raw = json_response(document, None).body
+            head, _slot, tail = raw.partition(_REQUEST_ID_SLOT.encode())
+            halves = self._fixed_bodies.setdefault(endpoint.path, (head, tail))
+        response = MockResponse(body=halves[0] + request_id().encode() + halves[1])
+        response.code = success_body_code(endpoint)
+        return response
 
     def _data(self, endpoint: Endpoint, call: Call, token: str, owner: int) -> Any:
         path = endpoint.path
@@ -436,10 +453,9 @@ def _fill_documented(document: dict[str, Any], path: str) -> None:
     model = documented.example(path)
     if not isinstance(model, dict):
         return
+    documented.fill_data(path, document.get("data"))
     for key, value in model.items():
-        if key == "data":
-            documented.fill(document.get("data"), value)
-        elif key not in document and key not in _ENVELOPE_OWN:
+        if key not in document and key != "data" and key not in _ENVELOPE_OWN:
             document[key] = value
 
 
@@ -644,6 +660,8 @@ def _setting(app: MockApp, call: Call, owner: int) -> Any:
 
 _STATEFUL: dict[str, _Handler] = {
     "/product/list": lambda app, call, owner: app.catalogue.list_v1(call),
+    "/product/globalWarehouseList": lambda app, call, owner: _warehouses(),
+    "/product/getCategory": lambda app, call, owner: _category(),
     "/product/listV2": lambda app, call, owner: app.catalogue.list_v2(call),
     "/product/queryProductsByImage": lambda app, call, owner: app.catalogue.list_v2(call),
     "/product/query": _product_query,
@@ -660,7 +678,6 @@ _STATEFUL: dict[str, _Handler] = {
     "/product/stock/getInventoryByPid": lambda app, call, owner: app.catalogue.inventory_by_pid(
         app.catalogue.product(call)
     ),
-    "/product/globalWarehouseList": lambda app, call, owner: _warehouses(),
     "/logistic/freightCalculate": _freight,
     "/logistic/freightCalculateTip": _freight_tip,
     "/shopping/order/podProductCustomPicturesEdit": _pod_pictures,
@@ -697,3 +714,17 @@ _STATEFUL: dict[str, _Handler] = {
 def _warehouses() -> Any:
     # The two areas exactly as the page lists them (areaId 1 China, 2 US; id "1" and "2").
     return documented.example("/product/globalWarehouseList")["data"]
+
+
+def _category() -> Any:
+    from cj_errors.mock.bodies import category_tree
+
+    return category_tree()
+
+
+# Answers that depend on nothing the request or the state holds: serialised once (MockApp._fixed).
+_FIXED_DATA: dict[str, Callable[[], Any]] = {
+    "/product/globalWarehouseList": _warehouses,
+    "/product/getCategory": _category,
+}
+_REQUEST_ID_SLOT = "@@cjerr-request-id@@"

@@ -174,6 +174,23 @@ def _comments(call: Call) -> dict[str, Any]:
     }
 
 
+def category_tree() -> list[dict[str, Any]]:
+    """getCategory's three levels (the same every time)."""
+    return [
+        {
+            "categoryFirstId": "5E656DFB-9BAE-44DD-A755-40AFA2E0E686",
+            "categoryFirstName": "Home, Garden & Furniture",
+            "categoryFirstList": [
+                {
+                    "categorySecondId": "6A5D2EB4-13BD-462E-A627-78CFED11B2A2",
+                    "categorySecondName": "Home Storage",
+                    "categorySecondList": [{"categoryId": _CATEGORY_ID, "categoryName": "Home Office Storage"}],
+                }
+            ],
+        }
+    ]
+
+
 _Builder = Callable[[Call], Any]
 
 _BUILDERS: dict[str, _Builder] = {
@@ -189,19 +206,6 @@ _BUILDERS: dict[str, _Builder] = {
         "root": "GENERAL",
         "isSandbox": False,
     },
-    "/product/getCategory": lambda call: [
-        {
-            "categoryFirstId": "5E656DFB-9BAE-44DD-A755-40AFA2E0E686",
-            "categoryFirstName": "Home, Garden & Furniture",
-            "categoryFirstList": [
-                {
-                    "categorySecondId": "6A5D2EB4-13BD-462E-A627-78CFED11B2A2",
-                    "categorySecondName": "Home Storage",
-                    "categorySecondList": [{"categoryId": _CATEGORY_ID, "categoryName": "Home Office Storage"}],
-                }
-            ],
-        }
-    ],
     "/product/comments": _comments,
     "/product/productComments": _comments,
     "/product/sourcing/create": lambda call: {"cjSourcingId": "1600000000000000002", "result": "success"},

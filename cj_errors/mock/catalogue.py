@@ -9,6 +9,7 @@ The same ``--seed`` gives the same ids on every run; the catalogue never changes
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import random
 import re
@@ -163,6 +164,14 @@ class Product:
     def image(self) -> str:
         return _IMAGE_BASE + self.sku.lower() + ".jpg"
 
+    @functools.cached_property
+    def created_ms(self) -> int:
+        return _epoch_ms(self.created)
+
+    @functools.cached_property
+    def price_text(self) -> str:
+        return self.price_range()
+
     def price_range(self) -> str:
         prices = sorted(variant.price for variant in self.variants)
         return f"{prices[0]:.2f}" if prices[0] == prices[-1] else f"{prices[0]:.2f}-{prices[-1]:.2f}"
@@ -181,7 +190,7 @@ class Product:
             "productType": "ORDINARY_PRODUCT",
             "categoryId": CATEGORY_ID,
             "categoryName": self.category,
-            "sellPrice": self.price_range(),
+            "sellPrice": self.price_text,
             "productKeyEn": "Color",
             "listedNum": self.listed,
             "status": "3",
@@ -252,8 +261,9 @@ class Catalogue:
         return cj, factory
 
     def stock_total(self, product: Product, where: str | None = None) -> int:
+        stock = self._stock  # replaced whole by reset_stock; its lists change only under the lock, in place
         return sum(
-            sum(self.units(variant.vid, area))
+            sum(stock.get((variant.vid, area), (0, 0)))
             for variant in product.variants
             for area in WAREHOUSE_BY_COUNTRY
             if where in (None, area)
@@ -448,25 +458,26 @@ class Catalogue:
         items = []
         for product in chunk:
             verified = self.stock_total(product, "US")
+            total = self.stock_total(product)
             item: dict[str, Any] = {
                 "id": product.pid,
                 "nameEn": product.name,
                 "sku": product.sku,
                 "spu": product.sku,
                 "bigImage": product.image,
-                "sellPrice": product.price_range(),  # a range string on the live API
-                "nowPrice": product.price_range(),
-                "discountPrice": product.price_range(),
+                "sellPrice": product.price_text,  # a range string on the live API
+                "nowPrice": product.price_text,
+                "discountPrice": product.price_text,
                 "discountPriceRate": "0",
                 "listedNum": product.listed,
                 "categoryId": CATEGORY_ID,
                 "addMarkStatus": 0,
                 "isVideo": 0,
                 "productType": "ORDINARY_PRODUCT",
-                "createAt": _epoch_ms(product.created),
-                "warehouseInventoryNum": self.stock_total(product),
+                "createAt": product.created_ms,
+                "warehouseInventoryNum": total,
                 "totalVerifiedInventory": verified,
-                "totalUnVerifiedInventory": self.stock_total(product) - verified,
+                "totalUnVerifiedInventory": total - verified,
                 "verifiedWarehouse": 1 if verified else 2,
                 "saleStatus": "3",
                 "myProduct": any(product.pid in pids for pids in self.mine.values()),
@@ -525,7 +536,7 @@ class Catalogue:
                     "areaId": str(warehouse["areaId"]),
                     "areaCountryCode": warehouse["countryCode"],
                     "defaultArea": warehouse["areaEn"],
-                    "createAt": _epoch_ms(product.created),
+                    "createAt": product.created_ms,
                     "lengthList": [box[0] for box in boxes],
                     "widthList": [box[1] for box in boxes],
                     "heightList": [box[2] for box in boxes],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -107,20 +108,63 @@ def example(path: str) -> Any:
     return found["example"] if found is not None else None
 
 
+_Filler = Callable[[Any], None]
+
+
+def _constant(model: Any) -> Callable[[], Any]:
+    if isinstance(model, list) and not any(isinstance(item, dict | list) for item in model):
+        return lambda: list(model)
+    if isinstance(model, dict | list):
+        return lambda: copy.deepcopy(model)
+    return lambda: model
+
+
+def _compile(model: Any) -> _Filler | None:
+    """A function that fills a value shaped like ``model``, or None when ``model`` has nothing to fill."""
+    if isinstance(model, dict):
+        plan = [(key, _constant(sub), _compile(sub)) for key, sub in model.items()]
+
+        def fill_object(value: Any) -> None:
+            if not isinstance(value, dict):
+                return
+            for key, default, inner in plan:
+                if key not in value:
+                    value[key] = default()
+                elif inner is not None:
+                    inner(value[key])
+
+        return fill_object
+    if isinstance(model, list) and model and isinstance(model[0], dict):
+        item_filler = _compile(model[0])
+
+        def fill_items(value: Any) -> None:
+            if isinstance(value, list) and item_filler is not None:
+                for item in value:
+                    item_filler(item)
+
+        return fill_items
+    return None
+
+
+@cache
+def _filler(path: str) -> _Filler | None:
+    model = example(path)
+    return _compile(model["data"]) if isinstance(model, dict) else None
+
+
+def fill_data(path: str, data: Any) -> None:
+    """``fill`` against the documented example's ``data`` of ``path``, with a plan built once per path."""
+    filler = _filler(path)
+    if filler is not None:
+        filler(data)
+
+
 def fill(value: Any, documented: Any) -> None:
     """Add, in place, every field of ``documented`` that ``value`` lacks, recursing into objects and into
     each item of a list (against the documented list's first item). Present fields are never changed."""
-    if isinstance(value, dict) and isinstance(documented, dict):
-        for key, model in documented.items():
-            if key not in value:
-                value[key] = copy.deepcopy(model) if isinstance(model, dict | list) else model
-            else:
-                fill(value[key], model)
-    elif isinstance(value, list) and isinstance(documented, list) and documented:
-        model = documented[0]
-        if isinstance(model, dict):
-            for item in value:
-                fill(item, model)
+    filler = _compile(documented)
+    if filler is not None:
+        filler(value)
 
 
 def _kind(value: Any) -> str:
