@@ -174,6 +174,26 @@ def _comments(call: Call) -> dict[str, Any]:
     }
 
 
+def _source_ids(call: Call) -> list[str]:
+    return call.all("sourceIds") or ["1600000000000000002"]
+
+
+def _sourcing(source: str) -> dict[str, Any]:
+    """A sourcing request still being searched: the page's fields, nothing found yet (null ids)."""
+    return {
+        "sourceId": source,
+        "sourceNumber": source,
+        "productId": None,
+        "variantId": None,
+        "shopId": None,
+        "shopName": None,
+        "sourceStatus": "2",
+        "sourceStatusStr": "Processing",
+        "cjProductId": None,
+        "cjVariantSku": None,
+    }
+
+
 def category_tree() -> list[dict[str, Any]]:
     """getCategory's three levels (the same every time)."""
     return [
@@ -209,14 +229,8 @@ _BUILDERS: dict[str, _Builder] = {
     "/product/comments": _comments,
     "/product/productComments": _comments,
     "/product/sourcing/create": lambda call: {"cjSourcingId": "1600000000000000002", "result": "success"},
-    "/product/sourcing/query": lambda call: [
-        {"sourceId": source, "sourceStatus": "2", "sourceStatusStr": "Processing", "cjProductId": None}
-        for source in (call.all("sourceIds") or ["1600000000000000002"])
-    ],
-    "/product/sourcing/queryList": lambda call: [
-        {"sourceId": source, "sourceStatus": "2", "sourceStatusStr": "Processing", "cjProductId": None}
-        for source in (call.all("sourceIds") or ["1600000000000000002"])
-    ],
+    "/product/sourcing/query": lambda call: [_sourcing(source) for source in _source_ids(call)],
+    "/product/sourcing/queryList": lambda call: [_sourcing(source) for source in _source_ids(call)],
     "/logistic/getSupplierLogisticsTemplate": lambda call: [],
     "/shop/getShops": lambda call: [{"shopId": "1001", "shopName": "mock-store", "platform": "shopify"}],
     "/product/stock/privateInventory/querySpuPage": lambda call: v2_page([], call),
