@@ -181,17 +181,38 @@ class Product:
         return f"{weights[0]:.2f}" if weights[0] == weights[-1] else f"{weights[0]:.2f}-{weights[-1]:.2f}"
 
     def as_dict(self) -> dict[str, Any]:
+        suggested = sorted(round(variant.price * 2.5, 2) for variant in self.variants)
+        heaviest = max(variant.weight for variant in self.variants)
         return {
             "pid": self.pid,
+            "productName": json.dumps([self.name]),  # a JSON-encoded array in a string, as on the live API
             "productNameEn": self.name,
             "productSku": self.sku,
             "productImage": self.image,
             "productWeight": self.weight_range(),
+            "productUnit": "unit(s)",
             "productType": "ORDINARY_PRODUCT",
             "categoryId": CATEGORY_ID,
             "categoryName": self.category,
-            "sellPrice": self.price_text,
+            "entryCode": "",
+            "entryName": "",
+            "entryNameEn": "",
+            "materialName": "[]",
+            "materialNameEn": "[]",
+            "materialKey": "[]",
+            "packingWeight": f"{heaviest + 20:.1f}",
+            "packingName": '["", "plastic_bag"]',
+            "packingNameEn": '["", "plastic_bag"]',
+            "packingKey": '["PLASTIC_BAG"]',
+            "productKey": '["Color"]',
             "productKeyEn": "Color",
+            "productPro": '["COMMON"]',
+            "productProSet": ["COMMON"],
+            "productProEn": '["COMMON"]',
+            "productProEnSet": ["COMMON"],
+            "sellPrice": self.price_text,
+            "description": f"<p>{self.name}.</p>",
+            "suggestSellPrice": f"{suggested[0]:.2f}-{suggested[-1]:.2f}",
             "listedNum": self.listed,
             "status": "3",
             "createrTime": self.created,
@@ -447,7 +468,6 @@ class Catalogue:
         page, size = _strict_page(call)
         words = call.get("keyWord", "")
         where = call.get("countryCode", "").upper()
-        features = set(call.all("features"))
         products = [
             product
             for product in self.products
@@ -482,12 +502,10 @@ class Catalogue:
                 "saleStatus": "3",
                 "myProduct": any(product.pid in pids for pids in self.mine.values()),
             }
-            if "enable_category" in features:
-                item.update(threeCategoryName=product.category, twoCategoryName="Home Storage")
-            if "enable_description" in features:
-                item["description"] = f"<p>{product.name}.</p>"
-            if "enable_video" in features:
-                item["videoList"] = []
+            # The page returns the category names, description and videos only with enable_category,
+            # enable_description and enable_video; the documented shape has them, so the mock always sends them.
+            item.update(threeCategoryName=product.category, description=f"<p>{product.name}.</p>", videoList=[])
+            item.update(_CATEGORY_LEVELS)
             items.append(item)
         total = min(len(products), _LIST_V2_MAX_RECORDS)
         return {
@@ -690,6 +708,13 @@ def _area(code: str) -> dict[str, Any]:
     }
 
 
+# The first two levels of getCategory's tree, where every catalogue product sits.
+_CATEGORY_LEVELS = {
+    "oneCategoryId": "5E656DFB-9BAE-44DD-A755-40AFA2E0E686",
+    "oneCategoryName": "Home, Garden & Furniture",
+    "twoCategoryId": "6A5D2EB4-13BD-462E-A627-78CFED11B2A2",
+    "twoCategoryName": "Home Storage",
+}
 _LIST_V2_MAX_RECORDS = 6000  # listV2 never reports more records than this (see the catalog's listV2 note)
 
 
