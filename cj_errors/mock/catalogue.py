@@ -125,6 +125,11 @@ class Variant:
         return side, max(side * 3 // 4, 10), max(side // 3, 10)
 
     def as_dict(self, inventories: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        return {**self._fixed, "inventories": inventories}
+
+    @functools.cached_property
+    def _fixed(self) -> dict[str, Any]:
+        """Everything but the inventories: built once (the catalogue never changes), copied per answer."""
         length, width, height = self.size_mm
         return {
             "vid": self.vid,
@@ -146,7 +151,7 @@ class Variant:
             "variantImage": _IMAGE_BASE + self.sku.lower() + ".jpg",
             "createTime": self.created,
             # null unless asked for with features=enable_inventory (often null on the live API even then)
-            "inventories": inventories,
+            "inventories": None,
         }
 
 
@@ -181,6 +186,10 @@ class Product:
         return f"{weights[0]:.2f}" if weights[0] == weights[-1] else f"{weights[0]:.2f}-{weights[-1]:.2f}"
 
     def as_dict(self) -> dict[str, Any]:
+        return {**self._fixed, "variants": [variant.as_dict() for variant in self.variants]}
+
+    @functools.cached_property
+    def _fixed(self) -> dict[str, Any]:
         suggested = sorted(round(variant.price * 2.5, 2) for variant in self.variants)
         heaviest = max(variant.weight for variant in self.variants)
         return {
@@ -476,9 +485,14 @@ class Catalogue:
         ]
         chunk = products[(page - 1) * size : page * size]
         items = []
+        stock = self._stock
         for product in chunk:
-            verified = self.stock_total(product, "US")
-            total = self.stock_total(product)
+            verified = total = 0
+            for variant in product.variants:
+                for area, _initial in variant.stock:
+                    units = sum(stock.get((variant.vid, area), (0, 0)))
+                    total += units
+                    verified += units if area == "US" else 0
             item: dict[str, Any] = {
                 "id": product.pid,
                 "nameEn": product.name,
