@@ -393,3 +393,18 @@ def test_dispute_amounts_and_reasons_follow_the_order(app: InProcess) -> None:
     assert app.call("POST", "/disputes/create", body=dispute)["code"] == 1607008  # businessDisputeId is unique
     listed = _data(app.call("GET", "/disputes/getDisputeList"))
     assert listed["total"] == 1 and listed["list"][0]["money"] == lines[0]["price"]
+
+
+def test_reset_puts_the_stock_and_my_products_back(app: InProcess) -> None:
+    catalogue = app.app.catalogue
+    variant = catalogue.products[0].variants[0]
+    before = catalogue.units(variant.vid, "CN")
+    created = _data(app.call("POST", "/shopping/order/createOrderV2", body=documented_order(app, "reset-1")))
+    _data(app.call("POST", "/shopping/pay/payBalance", body={"orderId": created["orderId"]}))
+    _data(app.call("POST", "/product/addToMyProduct", body={"productId": catalogue.products[0].pid}))
+    again = app.call("POST", "/product/addToMyProduct", body={"productId": catalogue.products[0].pid})
+    assert (again["code"], again["message"]) == (1600000, "The product has been added to My Products.")
+    assert sum(catalogue.units(variant.vid, "CN")) == sum(before) - 2
+    app.app.reset()
+    assert catalogue.units(variant.vid, "CN") == before
+    assert _data(app.call("GET", "/product/myProduct/query"))["content"] == []
