@@ -182,6 +182,9 @@ def test_pay_flow_through_probe(run: Runner, mock: Mock) -> None:
     assert probe("/shopping/pay/payBalanceV2", pay)[0] == ExitStatus.SUCCESS
     status, twice = probe("/shopping/pay/payBalanceV2", pay)
     assert status == ExitStatus.API_ERROR and twice["code"] == 1603101
+    # What CJ's own MCP server sends to freightCalculateTip passes probe's checks and the mock's.
+    status, tip = probe("/logistic/freightCalculateTip", {"reqDTOS": [{"srcAreaCode": "CN", "destAreaCode": "US"}]})
+    assert status == ExitStatus.SUCCESS and tip["data"][0]["srcArea"]["shortCode"] == "CN"
 
 
 # --- in process: state behind the answers ----------------------------------------------------------------

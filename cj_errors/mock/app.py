@@ -19,7 +19,6 @@ Paths under ``/__cjerr/`` are the admin API (see ``cj_errors.mock.admin``); they
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import email.parser
 import email.policy
@@ -96,9 +95,7 @@ class MockApp:
         self._points_day = self._utc_day()
         self._points_used = 0.0
         self._points_at = clock()
-        self._routes: dict[str, Endpoint] = {
-            API_PREFIX + endpoint.path: _as_cj_checks(endpoint) for endpoint in catalog.ENDPOINTS
-        }
+        self._routes: dict[str, Endpoint] = {API_PREFIX + endpoint.path: endpoint for endpoint in catalog.ENDPOINTS}
 
     def close(self) -> None:
         self.webhooks.join(timeout=5)  # let deliveries in flight finish, as a real shutdown would
@@ -417,32 +414,6 @@ class MockApp:
             if self.config.points is not None:
                 self._settle_points()
             return {"budget": self.config.points, "usedToday": int(round(self._points_used))}
-
-
-# Required fields CJ does not insist on: its own MCP server (github.com/CJ-dropshipping/api-mcp) calls
-# freightCalculateTip with only the two country codes in each reqDTOS entry.
-_CJ_REQUIRES: dict[str, dict[str, tuple[str, ...]]] = {
-    "/logistic/freightCalculateTip": {"reqDTOS": ("srcAreaCode", "destAreaCode")},
-}
-
-
-def _as_cj_checks(endpoint: Endpoint) -> Endpoint:
-    relaxed = _CJ_REQUIRES.get(endpoint.path)
-    if relaxed is None:
-        return endpoint
-    fields = tuple(
-        dataclasses.replace(
-            spec,
-            items=tuple(
-                dataclasses.replace(item, required=item.required and item.name in relaxed[spec.name])
-                for item in spec.items
-            ),
-        )
-        if spec.name in relaxed
-        else spec
-        for spec in endpoint.fields
-    )
-    return dataclasses.replace(endpoint, fields=fields)
 
 
 _ENVELOPE_OWN = frozenset({"requestId", "redirectUri", "code", "result", "message"})
