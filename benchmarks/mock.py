@@ -2,6 +2,7 @@
 
     python benchmarks/mock.py                       # 8 clients, 3 s per round, 3 rounds
     python benchmarks/mock.py --clients 8 --seconds 5 --rounds 5 --json
+    python benchmarks/mock.py --path '/api2.0/v1/product/globalWarehouseList'   # another endpoint
 
 Both servers run as their own processes on 127.0.0.1 and are driven by the same client
 processes: each client keeps one HTTP/1.1 connection open and sends small GET requests as
@@ -64,7 +65,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _client(port: int, seconds: float, start_at: float, results: multiprocessing.Queue[tuple[int, int]]) -> None:
+def _client(
+    port: int, seconds: float, start_at: float, results: multiprocessing.Queue[tuple[int, int]], path: str = _PATH
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"CJ-Access-Token": _TOKEN}
     done = failed = 0
@@ -73,7 +76,7 @@ def _client(port: int, seconds: float, start_at: float, results: multiprocessing
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         try:
-            connection.request("GET", _PATH, headers=headers)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status == 200:
@@ -101,7 +104,7 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("server did not start listening")
 
 
-def _measure(command: list[str], port: int, clients: int, seconds: float) -> tuple[float, int]:
+def _measure(command: list[str], port: int, clients: int, seconds: float, path: str = _PATH) -> tuple[float, int]:
     """Requests per second answered with HTTP 200 by all clients together, and the failures."""
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -109,7 +112,8 @@ def _measure(command: list[str], port: int, clients: int, seconds: float) -> tup
         results: multiprocessing.Queue[tuple[int, int]] = multiprocessing.Queue()
         start_at = time.time() + 0.3  # every client starts together, after all have forked
         workers = [
-            multiprocessing.Process(target=_client, args=(port, seconds, start_at, results)) for _ in range(clients)
+            multiprocessing.Process(target=_client, args=(port, seconds, start_at, results, path))
+            for _ in range(clients)
         ]
         for worker in workers:
             worker.start()
@@ -130,6 +134,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--path", default=_PATH, help="the GET target the mock answers (default: setting/get)")
     options = parser.parse_args()
     cjerr = Path(sys.executable).with_name("cjerr")
     with tempfile.TemporaryDirectory() as folder:
@@ -146,7 +151,7 @@ def main() -> int:
                     command = [str(cjerr), "mock", "--port", str(port), "--qps", "0", "--token-file", str(token_file)]
                 else:
                     command = [sys.executable, "-c", _BARE_SERVER, str(port)]
-                rate, failed = _measure(command, port, options.clients, options.seconds)
+                rate, failed = _measure(command, port, options.clients, options.seconds, options.path)
                 rates[name].append(rate)
                 failures[name] += failed
     medians = {name: statistics.median(values) for name, values in rates.items()}
@@ -161,7 +166,8 @@ def main() -> int:
         for name, median in medians.items()
     ]
     if options.json:
-        print(json.dumps({"clients": options.clients, "seconds": options.seconds, "rows": rows}, indent=2))
+        figures = {"clients": options.clients, "seconds": options.seconds, "path": options.path, "rows": rows}
+        print(json.dumps(figures, indent=2))
     else:
         print(f"{options.clients} clients, {options.seconds:g} s x {options.rounds} rounds (medians)")
         for row in rows:

@@ -66,6 +66,7 @@ def test_the_wheel_metadata_names_license_version_and_classifiers(built: tuple[P
         [name] = [item for item in wheel.namelist() if item.endswith(".dist-info/METADATA")]
         metadata = email.message_from_bytes(wheel.read(name))
         assert any(item.endswith("licenses/LICENSE") for item in wheel.namelist())
+        assert "cj_errors/mock/documented/examples.json" in wheel.namelist()  # the mock's documented shapes
     assert metadata["License-Expression"] == "MIT"
     assert metadata["Version"] == PROJECT["version"]
     assert "Typing :: Typed" in metadata.get_all("Classifier")

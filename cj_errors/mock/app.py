@@ -31,9 +31,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from cj_errors import webhooks
 from cj_errors.base import limits
-from cj_errors.mock import admin
+from cj_errors.mock import admin, documented
 from cj_errors.mock.bodies import (
     HTML_TYPE,
     LOGIN_PAGE,
@@ -93,6 +92,7 @@ class MockApp:
         # /webhook/set registrations and signed deliveries of ORDER, LOGISTIC, STOCK and PRODUCT messages.
         self.webhooks = WebhookHub(allow_local=config.allow_local_webhooks, journal=self.journal.note)
         self._windows: dict[str, deque[float]] = {}
+        self._fixed_bodies: dict[str, tuple[bytes, bytes]] = {}
         self._points_day = self._utc_day()
         self._points_used = 0.0
         self._points_at = clock()
@@ -104,23 +104,31 @@ class MockApp:
 
     def publish_order(self, owner: int, key: str, message_type: str) -> None:
         """Deliver an ORDER message for the order ``key`` (id or orderNumber), if the account registered one."""
-        order = self.orders.find(owner, key)
-        if order is None:
-            return
-        params = webhooks.sample_params("ORDER", message_type) | {
-            "cjOrderId": order.get("orderId"),
-            "orderNum": order.get("orderNum"),
-            "orderNumber": order.get("orderNum"),
-            "orderStatus": order.get("orderStatus"),
-            "logisticName": order.get("logisticName"),
-            "trackNumber": order.get("trackNumber"),
-        }
-        self.webhooks.publish(owner, "ORDER", params, message_type=message_type)
+        with self.store.lock:
+            order = self.orders.stored(owner, key)
+            params = self.orders.order_params(order) if order is not None else None
+        if params is not None:
+            self.webhooks.publish(owner, "ORDER", params, message_type=message_type)
+
+    def publish_logistic(self, owner: int, key: str) -> None:
+        with self.store.lock:
+            order = self.orders.stored(owner, key)
+            params = self.orders.logistic_params(order) if order is not None and order.get("trackNumber") else None
+        if params is not None:
+            self.webhooks.publish(owner, "LOGISTIC", params)
+
+    def publish_stock(self, owner: int, vids: list[str]) -> None:
+        """A STOCK message with the warehouses' units of ``vids`` after they changed."""
+        params = self.catalogue.stock_message(vids)
+        if params:
+            self.webhooks.publish(owner, "STOCK", params)
 
     def reset(self) -> None:
         """Forget orders, tokens, counters, the journal and the rules' counts; keep the catalogue and rules."""
         with self.store.lock:
             self.store.reset()
+        self.catalogue.reset_stock()
+        self.catalogue.mine.clear()
         with self._lock:
             self._windows.clear()
             self._points_used = 0.0
@@ -290,13 +298,30 @@ class MockApp:
                 raise CjError(1600300, message)
         if self.config.points is not None and endpoint.points:
             self._charge(endpoint.points)
+        if endpoint.path in _FIXED_DATA and self.config.points is None:
+            return self._fixed(endpoint)
         call = Call(endpoint, query, body, self.config)
         data = self._data(endpoint, call, token, owner)
         document = success_body(endpoint, data)
+        _fill_documented(document, endpoint.path)
         info = self._points_info(endpoint)
         if info is not None and "requestId" in document:
             document["pointsInfo"] = info
         return json_response(document, success_body_code(endpoint))
+
+    def _fixed(self, endpoint: Endpoint) -> MockResponse:
+        """An answer whose data never changes: serialised once, only the requestId is new each time."""
+        halves = self._fixed_bodies.get(endpoint.path)
+        if halves is None:
+            document = success_body(endpoint, _FIXED_DATA[endpoint.path]())
+            _fill_documented(document, endpoint.path)
+            document["requestId"] = _REQUEST_ID_SLOT
+            raw = json_response(document, None).body
+            head, _slot, tail = raw.partition(_REQUEST_ID_SLOT.encode())
+            halves = self._fixed_bodies.setdefault(endpoint.path, (head, tail))
+        response = MockResponse(body=halves[0] + request_id().encode() + halves[1])
+        response.code = success_body_code(endpoint)
+        return response
 
     def _data(self, endpoint: Endpoint, call: Call, token: str, owner: int) -> Any:
         path = endpoint.path
@@ -404,6 +429,20 @@ class MockApp:
             return {"budget": self.config.points, "usedToday": int(round(self._points_used))}
 
 
+_ENVELOPE_OWN = frozenset({"requestId", "redirectUri", "code", "result", "message"})
+
+
+def _fill_documented(document: dict[str, Any], path: str) -> None:
+    """Give a success answer every field of CJ's documented example that state does not fill."""
+    model = documented.example(path)
+    if not isinstance(model, dict):
+        return
+    documented.fill_data(path, document.get("data"))
+    for key, value in model.items():
+        if key not in document and key != "data" and key not in _ENVELOPE_OWN:
+            document[key] = value
+
+
 def _query(text: str) -> dict[str, list[str]]:
     query: dict[str, list[str]] = {}
     for key, value in parse_qsl(text, keep_blank_values=True):
@@ -426,11 +465,37 @@ _Handler = Callable[[MockApp, Call, int], Any]
 
 
 def _product_query(app: MockApp, call: Call, owner: int) -> Any:
-    return app.catalogue.product(call).as_dict()
+    return app.catalogue.product_detail(call)
 
 
-def _variants(app: MockApp, call: Call, owner: int) -> Any:
-    return app.catalogue.product(call).as_dict()["variants"]
+def _variant_by_vid(app: MockApp, call: Call, owner: int) -> Any:
+    variant = app.catalogue.variant(call.get("vid", ""))
+    with_inventory = "enable_inventory" in call.all("features")
+    return variant.as_dict(app.catalogue.variant_inventories(variant) if with_inventory else None)
+
+
+def _warehouse_detail(app: MockApp, call: Call, owner: int) -> Any:
+    """warehouse/detail: only the storages the mock has; any other id is the page's 1608001."""
+    from cj_errors.mock.catalogue import WAREHOUSE_BY_STORAGE
+
+    warehouse = WAREHOUSE_BY_STORAGE.get(call.get("id", ""))
+    if warehouse is None:
+        raise CjError(1608001, "Warehouse info not found")
+    return {
+        "id": warehouse["storageId"],
+        "name": warehouse["storageName"],
+        "areaId": warehouse["areaId"],
+        "areaCountryCode": warehouse["countryCode"],
+        "address1": warehouse["address1"],
+        "address2": None,
+        "contacts": None,
+        "phone": warehouse["phone"],
+        "city": warehouse["city"],
+        "province": warehouse["province"],
+        "logisticsBrandList": [dict(brand) for brand in warehouse["logisticsBrandList"]],
+        "isSelfPickup": None,
+        "zipCode": None,
+    }
 
 
 def _freight(app: MockApp, call: Call, owner: int) -> Any:
@@ -440,6 +505,45 @@ def _freight(app: MockApp, call: Call, owner: int) -> Any:
     start = country(body.get("startCountryCode") or body.get("fromCountryCode"), "startCountryCode")
     end = country(body.get("endCountryCode") or body.get("shippingCountryCode"), "endCountryCode")
     return app.catalogue.quotes(start, end, app.catalogue.lines(body.get("products")))
+
+
+def _freight_tip(app: MockApp, call: Call, owner: int) -> Any:
+    """freightCalculateTip: one option per route the catalogue runs for each reqDTOS entry. CJ's own MCP
+    server sends only srcAreaCode and destAreaCode; the other fields only refine the weight."""
+    from cj_errors.mock.catalogue import country
+
+    quotes: list[dict[str, Any]] = []
+    items = call.body.get("reqDTOS")
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            raise CjError(1600300, code_message(1600300))
+        start = country(item.get("srcAreaCode"), "reqDTOS.srcAreaCode")
+        end = country(item.get("destAreaCode"), "reqDTOS.destAreaCode")
+        weight = item.get("weight") or item.get("wrapWeight")
+        grams = int(weight) if isinstance(weight, int | float) and not isinstance(weight, bool) and weight > 0 else 100
+        quotes.extend(app.catalogue.tip_quotes(start, end, grams))
+    return quotes
+
+
+def _pod_pictures(app: MockApp, call: Call, owner: int) -> Any:
+    """podProductCustomPicturesEdit: per line, 2 when the order and line are this account's, else 0 with the
+    page's "No matching order number found"."""
+    results = []
+    params = call.body.get("podPicturesEditParams")
+    for item in params if isinstance(params, list) else []:
+        code = str(item.get("orderCode", "")) if isinstance(item, dict) else ""
+        line = str(item.get("lineItemId", "")) if isinstance(item, dict) else ""
+        order = app.orders.find(owner, code) if code else None
+        known = order is not None and any(entry["lineItemId"] == line for entry in order["productList"])
+        results.append(
+            {
+                "orderCode": code,
+                "lineItemId": line,
+                "result": 2 if known else 0,
+                "failedMessage": None if known else "No matching order number found",
+            }
+        )
+    return {"list": results}
 
 
 def _unavailable(app: MockApp, call: Call, owner: int) -> Any:
@@ -460,6 +564,8 @@ def _created(app: MockApp, call: Call, owner: int, version: str) -> Any:
     data = app.orders.create(owner, call, version)
     key = data if isinstance(data, str) else str(data.get("orderId", ""))
     app.publish_order(owner, key, "INSERT")
+    if not isinstance(data, str) and data.get("orderStatus") == "UNSHIPPED":  # payType 2 paid it at once
+        app.publish_stock(owner, [item["variantId"] for item in data["productInfoList"]])
     return data
 
 
@@ -471,16 +577,54 @@ def _changed(
     return result
 
 
+def _paid(app: MockApp, owner: int, order_ids: list[str]) -> None:
+    vids: list[str] = []
+    for order_id in order_ids:
+        app.publish_order(owner, order_id, "UPDATE")
+        order = app.orders.find(owner, order_id)
+        if order is not None and not order["isSandbox"]:
+            vids.extend(line["vid"] for line in order["productList"])
+    app.publish_stock(owner, vids)
+
+
+def _pay_balance(app: MockApp, call: Call, owner: int) -> Any:
+    app.orders.pay(owner, call)
+    _paid(app, owner, [call.get("orderId", "")])
+    return None  # the page's success answer has data null
+
+
+def _pay_balance_v2(app: MockApp, call: Call, owner: int) -> Any:
+    _paid(app, owner, app.orders.pay_v2(owner, call))
+    return None
+
+
+def _add_cart(app: MockApp, call: Call, owner: int) -> Any:
+    data, moved = app.orders.add_cart(owner, call)
+    for order_id in moved:
+        app.publish_order(owner, order_id, "UPDATE")
+    return data
+
+
+def _add_cart_confirm(app: MockApp, call: Call, owner: int) -> Any:
+    data, moved = app.orders.add_cart_confirm(owner, call)
+    for order_id in moved:
+        app.publish_order(owner, order_id, "UPDATE")
+    return data
+
+
 def _track_moved(app: MockApp, call: Call, owner: int) -> Any:
     result = app.orders.update_track_number(owner, call)
-    order = app.orders.find(owner, call.get("orderId", ""))
-    if order is not None:
-        params = webhooks.sample_params("LOGISTIC") | {
-            "orderId": order.get("orderId"),
-            "logisticName": order.get("logisticName"),
-            "trackingNumber": order.get("trackNumber"),
-        }
-        app.webhooks.publish(owner, "LOGISTIC", params)
+    app.publish_logistic(owner, call.get("orderId", ""))
+    return result
+
+
+def _status_moved(app: MockApp, call: Call, owner: int) -> Any:
+    key = call.get("orderId", "")
+    before = app.orders.tracking_status(owner, key)
+    result = app.orders.update_status(owner, call)
+    app.publish_order(owner, key, "UPDATE")
+    if app.orders.tracking_status(owner, key) != before:  # a LOGISTIC message only when tracking moved
+        app.publish_logistic(owner, key)
     return result
 
 
@@ -500,13 +644,17 @@ def _setting(app: MockApp, call: Call, owner: int) -> Any:
 
 _STATEFUL: dict[str, _Handler] = {
     "/product/list": lambda app, call, owner: app.catalogue.list_v1(call),
+    "/product/globalWarehouseList": lambda app, call, owner: _warehouses(),
+    "/product/getCategory": lambda app, call, owner: _category(),
     "/product/listV2": lambda app, call, owner: app.catalogue.list_v2(call),
     "/product/queryProductsByImage": lambda app, call, owner: app.catalogue.list_v2(call),
     "/product/query": _product_query,
     "/product/productDetail/query": _product_query,
-    "/product/myProduct/query": lambda app, call, owner: app.catalogue.my_products(call),
-    "/product/variant/query": _variants,
-    "/product/variant/queryByVid": lambda app, call, owner: app.catalogue.variant(call.get("vid", "")).as_dict(),
+    "/product/myProduct/query": lambda app, call, owner: app.catalogue.my_products(owner, call),
+    "/product/addToMyProduct": lambda app, call, owner: app.catalogue.add_mine(owner, call.get("productId", "")),
+    "/product/variant/query": lambda app, call, owner: app.catalogue.variants_of(call),
+    "/product/variant/queryByVid": _variant_by_vid,
+    "/warehouse/detail": _warehouse_detail,
     "/product/stock/queryByVid": lambda app, call, owner: app.catalogue.stock_rows(
         app.catalogue.variant(call.get("vid", ""))
     ),
@@ -514,8 +662,9 @@ _STATEFUL: dict[str, _Handler] = {
     "/product/stock/getInventoryByPid": lambda app, call, owner: app.catalogue.inventory_by_pid(
         app.catalogue.product(call)
     ),
-    "/product/globalWarehouseList": lambda app, call, owner: _warehouses(),
     "/logistic/freightCalculate": _freight,
+    "/logistic/freightCalculateTip": _freight_tip,
+    "/shopping/order/podProductCustomPicturesEdit": _pod_pictures,
     "/logistic/partnerFreightCalculate": _freight,
     "/logistic/unavailableShippingMethods": _unavailable,
     "/shopping/order/createOrderV2": lambda app, call, owner: _created(app, call, owner, "v2"),
@@ -525,10 +674,20 @@ _STATEFUL: dict[str, _Handler] = {
     "/shopping/order/list": lambda app, call, owner: app.orders.listing(owner, call),
     "/shopping/order/confirmOrder": lambda app, call, owner: _changed(app, call, owner, app.orders.confirm),
     "/shopping/order/deleteOrder": lambda app, call, owner: _changed(app, call, owner, app.orders.delete, "DELETE"),
-    "/shopping/pay/payBalance": lambda app, call, owner: _changed(app, call, owner, app.orders.pay),
+    "/shopping/pay/payBalance": _pay_balance,
+    "/shopping/pay/payBalanceV2": _pay_balance_v2,
+    "/shopping/order/addCart": _add_cart,
+    "/shopping/order/addCartConfirm": _add_cart_confirm,
+    "/shopping/order/saveGenerateParentOrder": lambda app, call, owner: app.orders.parent_order(owner, call),
+    "/logistic/trackInfo": lambda app, call, owner: app.orders.tracking(owner, call.all("trackNumber")),
+    "/logistic/getTrackInfo": lambda app, call, owner: app.orders.tracking(owner, call.all("trackNumber")),
+    "/disputes/disputeConfirmInfo": lambda app, call, owner: app.orders.dispute_confirm_info(owner, call),
+    "/disputes/create": lambda app, call, owner: app.orders.create_dispute(owner, call),
+    "/disputes/cancel": lambda app, call, owner: app.orders.cancel_dispute(owner, call),
+    "/disputes/getDisputeList": lambda app, call, owner: app.orders.dispute_list(owner, call),
     "/shopping/pay/getBalance": lambda app, call, owner: app.orders.balance(),
     "/shopping/sandbox/simulatePay": lambda app, call, owner: _changed(app, call, owner, app.orders.simulate_pay),
-    "/shopping/sandbox/updateStatus": lambda app, call, owner: _changed(app, call, owner, app.orders.update_status),
+    "/shopping/sandbox/updateStatus": _status_moved,
     "/shopping/sandbox/updateTrackNumber": _track_moved,
     "/webhook/set": _webhook_set,
     "/setting/get": _setting,
@@ -536,7 +695,20 @@ _STATEFUL: dict[str, _Handler] = {
 }
 
 
-def _warehouses() -> list[dict[str, Any]]:
-    from cj_errors.mock.bodies import WAREHOUSES
+def _warehouses() -> Any:
+    # The two areas exactly as the page lists them (areaId 1 China, 2 US; id "1" and "2").
+    return documented.example("/product/globalWarehouseList")["data"]
 
-    return [dict(item) for item in WAREHOUSES]
+
+def _category() -> Any:
+    from cj_errors.mock.bodies import category_tree
+
+    return category_tree()
+
+
+# Answers that depend on nothing the request or the state holds: serialised once (MockApp._fixed).
+_FIXED_DATA: dict[str, Callable[[], Any]] = {
+    "/product/globalWarehouseList": _warehouses,
+    "/product/getCategory": _category,
+}
+_REQUEST_ID_SLOT = "@@cjerr-request-id@@"

@@ -20,11 +20,6 @@ HTML_TYPE = "text/html;charset=utf-8"
 _JSON = JSON_TYPE
 CATEGORY_ID = "87CF251F-8D11-4DE0-A154-9694D9858EB3"
 _CATEGORY_ID = CATEGORY_ID
-WAREHOUSES = (
-    {"id": "201e67f6ba4644c0a36d63bf4989dd70", "areaEn": "US Warehouse", "countryCode": "US", "areaId": 1},
-    {"id": "c4b3a2f1e0d94c8b9a7f6e5d4c3b2a10", "areaEn": "China Warehouse", "countryCode": "CN", "areaId": 2},
-)
-_WAREHOUSE_ID = str(WAREHOUSES[0]["id"])
 
 
 class CjError(Exception):
@@ -161,13 +156,13 @@ def v2_page(items: list[Any], call: Call) -> dict[str, Any]:
 
 def _comments(call: Call) -> dict[str, Any]:
     comment = {
-        "commentId": "1600000000000000001",
+        "commentId": 1600000000000000001,  # a number, as in the page's example
         "pid": call.get("pid", ""),
         "comment": "Holds every cable on my desk.",
         "commentDate": now_utc("%Y-%m-%dT%H:%M:%S.000+00:00"),
         "commentUser": "K***a",
         "score": "5",
-        "commentUrls": [],
+        "commentUrls": ["https://cf.cjdropshipping.com/quick/comment/1600000000000000001.jpg"],
         "countryCode": "US",
     }
     # pageNum and friends are strings on this endpoint in CJ's example.
@@ -179,21 +174,40 @@ def _comments(call: Call) -> dict[str, Any]:
     }
 
 
-def _tracking(call: Call) -> list[dict[str, Any]]:
-    numbers = call.all("trackNumber") or ["CJPKL7160102171YQ"]
+def _source_ids(call: Call) -> list[str]:
+    return call.all("sourceIds") or ["1600000000000000002"]
+
+
+def _sourcing(source: str) -> dict[str, Any]:
+    """A sourcing request still being searched: the page's fields, nothing found yet (null ids)."""
+    return {
+        "sourceId": source,
+        "sourceNumber": source,
+        "productId": None,
+        "variantId": None,
+        "shopId": None,
+        "shopName": None,
+        "sourceStatus": "2",
+        "sourceStatusStr": "Processing",
+        "cjProductId": None,
+        "cjVariantSku": None,
+    }
+
+
+def category_tree() -> list[dict[str, Any]]:
+    """getCategory's three levels (the same every time)."""
     return [
         {
-            "trackingNumber": number,
-            "logisticName": "CJPacket Ordinary",
-            "trackingFrom": "CN",
-            "trackingTo": "US",
-            "deliveryDay": "9",
-            "deliveryTime": now_utc(),
-            "trackingStatus": "In transit",
-            "lastMileCarrier": "USPS",
-            "lastTrackNumber": "9400111899223197428490",
+            "categoryFirstId": "5E656DFB-9BAE-44DD-A755-40AFA2E0E686",
+            "categoryFirstName": "Home, Garden & Furniture",
+            "categoryFirstList": [
+                {
+                    "categorySecondId": "6A5D2EB4-13BD-462E-A627-78CFED11B2A2",
+                    "categorySecondName": "Home Storage",
+                    "categorySecondList": [{"categoryId": _CATEGORY_ID, "categoryName": "Home Office Storage"}],
+                }
+            ],
         }
-        for number in numbers
     ]
 
 
@@ -212,71 +226,12 @@ _BUILDERS: dict[str, _Builder] = {
         "root": "GENERAL",
         "isSandbox": False,
     },
-    "/product/getCategory": lambda call: [
-        {
-            "categoryFirstId": "5E656DFB-9BAE-44DD-A755-40AFA2E0E686",
-            "categoryFirstName": "Home, Garden & Furniture",
-            "categoryFirstList": [
-                {
-                    "categorySecondId": "6A5D2EB4-13BD-462E-A627-78CFED11B2A2",
-                    "categorySecondName": "Home Storage",
-                    "categorySecondList": [{"categoryId": _CATEGORY_ID, "categoryName": "Home Office Storage"}],
-                }
-            ],
-        }
-    ],
     "/product/comments": _comments,
     "/product/productComments": _comments,
-    "/product/sourcing/create": lambda call: {"cjSourcingId": "1600000000000000002", "result": "Sourcing created"},
-    "/product/sourcing/query": lambda call: [
-        {"sourceId": source, "sourceStatus": "2", "sourceStatusStr": "Processing", "cjProductId": None}
-        for source in (call.all("sourceIds") or ["1600000000000000002"])
-    ],
-    "/product/sourcing/queryList": lambda call: [
-        {"sourceId": source, "sourceStatus": "2", "sourceStatusStr": "Processing", "cjProductId": None}
-        for source in (call.all("sourceIds") or ["1600000000000000002"])
-    ],
-    "/warehouse/detail": lambda call: {
-        "id": call.get("id", _WAREHOUSE_ID),
-        "name": "US Warehouse (mock)",
-        "countryCode": "US",
-        "logisticsBrandList": [{"id": "1", "name": "USPS"}, {"id": "2", "name": "UPS"}, {"id": "3", "name": "FedEx"}],
-    },
-    "/shopping/order/addCart": lambda call: {
-        "successCount": len(call.all("cjOrderIdList")) or 1,
-        "addSuccessOrders": call.all("cjOrderIdList"),
-        "interceptOrders": [],
-    },
-    "/shopping/order/addCartConfirm": lambda call: {
-        "successCount": len(call.all("cjOrderIdList")) or 1,
-        "submitSuccess": True,
-        "shipmentsId": "SP2509120001",
-        "result": True,
-        "interceptOrders": [],
-    },
-    "/shopping/order/saveGenerateParentOrder": lambda call: {
-        "payId": "PAY2509120001",
-        "orderMoney": 6.91,
-        "payExpireTime": now_utc(),
-        "paymentInformation": {"shipmentOrderId": call.get("shipmentOrderId", "SP2509120001"), "currency": "USD"},
-    },
-    "/shopping/order/podProductCustomPicturesEdit": lambda call: [
-        {"orderCode": "SD2509120001", "lineItemId": "1", "result": 1}
-    ],
-    "/logistic/freightCalculateTip": lambda call: [
-        {"logisticName": "CJPacket Ordinary", "postage": 4.51, "arrivalTime": "7-12", "ruleTips": []}
-    ],
+    "/product/sourcing/create": lambda call: {"cjSourcingId": "1600000000000000002", "result": "success"},
+    "/product/sourcing/query": lambda call: [_sourcing(source) for source in _source_ids(call)],
+    "/product/sourcing/queryList": lambda call: [_sourcing(source) for source in _source_ids(call)],
     "/logistic/getSupplierLogisticsTemplate": lambda call: [],
-    "/logistic/getTrackInfo": _tracking,
-    "/logistic/trackInfo": _tracking,
-    "/disputes/disputeConfirmInfo": lambda call: {
-        "orderId": call.get("orderId", "SD2509120001"),
-        "maxAmount": 2.4,
-        "expectResultOptionList": ["1", "2"],
-    },
-    "/disputes/create": lambda call: "true",
-    "/disputes/cancel": lambda call: "true",
-    "/disputes/getDisputeList": lambda call: v1_page([], call, size=10),
     "/shop/getShops": lambda call: [{"shopId": "1001", "shopName": "mock-store", "platform": "shopify"}],
     "/product/stock/privateInventory/querySpuPage": lambda call: v2_page([], call),
     "/product/stock/privateInventory/querySkuDetailPage": lambda call: v2_page([], call),
@@ -285,6 +240,8 @@ _BUILDERS: dict[str, _Builder] = {
 }
 
 _CODE0_PATHS = frozenset({"/product/globalWarehouseList", "/shop/getShops"})
+_WAYBILL_PATHS = frozenset({"/shopping/order/uploadWaybillInfo", "/shopping/order/updateWaybillInfo"})
+_COMMENT_PATHS = frozenset({"/product/comments", "/product/productComments"})
 _CART_PATHS = frozenset({"/shopping/order/addCart", "/shopping/order/addCartConfirm"})
 _DISPUTE_PATHS = frozenset({"/disputes/create", "/disputes/cancel", "/disputes/getDisputeList"})
 
@@ -303,7 +260,8 @@ def success_body(endpoint: Endpoint, data: Any) -> dict[str, Any]:
     path = endpoint.path
     if path in _CODE0_PATHS:
         return {"success": True, "code": 0, "message": "Success", "data": data, "requestId": request_id()}
-    if path == "/product/productComments" or endpoint.group == "Sourcing":
+    if path in _COMMENT_PATHS or endpoint.group == "Sourcing":
+        # The deprecated product/comments documents the same {success, code: 0, message: null} envelope.
         return {"success": True, "code": 0, "message": None, "data": data, "requestId": request_id()}
     if path in _CART_PATHS:
         return {"success": True, "code": 200, "message": "Congratulation! Well done!", "data": data}
@@ -311,15 +269,18 @@ def success_body(endpoint: Endpoint, data: Any) -> dict[str, Any]:
         return {"success": True, "message": "Success", "data": data}
     if path == "/product/stock/getInventoryByPid":
         return {"success": True, "code": 200, "message": "", "data": data, "requestId": request_id()}
+    if path in _WAYBILL_PATHS:
+        # The waybill pages' success example carries no code.
+        return {"success": True, "message": "", "result": True, "data": data, "requestId": request_id()}
     if path in _DISPUTE_PATHS:
         return {"code": 200, "result": True, "message": "Success", "data": data, "redirectUri": str(uuid.uuid4())}
     return {"code": 200, "result": True, "message": "Success", "data": data, "requestId": request_id()}
 
 
 def success_body_code(endpoint: Endpoint) -> int | None:
-    if endpoint.path in _CODE0_PATHS or endpoint.path == "/product/productComments" or endpoint.group == "Sourcing":
+    if endpoint.path in _CODE0_PATHS or endpoint.path in _COMMENT_PATHS or endpoint.group == "Sourcing":
         return 0
-    if endpoint.path == "/shopping/order/saveGenerateParentOrder":
+    if endpoint.path == "/shopping/order/saveGenerateParentOrder" or endpoint.path in _WAYBILL_PATHS:
         return None
     return 200
 

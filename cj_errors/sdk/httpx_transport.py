@@ -36,6 +36,7 @@ from pathlib import Path
 
 import httpx
 
+from cj_errors.base.inputs import is_loopback
 from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import nospend, retrypolicy
@@ -120,13 +121,20 @@ class _Policy:
             pacing_url or limiter.pacing_url_from_env(), state_dir=state_dir, share=share_pacing, clock=clock
         )
         self.limiter = limiter.Limiter(backend, qps)
+        self.login_pacing: bool | None = None
+
+    def paces_login(self, host: str) -> bool:
+        """Whether the token endpoints get their own client-side limit (getAccessToken once per 300 s).
+        By default not against a loopback host (``cjerr mock``, a test server): there the server's answers
+        rule, so a suite may log in as often as the server lets it."""
+        return self.login_pacing if self.login_pacing is not None else not is_loopback(host)
 
     def plan(self, request: httpx.Request) -> _Call:
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
         token = request.headers.get(TOKEN_HEADER)
-        pacer = self.limiter.bucket_for(path, request.url.host, token)
+        pacer = self.limiter.bucket_for(path, request.url.host, token, login_limit=self.paces_login(request.url.host))
         return _Call(path, endpoint, mutating, pacer, token)
 
     def pace(self, call: _Call) -> float:
@@ -280,6 +288,16 @@ class _Options:
             reason = nospend.refusal(call.path, request.method, request.content)
             if reason is not None:
                 raise nospend.SpendRefused(nospend.message(reason, "no_spend"))
+
+    @property
+    def login_pacing(self) -> bool | None:
+        """True: keep CJ's token-endpoint limits on the client side; False: leave them to the server; None
+        (default): keep them, except against a loopback base URL."""
+        return self._policy.login_pacing
+
+    @login_pacing.setter
+    def login_pacing(self, value: bool | None) -> None:
+        self._policy.login_pacing = value
 
 
 class CJTransport(_Options, httpx.BaseTransport):

@@ -306,9 +306,12 @@ class Limiter:
                 self._buckets[key] = found
             return found
 
-    def bucket_for(self, path: str, host: str, token: str | None) -> Bucket | None:
-        """The bucket for a call to ``path`` (relative to /api2.0/v1) on ``host`` with ``token``."""
-        if path in pacing.AUTH_LIMITS:
+    def bucket_for(self, path: str, host: str, token: str | None, *, login_limit: bool = True) -> Bucket | None:
+        """The bucket for a call to ``path`` (relative to /api2.0/v1) on ``host`` with ``token``.
+
+        ``login_limit``: the token endpoints get their own bucket at CJ's limits; without it (a transport
+        talking to a loopback stand-in) they are paced like any other call and the server's answers rule."""
+        if path in pacing.AUTH_LIMITS and login_limit:
             calls, window = pacing.AUTH_LIMITS[path]
             return self._bucket(pacing.state_key(f"auth {path}", host), calls, window)
         if self.qps <= 0:

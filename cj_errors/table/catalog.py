@@ -924,16 +924,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "reqDTOS",
                 req=True,
                 items=(
+                    # The page's table marks the rest required too, but its own request example leaves out
+                    # wrapWeight and weight, and CJ's MCP server (github.com/CJ-dropshipping/api-mcp) sends only
+                    # the two area codes: they refine the quote.
                     _s("srcAreaCode", 200, req=True),
                     _s("destAreaCode", 200, req=True),
-                    _a("skuList", req=True),
-                    _i("wrapWeight", req=True, note="grams"),
-                    _n("volume", req=True, note="cm3"),
-                    _i("weight", req=True, note="grams"),
-                    _s("productProp", req=True),
+                    _a("skuList"),
+                    _i("wrapWeight", note="grams"),
+                    _n("volume", note="cm3"),
+                    _i("weight", note="grams"),
+                    _s("productProp"),
                     _a(
                         "freightTrialSkuList",
-                        req=True,
                         items=(
                             _u("productCode"),
                             _u("sku"),

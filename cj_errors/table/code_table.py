@@ -1974,9 +1974,9 @@ ENTRIES: tuple[CodeEntry, ...] = (
                 "`products[]` with `vid` as a string and `quantity` as a number."
             ),
             (
-                "Check a freightCalculateTip body: each `reqDTOS[]` item needs `srcAreaCode`, `destAreaCode`, "
+                "Check a freightCalculateTip body: each `reqDTOS[]` item needs `srcAreaCode` and `destAreaCode`; "
                 "`skuList`, `weight` and `wrapWeight` in grams, `volume` in cm3, `productProp` and "
-                "`freightTrialSkuList`."
+                "`freightTrialSkuList` refine the quote."
             ),
             (
                 "Check that every `vid` is still on sale (GET /product/variant/queryByVid?vid=...); "
