@@ -40,6 +40,10 @@ MOCK_RULE_BODY_BYTES = 1 * MIB  # a request body the mock's rules look inside
 MOCK_CUSTOM_BODY_BYTES = 256 * KIB  # a body a mock rule answers with
 JOURNAL_BODY_CHARS = 64 * KIB  # one body kept in the mock's journal
 JOURNAL_ENTRIES = 10000  # entries the mock's journal keeps
+JOURNAL_BYTES = 32 * MIB  # what the journal's entries hold together (headers, bodies, paths); the oldest go first
+HTTP_HEADER_BYTES = 64 * KIB  # the request line's headers together, for the mock and webhook listen (then 431)
+LISTEN_BACKLOG = 128  # connections the mock and webhook listen queue (the default 5 drops a burst)
+LISTEN_MESSAGE_IDS = 10000  # messageIds webhook listen --dedupe remembers (the oldest go first)
 
 # --- counts ---------------------------------------------------------------------------------
 SUMMARY_CODES = 1000  # distinct codes counted in an explain summary

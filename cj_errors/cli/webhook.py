@@ -219,6 +219,9 @@ def listen(
         float, typer.Option("--delay", min=0.0, max=60.0, help="Seconds to wait before answering (over 3 fails).")
     ] = 0.0,
     count: Annotated[int | None, typer.Option("--count", "-n", min=1, help="Stop after this many requests.")] = None,
+    dedupe: Annotated[
+        bool, typer.Option("--dedupe", help="Mark a messageId seen before as a duplicate (CJ retries deliveries).")
+    ] = False,
     open_id: OpenIdOption = None,
     open_id_file: OpenIdFileOption = None,
     json_output: JsonOption = False,
@@ -238,7 +241,7 @@ def listen(
     terminal = _terminal(json_output)
     renderer = renderer_for(terminal)
     key = _open_id(terminal, open_id, open_id_file)
-    options = webhook_tools.ListenOptions(host=host, port=port, status=status, delay=delay, count=count, open_id=key)
+    options = webhook_tools.ListenOptions(host, port, status, delay, count, key, dedupe)
     seen = {"messages": 0, "problems": 0}
 
     def ready(url: str) -> None:

@@ -169,6 +169,7 @@ def received_to_dict(item: Received) -> dict[str, Any]:
         "signature": judged.signature,
         "problems": list(judged.problems),
         "answered": item.answered,
+        "duplicate": item.duplicate,
         "message": redact.json_value(judged.document) if judged.document is not None else None,
     }
 
@@ -185,6 +186,8 @@ def received_line(item: Received) -> str:
     if judged.detail:
         parts.append(judged.detail)
     parts.append(f"sign {judged.signature}")
+    if item.duplicate:
+        parts.append("duplicate (messageId seen before)")
     if judged.problems:
         parts.append("problems: " + "; ".join(judged.problems))
     parts.append(f"-> {item.answered}")
