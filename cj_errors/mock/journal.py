@@ -72,15 +72,15 @@ class _Recorded:
             fault_label=response.fault_label,
             delay=response.delay,
         )
-        self.request = request
+        self.request = _trimmed(request)
         self.started = started
         self.number = number
         self._entry: dict[str, Any] | None = None
         if len(request.body) > limits.JOURNAL_BODY_CHARS:
             self.entry()  # a big body is masked now, so the journal never holds 10,000 of them
             self.request = MockRequest(request.method, request.target, {}, b"", request.client)
-        self.size = _ENTRY_OVERHEAD + len(request.target) + len(request.body)
-        self.size += sum(len(name) + len(value) for name, value in request.headers.items())
+        self.size = _ENTRY_OVERHEAD + len(self.request.target) + len(self.request.body)
+        self.size += sum(len(name) + len(value) for name, value in self.request.headers.items())
         if self._entry is not None:
             self.size += len(json.dumps(self._entry, ensure_ascii=False, default=str))
 
@@ -89,6 +89,22 @@ class _Recorded:
             self._entry = _request_entry(self.request, self.response, self.started)
             self._entry["id"] = self.number
         return self._entry
+
+
+def _trimmed(request: MockRequest) -> MockRequest:
+    """``request`` with its headers cut to ``limits.JOURNAL_HEADER_BYTES``; what is left out is counted."""
+    kept: dict[str, str] = {}
+    used = 0
+    headers = list(request.headers.items())
+    for index, (name, value) in enumerate(headers):
+        used += len(name) + len(value)
+        if used > limits.JOURNAL_HEADER_BYTES:
+            left = headers[index:]
+            size = sum(len(name) + len(value) for name, value in left)
+            kept["x-cjerr-journal"] = f"{len(left)} more header(s), {size} bytes, not kept"
+            return MockRequest(request.method, request.target, kept, request.body, request.client)
+        kept[name] = value
+    return request
 
 
 def _request_entry(request: MockRequest, response: MockResponse, started: float) -> dict[str, Any]:
@@ -118,7 +134,7 @@ def _stamp(started: float) -> str:
     return datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
-_ENTRY_OVERHEAD = 512  # the objects around one entry's text, roughly
+_ENTRY_OVERHEAD = 256  # the objects around one entry's text, roughly
 
 
 class Journal:
