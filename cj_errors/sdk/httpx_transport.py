@@ -18,6 +18,12 @@ refreshAccessToken follow their own stricter limit. A pace that would need a wai
 ``max_pace_wait`` is not waited out: the call is not sent and ``RateLimitError`` is raised with
 ``retry_after``. ``budget`` is a ``PointsBudget``: the day's points spent, from the catalog's points per call.
 
+Answers are read up to ``max_body`` bytes (default ``limits.RESPONSE_BODY_BYTES``, 16 MiB, as ``cjerr probe``),
+the decompressed size included: a longer body, or a small gzip body that would inflate past it, raises
+``ResponseTooLargeError`` instead of filling the memory. The answer handed back is decoded (its
+``Content-Encoding`` dropped), so reading it does not inflate it a second time. ``client.stream()`` goes
+through the same cap: a transport must read the body to judge it.
+
 This module imports httpx; ``cj_errors`` loads it only when ``CJTransport`` or ``AsyncCJTransport`` is used.
 """
 
@@ -26,12 +32,13 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from cj_errors.base import limits
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import retrypolicy
 from cj_errors.sdk import pacing
@@ -39,7 +46,18 @@ from cj_errors.sdk.budget import PointsBudget
 from cj_errors.sdk.exceptions import RateLimitError
 from cj_errors.table import catalog
 
-__all__ = ["AsyncCJTransport", "CJTransport"]
+__all__ = ["AsyncCJTransport", "CJTransport", "ResponseTooLargeError"]
+
+
+class ResponseTooLargeError(httpx.DecodingError):
+    """An answer longer than the transport's ``max_body``, counted after decompression; it is not read further.
+
+    Not a ``TransportError``, so it is never retried: the request was sent, and for a call that changes data
+    its outcome is unknown.
+    """
+
+
+_SLICE_BYTES = 256  # compressed input decoded at a time: zlib inflates 256 bytes to about 264 KB at most
 
 TOKEN_HEADER = "CJ-Access-Token"
 _NETWORK_ERRORS: tuple[tuple[type[Exception], str, bool], ...] = (
@@ -170,23 +188,76 @@ class _Policy:
         return retrypolicy.backoff_wait(number, minimum, self.backoff, self.jitter, self.rng)
 
 
-def _copy(response: httpx.Response, request: httpx.Request, raw: bytes) -> httpx.Response:
+class _Collector:
+    """The raw body as it arrives, refused once it passes ``cap`` (or when the server announces more)."""
+
+    def __init__(self, response: httpx.Response, cap: int) -> None:
+        self.cap = cap
+        self.chunks: list[bytes] = []
+        self.size = 0
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise ResponseTooLargeError(f"the server announced a {int(declared):,}-byte body; the limit is {cap:,}")
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.cap:
+            raise ResponseTooLargeError(f"the body passed the {self.cap:,}-byte limit; it was not read further")
+        self.chunks.append(chunk)
+
+    def raw(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+class _Slices(httpx.SyncByteStream):
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self._raw), _SLICE_BYTES):
+            yield self._raw[start : start + _SLICE_BYTES]
+
+
+def _decoded(response: httpx.Response, raw: bytes, cap: int) -> bytes | None:
+    """The body as the caller will see it (gzip and the like undone), or None when it cannot be decoded.
+
+    Compressed bodies are inflated a slice at a time and counted, so a gzip bomb stops at ``cap``.
+    """
+    if response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity"):
+        return raw
+    copy = httpx.Response(response.status_code, headers=response.headers, stream=_Slices(raw))
+    pieces: list[bytes] = []
+    size = 0
+    try:
+        for piece in copy.iter_bytes():
+            size += len(piece)
+            if size > cap:
+                raise ResponseTooLargeError(
+                    f"the body inflates past the {cap:,}-byte limit ({len(raw):,} bytes compressed); not inflated"
+                )
+            pieces.append(piece)
+    except httpx.DecodingError as error:
+        if isinstance(error, ResponseTooLargeError):
+            raise
+        return None
+    return b"".join(pieces)
+
+
+def _copy(response: httpx.Response, request: httpx.Request, raw: bytes, decoded: bytes | None) -> httpx.Response:
+    """The answer handed back: decoded (so the caller's read does not inflate it again), or raw if undecodable."""
+    headers = httpx.Headers(response.headers)
+    body = raw
+    if decoded is not None and decoded is not raw:
+        body = decoded
+        del headers["content-encoding"]
+        headers["content-length"] = str(len(body))
     return httpx.Response(
         response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),
+        headers=headers,
+        stream=httpx.ByteStream(body),
         extensions=response.extensions,
         request=request,
     )
-
-
-def _decoded(response: httpx.Response, raw: bytes) -> bytes:
-    """The body as the caller will see it (gzip and the like undone), for the explanation."""
-    copy = httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
-    try:
-        return copy.read()
-    except httpx.DecodingError:
-        return raw
 
 
 class _Options:
@@ -204,7 +275,11 @@ class _Options:
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
+        if max_body <= 0:
+            raise ValueError("max_body must be a positive number of bytes")
+        self.max_body = max_body
         self._policy = _Policy(
             qps,
             retries,
@@ -239,6 +314,7 @@ class CJTransport(_Options, httpx.BaseTransport):
     first wait (doubling); ``jitter`` the share by which a wait may grow at random; ``max_pace_wait`` the
     longest pacing wait before a call is refused instead (None: no limit); ``budget`` a daily points total
     (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
+    ``max_body`` the longest answer read, decompressed (default 16 MiB; longer raises ``ResponseTooLargeError``);
     ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots between processes) are the seams
     a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
     """
@@ -259,6 +335,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -272,6 +349,7 @@ class CJTransport(_Options, httpx.BaseTransport):
             share_pacing=share_pacing,
             rng=rng,
             clock=clock,
+            max_body=max_body,
         )
         self._inner = transport if transport is not None else httpx.HTTPTransport()
         self._sleep = sleep
@@ -295,16 +373,20 @@ class CJTransport(_Options, httpx.BaseTransport):
                 self._sleep(wait)
                 continue
             if response.is_stream_consumed:  # a chained transport that read the body itself
-                body, raw = response.content, None
+                body, raw, decoded = response.content, None, None
             else:
                 try:
-                    raw = b"".join(response.iter_raw())
+                    collector = _Collector(response, self.max_body)
+                    for chunk in response.iter_raw():
+                        collector.add(chunk)
                 finally:
                     response.close()
-                body = _decoded(response, raw)
+                raw = collector.raw()
+                decoded = _decoded(response, raw, self.max_body)
+                body = raw if decoded is None else decoded
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
-                return response if raw is None else _copy(response, request, raw)
+                return response if raw is None else _copy(response, request, raw, decoded)
             self._sleep(wait)
 
     def close(self) -> None:
@@ -330,6 +412,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -343,6 +426,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
             share_pacing=share_pacing,
             rng=rng,
             clock=clock,
+            max_body=max_body,
         )
         self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._sleep = sleep
@@ -366,16 +450,20 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
                 await self._sleep(wait)
                 continue
             if response.is_stream_consumed:
-                body, raw = response.content, None
+                body, raw, decoded = response.content, None, None
             else:
                 try:
-                    raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                    collector = _Collector(response, self.max_body)
+                    async for chunk in response.aiter_raw():
+                        collector.add(chunk)
                 finally:
                     await response.aclose()
-                body = _decoded(response, raw)
+                raw = collector.raw()
+                decoded = _decoded(response, raw, self.max_body)
+                body = raw if decoded is None else decoded
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
-                return response if raw is None else _copy(response, request, raw)
+                return response if raw is None else _copy(response, request, raw, decoded)
             await self._sleep(wait)
 
     async def aclose(self) -> None:
