@@ -46,6 +46,8 @@ HTTP_HEADER_BYTES = 64 * KIB  # the request line's headers together, for the moc
 LISTEN_BACKLOG = 128  # connections the mock and webhook listen queue (the default 5 drops a burst)
 LISTEN_MESSAGE_IDS = 10000  # messageIds webhook listen --dedupe remembers (the oldest go first)
 
+FIFO_WRITER_WAIT_SECONDS = 2  # a named FIFO given as a file: how long cjerr waits for a writer before refusing it
+
 # --- counts ---------------------------------------------------------------------------------
 SUMMARY_CODES = 1000  # distinct codes counted in an explain summary
 SHAPES = 4096  # response shapes remembered while explaining

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import httpx
 
-from cj_errors.base import limits
+from cj_errors.base import limits, redact
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import retrypolicy
 from cj_errors.sdk import pacing
@@ -129,6 +129,7 @@ class _Policy:
         return found
 
     def plan(self, request: httpx.Request) -> _Call:
+        redact.register(request.headers.get(TOKEN_HEADER))  # masked in any error it may be echoed in
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
@@ -274,7 +275,7 @@ class _Options:
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         if max_body <= 0:
@@ -315,7 +316,7 @@ class CJTransport(_Options, httpx.BaseTransport):
     longest pacing wait before a call is refused instead (None: no limit); ``budget`` a daily points total
     (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
     ``max_body`` the longest answer read, decompressed (default 16 MiB; longer raises ``ResponseTooLargeError``);
-    ``sleep`` and ``clock`` (wall-clock seconds, as pacing shares slots between processes) are the seams
+    ``sleep`` and ``clock`` (monotonic seconds, shared by every process on the machine: see ``pacing``) are the seams
     a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
     """
 
@@ -334,7 +335,7 @@ class CJTransport(_Options, httpx.BaseTransport):
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         super().__init__(
@@ -411,7 +412,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         super().__init__(
