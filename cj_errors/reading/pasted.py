@@ -41,16 +41,24 @@ _SEVERAL_CODES = re.compile(r"^(?:cj)?\d{1,12}(?:\s*[,;|/\s]\s*(?:cj)?\d{1,12})+
 _BODY_HINT = re.compile(r"""[{(].*\bcode\b""", re.I | re.S)
 
 
-def lookup(query: str | int) -> LookupResult:
+def lookup(query: str | int, *, near: bool = True) -> LookupResult:
     """Resolve what a user pastes: a code (``1600200``, ``"CJ1600200"``), a code with its message,
-    a message (with values filled in, context around it, or a typo), or a whole body or log line."""
+    a message (with values filled in, context around it, or a typo), or a whole body or log line.
+
+    ``near=False`` skips the search for a near miss (a typo), the costly step for text that matches nothing."""
     if isinstance(query, int) and abs(query) >= 10**limits.CODE_DIGITS:
         # str() of an int over 4,300 digits raises ValueError; no code is this long anyway.
         return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
-    return _lookup_text(matching.clean(str(query)))
+    return _lookup_text(matching.clean(str(query)), near=near)
 
 
-def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
+_NO_NEAR_MISS = (
+    f"no wording matches; near misses were looked for in the first {limits.LOOKUP_NEAR_MISS_QUERIES:,} queries "
+    "only (for a log, use cjerr explain)"
+)
+
+
+def _lookup_text(text: str, *, after_label: bool = False, near: bool = True) -> LookupResult:
     code = parse_code(text)
     if code is not None:
         entry = get(code)
@@ -77,10 +85,12 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     values = frozenset(number for _, message in inside for number in re.findall(r"\d+", message.text))
     if (with_code := _lookup_code_and_message(text, values)) is not None:
         return with_code
-    if not inside and not after_label and (labelled := _after_label(text)) is not None:
+    if not inside and not after_label and (labelled := _after_label(text, near)) is not None:
         return labelled
     if found := search(text, inside):  # the wordings inside the text are already known
         return LookupResult(text, None, tuple(found), match="text")
+    if not near:
+        return LookupResult(text, None, (), note=_NO_NEAR_MISS)
     candidates = tuple(similar(text))
     best = accepted(list(candidates))
     if best is not None:
@@ -104,7 +114,7 @@ _LABEL = re.compile(
 _MOST_LABELS = 3  # "- Error: CJApiException: ..." and no more: hostile input cannot make this loop long
 
 
-def _after_label(text: str) -> LookupResult | None:
+def _after_label(text: str, near: bool = True) -> LookupResult | None:
     """What lookup of the message alone gives, when labels or a list marker come before it and no
     wording was found in the whole text. Never a success: "Error: Success" does not say a call worked."""
     rest = text
@@ -115,7 +125,7 @@ def _after_label(text: str) -> LookupResult | None:
         rest = rest[label.end() :]
     if rest == text:
         return None
-    result = _lookup_text(rest, after_label=True)
+    result = _lookup_text(rest, after_label=True, near=near)
     if result.entry is None or result.prefix is not None or result.entry.outcome is Outcome.SUCCESS:
         return None
     label_note = f'read "{rest}" as the message, after "{text[: len(text) - len(rest)].strip()}"'
@@ -195,8 +205,10 @@ def split_queries(query: str) -> list[str]:
 
 
 def lookup_many(queries: Iterable[str | int]) -> list[LookupResult]:
+    """Each query looked up; past ``limits.LOOKUP_NEAR_MISS_QUERIES`` of them, without the near-miss search,
+    so that 16 MiB of unmatched lines on ``lookup -`` take minutes, not hours."""
     results: list[LookupResult] = []
     for query in queries:
         parts = split_queries(query) if isinstance(query, str) else [query]
-        results.extend(lookup(part) for part in parts)
+        results.extend(lookup(part, near=len(results) < limits.LOOKUP_NEAR_MISS_QUERIES) for part in parts)
     return results
