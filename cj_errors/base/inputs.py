@@ -123,9 +123,11 @@ def open_readable(source: str) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
-    handle = io.BufferedReader(_Prefixed(fd, head))
+    # A file or device is read as a plain file object (seekable, as explain --follow needs); only a FIFO
+    # whose first bytes were taken while waiting for its writer gets them put back in front.
+    handle: BinaryIO = io.BufferedReader(_Prefixed(fd, head)) if head else os.fdopen(fd, "rb")
     try:
-        if not stat.S_ISFIFO(mode):
+        if not stat.S_ISFIFO(mode) and isinstance(handle, io.BufferedReader):
             handle.peek(1)  # EIO (/proc/self/mem) or EISDIR surface here, as one line
     except BaseException:
         handle.close()
