@@ -278,3 +278,18 @@ def test_listen_without_count_keeps_no_messages(tmp_path: Path) -> None:
     finally:
         listener.stop()
     assert grown < 20, f"webhook listen grew {grown:.0f} MiB over 40 messages of 0.9 MB"
+
+
+def test_listen_escapes_what_the_network_sent_in_its_lines(tmp_path: Path) -> None:
+    listener = Listener(tmp_path, "--count", "1")
+    try:
+        exchange(
+            listener.port,
+            b"GET /\x1b]52;c;ZXZpbA==\x07\x9b31m HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )
+        listener.process.wait(timeout=30)
+        listener._reader.join(timeout=30)
+    finally:
+        listener.stop()
+    (line,) = listener.lines
+    assert "\x1b" not in line and "\x9b" not in line and "\\x1b]52;c;" in line

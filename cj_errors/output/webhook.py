@@ -10,6 +10,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from cj_errors.base import redact
+from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
 from cj_errors.output import documents
 
@@ -178,7 +179,7 @@ def received_line(item: Received) -> str:
     judged = item.message
     clock = datetime.datetime.fromtimestamp(item.at).strftime("%H:%M:%S")
     if item.method != "POST":
-        return f"{clock}  {item.method} {item.path}: not a delivery (CJ only POSTs)  -> {item.answered}"
+        return escaped(f"{clock}  {item.method} {item.path}: not a delivery (CJ only POSTs)  -> {item.answered}")
     parts = [clock, f"{judged.topic or '?'} {judged.message_type or '?'}"]
     ids = " ".join(f"{name}={value}" for name, value in judged.ids)
     if ids:
@@ -191,4 +192,4 @@ def received_line(item: Received) -> str:
     if judged.problems:
         parts.append("problems: " + "; ".join(judged.problems))
     parts.append(f"-> {item.answered}")
-    return "  ".join(parts)
+    return escaped("  ".join(parts))  # the path and the message's fields come from the network
