@@ -249,7 +249,7 @@ class Store:
                     self._depth -= 1
                 return
             try:
-                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("BEGIN")  # deferred: a call that only reads never needs the file writable
             except sqlite3.Error as error:
                 raise StoreWriteError(str(error)) from None
             self._depth = 1
