@@ -124,20 +124,27 @@ class Store:
             self._db = db
             self._load(path)
         except sqlite3.Error as error:
-            os.close(fd)
+            self._abandon(fd)
             raise _refuse(path, f"not a cjerr mock state file ({error})") from None
         except (OSError, ValueError, TypeError, KeyError, RecursionError) as error:
-            os.close(fd)
+            self._abandon(fd)
             reason = getattr(error, "strerror", None) or str(error)
             raise _refuse(path, f"cannot use the file: {reason}") from None
         except CliError:
-            os.close(fd)
+            self._abandon(fd)
             raise
         self._lock_fd = fd
         if "balance" not in self.meta:
             self.set_meta("balance", self.balance)
         if "format" not in self.meta:
             self.set_meta("format", _FORMAT)
+
+    def _abandon(self, fd: int) -> None:
+        """A file refused while opening: close the connection and the locked descriptor."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        os.close(fd)
 
     @staticmethod
     def _open_locked(path: str) -> int:
