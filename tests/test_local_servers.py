@@ -140,6 +140,8 @@ def test_the_admin_api_refuses_cross_site_and_rebinding_requests(mock: Mock) -> 
     )
     assert status == 200
     assert _admin(port, "POST", "reset", {"Host": f"localhost:{port}"})[0] == 200  # no body, no type (curl -X POST)
+    huge = b'{"fault": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    assert _admin(port, "POST", "faults", {**local, "Content-Type": "application/json"}, huge)[0] == 413
     assert _admin(port, "GET", "state", {"Host": f"[::1]:{port}"})[0] == 200
 
 

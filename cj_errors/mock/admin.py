@@ -167,7 +167,7 @@ def _faults(app: MockApp, request: MockRequest, method: str, query: dict[str, st
             return _error(f"no rule with index {index_text}", 404)
         return _answer({"removed": removed, "rules": app.rules.listing()})
     if len(request.body) > limits.MOCK_ADMIN_BODY_BYTES:
-        return _error("body too large", 400)
+        return _error(f"body over {limits.MOCK_ADMIN_BODY_BYTES} bytes", 413)
     try:
         document = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
