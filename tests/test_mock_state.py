@@ -339,7 +339,9 @@ def test_admin_journal_reset_state_and_faults(start_mock: Callable[..., Mock]) -
     ]  # fmt: skip
     bad = admin(mock, "POST", "faults", json={"rules": [{"fault": "nope"}]})
     assert bad.status_code == 400 and "unknown fault 'nope'" in bad.json()["error"]
-    assert admin(mock, "POST", "faults", content=b"{not json").status_code == 400
+    json_type = {"Content-Type": "application/json"}
+    assert admin(mock, "POST", "faults", content=b"{not json", headers=json_type).status_code == 400
+    assert admin(mock, "POST", "faults", content=b"{not json").status_code == 415
     assert admin(mock, "DELETE", "faults", params={"index": "5"}).status_code == 404
     assert admin(mock, "DELETE", "faults").json() == {"removed": 1}
     assert admin(mock, "GET", "faults").json() == {"rules": []}
@@ -537,7 +539,7 @@ def test_the_journal_keeps_no_answer_body_or_token_and_masks_a_big_body_at_once(
     request = MockRequest("POST", "/api2.0/v1/authentication/getAccessToken", {"cj-access-token": "t0k3n"}, body, "1")
     answer = MockResponse(status=200, body=b'{"data":{"accessToken":"A"}}', code=200, token="t0k3n", delay=0.5)
     journal.record(request, answer, 1.0)
-    kept = journal._entries[0]
+    kept = journal._entries[0][0]
     assert kept.response.body == b"" and kept.response.token == ""  # type: ignore[union-attr]
     assert kept.request.body == b""  # type: ignore[union-attr]
     (entry,) = journal.entries()

@@ -642,10 +642,10 @@ def test_listen_flags_a_wrong_signature_and_answers_the_chosen_status(run: Runne
         out, err = process.communicate(timeout=30)
     finally:
         process.kill()
-    assert sent.returncode == 69 and "HTTP 503" in sent.stdout
+    assert sent.returncode == 69 and "HTTP 401" in sent.stdout  # a bad signature is refused, whatever --status
     assert process.returncode == 1
     record = json.loads(out)
-    assert record["signature"] == "invalid" and record["answered"] == 503 and record["topic"] == "LOGISTIC"
+    assert record["signature"] == "invalid" and record["answered"] == 401 and record["topic"] == "LOGISTIC"
     assert record["message"]["openId"].startswith("[redacted") or "redacted" in record["message"]["openId"]
     assert_masked(out + err)
     assert_masked(out + err, OTHER_OPEN_ID)
@@ -765,7 +765,8 @@ def test_readme_listen_and_send_block_runs_as_shown(tmp_path: Path) -> None:
                 env=env,
                 timeout=60,
             )
-            assert result.returncode == 0, result.stdout + result.stderr
+            forged = OTHER_OPEN_ID in command  # signed with another openId: listen answers 401, send exits 69
+            assert result.returncode == (69 if forged else 0), result.stdout + result.stderr
             actual = [_normalized(line, port) for line in result.stdout.splitlines()]
             assert actual == [_normalized(line, "8080") for line in expected]
             outputs.append(result.stdout + result.stderr)

@@ -27,7 +27,7 @@ import importlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -284,8 +284,33 @@ class CredentialStore:
 
     # -- writing --
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the store's lock file for a read-modify-write: two ``auth login`` runs at once keep both entries."""
+        try:
+            make_private_folder(self.path.parent)
+            fd = os.open(self.path.parent / (FILE_NAME + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise CliError(
+                f"cannot write the credential store {self.path}: {error.strerror or error}", ExitStatus.CONFIG
+            ) from None
+        try:
+            try:
+                import fcntl
+            except ImportError:  # pragma: no cover - Windows: no lock
+                yield
+                return
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
     def save(self, login: StoredLogin, *, make_current: bool = True) -> StoredLogin:
         """Store ``login`` (replacing the one for its base URL); by default it becomes the current one."""
+        with self._locked():
+            return self._save(login, make_current)
+
+    def _save(self, login: StoredLogin, make_current: bool) -> StoredLogin:
         document = self._read()
         key = normalize_base_url(login.base_url)
         previous = document["logins"].get(key)
@@ -324,6 +349,10 @@ class CredentialStore:
 
     def delete(self, base_url: str) -> bool:
         """Remove the login for ``base_url``; True when there was one."""
+        with self._locked():
+            return self._delete(base_url)
+
+    def _delete(self, base_url: str) -> bool:
         document = self._read()
         key = normalize_base_url(base_url)
         entry = document["logins"].pop(key, None)
@@ -361,12 +390,27 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def make_private_folder(folder: Path) -> None:
+    """``folder`` and any missing parent created 0700 whatever the umask (as the XDG base directory spec asks),
+    and ``folder`` itself set to 0700 (on POSIX)."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for created in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(created, 0o700)
+            if os.name == "posix":
+                os.chmod(created, 0o700)  # mkdir's mode is filtered by the umask; umask 000 would leave 0777
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically: mode 0600, in a folder of mode 0700 (on POSIX)."""
     folder = path.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
+    make_private_folder(folder)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         if hasattr(os, "fchmod"):

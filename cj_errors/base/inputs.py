@@ -14,9 +14,13 @@ log named by mistake cannot eat the memory. Standard library only.
 from __future__ import annotations
 
 import errno
+import io
 import ipaddress
+import os
 import socket
+import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -29,7 +33,106 @@ STDIN = "-"
 
 def shown_source(source: str) -> str:
     """How a source is named in messages: the path with ~ expanded, or "standard input"."""
-    return "standard input" if source == STDIN else str(Path(source).expanduser())
+    if source == STDIN:
+        return "standard input"
+    try:
+        return str(Path(source).expanduser())
+    except RuntimeError:  # ~nouser: shown as given
+        return source
+
+
+def _anonymous_pipe(path: str) -> bool:
+    """True for a pipe with a writer by construction: /dev/stdin, /dev/fd/N of a process substitution."""
+    return "pipe:[" in os.path.realpath(path) or path in ("/dev/stdin", "/proc/self/fd/0")
+
+
+class _Prefixed(io.RawIOBase):
+    """A descriptor read as a stream, with the bytes already taken from it put back in front."""
+
+    def __init__(self, fd: int, head: bytes) -> None:
+        self._fd = fd
+        self._head = head
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = os.read(self._fd, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
+def _await_writer(fd: int) -> bytes:
+    """The first bytes of a named FIFO opened without blocking, or OSError when no writer came.
+
+    Opening or polling a FIFO nobody opened for writing blocks forever; a non-blocking read instead answers
+    EAGAIN when a writer is there, data when it wrote, and end of file when there is none. cjerr waits
+    ``limits.FIFO_WRITER_WAIT_SECONDS`` for one.
+    """
+    deadline = time.monotonic() + limits.FIFO_WRITER_WAIT_SECONDS
+    while True:
+        try:
+            head = os.read(fd, limits.FILE_CHUNK_BYTES)
+        except BlockingIOError:
+            return b""  # a writer has it open: read on, blocking
+        if head:
+            return head
+        if time.monotonic() >= deadline:
+            raise OSError(
+                errno.EINVAL,
+                f"it is a FIFO (named pipe) and nothing wrote to it within {limits.FIFO_WRITER_WAIT_SECONDS} s",
+            )
+        time.sleep(0.05)
+
+
+def open_readable(source: str) -> BinaryIO:
+    """``source`` (``~`` expanded) opened for reading, or ``OSError`` with a reason worded for the user.
+
+    Never blocks on a named FIFO without a writer (``explain FIFO``, ``probe -d @FIFO``): it is opened
+    without blocking, and refused when no writer comes within ``limits.FIFO_WRITER_WAIT_SECONDS``. A socket
+    is refused. A file that cannot be read from its start (``/proc/self/mem``) fails here, before any
+    output, and so does a directory. ``~nouser`` is an error, not a file name.
+    """
+    try:
+        path = os.path.expanduser(source)
+    except RuntimeError:
+        path = source
+    if path.startswith("~"):
+        user = path[1:].split("/", 1)[0]
+        raise OSError(errno.EINVAL, f"~{user} names no user on this machine")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISSOCK(mode):
+            raise OSError(errno.EINVAL, "it is a socket, not a file")
+        head = _await_writer(fd) if stat.S_ISFIFO(mode) and not _anonymous_pipe(path) else b""
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    # A file or device is read as a plain file object (seekable, as explain --follow needs); only a FIFO
+    # whose first bytes were taken while waiting for its writer gets them put back in front.
+    handle: BinaryIO = io.BufferedReader(_Prefixed(fd, head)) if head else os.fdopen(fd, "rb")
+    try:
+        if not stat.S_ISFIFO(mode) and isinstance(handle, io.BufferedReader):
+            handle.peek(1)  # EIO (/proc/self/mem) or EISDIR surface here, as one line
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def _read_at_most(stream: BinaryIO, count: int) -> bytes:
@@ -77,7 +180,7 @@ def read_bounded(
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = _read_at_most(stream, limit + 1)
         else:
-            with Path(source).expanduser().open("rb") as handle:
+            with open_readable(source) as handle:
                 data = _read_at_most(handle, limit + 1)
     except (OSError, ValueError) as error:
         raise CliError(f"cannot read {what} {shown}: {unreadable_reason(error)}", ExitStatus.NO_INPUT) from None
@@ -149,6 +252,7 @@ __all__ = [
     "ip_literal",
     "is_loopback",
     "load_toml",
+    "open_readable",
     "read_bounded",
     "read_text",
     "shown_source",

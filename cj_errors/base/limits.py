@@ -40,6 +40,13 @@ MOCK_RULE_BODY_BYTES = 1 * MIB  # a request body the mock's rules look inside
 MOCK_CUSTOM_BODY_BYTES = 256 * KIB  # a body a mock rule answers with
 JOURNAL_BODY_CHARS = 64 * KIB  # one body kept in the mock's journal
 JOURNAL_ENTRIES = 10000  # entries the mock's journal keeps
+JOURNAL_BYTES = 16 * MIB  # what the journal's entries hold together (headers, bodies, paths); the oldest go first
+JOURNAL_HEADER_BYTES = 8 * KIB  # one request's headers kept in the journal; the rest are counted, not kept
+HTTP_HEADER_BYTES = 64 * KIB  # the request line's headers together, for the mock and webhook listen (then 431)
+LISTEN_BACKLOG = 128  # connections the mock and webhook listen queue (the default 5 drops a burst)
+LISTEN_MESSAGE_IDS = 10000  # messageIds webhook listen --dedupe remembers (the oldest go first)
+
+FIFO_WRITER_WAIT_SECONDS = 2  # a named FIFO given as a file: how long cjerr waits for a writer before refusing it
 
 # --- counts ---------------------------------------------------------------------------------
 SUMMARY_CODES = 1000  # distinct codes counted in an explain summary
@@ -48,6 +55,7 @@ SCAN_ATTEMPTS = 32  # literals tried in one piece of free text
 SCAN_NODES = 4096  # nodes visited inside one parsed literal
 SCAN_DEPTH = 32  # nesting followed inside one parsed literal
 LITERAL_DEPTH = 64  # nesting a literal may have before it is refused
+LOOKUP_NEAR_MISS_QUERIES = 1000  # queries of one lookup run searched for a near miss (a typo); the rest match exactly
 INT_DIGITS = 40  # a longer integer is kept as text: no CJ value is that long, and int() of it is slow
 
 # --- text compared or shown -----------------------------------------------------------------

@@ -225,6 +225,9 @@ def listen(
         float, typer.Option("--delay", min=0.0, max=60.0, help="Seconds to wait before answering (over 3 fails).")
     ] = 0.0,
     count: Annotated[int | None, typer.Option("--count", "-n", min=1, help="Stop after this many requests.")] = None,
+    dedupe: Annotated[
+        bool, typer.Option("--dedupe", help="Mark a messageId seen before as a duplicate (CJ retries deliveries).")
+    ] = False,
     open_id: OpenIdOption = None,
     open_id_file: OpenIdFileOption = None,
     no_verify: Annotated[
@@ -254,7 +257,14 @@ def listen(
         raise CliError("--no-verify receives without the openId; give it or an openId, not both", ExitStatus.USAGE)
     key = None if no_verify else _open_id(terminal, open_id, open_id_file)
     options = webhook_tools.ListenOptions(
-        host=host, port=port, status=status, delay=delay, count=count, open_id=key, no_verify=no_verify
+        host=host,
+        port=port,
+        status=status,
+        delay=delay,
+        count=count,
+        open_id=key,
+        no_verify=no_verify,
+        dedupe=dedupe,
     )
     seen = {"messages": 0, "problems": 0}
 

@@ -11,6 +11,11 @@
 
 Answers are JSON; a mistake is HTTP 400 (bad body), 404 (unknown path) or 405 (wrong method) with
 ``{"error": "..."}``. Admin calls never get faults and are not journaled.
+
+A web page open in the developer's browser can reach the mock too, so an admin call is refused (403) when its
+``Host`` does not name this machine (DNS rebinding) or its ``Origin`` is not a loopback origin, and a POST
+with a body must say ``Content-Type: application/json`` (415): a cross-site "simple" ``text/plain`` POST,
+which a browser sends without asking, never changes the rules or resets the mock.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 from cj_errors.base import limits
+from cj_errors.base.httpguard import host_allowed, origin_allowed
 from cj_errors.mock.bodies import MockRequest, MockResponse
 from cj_errors.mock.rules import rule_from_mapping, rules_from_document
 
@@ -66,7 +72,24 @@ def _error(message: str, status: int) -> MockResponse:
     return _answer({"error": message}, status)
 
 
+def refusal(app: MockApp, request: MockRequest) -> MockResponse | None:
+    """Why an admin call is refused before it is looked at (see the module's docstring), or None."""
+    headers = request.headers
+    if not host_allowed(headers.get("host"), app.config.host):
+        return _error("the admin API answers only requests whose Host names this machine", 403)
+    if not origin_allowed(headers.get("origin")):
+        return _error("the admin API refuses requests from a web page on another origin", 403)
+    if request.method == "POST":
+        media = headers.get("content-type", "").split(";")[0].strip().lower()
+        if (media or request.body) and media != "application/json":
+            return _error("send the admin API JSON with Content-Type: application/json", 415)
+    return None
+
+
 def handle(app: MockApp, request: MockRequest, path: str, query_string: str) -> MockResponse:
+    refused = refusal(app, request)
+    if refused is not None:
+        return refused
     name = path[len(PREFIX) :].strip("/") if path.startswith(PREFIX) else ""
     query = dict(parse_qsl(query_string, keep_blank_values=True))
     method = request.method
@@ -144,7 +167,7 @@ def _faults(app: MockApp, request: MockRequest, method: str, query: dict[str, st
             return _error(f"no rule with index {index_text}", 404)
         return _answer({"removed": removed, "rules": app.rules.listing()})
     if len(request.body) > limits.MOCK_ADMIN_BODY_BYTES:
-        return _error("body too large", 400)
+        return _error(f"body over {limits.MOCK_ADMIN_BODY_BYTES} bytes", 413)
     try:
         document = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -57,7 +57,7 @@ from cj_errors.mock.config import MockConfig
 from cj_errors.mock.journal import Journal
 from cj_errors.mock.orders import Orders
 from cj_errors.mock.rules import Fault, Rule, RuleBook
-from cj_errors.mock.state import Store
+from cj_errors.mock.state import Store, StoreWriteError, store_failure
 from cj_errors.mock.tokens import TokenBook
 from cj_errors.table import catalog
 from cj_errors.table.catalog import API_PREFIX, Endpoint, Location
@@ -165,9 +165,12 @@ class MockApp:
             response = self._fault_response(pick.rule, pick.fault, request, endpoint)
         else:
             try:
-                response = self._answer(request, endpoint, query, token)
+                with self.store.transaction():  # one transaction per CJ call (see mock/state.py)
+                    response = self._answer(request, endpoint, query, token)
             except CjError as error:
                 response = json_response(self._error_document(error, endpoint), error.code, status=error.status)
+            except StoreWriteError as error:
+                response = store_failure(str(error))
         response.delay = pick.delay
         response.token = token
         self.journal.record(request, response, started)

@@ -60,7 +60,7 @@ class _Recorded:
     are never read before they fall off the end.
     """
 
-    __slots__ = ("request", "response", "started", "number", "_entry")
+    __slots__ = ("request", "response", "started", "number", "size", "_entry")
 
     def __init__(self, request: MockRequest, response: MockResponse, started: float, number: int) -> None:
         # Only what the entry shows is kept: not the answer's body, nor the token it was given for.
@@ -72,19 +72,39 @@ class _Recorded:
             fault_label=response.fault_label,
             delay=response.delay,
         )
-        self.request = request
+        self.request = _trimmed(request)
         self.started = started
         self.number = number
         self._entry: dict[str, Any] | None = None
         if len(request.body) > limits.JOURNAL_BODY_CHARS:
             self.entry()  # a big body is masked now, so the journal never holds 10,000 of them
             self.request = MockRequest(request.method, request.target, {}, b"", request.client)
+        self.size = _ENTRY_OVERHEAD + len(self.request.target) + len(self.request.body)
+        self.size += sum(len(name) + len(value) for name, value in self.request.headers.items())
+        if self._entry is not None:
+            self.size += len(json.dumps(self._entry, ensure_ascii=False, default=str))
 
     def entry(self) -> dict[str, Any]:
         if self._entry is None:
             self._entry = _request_entry(self.request, self.response, self.started)
             self._entry["id"] = self.number
         return self._entry
+
+
+def _trimmed(request: MockRequest) -> MockRequest:
+    """``request`` with its headers cut to ``limits.JOURNAL_HEADER_BYTES``; what is left out is counted."""
+    kept: dict[str, str] = {}
+    used = 0
+    headers = list(request.headers.items())
+    for index, (name, value) in enumerate(headers):
+        used += len(name) + len(value)
+        if used > limits.JOURNAL_HEADER_BYTES:
+            left = headers[index:]
+            size = sum(len(name) + len(value) for name, value in left)
+            kept["x-cjerr-journal"] = f"{len(left)} more header(s), {size} bytes, not kept"
+            return MockRequest(request.method, request.target, kept, request.body, request.client)
+        kept[name] = value
+    return request
 
 
 def _request_entry(request: MockRequest, response: MockResponse, started: float) -> dict[str, Any]:
@@ -114,15 +134,44 @@ def _stamp(started: float) -> str:
     return datetime.datetime.fromtimestamp(started, tz=datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
+_ENTRY_OVERHEAD = 256  # the objects around one entry's text, roughly
+
+
 class Journal:
-    def __init__(self, limit: int = limits.JOURNAL_ENTRIES) -> None:
-        self._entries: deque[_Recorded | dict[str, Any]] = deque(maxlen=limit)
+    """The last ``limit`` entries, and fewer when together they would hold more than ``byte_limit`` bytes.
+
+    The size of an entry is what its request brought (path, headers, body) plus a fixed overhead, so a
+    burst of header-heavy requests pushes old entries out instead of growing the process.
+    """
+
+    def __init__(self, limit: int = limits.JOURNAL_ENTRIES, byte_limit: int = limits.JOURNAL_BYTES) -> None:
+        self._entries: deque[tuple[_Recorded | dict[str, Any], int]] = deque()
+        self._limit = limit
+        self._byte_limit = byte_limit
+        self._bytes = 0
         self._lock = threading.Lock()
         self._next = 1
 
-    def record(self, request: MockRequest, response: MockResponse, started: float) -> None:
+    def _append(self, item: _Recorded | dict[str, Any], size: int) -> None:
+        self._entries.append((item, size))
+        self._bytes += size
+        while self._entries and (len(self._entries) > self._limit or self._bytes > self._byte_limit):
+            _, dropped = self._entries.popleft()
+            self._bytes -= dropped
+
+    @property
+    def size(self) -> int:
+        """The bytes the journal's entries are counted as holding (at most ``limits.JOURNAL_BYTES``)."""
         with self._lock:
-            self._entries.append(_Recorded(request, response, started, self._next))
+            return self._bytes
+
+    def record(self, request: MockRequest, response: MockResponse, started: float) -> None:
+        recorded = _Recorded(request, response, started, self._next)
+        with self._lock:
+            recorded.number = self._next
+            if recorded._entry is not None:
+                recorded._entry["id"] = self._next
+            self._append(recorded, recorded.size)
             self._next += 1
 
     def note(self, record: Mapping[str, Any]) -> None:
@@ -136,16 +185,17 @@ class Journal:
         }
         entry.setdefault("time", _stamp(started))
         entry.setdefault("at", round(started, 6))
+        size = _ENTRY_OVERHEAD + len(json.dumps(entry, ensure_ascii=False, default=str))
         with self._lock:
             entry["id"] = self._next
             self._next += 1
-            self._entries.append(entry)
+            self._append(entry, size)
 
     def entries(
         self, path: str | None = None, method: str | None = None, event: str | None = None
     ) -> list[dict[str, Any]]:
         with self._lock:
-            items = [item.entry() if isinstance(item, _Recorded) else item for item in self._entries]
+            items = [item.entry() if isinstance(item, _Recorded) else item for item, _ in self._entries]
         if path:
             wanted = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
             items = [item for item in items if item.get("path") == wanted]
@@ -159,6 +209,7 @@ class Journal:
         with self._lock:
             count = len(self._entries)
             self._entries.clear()
+            self._bytes = 0
             return count
 
     def __len__(self) -> int:

@@ -16,7 +16,9 @@ from urllib.parse import unquote_plus
 
 from cj_errors.base import limits
 from cj_errors.base.errors import CliError
+from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
+from cj_errors.base.httpguard import HeaderBudget, framing_problem
 from cj_errors.base.inputs import is_loopback
 from cj_errors.base.redact import is_secret_name, mask, scrub
 from cj_errors.mock.admin import PREFIX as ADMIN_PREFIX
@@ -30,7 +32,11 @@ from cj_errors.table.catalog import API_PREFIX
 
 
 class _Log:
-    """One line per event on stderr, never interleaved; a closed stderr is ignored."""
+    """One line per event on stderr, never interleaved; a closed stderr is ignored.
+
+    Each line is escaped (``base.escaping``): a request path or a client's bad request line can hold ESC,
+    0x9b or an OSC 52 clipboard write, and none of them may reach the terminal as they came.
+    """
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
@@ -39,7 +45,7 @@ class _Log:
     def line(self, text: str) -> None:
         with self._lock:
             try:
-                self._stream.write(text + "\n")
+                self._stream.write(escaped(text) + "\n")
                 self._stream.flush()
             except (OSError, ValueError):
                 pass
@@ -104,12 +110,25 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         self._mock.log.line(f"cjerr mock: {self.client_address[0]} {scrub(format % args)}")
 
+    def parse_request(self) -> bool:
+        # The header section is read through a budget: over limits.HTTP_HEADER_BYTES the standard
+        # library answers 431 and closes, and nothing of it reaches the journal.
+        stream = self.rfile
+        self.rfile = cast(Any, HeaderBudget(stream))
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = stream
+
     def do_GET(self) -> None:
         self._serve()
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET
 
     def _read_body(self) -> bytes:
+        problem = framing_problem(self.headers.items())
+        if problem is not None:
+            raise _BadRequest(400, problem)
         length = self.headers.get("Content-Length")
         if length is not None:
             if not length.strip().isdigit():
@@ -190,9 +209,7 @@ class MockServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = (
-        128  # the default backlog of 5 drops a burst of connects; clients then wait 1 s for a SYN retry
-    )
+    request_queue_size = limits.LISTEN_BACKLOG  # the default 5 drops a burst; clients then wait 1 s for a SYN retry
 
     def __init__(self, address: tuple[str, int], app: MockApp, log: _Log) -> None:
         self.app = app

@@ -10,6 +10,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from cj_errors.base import redact
+from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
 from cj_errors.output import documents
 from cj_errors.output.plain import _count
@@ -170,6 +171,7 @@ def received_to_dict(item: Received) -> dict[str, Any]:
         "signature": judged.signature,
         "problems": list(judged.problems),
         "answered": item.answered,
+        "duplicate": item.duplicate,
         "message": redact.json_value(judged.document) if judged.document is not None else None,
     }
 
@@ -178,7 +180,7 @@ def received_line(item: Received) -> str:
     judged = item.message
     clock = datetime.datetime.fromtimestamp(item.at).strftime("%H:%M:%S")
     if item.method != "POST":
-        return f"{clock}  {item.method} {item.path}: not a delivery (CJ only POSTs)  -> {item.answered}"
+        return escaped(f"{clock}  {item.method} {item.path}: not a delivery (CJ only POSTs)  -> {item.answered}")
     parts = [clock, f"{judged.topic or '?'} {judged.message_type or '?'}"]
     ids = " ".join(f"{name}={value}" for name, value in judged.ids)
     if ids:
@@ -186,10 +188,12 @@ def received_line(item: Received) -> str:
     if judged.detail:
         parts.append(judged.detail)
     parts.append(f"sign {judged.signature}")
+    if item.duplicate:
+        parts.append("duplicate (messageId seen before)")
     if judged.problems:
         parts.append("problems: " + "; ".join(judged.problems))
     parts.append(f"-> {item.answered}")
-    return "  ".join(parts)
+    return escaped("  ".join(parts))  # the path and the message's fields come from the network
 
 
 def listen_checking_line(open_id_shown: str | None, no_verify: bool, status: int) -> str:

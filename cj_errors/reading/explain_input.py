@@ -13,8 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from cj_errors.base import inputs
 from cj_errors.base.errors import CliError
@@ -179,7 +178,7 @@ def _looks_inline(source: str) -> bool:
 
 def _open_file(source: str) -> io.BufferedReader:
     try:
-        return Path(source).open("rb")
+        return cast(io.BufferedReader, inputs.open_readable(source))
     except (OSError, ValueError) as error:
         raise CliError(f"cannot read '{source}': {inputs.unreadable_reason(error)}", ExitStatus.NO_INPUT) from None
 

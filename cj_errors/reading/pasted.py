@@ -43,16 +43,24 @@ _SEVERAL_CODES = re.compile(r"^(?:cj)?\d{1,12}(?:\s*[,;|/\s]\s*(?:cj)?\d{1,12})+
 _BODY_HINT = re.compile(r"""[{(].*\bcode\b""", re.I | re.S)
 
 
-def lookup(query: str | int) -> LookupResult:
+def lookup(query: str | int, *, near: bool = True) -> LookupResult:
     """Resolve what a user pastes: a code (``1600200``, ``"CJ1600200"``), a code with its message,
-    a message (with values filled in, context around it, or a typo), or a whole body or log line."""
+    a message (with values filled in, context around it, or a typo), or a whole body or log line.
+
+    ``near=False`` skips the search for a near miss (a typo), the costly step for text that matches nothing."""
     if isinstance(query, int) and abs(query) >= 10**limits.CODE_DIGITS:
         # str() of an int over 4,300 digits raises ValueError; no code is this long anyway.
         return LookupResult(f"<a {query.bit_length()}-bit number>", None, ())
-    return _lookup_text(matching.clean(str(query)))
+    return _lookup_text(matching.clean(str(query)), near=near)
 
 
-def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
+_NO_NEAR_MISS = (
+    f"no wording matches; near misses were looked for in the first {limits.LOOKUP_NEAR_MISS_QUERIES:,} queries "
+    "only (for a log, use cjerr explain)"
+)
+
+
+def _lookup_text(text: str, *, after_label: bool = False, near: bool = True) -> LookupResult:
     code = parse_code(text)
     if code is not None:
         entry = get(code)
@@ -79,7 +87,7 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     values = frozenset(number for _, message in inside for number in re.findall(r"\d+", message.text))
     if (with_code := _lookup_code_and_message(text, values)) is not None:
         return with_code
-    if not inside and not after_label and (labelled := _after_label(text)) is not None:
+    if not inside and not after_label and (labelled := _after_label(text, near)) is not None:
         return labelled
     found = search(text, inside)  # the wordings inside the text are already known
     if found and _carries_wording(found[0], text, inside):
@@ -88,8 +96,9 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
     if code_label is not None and str(code_label[0]) not in values:
         # A number labelled as a code is a code even when no table has it ("Store not found (code 5123)").
         return _code_and_message(text, code_label[0], code_label[1])
-    candidates = tuple(similar(text))
-    best = accepted(list(candidates))
+    # The near-miss search is the costly step; past the first queries of a run it is skipped (said below).
+    candidates = tuple(similar(text)) if near else ()
+    best = accepted(list(candidates)) if near else None
     if best is not None and not found:
         entry = _BY_CODE[best.code]
         note = f'no exact wording matches; the closest is "{best.text}" (similarity {best.score:.2f})'
@@ -102,7 +111,7 @@ def _lookup_text(text: str, *, after_label: bool = False) -> LookupResult:
         return LookupResult(text, None, (*by_meaning, *rest), match="meaning", note=note)
     if found:
         return LookupResult(text, None, tuple(found), match="text")
-    return LookupResult(text, None, (), candidates=candidates)
+    return LookupResult(text, None, (), candidates=candidates, note=None if near else _NO_NEAR_MISS)
 
 
 def _carries_wording(entry: CodeEntry, text: str, inside: list[tuple[CodeEntry, Message]]) -> bool:
@@ -126,7 +135,7 @@ _LABEL = re.compile(
 _MOST_LABELS = 3  # "- Error: CJApiException: ..." and no more: hostile input cannot make this loop long
 
 
-def _after_label(text: str) -> LookupResult | None:
+def _after_label(text: str, near: bool = True) -> LookupResult | None:
     """What lookup of the message alone gives, when labels or a list marker come before it and no
     wording was found in the whole text. Never a success: "Error: Success" does not say a call worked."""
     rest = text
@@ -137,7 +146,7 @@ def _after_label(text: str) -> LookupResult | None:
         rest = rest[label.end() :]
     if rest == text:
         return None
-    result = _lookup_text(rest, after_label=True)
+    result = _lookup_text(rest, after_label=True, near=near)
     if result.entry is None or result.prefix is not None or result.entry.outcome is Outcome.SUCCESS:
         return None
     label_note = f'read "{rest}" as the message, after "{text[: len(text) - len(rest)].strip()}"'
@@ -217,8 +226,10 @@ def split_queries(query: str) -> list[str]:
 
 
 def lookup_many(queries: Iterable[str | int]) -> list[LookupResult]:
+    """Each query looked up; past ``limits.LOOKUP_NEAR_MISS_QUERIES`` of them, without the near-miss search,
+    so that 16 MiB of unmatched lines on ``lookup -`` take minutes, not hours."""
     results: list[LookupResult] = []
     for query in queries:
         parts = split_queries(query) if isinstance(query, str) else [query]
-        results.extend(lookup(part) for part in parts)
+        results.extend(lookup(part, near=len(results) < limits.LOOKUP_NEAR_MISS_QUERIES) for part in parts)
     return results

@@ -31,6 +31,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from cj_errors.base import redact
 from cj_errors.table import codes
 from cj_errors.table.model import CodeEntry, Outcome
 
@@ -79,6 +80,7 @@ class CJError(Exception):
         explanation: Explanation | None = None,
         data: Any = None,
     ) -> None:
+        message = redact.scrub(message)  # CJ may echo a token it was given (a 32-hex one has no shape to mask)
         super().__init__(message)
         self.message = message
         self.code = code
@@ -432,6 +434,19 @@ def _call_of(response: Any, path: str | None, method: str | None) -> tuple[str |
     return path, method.upper() if method else None, body, query
 
 
+def _register_sent_token(response: Any) -> None:
+    """For an ``httpx.Response``: the token its request carried is a secret, whatever its shape."""
+    if isinstance(response, bytes | bytearray | memoryview | str | Mapping):
+        return
+    try:
+        headers = response.request.headers
+    except (AttributeError, RuntimeError):  # not an httpx.Response, or one built without a request
+        return
+    token = headers.get("CJ-Access-Token") if hasattr(headers, "get") else None
+    if isinstance(token, str):
+        redact.register(token.strip())
+
+
 def raise_for_cj(
     response: bytes | bytearray | memoryview | str | Mapping[str, Any] | Any,
     http_status: int | None = None,
@@ -456,6 +471,7 @@ def raise_for_cj(
     from cj_errors.sdk.api import explain
     from cj_errors.table import catalog
 
+    _register_sent_token(response)
     explanation = explain(response, http_status, path=path, now=now)
     if explanation.ok:
         document = explanation.envelope.document if explanation.envelope is not None else None

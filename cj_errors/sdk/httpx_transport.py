@@ -21,6 +21,12 @@ refreshAccessToken follow their own stricter limit. A pace that would need a wai
 ``max_pace_wait`` is not waited out: the call is not sent and ``RateLimitError`` is raised with
 ``retry_after``. ``budget`` is a ``PointsBudget``: the day's points spent, from the catalog's points per call.
 
+Answers are read up to ``max_body`` bytes (default ``limits.RESPONSE_BODY_BYTES``, 16 MiB, as ``cjerr probe``),
+the decompressed size included: a longer body, or a small gzip body that would inflate past it, raises
+``ResponseTooLargeError`` instead of filling the memory. The answer handed back is decoded (its
+``Content-Encoding`` dropped), so reading it does not inflate it a second time. ``client.stream()`` goes
+through the same cap: a transport must read the body to judge it.
+
 This module imports httpx; ``cj_errors`` loads it only when ``CJTransport`` or ``AsyncCJTransport`` is used.
 """
 
@@ -30,12 +36,13 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from cj_errors.base import limits, redact
 from cj_errors.base.inputs import is_loopback
 from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
@@ -45,7 +52,18 @@ from cj_errors.sdk.budget import PointsBudget
 from cj_errors.sdk.exceptions import OutcomeUnknownError, RateLimitError, outcome_unknown
 from cj_errors.table import catalog
 
-__all__ = ["AsyncCJTransport", "CJTransport"]
+__all__ = ["AsyncCJTransport", "CJTransport", "ResponseTooLargeError"]
+
+
+class ResponseTooLargeError(httpx.DecodingError):
+    """An answer longer than the transport's ``max_body``, counted after decompression; it is not read further.
+
+    Not a ``TransportError``, so it is never retried: the request was sent, and for a call that changes data
+    its outcome is unknown.
+    """
+
+
+_SLICE_BYTES = 256  # compressed input decoded at a time: zlib inflates 256 bytes to about 264 KB at most
 
 TOKEN_HEADER = "CJ-Access-Token"
 _NETWORK_ERRORS: tuple[tuple[type[Exception], str, bool], ...] = (
@@ -130,6 +148,7 @@ class _Policy:
         return self.login_pacing if self.login_pacing is not None else not is_loopback(host)
 
     def plan(self, request: httpx.Request) -> _Call:
+        redact.register(request.headers.get(TOKEN_HEADER))  # masked in any error it may be echoed in
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
@@ -219,23 +238,76 @@ def _json(body: bytes) -> object:
         return None
 
 
-def _copy(response: httpx.Response, request: httpx.Request, raw: bytes) -> httpx.Response:
+class _Collector:
+    """The raw body as it arrives, refused once it passes ``cap`` (or when the server announces more)."""
+
+    def __init__(self, response: httpx.Response, cap: int) -> None:
+        self.cap = cap
+        self.chunks: list[bytes] = []
+        self.size = 0
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise ResponseTooLargeError(f"the server announced a {int(declared):,}-byte body; the limit is {cap:,}")
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.cap:
+            raise ResponseTooLargeError(f"the body passed the {self.cap:,}-byte limit; it was not read further")
+        self.chunks.append(chunk)
+
+    def raw(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+class _Slices(httpx.SyncByteStream):
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self._raw), _SLICE_BYTES):
+            yield self._raw[start : start + _SLICE_BYTES]
+
+
+def _decoded(response: httpx.Response, raw: bytes, cap: int) -> bytes | None:
+    """The body as the caller will see it (gzip and the like undone), or None when it cannot be decoded.
+
+    Compressed bodies are inflated a slice at a time and counted, so a gzip bomb stops at ``cap``.
+    """
+    if response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity"):
+        return raw
+    copy = httpx.Response(response.status_code, headers=response.headers, stream=_Slices(raw))
+    pieces: list[bytes] = []
+    size = 0
+    try:
+        for piece in copy.iter_bytes():
+            size += len(piece)
+            if size > cap:
+                raise ResponseTooLargeError(
+                    f"the body inflates past the {cap:,}-byte limit ({len(raw):,} bytes compressed); not inflated"
+                )
+            pieces.append(piece)
+    except httpx.DecodingError as error:
+        if isinstance(error, ResponseTooLargeError):
+            raise
+        return None
+    return b"".join(pieces)
+
+
+def _copy(response: httpx.Response, request: httpx.Request, raw: bytes, decoded: bytes | None) -> httpx.Response:
+    """The answer handed back: decoded (so the caller's read does not inflate it again), or raw if undecodable."""
+    headers = httpx.Headers(response.headers)
+    body = raw
+    if decoded is not None and decoded is not raw:
+        body = decoded
+        del headers["content-encoding"]
+        headers["content-length"] = str(len(body))
     return httpx.Response(
         response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),
+        headers=headers,
+        stream=httpx.ByteStream(body),
         extensions=response.extensions,
         request=request,
     )
-
-
-def _decoded(response: httpx.Response, raw: bytes) -> bytes:
-    """The body as the caller will see it (gzip and the like undone), for the explanation."""
-    copy = httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(raw))
-    try:
-        return copy.read()
-    except httpx.DecodingError:
-        return raw
 
 
 class _Options:
@@ -252,9 +324,13 @@ class _Options:
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         pacing_url: str | None = None,
+        max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
+        if max_body <= 0:
+            raise ValueError("max_body must be a positive number of bytes")
+        self.max_body = max_body
         self._policy = _Policy(
             qps,
             retries,
@@ -311,10 +387,10 @@ class CJTransport(_Options, httpx.BaseTransport):
     (or a ``PointsBudget``); ``state_dir`` where pacing keeps its shared state (default: the user's cache);
     ``no_spend`` refuses calls that pay, confirm or delete (``SpendRefused`` before sending; default: on
     when ``$CJERR_NO_SPEND`` is 1); ``pacing_url`` where the pace is shared (default ``$CJERR_PACING_URL``,
-    else the lock file;
-    ``redis://HOST:PORT/DB`` for a fleet of hosts; see ``cj_errors.sdk.limiter``); ``sleep`` and ``clock``
-    (wall-clock seconds, as pacing shares slots between processes) are the seams a test replaces, with
-    ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
+    else the lock file; ``redis://HOST:PORT/DB`` for a fleet of hosts; see ``cj_errors.sdk.limiter``);
+    ``max_body`` the longest answer read, decompressed (default 16 MiB; longer raises ``ResponseTooLargeError``);
+    ``sleep`` and ``clock`` (monotonic seconds, shared by every process on the machine: see ``pacing``) are the
+    seams a test replaces, with ``transport=httpx.MockTransport(...)``, to run the policy without waiting.
     """
 
     def __init__(
@@ -332,9 +408,10 @@ class CJTransport(_Options, httpx.BaseTransport):
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         no_spend: bool | None = None,
         pacing_url: str | None = None,
+        max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -349,6 +426,7 @@ class CJTransport(_Options, httpx.BaseTransport):
             rng=rng,
             clock=clock,
             pacing_url=pacing_url,
+            max_body=max_body,
         )
         self._inner = transport if transport is not None else httpx.HTTPTransport()
         self._sleep = sleep
@@ -379,19 +457,23 @@ class CJTransport(_Options, httpx.BaseTransport):
                 self._sleep(wait)
                 continue
             if response.is_stream_consumed:  # a chained transport that read the body itself
-                body, raw = response.content, None
+                body, raw, decoded = response.content, None, None
             else:
                 try:
-                    raw = b"".join(response.iter_raw())
+                    collector = _Collector(response, self.max_body)
+                    for chunk in response.iter_raw():
+                        collector.add(chunk)
                 finally:
                     response.close()
-                body = _decoded(response, raw)
+                raw = collector.raw()
+                decoded = _decoded(response, raw, self.max_body)
+                body = raw if decoded is None else decoded
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
                 unknown = policy.after_doubt(call, request) if sent else None
                 if unknown is not None:
                     raise unknown
-                return response if raw is None else _copy(response, request, raw)
+                return response if raw is None else _copy(response, request, raw, decoded)
             sent = sent or policy.doubtful(call)
             self._sleep(wait)
 
@@ -417,9 +499,10 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         state_dir: Path | str | None = None,
         share_pacing: bool = True,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         no_spend: bool | None = None,
         pacing_url: str | None = None,
+        max_body: int = limits.RESPONSE_BODY_BYTES,
     ) -> None:
         super().__init__(
             qps=qps,
@@ -434,6 +517,7 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
             rng=rng,
             clock=clock,
             pacing_url=pacing_url,
+            max_body=max_body,
         )
         self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._sleep = sleep
@@ -464,19 +548,23 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
                 await self._sleep(wait)
                 continue
             if response.is_stream_consumed:
-                body, raw = response.content, None
+                body, raw, decoded = response.content, None, None
             else:
                 try:
-                    raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                    collector = _Collector(response, self.max_body)
+                    async for chunk in response.aiter_raw():
+                        collector.add(chunk)
                 finally:
                     await response.aclose()
-                body = _decoded(response, raw)
+                raw = collector.raw()
+                decoded = _decoded(response, raw, self.max_body)
+                body = raw if decoded is None else decoded
             wait = policy.judge(call, number, response.status_code, response.headers, body)
             if wait is None:
                 unknown = policy.after_doubt(call, request) if sent else None
                 if unknown is not None:
                     raise unknown
-                return response if raw is None else _copy(response, request, raw)
+                return response if raw is None else _copy(response, request, raw, decoded)
             sent = sent or policy.doubtful(call)
             await self._sleep(wait)
 

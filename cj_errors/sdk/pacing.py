@@ -13,6 +13,17 @@ nobody holds the lock while sleeping, since the slot is booked before the wait. 
 (Windows) or the directory cannot be written, pacing falls back to this process only (``shared`` is False),
 which keeps threads and tasks apart but not processes.
 
+The folder and the files are trusted only when they are this user's own: the folder must be a real directory
+(not a link) owned by the user and writable by nobody else, and each file is opened without following a
+link and must be a regular file owned by the user; otherwise pacing falls back to this process. What is read
+is bounded (``limits.PACING_STATE_CHARS``, at most ``_MAX_SLOTS`` slots), and a slot further ahead than any
+honest booking (``_HORIZON`` seconds) is ignored, so a planted file cannot block every call.
+
+Slots are on the monotonic clock (``time.monotonic``, one clock for every process on a Linux machine), not
+the wall clock: a wall clock stepped back would put every booked slot in the future and block every process.
+The state records the boot it was written in (``/proc/sys/kernel/random/boot_id``); slots from another boot,
+or from an older wall-clock file, are dropped.
+
 After a 1600200 the pacer slows down (the spacing between calls doubles, up to 4 times the normal one) and
 comes back halfway with each answer that is not a rate limit.
 
@@ -25,6 +36,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +62,9 @@ AUTH_LIMITS: dict[str, tuple[int, float]] = {
 # Slots are this much further apart than the limit asks: the server sees arrivals, not our send times.
 MARGIN = 0.05
 _MAX_SLOWDOWN = 4.0
+_MAX_SLOTS = 64  # slots read from a state file (a limit has at most a few calls a window)
+_HORIZON = 3600.0  # seconds ahead: a slot further than this is no honest booking
+_CLOCK = "monotonic"
 _MEMORY: dict[str, dict[str, Any]] = {}
 _MEMORY_LOCK = threading.Lock()
 
@@ -77,6 +92,38 @@ def cache_dir() -> Path:
     return Path(base) / "cjerr"
 
 
+def _boot_id() -> str:
+    """This boot's id on Linux (monotonic clocks restart with each boot), else ""."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read(64).strip()
+    except OSError:
+        return ""
+
+
+_BOOT = _boot_id()
+
+
+def _private_folder(folder: Path) -> bool:
+    """True when ``folder`` is a real directory of this user that nobody else can write to."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISDIR(info.st_mode) and mine and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_state(path: Path) -> int:
+    """The state file, opened without following a link; OSError unless it is this user's regular file."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        os.close(fd)
+        raise OSError(f"{path} is not this user's own file")
+    return fd
+
+
 def state_key(scope: str, secret: str | None) -> str:
     """A file-name-safe key: SHA-256 of the scope and the token, so the token never reaches the disk."""
     return hashlib.sha256(f"{scope}\0{secret or ''}".encode()).hexdigest()[:40]
@@ -93,7 +140,7 @@ class Pacer:
         *,
         directory: Path | None = None,
         shared: bool = True,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if calls < 1 or window <= 0:
             raise ValueError("a pace needs at least 1 call per positive window")
@@ -108,8 +155,9 @@ class Pacer:
             try:
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 path = folder / f"pace-{key}.json"
-                os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-                self.path = path
+                if _private_folder(folder):
+                    os.close(_open_state(path))
+                    self.path = path
             except OSError:
                 self.path = None
 
@@ -130,11 +178,12 @@ class Pacer:
                     yield _MEMORY.setdefault(self.key, {"slots": [], "slowdown": 1.0})
                 return
             assert fcntl is not None
-            with open(self.path, "r+", encoding="utf-8") as handle:
+            with os.fdopen(_open_state(self.path), "r+", encoding="utf-8") as handle:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
                 try:
-                    state = _read(handle)
+                    state = _read(handle, self.clock())
                     yield state
+                    state["clock"], state["boot"] = _CLOCK, _BOOT
                     handle.seek(0)
                     handle.truncate()
                     handle.write(json.dumps(state))
@@ -181,17 +230,23 @@ class Pacer:
             return float(state.get("slowdown", 1.0))
 
 
-def _read(handle: IO[str]) -> dict[str, Any]:
+def _read(handle: IO[str], now: float) -> dict[str, Any]:
     handle.seek(0)
     text = handle.read(limits.PACING_STATE_CHARS)
     try:
         state = json.loads(text) if text.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         state = {}  # a half-written or foreign file: start afresh
     if not isinstance(state, dict):
         state = {}
     slots = state.get("slots")
-    state["slots"] = [float(slot) for slot in slots if isinstance(slot, int | float)] if isinstance(slots, list) else []
+    if not isinstance(slots, list) or state.get("clock") != _CLOCK or state.get("boot") != _BOOT:
+        slots = []  # another boot's monotonic clock, or an older wall-clock file: its slots mean nothing now
+    state["slots"] = [
+        float(slot)
+        for slot in slots[-_MAX_SLOTS:]
+        if isinstance(slot, int | float) and not isinstance(slot, bool) and now - _HORIZON < slot < now + _HORIZON
+    ]
     slowdown = state.get("slowdown")
     state["slowdown"] = (
         float(slowdown) if isinstance(slowdown, int | float) and 1.0 <= slowdown <= _MAX_SLOWDOWN else 1.0

@@ -354,7 +354,8 @@ def similar(text: str, limit: int = 3) -> list[Candidate]:
         texts = [message.text for message in entry.messages if message.exact] + [entry.title]
         texts.extend(message.text for message in entry.localized)
         for wording in texts:
-            score = round(matching.similarity(text, _URL.sub(" ", wording)).score, 3)
+            # Scores under the floor are not offered; the floor sits under SUGGEST_SCORE by the rounding.
+            score = round(matching.similarity(text, _URL.sub(" ", wording), floor=SUGGEST_SCORE - 0.0005).score, 3)
             known = best.get(entry.code)
             # The closest wording is shown; of equally close ones, the shortest reads best.
             if score >= SUGGEST_SCORE and (

@@ -216,24 +216,36 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text))
 
 
-def similarity(query: str, wording: str) -> Similarity:
-    """How close ``query`` is to a wording, by characters (typos) and by words (order, extra words).
+def _ratio(left: str, right: str, floor: float, weight: float = 1.0) -> float:
+    """``SequenceMatcher.ratio`` times ``weight``, or 0.0 when its cheap upper bounds already fall below ``floor``.
 
-    The character score compares the query with the wording's start of the same length
-    too, so a wording pasted with extra context after it still scores high.
+    ``ratio`` costs a longest-match search per block; ``real_quick_ratio`` (lengths) and ``quick_ratio``
+    (letters in common) bound it from above for a fraction of that, and most wordings fail them.
     """
     import difflib
 
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    if floor > 0 and (matcher.real_quick_ratio() * weight < floor or matcher.quick_ratio() * weight < floor):
+        return 0.0
+    return matcher.ratio() * weight
+
+
+def similarity(query: str, wording: str, *, floor: float = 0.0) -> Similarity:
+    """How close ``query`` is to a wording, by characters (typos) and by words (order, extra words).
+
+    The character score compares the query with the wording's start of the same length
+    too, so a wording pasted with extra context after it still scores high. With ``floor``,
+    a character score that cannot reach it is not computed (0.0 instead): scores at or over
+    ``floor`` are exact, lower ones are not, which is all a search for near misses needs.
+    """
     left = normalize(query)
     right = normalize(wording).replace("{param}", " ").strip()
     if not left or not right:
         return Similarity(0.0, 0.0, 0.0)
-    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
-    characters = matcher.ratio()
+    characters = _ratio(left, right, floor)
     if len(left) < len(right):
         # A query that is the wording's beginning with a typo: "invaild api key".
-        prefix = right[: len(left)]
-        characters = max(characters, difflib.SequenceMatcher(None, left, prefix, autojunk=False).ratio() * 0.95)
+        characters = max(characters, _ratio(left, right[: len(left)], floor, 0.95))
     query_words, wording_words = _words(left), _words(right)
     words = len(query_words & wording_words) / len(query_words | wording_words) if query_words | wording_words else 0
     return Similarity(max(characters, words), characters, words)

@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,7 @@ from cj_errors import webhooks
 from cj_errors.base import limits, redact
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
+from cj_errors.base.httpguard import HeaderBudget, framing_problem, host_allowed, origin_allowed
 from cj_errors.base.inputs import STDIN, read_bounded, shown_source
 
 OPEN_ID_ENV = "CJ_OPEN_ID"
@@ -270,6 +272,7 @@ class Received:
     body_bytes: int
     message: webhooks.ReceivedMessage
     answered: int
+    duplicate: bool = False  # with --dedupe: a messageId already received (CJ retries deliveries)
 
     @property
     def ok(self) -> bool:
@@ -286,16 +289,38 @@ class ListenOptions:
     open_id: OpenId | None = None
     # Without an openId a signature cannot be checked; only --no-verify makes "not checked" count as fine.
     no_verify: bool = False
+    dedupe: bool = False
 
 
 @dataclass
 class _State:
+    """What the receiver keeps: counts, and with --dedupe the last messageIds. Messages themselves are handed
+    to ``on_message`` and forgotten, so a receiver left running keeps the same size."""
+
     options: ListenOptions
     on_message: Callable[[Received], None]
-    received: list[Received] = field(default_factory=list)
+    messages: int = 0
+    problems: int = 0
+    unchecked: int = 0  # well-formed, but nobody checked the signature (no openId)
+    seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done: threading.Event = field(default_factory=threading.Event)
     failure: BaseException | None = None
+
+    def first_time(self, message_id: str) -> bool:
+        """True the first time ``message_id`` is seen (the last ``limits.LISTEN_MESSAGE_IDS`` are remembered)."""
+        with self.lock:
+            if message_id in self.seen:
+                self.seen.move_to_end(message_id)
+                return False
+            self.seen[message_id] = None
+            while len(self.seen) > limits.LISTEN_MESSAGE_IDS:
+                self.seen.popitem(last=False)
+            return True
+
+
+def _refused(reason: str) -> webhooks.ReceivedMessage:
+    return webhooks.ReceivedMessage(None, None, None, (), "", (reason,), "not checked")
 
 
 class _ReceiverHandler(BaseHTTPRequestHandler):
@@ -310,7 +335,36 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
     def _state(self) -> _State:
         return cast(_Receiver, self.server).state
 
+    def parse_request(self) -> bool:
+        stream = self.rfile  # headers over limits.HTTP_HEADER_BYTES: 431 from the standard library
+        self.rfile = cast(Any, HeaderBudget(stream))
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = stream
+
+    def _refuse(self, status: int, reason: str) -> None:
+        self.close_connection = True
+        self._record(Received(time.time(), self.command, self.path, 0, _refused(reason), status))
+        self._answer(status, {"received": False, "reason": reason})
+
+    def _guarded(self) -> bool:
+        """False (after answering) when the request is not one a local receiver should read."""
+        if not host_allowed(self.headers.get("Host"), self._state.options.host):
+            self._refuse(403, "Host does not name this machine (a DNS-rebinding page?)")
+            return False
+        if not origin_allowed(self.headers.get("Origin")):
+            self._refuse(403, "sent by a web page on another origin; CJ sends no Origin")
+            return False
+        problem = framing_problem(self.headers.items())
+        if problem is not None:
+            self._refuse(400, problem)
+            return False
+        return True
+
     def do_POST(self) -> None:
+        if not self._guarded():
+            return
         length = self.headers.get("Content-Length", "")
         if not length.strip().isdigit():
             self._answer(411, {"received": False, "reason": "Content-Length required"})
@@ -322,16 +376,30 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(size)
         options = self._state.options
+        signatures = self.headers.get_all(webhooks.SIGN_HEADER) or []
+        if len(signatures) > 1:
+            self._refuse(400, f"{len(signatures)} {webhooks.SIGN_HEADER} headers; CJ sends one")
+            return
         key = options.open_id.value if options.open_id else None
         judged = webhooks.read_message(
-            body, self.headers.get(webhooks.SIGN_HEADER), key, content_type=self.headers.get("Content-Type", "")
+            body, signatures[0] if signatures else None, key, content_type=self.headers.get("Content-Type", "")
         )
-        self._record(Received(time.time(), "POST", self.path, len(body), judged, options.status))
+        status = options.status
+        if judged.signature in ("invalid", "missing"):
+            status = 401  # a forged or unsigned message is not acknowledged, whatever --status says
+        duplicate = False
+        if options.dedupe and status == 401:
+            pass  # an unsigned copy must not mark the real message as seen
+        elif options.dedupe and judged.message_id:
+            duplicate = not self._state.first_time(judged.message_id)
+        self._record(Received(time.time(), "POST", self.path, len(body), judged, status, duplicate))
         if options.delay:
             time.sleep(options.delay)
-        self._answer(options.status, {"received": options.status == 200})
+        self._answer(status, {"received": status == 200, **({"duplicate": True} if duplicate else {})})
 
     def do_GET(self) -> None:
+        if not self._guarded():
+            return
         empty = webhooks.ReceivedMessage(None, None, None, (), "", ("CJ only POSTs",), "not checked")
         self._record(Received(time.time(), self.command, self.path, 0, empty, 405))
         self._answer(405, {"received": False, "reason": "CJ delivers webhooks with POST"})
@@ -343,14 +411,16 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
         with state.lock:
             if state.done.is_set():
                 return
-            state.received.append(item)
+            state.messages += 1
+            state.problems += 0 if item.ok else 1
+            state.unchecked += 1 if item.ok and item.message.signature == "not checked" else 0
             try:
                 state.on_message(item)
             except BrokenPipeError as closed:  # the reader of stdout went away: stop, and say so in the main thread
                 state.failure = closed
                 state.done.set()
                 return
-            if state.options.count is not None and len(state.received) >= state.options.count:
+            if state.options.count is not None and state.messages >= state.options.count:
                 state.done.set()
 
     def _answer(self, status: int, payload: dict[str, Any]) -> None:
@@ -359,6 +429,8 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
@@ -368,6 +440,7 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
 class _Receiver(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = limits.LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], state: _State) -> None:
         self.state = state
@@ -381,19 +454,15 @@ class _Receiver(ThreadingHTTPServer):
 
 @dataclass
 class ListenSummary:
-    received: list[Received]
+    messages: int
+    problems: int
+    unchecked_messages: int = 0
     no_verify: bool = False
-
-    @property
-    def problems(self) -> int:
-        return sum(1 for item in self.received if not item.ok)
 
     @property
     def unchecked(self) -> int:
         """Messages whose signature nobody checked (no openId), when --no-verify did not say that is fine."""
-        if self.no_verify:
-            return 0
-        return sum(1 for item in self.received if item.ok and item.message.signature == "not checked")
+        return 0 if self.no_verify else self.unchecked_messages
 
     @property
     def exit_status(self) -> ExitStatus:
@@ -431,4 +500,4 @@ def listen(
     if state.failure is not None:
         raise state.failure
     with state.lock:
-        return ListenSummary(list(state.received), no_verify=options.no_verify)
+        return ListenSummary(state.messages, state.problems, state.unchecked, no_verify=options.no_verify)
