@@ -64,6 +64,17 @@ _LINE = st.one_of(
             "{'code': 1600200, 'result': False}",
             '{"code":1600200,"result":false,"requestId":"r-1"} {"code":200}',
             '{"code":1600200,"result":false,"message":"\\ud800"}',
+            '{"code":200,"result":true,"message":"Success","data":{"list":[{"logisticsMiss":true}]}}',
+            '{"code":200,"result":true,"message":"Success","data":{"logisticsMiss":false,"orderId":"1"}}',
+            '{"code":200,"result":true,"message":"Success","data":{"submitSuccess":false}}',
+            '{"code":200,"result":true,"message":"see pointsInfo","data":[{"pointsInfo":{"remaining":0}}]}',
+            '{"code":200,"result":true,"data":{"logistics\\u004diss":true}}',
+            '{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 104890, Remaining: 0, Required: 10."}',
+            '{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: 0, Required: 10."}',
+            '{"code":1600200,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: 40, Required: 10."}',
+            '{"code":1600200,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: -4, Required: 1."}',
+            '{"code":1600200,"result":false,"message":"Used today: 1,000, Remaining: 0, Required: 99999999999999999999"}',
+            '{"code":1600001,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: 0, Required: 10."}',
             "HTTP/1.1 429 Too Many Requests",
             "content-type: text/html",
             "",
@@ -149,3 +160,36 @@ def test_both_readers_drop_a_bom() -> None:
 def test_values_equal_in_python_but_different_to_cj_are_different_shapes(variants: tuple[str, ...]) -> None:
     for order in (variants, variants[::-1]):
         _assert_same(("\n".join(list(order) * 3) + "\n").encode())
+
+
+def _items_and_summary(text: str) -> tuple[int, dict[str, object]]:
+    summary = stream.Summary()
+    lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(text.encode())).read1)
+    items = list(stream.explain_stream(lines, summary, count_only=True))
+    return len(items), documents.summary_to_dict(summary)
+
+
+@pytest.mark.usefixtures("reader")
+def test_live_points_figures_make_one_shape() -> None:
+    # CJ's "Used today" grows with every call: each figure must not be a shape of its own.
+    message = "Insufficient API points. Used today: {}, Remaining: 0, Required: 10. Please try again tomorrow."
+    lines = [
+        json.dumps({"code": 16900500, "result": False, "message": message.format(104_000 + n), "requestId": f"r{n}"})
+        for n in range(300)
+    ]
+    text = "\n".join(lines) + "\n"
+    items, summary = _items_and_summary(text)
+    assert items == 1 and summary["responses"] == 300
+    _assert_same(text.encode())
+
+
+@pytest.mark.usefixtures("reader")
+def test_a_log_opening_with_more_shapes_than_the_memo_holds_stays_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shapes, "MAX_SHAPES", 8)
+    distinct = [json.dumps({"code": 1600300, "result": False, "message": f"Param error: field f{n}"}) for n in range(20)]
+    common = ['{"code":200,"result":true,"message":"Success","data":{"list":[1]}}'] * 100
+    text = "\n".join(distinct + common) + "\n"
+    items, summary = _items_and_summary(text)
+    # Every distinct message is read in full; the common line once, not 100 times.
+    assert items == 21 and summary["responses"] == 120
+    _assert_same(text.encode())

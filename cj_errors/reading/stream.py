@@ -30,6 +30,7 @@ from cj_errors.reading.explanation import (
     preview,
     request_id_text,
 )
+from cj_errors.table import cjwording
 from cj_errors.table.model import Outcome
 
 # A stream summary itemizes at most limits.SUMMARY_CODES distinct codes (CJ has ~150), so a hostile
@@ -489,14 +490,8 @@ class _ShapeMemo:
                 fields = read(line if start == 0 else line[start:])
                 if fields is None:
                     return number, pair
+                # (The reader leaves held orders and points figures in data to the exact path.)
                 code, result, success, message, request_id, data = fields
-                if data is not _ABSENT and (
-                    "interceptOrder" in line
-                    or "logisticsMiss" in line
-                    or "submitSuccess" in line
-                    or "pointsInfo" in line
-                ):
-                    return number, pair  # held orders and points figures depend on data: the exact path reads them
                 # Everything the explanation depends on but the requestId's value (and data, see above); the
                 # types keep True apart from 1. The common shape gets a shorter key of its own length.
                 if type(code) is int and type(result) is bool and success is _ABSENT and type(message) is str:
@@ -509,9 +504,7 @@ class _ShapeMemo:
                 try:
                     counted = known[shape]
                 except KeyError:
-                    if len(known) < shapes.MAX_SHAPES:
-                        known[shape] = self._classify(line) if shapes.plain(fields) else None
-                    return number, pair  # the exact path counts the first line of each shape itself
+                    counted = self._unknown(shape, line, fields)
                 except TypeError:  # a list or object where a value belongs: unhashable, and not plain
                     return number, pair
                 if counted is None:
@@ -525,6 +518,29 @@ class _ShapeMemo:
         finally:
             summary.lines += counted_lines
         return number, None
+
+    def _unknown(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields) -> _Counted | None:
+        """The count for a shape the memo has not seen, when only live points figures make it new.
+
+        Otherwise the shape is learnt and None sends this line to the exact path, which counts the
+        first line of each shape itself. A full memo starts afresh rather than stop learning: a log
+        that opens with thousands of one-off messages must not leave its common lines on the slow path.
+        """
+        known = self.known
+        key = shape
+        message = fields[3]
+        if type(message) is str and type(fields[0]) is int:
+            # "Used today: 104890" grows with every call: key on the wording, not on the figures.
+            masked = cjwording.points_masked(message)
+            if masked is not None:
+                at = 2 if len(shape) == 5 else 6  # where the message sits in either form of the key
+                key = (*shape[:at], masked, *shape[at + 1 :])
+                if key in known:
+                    return known[key]
+        if len(known) >= shapes.MAX_SHAPES:
+            known.clear()
+        known[key] = self._classify(line) if shapes.plain(fields) else None
+        return None
 
     def flush(self, summary: Summary) -> None:
         """Add the tallied responses to the summary."""
