@@ -85,9 +85,7 @@ def _bodies(count: int, seed: int) -> list[dict[str, object]]:
         if roll < 0.91:
             products = [_product(rng) for _ in range(rng.randint(1, 4))]
             data: object = {"pageNum": 1, "pageSize": 20, "total": rng.randint(1, 5000), "list": products}
-            bodies.append(
-                {"code": 200, "result": True, "message": "Success", "data": data, "requestId": request_id}
-            )
+            bodies.append({"code": 200, "result": True, "message": "Success", "data": data, "requestId": request_id})
             continue
         if roll < 0.95:
             code, result, message = _QPS
@@ -113,11 +111,12 @@ def write_logs(folder: Path, lines: int, seed: int = 20261207) -> dict[str, Path
     compact = [_compact(body) for body in bodies]
     paths["real.jsonl"].write_text("".join(line + "\n" for line in compact), encoding="utf-8")
     with paths["real.log"].open("w", encoding="utf-8") as log:
-        for number, (body, line) in enumerate(zip(bodies, compact)):
+        for number, (body, line) in enumerate(zip(bodies, compact, strict=True)):
             if number % 20_000 == 10_000:
                 log.write(json.dumps(body, indent=2) + "\n")
             elif rng.random() < 0.05:
-                log.write(f"2026-12-07T09:{number // 60 % 60:02d}:{number % 60:02d}.123Z INFO cj.client response {line}\n")
+                stamp = f"2026-12-07T09:{number // 60 % 60:02d}:{number % 60:02d}.123Z"
+                log.write(f"{stamp} INFO cj.client response {line}\n")
             else:
                 log.write(line + "\n")
     distinct = [

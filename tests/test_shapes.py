@@ -20,6 +20,7 @@ from cj_errors.reading import shapes, stream
 from tests.real_world import CORPUS, HOLDOUT, load
 from tests.test_hostile import envelope
 
+_POINTS_TEXT = "Insufficient API points. Used today: {}, Remaining: {}, Required: {}."
 READERS = {"msgspec": shapes.reader, "json": lambda: shapes._read_with_json}
 
 
@@ -69,12 +70,18 @@ _LINE = st.one_of(
             '{"code":200,"result":true,"message":"Success","data":{"submitSuccess":false}}',
             '{"code":200,"result":true,"message":"see pointsInfo","data":[{"pointsInfo":{"remaining":0}}]}',
             '{"code":200,"result":true,"data":{"logistics\\u004diss":true}}',
-            '{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 104890, Remaining: 0, Required: 10."}',
-            '{"code":16900500,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: 0, Required: 10."}',
-            '{"code":1600200,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: 40, Required: 10."}',
-            '{"code":1600200,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: -4, Required: 1."}',
-            '{"code":1600200,"result":false,"message":"Used today: 1,000, Remaining: 0, Required: 99999999999999999999"}',
-            '{"code":1600001,"result":false,"message":"Insufficient API points. Used today: 7, Remaining: 0, Required: 10."}',
+            *(
+                f'{{"code":{code},"result":false,"message":"{_POINTS_TEXT.format(*figures)}"}}'
+                for code, figures in [
+                    (16900500, (104890, 0, 10)),
+                    (16900500, (7, 0, 10)),
+                    (1600200, (7, 40, 10)),
+                    (1600200, (7, -4, 1)),
+                    (1600200, ("1,000", 0, 99999999999999999999)),
+                    (1600001, (7, 0, 10)),
+                ]
+            ),
+            '{"code":1,"result":false,"message":"Used today: 1,000, Remaining: 0, Required: 99999999999999999999"}',
             "HTTP/1.1 429 Too Many Requests",
             "content-type: text/html",
             "",
@@ -186,7 +193,7 @@ def test_live_points_figures_make_one_shape() -> None:
 @pytest.mark.usefixtures("reader")
 def test_a_log_opening_with_more_shapes_than_the_memo_holds_stays_fast(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shapes, "MAX_SHAPES", 8)
-    distinct = [json.dumps({"code": 1600300, "result": False, "message": f"Param error: field f{n}"}) for n in range(20)]
+    distinct = [json.dumps({"code": 1600300, "result": False, "message": f"Param error: f{n}"}) for n in range(20)]
     common = ['{"code":200,"result":true,"message":"Success","data":{"list":[1]}}'] * 100
     text = "\n".join(distinct + common) + "\n"
     items, summary = _items_and_summary(text)

@@ -59,7 +59,8 @@ def reader() -> Callable[[str], Fields | None]:
     # Only these fields are decoded; msgspec skips the rest of the object. Of an object in ``data``, only
     # the keys that change what the answer means are looked at (their values stay raw bytes).
     data_keys = msgspec.defstruct("DataKeys", [(name, msgspec.Raw, ABSENT) for name in DATA_KEYS])
-    data_type = Union[data_keys, list[msgspec.Raw], str, int, float, bool, None]  # noqa: UP007 - a runtime value
+    # A type built at run time (mypy cannot follow defstruct's class).
+    data_type = Union[data_keys, list[msgspec.Raw], str, int, float, bool, None]  # type: ignore[valid-type]  # noqa: UP007
     envelope = msgspec.defstruct(
         "Envelope",
         [(name, Any, ABSENT) for name in ("code", "result", "success", "message", "requestId")]
