@@ -11,9 +11,9 @@ caller takes the exact path for that line. Points figures in the message
 ("Used today: N") are masked before the shape is looked up (see the memo in
 ``stream``), so live figures do not make every quota answer a new shape.
 
-With msgspec installed (``pip install 'cjerr[fast]'``) the fields are decoded
-without building the rest of the line; without it, the standard library's
-decoder gives the same answers, more slowly.
+With msgspec (a dependency where it has wheels; ``cjerr[fast]`` elsewhere) the
+fields are decoded without building the rest of the line; without it, the
+standard library's decoder gives the same answers, more slowly.
 """
 
 from __future__ import annotations
