@@ -2,7 +2,8 @@
 
     python benchmarks/realistic.py                        # 200,000 lines, 5 interleaved rounds
     python benchmarks/realistic.py --lines 100000 --rounds 3 --json
-    python benchmarks/realistic.py --no-msgspec          # as the README's install would run without msgspec
+    python benchmarks/realistic.py --no-msgspec          # as cjerr runs where msgspec is not installed
+    python benchmarks/realistic.py --before /tmp/old      # also an earlier commit's cj_errors, in the same run
 
 The machine is shared, so the figures are CPU seconds (user + system) of each command and
 its children, read with ``resource.getrusage(RUSAGE_CHILDREN)`` around it; wall seconds are
@@ -159,6 +160,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-msgspec", action="store_true", help="hide msgspec from cjerr (the pure-Python path)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="also run the cjerr rows with the package found in DIR first on PYTHONPATH, e.g. an earlier "
+        "commit's source: git archive COMMIT cj_errors | tar -x -C DIR",
+    )
     options = parser.parse_args()
     jq = shutil.which("jq")
     cjerr = str(Path(sys.executable).with_name("cjerr"))
@@ -189,6 +196,12 @@ def main() -> int:
                 [cjerr, "explain", str(paths["cliff-mixed.jsonl"])], one_core, options.lines + 5000),
             "explain one line (start-up)": ([cjerr, "explain", str(paths["one.jsonl"])], one_core, 1),
         }  # fmt: skip
+        if options.before:
+            before = str(Path(options.before).resolve())
+            for name, (command, command_env, lines) in list(rows.items()):
+                if command[0] == cjerr:
+                    path = os.pathsep.join(filter(None, (before, command_env.get("PYTHONPATH"))))
+                    rows[f"{name} [before]"] = (command, {**command_env, "PYTHONPATH": path}, lines)
         cpu: dict[str, list[float]] = {name: [] for name in rows}
         wall: dict[str, list[float]] = {name: [] for name in rows}
         names = list(rows)
@@ -202,9 +215,9 @@ def main() -> int:
                     wall[name].append(elapsed)
     cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
     wall_median = {name: statistics.median(values) for name, values in wall.items()}
-    start_up = cpu_median["explain one line (start-up)"]
     table = []
     for name, (_, _, lines) in rows.items():
+        start_up = cpu_median["explain one line (start-up)" + (" [before]" if name.endswith("[before]") else "")]
         per_line = (cpu_median[name] - start_up) / lines * 1e6 if lines > 1 and not name.startswith("jq") else None
         table.append(
             {
@@ -216,9 +229,12 @@ def main() -> int:
                 "us_per_line": round(per_line, 2) if per_line is not None else None,
             }
         )
-    cliff = cpu_median["cliff: distinct first, 1 core"] / cpu_median["cliff: same lines mixed, 1 core"]
-    split = cpu_median["explain JSONL"] - cpu_median["explain JSONL, 1 core"]
-    summary = {"cliff_cpu_ratio": round(cliff, 2), "two_process_extra_cpu_s": round(split, 3)}
+    summary = {}
+    for tag in ("", " [before]") if options.before else ("",):
+        cliff = cpu_median[f"cliff: distinct first, 1 core{tag}"] / cpu_median[f"cliff: same lines mixed, 1 core{tag}"]
+        split = cpu_median[f"explain JSONL{tag}"] - cpu_median[f"explain JSONL, 1 core{tag}"]
+        summary[f"cliff_cpu_ratio{tag}"] = round(cliff, 2)
+        summary[f"two_process_extra_cpu_s{tag}"] = round(split, 3)
     if options.json:
         report = {"lines": options.lines, "rounds": options.rounds, "msgspec": not options.no_msgspec}
         print(json.dumps({**report, "rows": table, **summary}, indent=2))
@@ -232,8 +248,11 @@ def main() -> int:
             f"  {row['row']:<34} {row['cpu_s']:>7.3f} {row['wall_s']:>7.3f} "
             f"{row['cpu_ratio_to_jq']:>7.2f} {row['wall_ratio_to_jq']:>7.2f} {per}"
         )
-    print(f"  cliff (distinct first / mixed, CPU): {cliff:.2f}x")
-    print(f"  two processes cost {split:+.3f} CPU-s over one")
+    for key, value in summary.items():
+        if key.startswith("cliff"):
+            print(f"  cliff{key[15:]} (distinct first / mixed, CPU): {value:.2f}x")
+        else:
+            print(f"  two processes{key[23:]} cost {value:+.3f} CPU-s over one")
     return 0
 
 
