@@ -7,6 +7,7 @@ checked against the line-by-line, item-by-item path on generated and real input.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -200,3 +201,57 @@ def test_a_log_opening_with_more_shapes_than_the_memo_holds_stays_fast(monkeypat
     # Every distinct message is read in full; the common line once, not 100 times.
     assert items == 21 and summary["responses"] == 120
     _assert_same(text.encode())
+
+
+def _each_output(data: bytes, *, memo: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, dict[str, object]]:
+    """What `explain --each --json` and `--each` print for ``data``, with or without the per-shape memo."""
+    from cj_errors.output.render import JsonRenderer, PlainRenderer
+    from cj_errors.output.terminal import Mode, Terminal
+
+    with monkeypatch.context() as patch:
+        if not memo:
+            patch.setattr(stream._ItemMemo, "item", lambda self, line, number: None)
+        now = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.timezone.utc)
+        summary = stream.Summary()
+        lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)
+        items = list(stream.explain_stream(lines, summary, now=now))
+    outputs = []
+    for renderer_class, mode in ((JsonRenderer, Mode.JSON), (PlainRenderer, Mode.PLAIN)):
+        out = io.StringIO()
+        renderer = renderer_class(Terminal(mode, out, io.StringIO()))
+        for item in items:
+            renderer.item(item)
+        outputs.append(out.getvalue())
+    return outputs[0], outputs[1], documents.summary_to_dict(summary)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(_LINE, max_size=30), repeat=st.integers(1, 3))
+def test_each_prints_the_same_lines_with_the_shape_memo(lines: list[str], repeat: int) -> None:
+    data = ("\n".join(lines * repeat) + "\n").encode()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in sorted(READERS):
+            monkeypatch.setattr(shapes, "reader", READERS[name])
+            fast = _each_output(data, memo=True, monkeypatch=monkeypatch)
+            assert fast == _each_output(data, memo=False, monkeypatch=monkeypatch)
+
+
+@pytest.mark.usefixtures("reader")
+def test_each_on_real_cases_and_repeated_shapes_is_the_same_with_the_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [case.text for case in load(CORPUS) + load(HOLDOUT) if not case.text.lstrip().startswith("$")]
+    shaped = [
+        json.dumps({"code": code, "result": code == 200, "message": message, "requestId": request_id})
+        for code, message, request_id in [
+            (200, "Success", "a" * 32),
+            (200, "Success", "b" * 32),
+            (200, "Success", 12345),
+            (200, "Success", None),
+            (1600200, "Too Many Requests, QPS limit is 1 time/1second", "CJ123@api@" + "0" * 32),
+            (1600200, "Too Many Requests, QPS limit is 1 time/1second", "r-\u00e9\u0000\u001b[31m"),
+            (16900500, "Insufficient API points. Used today: 5, Remaining: 0, Required: 10.", "x"),
+        ]
+    ]
+    data = ("\n".join((texts + shaped) * 2) + "\n").encode()
+    fast = _each_output(data, memo=True, monkeypatch=monkeypatch)
+    assert fast == _each_output(data, memo=False, monkeypatch=monkeypatch)
+    assert fast[0].count("\n") > len(shaped) * 2

@@ -437,11 +437,14 @@ def explain(
     explain_input.check_sources(named, follow=follow)
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
     several = len(named) > 1
+    # Each line is on screen (or in a followed pipe) as soon as it is read; a pipe otherwise gets full buffers.
+    flush = follow or terminal.stdout.isatty()
     try:
         for source, item in run.items():
             if each:
                 renderer.item(item, source=source if several else None, full=full)
-                terminal.stdout.flush()
+                if flush:
+                    terminal.stdout.flush()
     except KeyboardInterrupt:
         if not follow:
             raise

@@ -48,6 +48,9 @@ class Item:
     line: int
     explanation: Explanation
     readable: bool = True
+    # For a line read through the per-shape memo of ``explain --each``: its shape, the same object for every
+    # line of that shape, whose explanations differ only in the requestId (renderers may reuse their work).
+    shape: object = field(default=None, compare=False)
 
 
 class _Counted(NamedTuple):
@@ -374,6 +377,9 @@ _CURL_NOISE = ("* ", "> ", "{ ", "} ")
 
 # curl -v's "> POST /api2.0/v1/... HTTP/2" (HTTPie -v prints it without the "> ").
 _REQUEST_LINE = re.compile(r"^(?:> )?(GET|POST|PUT|PATCH|DELETE) (/\S*) HTTP/\d(?:\.\d)?$")
+# What a line must start with to match them: most lines are spared the regular expressions.
+_STATUS_STARTS = ("HTTP/", "< HTTP/")
+_REQUEST_STARTS = ("> ", "GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
 
 
 @dataclass
@@ -561,6 +567,67 @@ class _ShapeMemo:
         return _Counted.of(explain_envelope(found[0].envelope, self.http_status, self.now))
 
 
+class _ItemMemo:
+    """Per stream, for ``explain --each``: the explanation of each plain envelope shape seen (bounded).
+
+    A line holding one top-level envelope of a shape already explained gets that explanation with its
+    own requestId; the first line of each shape is explained in full, and so is anything unusual
+    (the reader returns None, a log prefix with brackets, values the memo cannot key on).
+    """
+
+    def __init__(self, http_status: int | None, now: dt.datetime | None) -> None:
+        self.http_status = http_status
+        self.now = now
+        self.known: dict[tuple[Any, ...], Explanation | None] = {}
+        self.read = shapes.reader()
+
+    def item(self, line: str, number: int) -> Item | None:
+        """The item for ``line`` when its shape is known; None sends the line to the exact path."""
+        start = line.find("{")
+        if start == -1 or "[" in line[:start]:
+            return None
+        fields = self.read(line if start == 0 else line[start:])
+        if fields is None:
+            return None
+        request_id = fields[4]
+        code, result, success, message = fields[:4]
+        # Types keep True apart from 1 and 200.0 from 200; the message is kept as it is (its figures are printed).
+        shape = (
+            type(code), code, type(result), result, type(success), success, type(message), message,
+            type(request_id), fields[5],
+        )  # fmt: skip
+        try:
+            template = self.known[shape]
+        except KeyError:
+            self._learn(shape, line, fields)
+            return None
+        except TypeError:  # unhashable: not plain
+            return None
+        if template is None:
+            return None
+        envelope = template.envelope
+        assert envelope is not None  # noqa: S101 - learnt only from envelopes
+        text = request_id_text(request_id) if request_id is not _ABSENT else None
+        if text != envelope.request_id:
+            envelope = dataclasses.replace(envelope, request_id=text, document=None)
+            template = dataclasses.replace(template, envelope=envelope)
+        return Item(number, template, shape=shape)
+
+    def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields) -> None:
+        if len(self.known) >= shapes.MAX_SHAPES:
+            self.known.clear()
+        explanation = None
+        if shapes.plain(fields):
+            documents = scan.documents_in(line)
+            if len(documents) == 1 and isinstance(documents[0], dict):
+                found = scan.envelopes_in_document(documents[0])
+                if len(found) == 1 and not found[0].nested:
+                    explanation = explain_envelope(found[0].envelope, self.http_status, self.now)
+                    if explanation.reset_at is not None:
+                        explanation = None  # "resets in 7 h 36 min" changes as a followed log is read
+        self.known[shape] = explanation
+
+
 def explain_stream(
     lines: Iterable[tuple[str | None, bool]],
     summary: Summary,
@@ -579,6 +646,7 @@ def explain_stream(
     without it the answer must be False.
     """
     memo = _ShapeMemo(http_status, now) if count_only else None
+    each_memo = None if count_only else _ItemMemo(http_status, now)
     pending: list[str] = []
     pending_size = 0
     pending_start = 0
@@ -606,16 +674,29 @@ def explain_stream(
         if oversized or line is None:
             summary.oversized += 1
             continue
-        if not pending and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None:
+        if (
+            not pending
+            and line.startswith(_STATUS_STARTS)
+            and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None
+        ):
             if transcript is not None and (item := _transcript_item(transcript, now)) is not None:
                 summary.add(item)
                 yield item
             transcript, request = _Transcript(number, int(status_line.group(1)), request), None
             continue
-        if not pending and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None:
+        if (
+            not pending
+            and line.startswith(_REQUEST_STARTS)
+            and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None
+        ):
             request = (asked.group(1), asked.group(2))
             summary.skipped_lines += 1
             continue
+        if each_memo is not None and transcript is None and not pending:
+            if (item := each_memo.item(line, number)) is not None:
+                summary.add(item)
+                yield item
+                continue
         if transcript is not None and transcript.in_headers:
             bare = line.strip()
             if bare in ("", "<"):
