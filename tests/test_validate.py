@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cj_errors.base import redact
+from cj_errors.base import escaping, redact
 from cj_errors.requests.findings import Severity
 from cj_errors.requests.validate import JSON_FIELD_EMPTY, PARAM_ERROR, RequestPlan, validate
 from cj_errors.table import catalog
@@ -175,6 +175,13 @@ def test_secret_fields_in_free_text_are_masked(text: str) -> None:
     scrubbed = redact.scrub(text)
     assert SECRET not in scrubbed and "[redacted" in scrubbed, scrubbed
     assert "*" * len(SECRET) in redact.blank(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20), st.booleans())
+def test_escaping_skips_its_pattern_only_for_plain_ascii(text: str, keep_line_breaks: bool) -> None:
+    pattern = escaping._LINES if keep_line_breaks else escaping._ONE_LINE
+    assert escaping.escaped(text, keep_line_breaks=keep_line_breaks) == pattern.sub(escaping._escape, text)
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,7 +10,7 @@ can detect a change of shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cj_errors.base import limits, redact
@@ -356,9 +356,16 @@ def _item_parts(data: dict[str, object]) -> list[str | int] | None:
 
 
 def _json_value(value: object) -> str:
-    import json
+    """``value`` as ``_one_line_json`` writes it inside a document (one encoder, made once)."""
+    global _encode  # noqa: PLW0603 - made on first use: lookup and TAB never need it
+    if _encode is None:
+        import json
 
-    return json.dumps(value, ensure_ascii=False)
+        _encode = json.JSONEncoder(ensure_ascii=False).encode
+    return _encode(value)
+
+
+_encode: Callable[[object], str] | None = None
 
 
 def _one_line_json(data: object) -> str:

@@ -24,6 +24,7 @@ from cj_errors.base import limits
 from cj_errors.base.exits import ExitStatus
 from cj_errors.reading import scan, shapes
 from cj_errors.reading.explanation import (
+    Envelope,
     Explanation,
     explain_envelope,
     explain_response,
@@ -599,8 +600,7 @@ class _ItemMemo:
         try:
             template = self.known[shape]
         except KeyError:
-            self._learn(shape, line, fields)
-            return None
+            return self._learn(shape, line, fields, number)
         except TypeError:  # unhashable: not plain
             return None
         if template is None:
@@ -609,11 +609,19 @@ class _ItemMemo:
         assert envelope is not None  # noqa: S101 - learnt only from envelopes
         text = request_id_text(request_id) if request_id is not _ABSENT else None
         if text != envelope.request_id:
-            envelope = dataclasses.replace(envelope, request_id=text, document=None)
-            template = dataclasses.replace(template, envelope=envelope)
+            # dataclasses.replace, without its per-field work: the other fields are the template's, unchanged.
+            copied = object.__new__(Envelope)
+            copied.__dict__.update(envelope.__dict__, request_id=text, document=None)
+            explanation = object.__new__(Explanation)
+            explanation.__dict__.update(template.__dict__, envelope=copied)
+            template = explanation
         return Item(number, template, shape=shape)
 
-    def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields) -> None:
+    def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields, number: int) -> Item | None:
+        """The exact path's item for the first line of a shape, remembered for the next lines of that shape.
+
+        None (the exact path reads the line) when the line is not one top-level envelope and nothing else.
+        """
         if len(self.known) >= shapes.MAX_SHAPES:
             self.known.clear()
         explanation = None
@@ -623,9 +631,12 @@ class _ItemMemo:
                 found = scan.envelopes_in_document(documents[0])
                 if len(found) == 1 and not found[0].nested:
                     explanation = explain_envelope(found[0].envelope, self.http_status, self.now)
-                    if explanation.reset_at is not None:
-                        explanation = None  # "resets in 7 h 36 min" changes as a followed log is read
+        if explanation is not None and explanation.reset_at is not None:
+            # "Resets in 7 h 36 min" changes as a followed log is read (and live points figures make most
+            # such messages new anyway): explained afresh each time, and not remembered.
+            return Item(number, explanation)
         self.known[shape] = explanation
+        return Item(number, explanation) if explanation is not None else None
 
 
 def explain_stream(
