@@ -437,8 +437,9 @@ def explain(
     explain_input.check_sources(named, follow=follow)
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
     several = len(named) > 1
-    # Each line is on screen (or in a followed pipe) as soon as it is read; a pipe otherwise gets full buffers.
-    flush = follow or terminal.stdout.isatty()
+    # Each line is passed on as soon as it is read when lines arrive live or someone watches; a file read
+    # into a pipe or file gets full buffers.
+    flush = follow or terminal.stdout.isatty() or explain_input.arrives_live(named)
     try:
         for source, item in run.items():
             if each:
