@@ -1,7 +1,8 @@
 """`cjerr lookup` answered before Typer is imported: the most frequent call, at the cost of Python alone.
 
 The command line is defined once, in Typer (cli.py). This module takes only the plain
-form, `cjerr lookup CODE_OR_TEXT... [--json]`, runs the same core as the Typer command
+form, `cjerr lookup CODE_OR_TEXT... [--json]` (and a bare `list` or `exit-codes`, with
+`--json` or not), runs the same core as the Typer command
 (``show_lookup``) and prints through the same renderers, so output and exit status are
 byte for byte the same (tests/test_fastpath.py compares both paths). Anything else (an
 option, `-` for stdin, an empty query, a TAB press, any other command) returns None and
@@ -34,19 +35,51 @@ def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[
     return queries, json_output
 
 
+# Commands that take no input, answered here in their plain form: `list [--json]`, `exit-codes [--json]`.
+_LISTINGS = ("list", "exit-codes")
+
+
+def plain_listing(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, bool] | None:
+    """(command, --json) when ``argv`` is a bare ``list`` or ``exit-codes`` (with --json or not); else None."""
+    if environ.get("CJERR_NO_FAST_PATH") or environ.get("_CJERR_COMPLETE") or not argv or argv[0] not in _LISTINGS:
+        return None
+    if len(argv) == 1 or (len(argv) == 2 and argv[1] == "--json"):
+        return argv[0], len(argv) == 2
+    return None
+
+
+def _show_listing(command: str, json_output: bool) -> int:
+    """What the Typer commands `list` and `exit-codes` do without options (cli/app.py)."""
+    from cj_errors.output import renderer_for
+    from cj_errors.output.terminal import ColorChoice, choose_terminal
+
+    if command == "list":
+        from cj_errors.table import codes
+
+        renderer_for(choose_terminal(json_output=json_output)).entries(codes.all_entries())
+    else:
+        renderer_for(choose_terminal(json_output=json_output, color=ColorChoice.NEVER)).exit_codes()
+    return 0
+
+
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
-    """Answer a plain lookup and return its exit status, or None when the full CLI must run."""
-    plain = plain_lookup(argv, environ)
-    if plain is None:
+    """Answer a plain lookup, list or exit-codes and return its exit status, or None when the full CLI must run."""
+    listing = plain_listing(argv, environ)
+    plain = plain_lookup(argv, environ) if listing is None else None
+    if plain is None and listing is None:
         return None
     from cj_errors.base.exits import ExitStatus
     from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
     from cj_errors.output.terminal import choose_terminal
 
-    queries, json_output = plain
     buffer_stdout()
     try:
-        status = show_lookup(choose_terminal(json_output=json_output), queries)
+        if listing is not None:
+            status: int = _show_listing(*listing)
+        else:
+            assert plain is not None  # noqa: S101 - one of the two is set
+            queries, json_output = plain
+            status = show_lookup(choose_terminal(json_output=json_output), queries)
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()
