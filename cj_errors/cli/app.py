@@ -650,12 +650,13 @@ def _is_click_error(error: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every outcome into an exit status."""
-    from cj_errors.cli.shellcomplete import use_plain_help
+    from cj_errors.cli.shellcomplete import plain_help_when_piped, use_plain_help
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     buffer_stdout()
     try:
         arguments = _pasted_text_after_separator(sys.argv[1:] if argv is None else argv)
+        plain_help_when_piped(arguments)
         result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:
