@@ -76,6 +76,11 @@ def _call(tmp_path: Path, *, full: bool, extra: dict[str, str], real: bool) -> t
         ["list", "--json"],
         ["exit-codes"],
         ["exit-codes", "--json"],
+        ["endpoints"],
+        ["endpoints", "--json"],
+        ["endpoints", "order"],
+        ["endpoints", "product/query", "--json"],
+        ["endpoints", "no-such-endpoint-anywhere"],
     ],
     ids=[
         "codes",
@@ -89,12 +94,17 @@ def _call(tmp_path: Path, *, full: bool, extra: dict[str, str], real: bool) -> t
         "list-json",
         "exit-codes",
         "exit-codes-json",
-    ],  # fmt: skip
+        "endpoints",
+        "endpoints-json",
+        "endpoints-filter",
+        "endpoints-one-json",
+        "endpoints-none",
+    ],
 )
 def test_the_fast_path_prints_what_typer_prints(tmp_path: Path, args: list[str]) -> None:
     fast = _run(tmp_path, args, full=False)
     assert fast == _run(tmp_path, args, full=True)
-    assert fast[0] in (ExitStatus.SUCCESS, ExitStatus.NOT_FOUND) and fast[1]
+    assert fast[0] in (ExitStatus.SUCCESS, ExitStatus.NOT_FOUND) and (fast[1] or fast[2])
 
 
 @pytest.mark.parametrize(
@@ -157,17 +167,22 @@ def test_anything_but_a_plain_lookup_goes_to_typer(argv: list[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["list"], ("list", False)),
-        (["list", "--json"], ("list", True)),
-        (["exit-codes", "--json"], ("exit-codes", True)),
+        (["list"], ("list", False, "")),
+        (["list", "--json"], ("list", True, "")),
+        (["exit-codes", "--json"], ("exit-codes", True, "")),
+        (["endpoints"], ("endpoints", False, "")),
+        (["endpoints", "--json", "order"], ("endpoints", True, "order")),
         (["list", "--family", "quota"], None),
         (["list", "--json", "--color", "never"], None),
         (["list", "-h"], None),
         (["exit-codes", "x"], None),
-        (["endpoints"], None),
+        (["endpoints", "order", "--detail"], None),
+        (["endpoints", "a", "b"], None),
+        (["endpoints", "--openapi"], None),
+        (["endpoints", " "], None),
     ],
 )
-def test_only_a_bare_list_or_exit_codes_is_a_listing(argv: list[str], expected: tuple[str, bool] | None) -> None:
+def test_only_plain_listings_are_answered(argv: list[str], expected: tuple[str, bool, str] | None) -> None:
     assert fastpath.plain_listing(argv, {}) == expected
     assert fastpath.plain_listing(argv, {"CJERR_NO_FAST_PATH": "1"}) is None
 
@@ -178,7 +193,9 @@ def test_completion_and_the_switch_go_to_typer() -> None:
     assert fastpath.plain_lookup(["lookup", "1600200"], {"CJERR_NO_FAST_PATH": "1"}) is None
 
 
-@pytest.mark.parametrize("argv", [["lookup", "1600200", "--json"], ["list"], ["exit-codes", "--json"]])
+@pytest.mark.parametrize(
+    "argv", [["lookup", "1600200", "--json"], ["list"], ["exit-codes", "--json"], ["endpoints", "order"]]
+)
 def test_the_fast_path_loads_no_framework(tmp_path: Path, argv: list[str]) -> None:
     script = (
         "import sys\n"

@@ -1,8 +1,8 @@
 """`cjerr lookup` answered before Typer is imported: the most frequent call, at the cost of Python alone.
 
 The command line is defined once, in Typer (cli.py). This module takes only the plain
-form, `cjerr lookup CODE_OR_TEXT... [--json]` (and a bare `list` or `exit-codes`, with
-`--json` or not), runs the same core as the Typer command
+form, `cjerr lookup CODE_OR_TEXT... [--json]` (and a bare `list` or `exit-codes`, or
+`endpoints [FILTER]`, with `--json` or not), runs the same core as the Typer command
 (``show_lookup``) and prints through the same renderers, so output and exit status are
 byte for byte the same (tests/test_fastpath.py compares both paths). Anything else (an
 option, `-` for stdin, an empty query, a TAB press, any other command) returns None and
@@ -35,21 +35,28 @@ def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[
     return queries, json_output
 
 
-# Commands that take no input, answered here in their plain form: `list [--json]`, `exit-codes [--json]`.
-_LISTINGS = ("list", "exit-codes")
+# Listings answered here in their plain form: `list [--json]`, `exit-codes [--json]`, `endpoints [FILTER] [--json]`.
+_LISTINGS = ("list", "exit-codes", "endpoints")
 
 
-def plain_listing(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, bool] | None:
-    """(command, --json) when ``argv`` is a bare ``list`` or ``exit-codes`` (with --json or not); else None."""
+def plain_listing(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, bool, str] | None:
+    """(command, --json, filter) when ``argv`` is a bare ``list`` or ``exit-codes``, or ``endpoints`` with at
+    most one plain filter word (each with --json or not); else None."""
     if environ.get("CJERR_NO_FAST_PATH") or environ.get("_CJERR_COMPLETE") or not argv or argv[0] not in _LISTINGS:
         return None
-    if len(argv) == 1 or (len(argv) == 2 and argv[1] == "--json"):
-        return argv[0], len(argv) == 2
+    words = list(argv[1:])
+    json_output = "--json" in words
+    if json_output:
+        words.remove("--json")
+    if not words:
+        return argv[0], json_output, ""
+    if argv[0] == "endpoints" and len(words) == 1 and words[0].strip() and not words[0].startswith("-"):
+        return argv[0], json_output, words[0]
     return None
 
 
-def _show_listing(command: str, json_output: bool) -> int:
-    """What the Typer commands `list` and `exit-codes` do without options (cli/app.py)."""
+def _show_listing(command: str, json_output: bool, filter_text: str) -> int:
+    """What the Typer commands `list`, `exit-codes` and `endpoints` do without other options (cli/app.py)."""
     from cj_errors.output import renderer_for
     from cj_errors.output.terminal import ColorChoice, choose_terminal
 
@@ -57,8 +64,19 @@ def _show_listing(command: str, json_output: bool) -> int:
         from cj_errors.table import codes
 
         renderer_for(choose_terminal(json_output=json_output)).entries(codes.all_entries())
-    else:
-        renderer_for(choose_terminal(json_output=json_output, color=ColorChoice.NEVER)).exit_codes()
+        return 0
+    terminal = choose_terminal(json_output=json_output, color=ColorChoice.NEVER)
+    if command == "exit-codes":
+        renderer_for(terminal).exit_codes()
+        return 0
+    from cj_errors.base.exits import ExitStatus
+    from cj_errors.table import catalog
+
+    found = catalog.search(filter_text)
+    renderer_for(terminal).endpoints(found, detail=len(found) == 1)
+    if not found:
+        terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
+        return int(ExitStatus.NOT_FOUND)
     return 0
 
 
