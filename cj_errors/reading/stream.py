@@ -49,8 +49,9 @@ class Item:
     line: int
     explanation: Explanation
     readable: bool = True
-    # For a line read through the per-shape memo of ``explain --each``: its shape, the same object for every
-    # line of that shape, whose explanations differ only in the requestId (renderers may reuse their work).
+    # For a line read through the per-shape memo of ``explain --each``: a token naming its shape, the same
+    # object for every line of that shape, whose explanations differ only in the requestId (renderers may
+    # reuse their work).
     shape: object = field(default=None, compare=False)
 
 
@@ -579,11 +580,14 @@ class _ItemMemo:
     def __init__(self, http_status: int | None, now: dt.datetime | None) -> None:
         self.http_status = http_status
         self.now = now
-        self.known: dict[tuple[Any, ...], Explanation | None] = {}
+        # Per shape: its explanation, what the summary counts of it, and a token naming the shape.
+        self.known: dict[tuple[Any, ...], tuple[Explanation, _Counted, object] | None] = {}
         self.read = shapes.reader()
+        self.counted: _Counted | None = None  # of the item last returned, when it came from the memo
 
     def item(self, line: str, number: int) -> Item | None:
         """The item for ``line`` when its shape is known; None sends the line to the exact path."""
+        self.counted = None
         start = line.find("{")
         if start == -1 or "[" in line[:start]:
             return None
@@ -598,13 +602,14 @@ class _ItemMemo:
             type(request_id), fields[5],
         )  # fmt: skip
         try:
-            template = self.known[shape]
+            known = self.known[shape]
         except KeyError:
             return self._learn(shape, line, fields, number)
         except TypeError:  # unhashable: not plain
             return None
-        if template is None:
+        if known is None:
             return None
+        template, self.counted, token = known
         envelope = template.envelope
         assert envelope is not None  # noqa: S101 - learnt only from envelopes
         text = request_id_text(request_id) if request_id is not _ABSENT else None
@@ -615,7 +620,9 @@ class _ItemMemo:
             explanation = object.__new__(Explanation)
             explanation.__dict__.update(template.__dict__, envelope=copied)
             template = explanation
-        return Item(number, template, shape=shape)
+        made = object.__new__(Item)  # Item(number, template, shape=token), without the frozen class's setattr calls
+        made.__dict__.update(line=number, explanation=template, readable=True, shape=token)
+        return made
 
     def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields, number: int) -> Item | None:
         """The exact path's item for the first line of a shape, remembered for the next lines of that shape.
@@ -635,8 +642,11 @@ class _ItemMemo:
             # "Resets in 7 h 36 min" changes as a followed log is read (and live points figures make most
             # such messages new anyway): explained afresh each time, and not remembered.
             return Item(number, explanation)
-        self.known[shape] = explanation
-        return Item(number, explanation) if explanation is not None else None
+        if explanation is None:
+            self.known[shape] = None
+            return None
+        self.known[shape] = (explanation, _Counted.of(explanation), object())
+        return Item(number, explanation)
 
 
 def explain_stream(
@@ -705,7 +715,10 @@ def explain_stream(
             continue
         if each_memo is not None and transcript is None and not pending:
             if (item := each_memo.item(line, number)) is not None:
-                summary.add(item)
+                if each_memo.counted is not None:
+                    summary.count(each_memo.counted, number, item.explanation.request_id)
+                else:
+                    summary.add(item)
                 yield item
                 continue
         if transcript is not None and transcript.in_headers:
