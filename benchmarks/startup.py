@@ -86,6 +86,13 @@ _PROBE_DRY_RUN = ("{cjerr}", "probe", "--dry-run", "/product/query", "-p", f"pid
 ROWS: tuple[Row, ...] = (
     Row("lookup", ("{cjerr}", "lookup", "1600200"), "typer_import"),
     Row("list", ("{cjerr}", "list"), "typer_import"),
+    Row("list_through_typer", ("{cjerr}", "list"), "typer_import", {"CJERR_NO_FAST_PATH": "1"}),
+    Row("exit_codes", ("{cjerr}", "exit-codes"), "typer_import"),
+    Row("endpoints", ("{cjerr}", "endpoints"), "typer_import"),
+    Row("endpoints_through_typer", ("{cjerr}", "endpoints"), "typer_import", {"CJERR_NO_FAST_PATH": "1"}),
+    Row("help_piped", ("{cjerr}", "probe", "--help"), "typer_import"),
+    Row("help_panels", ("{cjerr}", "probe", "--help"), "typer_import", {"FORCE_COLOR": "1"}),
+    Row("exit_codes_through_typer", ("{cjerr}", "exit-codes"), "typer_import", {"CJERR_NO_FAST_PATH": "1"}),
     Row("complete_bash", ("{cjerr}",), "typer_import", _BASH_TAB),
     Row("complete_zsh", ("{cjerr}",), "typer_import", _ZSH_TAB),
     Row("complete_fish", ("{cjerr}",), "typer_import", _FISH_TAB),

@@ -442,3 +442,28 @@ def test_exit_codes_piped_keep_one_aligned_line_per_code(run: Runner) -> None:
     assert len(lines) == len(ExitStatus)
     starts = {line.index(status.when) for line, status in zip(lines, ExitStatus, strict=True)}
     assert len(starts) == 1
+
+
+@pytest.mark.parametrize("args", [["probe", "--help"], ["--help"], ["help", "explain"], ["list", "-h"]])
+def test_piped_help_is_plain_and_loads_no_rich(tmp_path: Path, args: list[str]) -> None:
+    from tests.conftest import clean_env
+
+    script = (
+        "import sys\n"
+        f"sys.argv = ['cjerr', *{args!r}]\n"
+        "from cj_errors.cli.app import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exiting:\n"
+        "    code = exiting.code\n"
+        "loaded = [name for name in ('rich', 'markdown_it', 'typer.rich_utils') if name in sys.modules]\n"
+        "sys.stderr.write(f'{code} {loaded}')\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean_env(tmp_path))
+    assert ran.stderr == "0 []", ran.stderr
+    assert "Usage: cjerr" in ran.stdout and "Options:" in ran.stdout and "╭" not in ran.stdout
+
+
+def test_forced_colour_keeps_the_help_panels(run: Runner) -> None:
+    panels = run("probe", "--help", env={"FORCE_COLOR": "1", "COLUMNS": "100"})
+    assert panels.returncode == 0 and "╭" in panels.stdout

@@ -73,19 +73,50 @@ def _call(tmp_path: Path, *, full: bool, extra: dict[str, str], real: bool) -> t
         ["lookup", "not a cj wording at all, nothing like it"],
         ["lookup", "--brief", *ALL_CODES[:40], "9999999", "16002"],
         *MULTI_QUERY,
+        ["list"],
+        ["list", "--json"],
+        ["exit-codes"],
+        ["exit-codes", "--json"],
+        ["endpoints"],
+        ["endpoints", "--json"],
+        ["endpoints", "order"],
+        ["endpoints", "product/query", "--json"],
+        ["endpoints", "no-such-endpoint-anywhere"],
     ],
-    ids=["codes", "codes-json", "texts", "texts-json", "one", "none", "brief", *MULTI_QUERY_IDS],
+    ids=[
+        "codes",
+        "codes-json",
+        "texts",
+        "texts-json",
+        "one",
+        "none",
+        "brief",
+        *MULTI_QUERY_IDS,
+        "list",
+        "list-json",
+        "exit-codes",
+        "exit-codes-json",
+        "endpoints",
+        "endpoints-json",
+        "endpoints-filter",
+        "endpoints-one-json",
+        "endpoints-none",
+    ],
 )
 def test_the_fast_path_prints_what_typer_prints(tmp_path: Path, args: list[str]) -> None:
     fast = _run(tmp_path, args, full=False)
     assert fast == _run(tmp_path, args, full=True)
-    assert fast[0] in (ExitStatus.SUCCESS, ExitStatus.NOT_FOUND) and fast[1]
+    assert fast[0] in (ExitStatus.SUCCESS, ExitStatus.NOT_FOUND) and (fast[1] or fast[2])
 
 
 @pytest.mark.parametrize(
     "args",
-    [["lookup", "1600200", "1603xxx", "Invaild API key"], ["lookup", "1600200", "1600001", "Too much request"]],
-    ids=["mixed", "several"],
+    [
+        ["lookup", "1600200", "1603xxx", "Invaild API key"],
+        ["lookup", "1600200", "1600001", "Too much request"],
+        ["list"],
+    ],
+    ids=["mixed", "several", "list"],
 )
 @pytest.mark.parametrize("columns", ["100", "40"])
 def test_the_rich_panel_is_the_same_too(tmp_path: Path, args: list[str], columns: str) -> None:
@@ -135,17 +166,49 @@ def test_anything_but_a_plain_lookup_goes_to_typer(argv: list[str]) -> None:
     assert fastpath.plain_lookup(argv, {}) is None
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["list"], ("list", False, "")),
+        (["list", "--json"], ("list", True, "")),
+        (["exit-codes", "--json"], ("exit-codes", True, "")),
+        (["endpoints"], ("endpoints", False, "")),
+        (["endpoints", "--json", "order"], ("endpoints", True, "order")),
+        (["list", "--family", "quota"], None),
+        (["list", "--json", "--color", "never"], None),
+        (["list", "-h"], None),
+        (["exit-codes", "x"], None),
+        (["endpoints", "order", "--detail"], None),
+        (["endpoints", "a", "b"], None),
+        (["endpoints", "--openapi"], None),
+        (["endpoints", " "], None),
+    ],
+)
+def test_only_plain_listings_are_answered(argv: list[str], expected: tuple[str, bool, str] | None) -> None:
+    assert fastpath.plain_listing(argv, {}) == expected
+    assert fastpath.plain_listing(argv, {"CJERR_NO_FAST_PATH": "1"}) is None
+
+
 def test_completion_and_the_switch_go_to_typer() -> None:
     assert fastpath.plain_lookup(["lookup", "1600200"], {}) == (["1600200"], False, False)
     assert fastpath.plain_lookup(["lookup", "1600200"], {"_CJERR_COMPLETE": "complete_bash"}) is None
     assert fastpath.plain_lookup(["lookup", "1600200"], {"CJERR_NO_FAST_PATH": "1"}) is None
 
 
-@pytest.mark.parametrize("option", ["--json", "--brief"])
-def test_the_fast_path_loads_no_framework(tmp_path: Path, option: str) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lookup", "1600200", "--json"],
+        ["lookup", "1600200", "--brief"],
+        ["list"],
+        ["exit-codes", "--json"],
+        ["endpoints", "order"],
+    ],
+)
+def test_the_fast_path_loads_no_framework(tmp_path: Path, argv: list[str]) -> None:
     script = (
         "import sys\n"
-        f"sys.argv = ['cjerr', 'lookup', '1600200', '{option}']\n"
+        f"sys.argv = ['cjerr', *{argv!r}]\n"
         "from cj_errors.cli import fastpath\n"
         "try:\n"
         "    fastpath.main()\n"
@@ -155,7 +218,7 @@ def test_the_fast_path_loads_no_framework(tmp_path: Path, option: str) -> None:
         "sys.stderr.write(','.join(loaded))\n"
     )
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean_env(tmp_path))
-    assert ran.stdout.startswith("{" if option == "--json" else "1600200  ") and ran.stderr == ""
+    assert ran.stdout and ran.stderr == ""
 
 
 # --- TAB completion -------------------------------------------------------------------------

@@ -227,3 +227,29 @@ def test_transport_turns_every_fault_into_a_transport_error(handler: Handler, ki
         with pytest.raises(transport.TransportError) as failed:
             transport.send(request, transport.Timeouts(connect=2, read=1.5, total=3), max_body_bytes=65536)
     assert failed.value.kind == kind, failed.value.message
+
+
+def test_a_plain_http_send_loads_no_certificates_and_https_still_verifies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssl
+
+    from tests.cj_server import ScriptedServer
+
+    loaded: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counting(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        loaded.append(args or kwargs)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with ScriptedServer() as server:
+        request = transport.HttpRequest("GET", server.base_url + "/product/query", (("Accept", "application/json"),))
+        reply = transport.send(request, transport.Timeouts(connect=2, read=2, total=4))
+    assert reply.status == 200 and loaded == []
+    # An https:// URL still gets a verifying context (nothing listens there: the connection is refused).
+    request = transport.HttpRequest("GET", "https://127.0.0.1:9/product/query", ())
+    with pytest.raises(transport.TransportError):
+        transport.send(request, transport.Timeouts(connect=1, read=1, total=2))
+    assert loaded

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import select
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -482,3 +484,21 @@ def test_a_known_code_in_brackets_counts_only_in_a_cj_line_that_says_a_call_fail
     assert status == ExitStatus.AUTH
     assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600200), (2, 1601000)]
     assert lines[-1]["summary"]["skipped_lines"] == 7
+
+
+def test_only_live_standard_input_is_passed_on_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cj_errors.reading import explain_input
+
+    saved = tmp_path / "saved.log"
+    saved.write_text('{"code":200}\n')
+    assert not explain_input.arrives_live((str(saved),))
+    with saved.open() as redirected:  # `cjerr explain - < saved.log`: a file, read at full speed
+        monkeypatch.setattr(sys, "stdin", redirected)
+        assert not explain_input.arrives_live(("-",))
+    reader, writer = os.pipe()
+    try:
+        with os.fdopen(reader) as piped:  # `tail -f app.log | cjerr explain --each -`: lines come as written
+            monkeypatch.setattr(sys, "stdin", piped)
+            assert explain_input.arrives_live(("-",))
+    finally:
+        os.close(writer)

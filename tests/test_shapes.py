@@ -7,6 +7,7 @@ checked against the line-by-line, item-by-item path on generated and real input.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from cj_errors.reading import shapes, stream
 from tests.real_world import CORPUS, HOLDOUT, load
 from tests.test_hostile import envelope
 
+_POINTS_TEXT = "Insufficient API points. Used today: {}, Remaining: {}, Required: {}."
 READERS = {"msgspec": shapes.reader, "json": lambda: shapes._read_with_json}
 
 
@@ -64,6 +66,23 @@ _LINE = st.one_of(
             "{'code': 1600200, 'result': False}",
             '{"code":1600200,"result":false,"requestId":"r-1"} {"code":200}',
             '{"code":1600200,"result":false,"message":"\\ud800"}',
+            '{"code":200,"result":true,"message":"Success","data":{"list":[{"logisticsMiss":true}]}}',
+            '{"code":200,"result":true,"message":"Success","data":{"logisticsMiss":false,"orderId":"1"}}',
+            '{"code":200,"result":true,"message":"Success","data":{"submitSuccess":false}}',
+            '{"code":200,"result":true,"message":"see pointsInfo","data":[{"pointsInfo":{"remaining":0}}]}',
+            '{"code":200,"result":true,"data":{"logistics\\u004diss":true}}',
+            *(
+                f'{{"code":{code},"result":false,"message":"{_POINTS_TEXT.format(*figures)}"}}'
+                for code, figures in [
+                    (16900500, (104890, 0, 10)),
+                    (16900500, (7, 0, 10)),
+                    (1600200, (7, 40, 10)),
+                    (1600200, (7, -4, 1)),
+                    (1600200, ("1,000", 0, 99999999999999999999)),
+                    (1600001, (7, 0, 10)),
+                ]
+            ),
+            '{"code":1,"result":false,"message":"Used today: 1,000, Remaining: 0, Required: 99999999999999999999"}',
             "HTTP/1.1 429 Too Many Requests",
             "content-type: text/html",
             "",
@@ -149,3 +168,90 @@ def test_both_readers_drop_a_bom() -> None:
 def test_values_equal_in_python_but_different_to_cj_are_different_shapes(variants: tuple[str, ...]) -> None:
     for order in (variants, variants[::-1]):
         _assert_same(("\n".join(list(order) * 3) + "\n").encode())
+
+
+def _items_and_summary(text: str) -> tuple[int, dict[str, object]]:
+    summary = stream.Summary()
+    lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(text.encode())).read1)
+    items = list(stream.explain_stream(lines, summary, count_only=True))
+    return len(items), documents.summary_to_dict(summary)
+
+
+@pytest.mark.usefixtures("reader")
+def test_live_points_figures_make_one_shape() -> None:
+    # CJ's "Used today" grows with every call: each figure must not be a shape of its own.
+    message = "Insufficient API points. Used today: {}, Remaining: 0, Required: 10. Please try again tomorrow."
+    lines = [
+        json.dumps({"code": 16900500, "result": False, "message": message.format(104_000 + n), "requestId": f"r{n}"})
+        for n in range(300)
+    ]
+    text = "\n".join(lines) + "\n"
+    items, summary = _items_and_summary(text)
+    assert items == 1 and summary["responses"] == 300
+    _assert_same(text.encode())
+
+
+@pytest.mark.usefixtures("reader")
+def test_a_log_opening_with_more_shapes_than_the_memo_holds_stays_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shapes, "MAX_SHAPES", 8)
+    distinct = [json.dumps({"code": 1600300, "result": False, "message": f"Param error: f{n}"}) for n in range(20)]
+    common = ['{"code":200,"result":true,"message":"Success","data":{"list":[1]}}'] * 100
+    text = "\n".join(distinct + common) + "\n"
+    items, summary = _items_and_summary(text)
+    # Every distinct message is read in full; the common line once, not 100 times.
+    assert items == 21 and summary["responses"] == 120
+    _assert_same(text.encode())
+
+
+def _each_output(data: bytes, *, memo: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, dict[str, object]]:
+    """What `explain --each --json` and `--each` print for ``data``, with or without the per-shape memo."""
+    from cj_errors.output.render import JsonRenderer, PlainRenderer
+    from cj_errors.output.terminal import Mode, Terminal
+
+    with monkeypatch.context() as patch:
+        if not memo:
+            patch.setattr(stream._ItemMemo, "item", lambda self, line, number: None)
+        now = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.timezone.utc)
+        summary = stream.Summary()
+        lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)
+        items = list(stream.explain_stream(lines, summary, now=now))
+    outputs = []
+    for renderer_class, mode in ((JsonRenderer, Mode.JSON), (PlainRenderer, Mode.PLAIN)):
+        out = io.StringIO()
+        renderer = renderer_class(Terminal(mode, out, io.StringIO()))
+        for item in items:
+            renderer.item(item)
+        outputs.append(out.getvalue())
+    return outputs[0], outputs[1], documents.summary_to_dict(summary)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(_LINE, max_size=30), repeat=st.integers(1, 3))
+def test_each_prints_the_same_lines_with_the_shape_memo(lines: list[str], repeat: int) -> None:
+    data = ("\n".join(lines * repeat) + "\n").encode()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in sorted(READERS):
+            monkeypatch.setattr(shapes, "reader", READERS[name])
+            fast = _each_output(data, memo=True, monkeypatch=monkeypatch)
+            assert fast == _each_output(data, memo=False, monkeypatch=monkeypatch)
+
+
+@pytest.mark.usefixtures("reader")
+def test_each_on_real_cases_and_repeated_shapes_is_the_same_with_the_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [case.text for case in load(CORPUS) + load(HOLDOUT) if not case.text.lstrip().startswith("$")]
+    shaped = [
+        json.dumps({"code": code, "result": code == 200, "message": message, "requestId": request_id})
+        for code, message, request_id in [
+            (200, "Success", "a" * 32),
+            (200, "Success", "b" * 32),
+            (200, "Success", 12345),
+            (200, "Success", None),
+            (1600200, "Too Many Requests, QPS limit is 1 time/1second", "CJ123@api@" + "0" * 32),
+            (1600200, "Too Many Requests, QPS limit is 1 time/1second", "r-\u00e9\u0000\u001b[31m"),
+            (16900500, "Insufficient API points. Used today: 5, Remaining: 0, Required: 10.", "x"),
+        ]
+    ]
+    data = ("\n".join((texts + shaped) * 2) + "\n").encode()
+    fast = _each_output(data, memo=True, monkeypatch=monkeypatch)
+    assert fast == _each_output(data, memo=False, monkeypatch=monkeypatch)
+    assert fast[0].count("\n") > len(shaped) * 2

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cj_errors.base import redact
+from cj_errors.base import escaping, redact
 from cj_errors.requests.findings import Severity
 from cj_errors.requests.validate import JSON_FIELD_EMPTY, PARAM_ERROR, RequestPlan, validate
 from cj_errors.table import catalog
@@ -173,6 +175,31 @@ def test_secret_fields_in_free_text_are_masked(text: str) -> None:
     scrubbed = redact.scrub(text)
     assert SECRET not in scrubbed and "[redacted" in scrubbed, scrubbed
     assert "*" * len(SECRET) in redact.blank(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20), st.booleans())
+def test_escaping_skips_its_pattern_only_for_plain_ascii(text: str, keep_line_breaks: bool) -> None:
+    pattern = escaping._LINES if keep_line_breaks else escaping._ONE_LINE
+    assert escaping.escaped(text, keep_line_breaks=keep_line_breaks) == pattern.sub(escaping._escape, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["token", "apiKey", "open_id", ":", "=", " ", '"', "@", "%40", "eyJ", "api", "CJ", "API", "."])
+        | st.text(alphabet="abcdef0123456789-_xyz", max_size=12),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_character_checks_before_the_secret_patterns_change_nothing(text: str) -> None:
+    # scrub() skips a pattern when the text lacks a character the pattern needs: the same answer as always applying it.
+    fields = redact._FIELD_IN_TEXT.sub(lambda match: match.group(1) + redact._mask_unless_masked(match.group(2)), text)
+    expected = redact._SECRET_SHAPES.sub(lambda match: redact._mask_unless_masked(match.group(0)), fields)
+    assert redact.scrub(text) == expected
+    assert redact.scrub(text, fields=False) == redact._SECRET_SHAPES.sub(
+        lambda match: redact._mask_unless_masked(match.group(0)), text
+    )
 
 
 @pytest.mark.parametrize(

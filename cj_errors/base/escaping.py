@@ -34,6 +34,8 @@ def escaped(text: str, *, keep_line_breaks: bool = False) -> str:
     One line by default (a newline shows as ``\\n``); ``keep_line_breaks`` keeps newlines
     and tabs as they are, for text shown as a block.
     """
+    if text.isascii() and text.isprintable():
+        return text  # space to "~" only: nothing to escape (the common case, spared a regex pass)
     return (_LINES if keep_line_breaks else _ONE_LINE).sub(_escape, text)
 
 

@@ -468,11 +468,15 @@ def explain(
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
     run.summary.empty_is_success = summary_only
     several = len(named) > 1
+    # Each line is passed on as soon as it is read when lines arrive live or someone watches; a file read
+    # into a pipe or file gets full buffers.
+    flush = follow or terminal.stdout.isatty() or explain_input.arrives_live(named)
     try:
         for source, item in run.items():
             if each:
                 renderer.item(item, source=source if several else None, full=full)
-                terminal.stdout.flush()
+                if flush:
+                    terminal.stdout.flush()
     except KeyboardInterrupt:
         if not follow:
             raise
@@ -689,7 +693,7 @@ def _is_click_error(error: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every outcome into an exit status."""
-    from cj_errors.cli.shellcomplete import use_plain_help
+    from cj_errors.cli.shellcomplete import plain_help_when_piped, use_plain_help
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
     buffer_stdout()
@@ -699,6 +703,7 @@ def main(argv: list[str] | None = None) -> None:
     asked = json_command(given, commands, frozenset(info.name for info in app.registered_groups if info.name))
     try:
         arguments = _pasted_text_after_separator(given)
+        plain_help_when_piped(arguments)
         result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:

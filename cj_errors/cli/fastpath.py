@@ -1,7 +1,8 @@
 """`cjerr lookup` answered before Typer is imported: the most frequent call, at the cost of Python alone.
 
 The command line is defined once, in Typer (cli.py). This module takes only the plain
-form, `cjerr lookup CODE_OR_TEXT... [--json | --brief]`, runs the same core as the Typer command
+form, `cjerr lookup CODE_OR_TEXT... [--json | --brief]` (and a bare `list` or `exit-codes`, or
+`endpoints [FILTER]`, with `--json` or not), runs the same core as the Typer command
 (``show_lookup``) and prints through the same renderers, so output and exit status are
 byte for byte the same (tests/test_fastpath.py compares both paths). Anything else (an
 option, `-` for stdin, an empty query, a TAB press, any other command) returns None and
@@ -36,19 +37,69 @@ def plain_lookup(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[
     return queries, json_output, brief
 
 
+# Listings answered here in their plain form: `list [--json]`, `exit-codes [--json]`, `endpoints [FILTER] [--json]`.
+_LISTINGS = ("list", "exit-codes", "endpoints")
+
+
+def plain_listing(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, bool, str] | None:
+    """(command, --json, filter) when ``argv`` is a bare ``list`` or ``exit-codes``, or ``endpoints`` with at
+    most one plain filter word (each with --json or not); else None."""
+    if environ.get("CJERR_NO_FAST_PATH") or environ.get("_CJERR_COMPLETE") or not argv or argv[0] not in _LISTINGS:
+        return None
+    words = list(argv[1:])
+    json_output = "--json" in words
+    if json_output:
+        words.remove("--json")
+    if not words:
+        return argv[0], json_output, ""
+    if argv[0] == "endpoints" and len(words) == 1 and words[0].strip() and not words[0].startswith("-"):
+        return argv[0], json_output, words[0]
+    return None
+
+
+def _show_listing(command: str, json_output: bool, filter_text: str) -> int:
+    """What the Typer commands `list`, `exit-codes` and `endpoints` do without other options (cli/app.py)."""
+    from cj_errors.output import renderer_for
+    from cj_errors.output.terminal import ColorChoice, choose_terminal
+
+    if command == "list":
+        from cj_errors.table import codes
+
+        renderer_for(choose_terminal(json_output=json_output)).entries(codes.all_entries())
+        return 0
+    terminal = choose_terminal(json_output=json_output, color=ColorChoice.NEVER)
+    if command == "exit-codes":
+        renderer_for(terminal).exit_codes()
+        return 0
+    from cj_errors.base.exits import ExitStatus
+    from cj_errors.table import catalog
+
+    found = catalog.search(filter_text)
+    renderer_for(terminal).endpoints(found, detail=len(found) == 1)
+    if not found:
+        terminal.stderr.write(f"cjerr: no endpoint matches {filter_text!r}\n")
+        return int(ExitStatus.NOT_FOUND)
+    return 0
+
+
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
-    """Answer a plain lookup and return its exit status, or None when the full CLI must run."""
-    plain = plain_lookup(argv, environ)
-    if plain is None:
+    """Answer a plain lookup, list or exit-codes and return its exit status, or None when the full CLI must run."""
+    listing = plain_listing(argv, environ)
+    plain = plain_lookup(argv, environ) if listing is None else None
+    if plain is None and listing is None:
         return None
     from cj_errors.base.exits import ExitStatus
     from cj_errors.cli.process import buffer_stdout, fail, silence_stdout
     from cj_errors.output.terminal import choose_terminal
 
-    queries, json_output, brief = plain
     buffer_stdout()
     try:
-        status = show_lookup(choose_terminal(json_output=json_output), queries, brief=brief)
+        if listing is not None:
+            status: int = _show_listing(*listing)
+        else:
+            assert plain is not None  # noqa: S101 - one of the two is set
+            queries, json_output, brief = plain
+            status = show_lookup(choose_terminal(json_output=json_output), queries, brief=brief)
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()

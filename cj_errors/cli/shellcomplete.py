@@ -21,6 +21,7 @@ and option help), so no Rich rendering is needed. Standard library only;
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 
 COMPLETE_VAR = "_CJERR_COMPLETE"
@@ -40,6 +41,29 @@ def zsh_help(text: str) -> str:
     becomes ``\\"``; every quote was doubled, so pairs map back one to one.
     """
     return plain_help(text).replace("''", "'\\''").replace('""', '\\"')
+
+
+_HELP_WORDS = frozenset({"--help", "-h"})
+
+
+def plain_help_when_piped(arguments: list[str]) -> bool:
+    """When help is asked for and stdout is no terminal, have Typer print Click's plain help instead of
+    drawing Rich panels: the same options and texts, without importing Rich and markdown-it for a pipe.
+
+    Returns True when it switched. ``FORCE_COLOR`` keeps the panels, as it does for every other output.
+    """
+    asks_help = not arguments or arguments[0] == "help" or not _HELP_WORDS.isdisjoint(arguments)
+    if not asks_help or os.environ.get("FORCE_COLOR"):
+        return False
+    try:
+        if sys.stdout.isatty():
+            return False
+    except (AttributeError, ValueError, OSError):
+        pass
+    import typer.core
+
+    typer.core.HAS_RICH = False
+    return True
 
 
 def use_plain_help() -> bool:

@@ -104,6 +104,19 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
+    _date: tuple[int, str] = (0, "")
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header, formatted once a second rather than for every request."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = int(time.time())
+        second, text = _Handler._date
+        if second != now:
+            text = super().date_time_string(now)
+            _Handler._date = (now, text)
+        return text
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # one line per request comes from _serve, with the CJ code and the fault
 
@@ -189,6 +202,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.body)))
         if self.close_connection:
             self.send_header("Connection", "close")
+        if self.command != "HEAD" and not response.drop and self.request_version != "HTTP/0.9":
+            # Headers and body in one write (one packet for a small body), as end_headers would send them.
+            self._headers_buffer.append(b"\r\n" + response.body)  # type: ignore[attr-defined]
+            self.flush_headers()
+            return
         self.end_headers()
         if self.command == "HEAD":
             return
@@ -201,7 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        self.wfile.write(response.body)
+        self.wfile.write(response.body)  # HTTP/0.9: no headers were buffered
 
 
 class MockServer(ThreadingHTTPServer):

@@ -9,10 +9,11 @@ can detect a change of shape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from cj_errors.base import redact
+from cj_errors.base import limits, redact
 from cj_errors.base.exits import ExitStatus
 from cj_errors.output.documents import (
     _NO_DATA,
@@ -263,8 +264,28 @@ class JsonRenderer(PlainRenderer):
         data = document("explain", explanation.exit_status, explanation=explanation_to_dict(explanation))
         write_json(self.terminal, data)
 
+    def __init__(self, terminal: Terminal) -> None:
+        super().__init__(terminal)
+        self._item_lines: dict[tuple[object, str | None, bool], list[str | int] | None] = {}
+
     def item(self, item: Item, *, source: str | None = None, full: bool = False) -> None:
-        self.out.write(_one_line_json(item_to_dict(item, source=source, full=full)))
+        if item.shape is None:
+            self.out.write(_one_line_json(item_to_dict(item, source=source, full=full)))
+            return
+        # Lines of one shape differ only in their line number and requestId: serialise the rest once.
+        cache = self._item_lines
+        key = (item.shape, source, full)
+        try:
+            parts = cache[key]
+        except KeyError:
+            if len(cache) >= limits.SHAPES:
+                cache.clear()
+            parts = cache[key] = _item_parts(item_to_dict(item, source=source, full=full))
+        if parts is None:
+            self.out.write(_one_line_json(item_to_dict(item, source=source, full=full)))
+            return
+        values = (str(item.line), _json_value(item.explanation.request_id))
+        self.out.write("".join(part if isinstance(part, str) else values[part] for part in parts))
 
     def summary(self, summary: Summary, *, one_line: bool) -> None:
         """``one_line`` keeps the document on one line, so it ends a JSON Lines stream."""
@@ -316,6 +337,46 @@ class JsonRenderer(PlainRenderer):
 
         self.out.write(_one_line_json(render_webhook.received_to_dict(item)))
         self.out.flush()
+
+
+# Stand-ins for the two values that change from line to line of one shape (see JsonRenderer.item).
+_LINE_MARK = "\x00cjerr-line\x00"
+_REQUEST_ID_MARK = "\x00cjerr-request-id\x00"
+
+
+def _item_parts(data: dict[str, object]) -> list[str | int] | None:
+    """One item's JSON line cut where its line number (0) and requestId (1) go; None if they cannot be found."""
+    envelope = data.get("envelope")
+    if not isinstance(envelope, dict) or data.get("request_id") != envelope.get("requestId"):
+        return None
+    text = _one_line_json(
+        {
+            **data,
+            "line": _LINE_MARK,
+            "request_id": _REQUEST_ID_MARK,
+            "envelope": {**envelope, "requestId": _REQUEST_ID_MARK},
+        }
+    )
+    marks = {_json_value(_LINE_MARK): 0, _json_value(_REQUEST_ID_MARK): 1}
+    if text.count(_json_value(_LINE_MARK)) != 1 or text.count(_json_value(_REQUEST_ID_MARK)) != 2:
+        return None  # a message that happens to hold a mark: serialise those lines in full
+    parts: list[str | int] = []
+    for piece in re.split("(" + "|".join(re.escape(mark) for mark in marks) + ")", text):
+        parts.append(marks.get(piece, piece))
+    return parts
+
+
+def _json_value(value: object) -> str:
+    """``value`` as ``_one_line_json`` writes it inside a document (one encoder, made once)."""
+    global _encode  # noqa: PLW0603 - made on first use: lookup and TAB never need it
+    if _encode is None:
+        import json
+
+        _encode = json.JSONEncoder(ensure_ascii=False).encode
+    return _encode(value)
+
+
+_encode: Callable[[object], str] | None = None
 
 
 def _one_line_json(data: object) -> str:

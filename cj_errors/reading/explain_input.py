@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -162,6 +163,17 @@ class ExplainRun:
             )
             explanation = dataclasses.replace(explanation, hints=(*explanation.hints, note))
         return explanation
+
+
+def arrives_live(sources: tuple[str, ...]) -> bool:
+    """True when standard input is read and is not a regular file: a pipe or terminal whose lines come as
+    they are written, so each explained line should be passed on at once."""
+    if "-" not in sources:
+        return False
+    try:
+        return not stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):
+        return True
 
 
 def _is_utf8(data: bytes) -> bool:

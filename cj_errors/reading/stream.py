@@ -24,12 +24,14 @@ from cj_errors.base import limits
 from cj_errors.base.exits import ExitStatus
 from cj_errors.reading import scan, shapes
 from cj_errors.reading.explanation import (
+    Envelope,
     Explanation,
     explain_envelope,
     explain_response,
     preview,
     request_id_text,
 )
+from cj_errors.table import cjwording
 from cj_errors.table.model import Outcome
 
 # A stream summary itemizes at most limits.SUMMARY_CODES distinct codes (CJ has ~150), so a hostile
@@ -47,6 +49,10 @@ class Item:
     line: int
     explanation: Explanation
     readable: bool = True
+    # For a line read through the per-shape memo of ``explain --each``: a token naming its shape, the same
+    # object for every line of that shape, whose explanations differ only in the requestId (renderers may
+    # reuse their work).
+    shape: object = field(default=None, compare=False)
 
 
 class _Counted(NamedTuple):
@@ -379,6 +385,9 @@ _CURL_NOISE = ("* ", "> ", "{ ", "} ")
 
 # curl -v's "> POST /api2.0/v1/... HTTP/2" (HTTPie -v prints it without the "> ").
 _REQUEST_LINE = re.compile(r"^(?:> )?(GET|POST|PUT|PATCH|DELETE) (/\S*) HTTP/\d(?:\.\d)?$")
+# What a line must start with to match them: most lines are spared the regular expressions.
+_STATUS_STARTS = ("HTTP/", "< HTTP/")
+_REQUEST_STARTS = ("> ", "GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
 
 
 @dataclass
@@ -497,14 +506,8 @@ class _ShapeMemo:
                 fields = read(line if start == 0 else line[start:])
                 if fields is None:
                     return number, pair
+                # (The reader leaves held orders and points figures in data to the exact path.)
                 code, result, success, message, request_id, data = fields
-                if data is not _ABSENT and (
-                    "interceptOrder" in line
-                    or "logisticsMiss" in line
-                    or "submitSuccess" in line
-                    or "pointsInfo" in line
-                ):
-                    return number, pair  # held orders and points figures depend on data: the exact path reads them
                 # Everything the explanation depends on but the requestId's value (and data, see above); the
                 # types keep True apart from 1. The common shape gets a shorter key of its own length.
                 if type(code) is int and type(result) is bool and success is _ABSENT and type(message) is str:
@@ -517,9 +520,7 @@ class _ShapeMemo:
                 try:
                     counted = known[shape]
                 except KeyError:
-                    if len(known) < shapes.MAX_SHAPES:
-                        known[shape] = self._classify(line) if shapes.plain(fields) else None
-                    return number, pair  # the exact path counts the first line of each shape itself
+                    counted = self._unknown(shape, line, fields)
                 except TypeError:  # a list or object where a value belongs: unhashable, and not plain
                     return number, pair
                 if counted is None:
@@ -533,6 +534,29 @@ class _ShapeMemo:
         finally:
             summary.lines += counted_lines
         return number, None
+
+    def _unknown(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields) -> _Counted | None:
+        """The count for a shape the memo has not seen, when only live points figures make it new.
+
+        Otherwise the shape is learnt and None sends this line to the exact path, which counts the
+        first line of each shape itself. A full memo starts afresh rather than stop learning: a log
+        that opens with thousands of one-off messages must not leave its common lines on the slow path.
+        """
+        known = self.known
+        key = shape
+        message = fields[3]
+        if type(message) is str and type(fields[0]) is int:
+            # "Used today: 104890" grows with every call: key on the wording, not on the figures.
+            masked = cjwording.points_masked(message)
+            if masked is not None:
+                at = 2 if len(shape) == 5 else 6  # where the message sits in either form of the key
+                key = (*shape[:at], masked, *shape[at + 1 :])
+                if key in known:
+                    return known[key]
+        if len(known) >= shapes.MAX_SHAPES:
+            known.clear()
+        known[key] = self._classify(line) if shapes.plain(fields) else None
+        return None
 
     def flush(self, summary: Summary) -> None:
         """Add the tallied responses to the summary."""
@@ -663,6 +687,86 @@ def _hits(text: str, documents: list[Any]) -> list[scan.Found]:
     return hits
 
 
+class _ItemMemo:
+    """Per stream, for ``explain --each``: the explanation of each plain envelope shape seen (bounded).
+
+    A line holding one top-level envelope of a shape already explained gets that explanation with its
+    own requestId; the first line of each shape is explained in full, and so is anything unusual
+    (the reader returns None, a log prefix with brackets, values the memo cannot key on).
+    """
+
+    def __init__(self, http_status: int | None, now: dt.datetime | None) -> None:
+        self.http_status = http_status
+        self.now = now
+        # Per shape: its explanation, what the summary counts of it, and a token naming the shape.
+        self.known: dict[tuple[Any, ...], tuple[Explanation, _Counted, object] | None] = {}
+        self.read = shapes.reader()
+        self.counted: _Counted | None = None  # of the item last returned, when it came from the memo
+
+    def item(self, line: str, number: int) -> Item | None:
+        """The item for ``line`` when its shape is known; None sends the line to the exact path."""
+        self.counted = None
+        start = line.find("{")
+        if start == -1 or "[" in line[:start]:
+            return None
+        fields = self.read(line if start == 0 else line[start:])
+        if fields is None:
+            return None
+        request_id = fields[4]
+        code, result, success, message = fields[:4]
+        # Types keep True apart from 1 and 200.0 from 200; the message is kept as it is (its figures are printed).
+        shape = (
+            type(code), code, type(result), result, type(success), success, type(message), message,
+            type(request_id), fields[5],
+        )  # fmt: skip
+        try:
+            known = self.known[shape]
+        except KeyError:
+            return self._learn(shape, line, fields, number)
+        except TypeError:  # unhashable: not plain
+            return None
+        if known is None:
+            return None
+        template, self.counted, token = known
+        envelope = template.envelope
+        assert envelope is not None  # noqa: S101 - learnt only from envelopes
+        text = request_id_text(request_id) if request_id is not _ABSENT else None
+        if text != envelope.request_id:
+            # dataclasses.replace, without its per-field work: the other fields are the template's, unchanged.
+            copied = object.__new__(Envelope)
+            copied.__dict__.update(envelope.__dict__, request_id=text, document=None)
+            explanation = object.__new__(Explanation)
+            explanation.__dict__.update(template.__dict__, envelope=copied)
+            template = explanation
+        made = object.__new__(Item)  # Item(number, template, shape=token), without the frozen class's setattr calls
+        made.__dict__.update(line=number, explanation=template, readable=True, shape=token)
+        return made
+
+    def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields, number: int) -> Item | None:
+        """The exact path's item for the first line of a shape, remembered for the next lines of that shape.
+
+        None (the exact path reads the line) when the line is not one top-level envelope and nothing else.
+        """
+        if len(self.known) >= shapes.MAX_SHAPES:
+            self.known.clear()
+        explanation = None
+        if shapes.plain(fields):
+            documents = scan.documents_in(line)
+            if len(documents) == 1 and isinstance(documents[0], dict):
+                found = scan.envelopes_in_document(documents[0])
+                if len(found) == 1 and not found[0].nested:
+                    explanation = explain_envelope(found[0].envelope, self.http_status, self.now)
+        if explanation is not None and explanation.reset_at is not None:
+            # "Resets in 7 h 36 min" changes as a followed log is read (and live points figures make most
+            # such messages new anyway): explained afresh each time, and not remembered.
+            return Item(number, explanation)
+        if explanation is None:
+            self.known[shape] = None
+            return None
+        self.known[shape] = (explanation, _Counted.of(explanation), object())
+        return Item(number, explanation)
+
+
 def explain_stream(
     lines: Iterable[tuple[str | None, bool]],
     summary: Summary,
@@ -681,6 +785,7 @@ def explain_stream(
     without it the answer must be False.
     """
     memo = _ShapeMemo(http_status, now) if count_only else None
+    each_memo = None if count_only else _ItemMemo(http_status, now)
     block = _Block()
     transcript: _Transcript | None = None
     request: tuple[str, str] | None = None  # the last request line a transcript showed
@@ -705,14 +810,30 @@ def explain_stream(
         if oversized or line is None:
             summary.oversized += 1
             continue
-        if not block and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None:
+        if (
+            not block
+            and line.startswith(_STATUS_STARTS)
+            and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None
+        ):
             yield from _finish(transcript, summary, now)
             transcript, request = _Transcript(number, int(status_line.group(1)), request), None
             continue
-        if not block and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None:
+        if (
+            not block
+            and line.startswith(_REQUEST_STARTS)
+            and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None
+        ):
             request = (asked.group(1), asked.group(2))
             summary.skipped_lines += 1
             continue
+        if each_memo is not None and transcript is None and not block:
+            if (item := each_memo.item(line, number)) is not None:
+                if each_memo.counted is not None:
+                    summary.count(each_memo.counted, number, item.explanation.request_id)
+                else:
+                    summary.add(item)
+                yield item
+                continue
         if transcript is not None and transcript.in_headers and _header_line(transcript, line):
             continue
         if transcript is not None and line.startswith(_CURL_NOISE) and not block:

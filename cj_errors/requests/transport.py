@@ -101,6 +101,17 @@ def _first_line(text: str) -> str:
 Network = httpx.BaseTransport
 
 
+def plain_http_transport() -> httpx.HTTPTransport:
+    """httpx's transport for an ``http://`` URL, without loading the certificate store.
+
+    httpx.Client builds a TLS context with the system's certificates up front, even for a request that
+    never uses TLS (a probe of the local mock): tens of milliseconds. This one is only ever given a plain
+    ``http://`` request, redirects are not followed, and proxies from the environment keep their own
+    transports (verified as usual), so no TLS connection goes through it unverified.
+    """
+    return httpx.HTTPTransport(verify=False)
+
+
 def send(
     request: HttpRequest,
     timeouts: Timeouts = Timeouts(),
@@ -124,6 +135,8 @@ def send(
     timeout = httpx.Timeout(
         connect=min(timeouts.connect, timeouts.total), read=read_timeout, write=read_timeout, pool=read_timeout
     )
+    if transport is None and request.url[:7].lower() == "http://":
+        transport = plain_http_transport()
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=False, verify=verify, transport=transport) as client,

@@ -40,6 +40,7 @@ __all__ = [
     "next_reset",
     "points_from_info",
     "points_in_text",
+    "points_masked",
     "points_message",
     "points_named",
     "ip_users_limit",
@@ -144,6 +145,24 @@ def points_in_text(text: str | None) -> Points | None:
         return None
     used, remaining, required = (_int(group) for group in match.groups())
     return Points(used=used, remaining=remaining, required=required)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def points_masked(text: str) -> tuple[str, bool] | None:
+    """``text`` with the figures of its "Used today: N, Remaining: N, Required: N" replaced by ``#``, and
+    whether those figures say the points are spent; None when it has no such figures.
+
+    Two messages with the same masked text and the same answer read alike everywhere (wordings match any
+    number; only ``spent`` depends on the values), so explain can count them as one shape.
+    """
+    match = _POINTS.search(text[: limits.CJ_MESSAGE_CHARS])
+    if match is None:
+        return None
+    used, remaining, required = (_int(group) for group in match.groups())
+    spent = Points(used=used, remaining=remaining, required=required).spent
+    return text[: match.start()] + _DIGITS.sub("#", match.group()) + text[match.end() :], spent
 
 
 def _number(value: object) -> int | None:
