@@ -316,7 +316,9 @@ def test_answers_pass_through_byte_for_byte_with_only_cjerr_headers_added(
     mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
     proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
     rule = json.dumps({"path": "/product/query", "body": '{"code":200, "data" : {"pid":"P1"},"x":"é"}'}).encode()
-    urllib.request.urlopen(urllib.request.Request(mock.admin + "/faults", data=rule, method="POST"), timeout=10)
+    headers = {"Content-Type": "application/json"}  # the admin API takes JSON only
+    added_rule = urllib.request.Request(mock.admin + "/faults", data=rule, method="POST", headers=headers)
+    urllib.request.urlopen(added_rule, timeout=10)
     direct = call(mock.url + "/product/query?pid=P1")
     proxied = call(proxy.url + "/product/query?pid=P1")
     assert proxied[2] == direct[2] == '{"code":200, "data" : {"pid":"P1"},"x":"é"}'.encode()

@@ -8,6 +8,7 @@ Redirects are not followed, so a token can never travel to another host.
 
 from __future__ import annotations
 
+import os
 import ssl
 import time
 from dataclasses import dataclass
@@ -112,6 +113,12 @@ def plain_http_transport() -> httpx.HTTPTransport:
     return httpx.HTTPTransport(verify=False)
 
 
+def _proxy_from_environment() -> bool:
+    """A proxy named in the environment for http:// URLs. httpx honours it only when it builds the transport
+    itself, so a request that should go through it keeps httpx's own (and pays for the certificate store)."""
+    return any(os.environ.get(name) for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"))
+
+
 def send(
     request: HttpRequest,
     timeouts: Timeouts = Timeouts(),
@@ -135,7 +142,7 @@ def send(
     timeout = httpx.Timeout(
         connect=min(timeouts.connect, timeouts.total), read=read_timeout, write=read_timeout, pool=read_timeout
     )
-    if transport is None and request.url[:7].lower() == "http://":
+    if transport is None and request.url[:7].lower() == "http://" and not _proxy_from_environment():
         transport = plain_http_transport()
     try:
         with (
