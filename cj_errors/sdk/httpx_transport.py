@@ -36,7 +36,7 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -310,6 +310,68 @@ def _copy(response: httpx.Response, request: httpx.Request, raw: bytes, decoded:
     )
 
 
+# --- one exchange, for the sync and the async transport alike ---------------------------------------
+#
+# The retry loop is written once, as a generator that says what it needs (sleep, send, read a body) and is
+# told what happened; CJTransport and AsyncCJTransport only carry its steps out, blocking or awaiting.
+
+
+@dataclass(frozen=True)
+class _Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Read:
+    response: httpx.Response  # read its raw body (at most max_body bytes) and close it; answer with the bytes
+
+
+_SEND = object()  # send the request once; answer with the response, or with the httpx.TransportError raised
+
+
+def _exchange(
+    policy: _Policy, call: _Call, request: httpx.Request, max_body: int
+) -> Generator[_Sleep | _Read | object, object, httpx.Response]:
+    """Pace, send, judge and retry one request; the value it returns is the answer handed to the caller."""
+    number = 0
+    sent = False  # an earlier try of a call that changes data may have worked (only with retry_mutating)
+    while True:
+        number += 1
+        delay = policy.pace(call)
+        if delay > 0:
+            yield _Sleep(delay)
+        outcome = yield _SEND
+        if isinstance(outcome, httpx.TransportError):
+            wait = policy.judge_error(call, number, outcome)
+            if wait is None:
+                unknown = policy.unknown(call, request, outcome, sent)
+                if unknown is not None:
+                    raise unknown from outcome
+                raise outcome
+            sent = sent or not isinstance(outcome, _NEVER_SENT)
+            yield _Sleep(wait)
+            continue
+        assert isinstance(outcome, httpx.Response)
+        raw: bytes | None = None
+        decoded: bytes | None = None
+        if outcome.is_stream_consumed:  # a chained transport that read the body itself
+            body = outcome.content
+        else:
+            read = yield _Read(outcome)
+            assert isinstance(read, bytes)
+            raw = read
+            decoded = _decoded(outcome, raw, max_body)
+            body = raw if decoded is None else decoded
+        wait = policy.judge(call, number, outcome.status_code, outcome.headers, body)
+        if wait is None:
+            unknown = policy.after_doubt(call, request) if sent else None
+            if unknown is not None:
+                raise unknown
+            return outcome if raw is None else _copy(outcome, request, raw, decoded)
+        sent = sent or policy.doubtful(call)
+        yield _Sleep(wait)
+
+
 class _Options:
     def __init__(
         self,
@@ -433,49 +495,32 @@ class CJTransport(_Options, httpx.BaseTransport):
         self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        policy = self._policy
-        call = policy.plan(request)
+        call = self._policy.plan(request)
         request.read()  # a body sent twice must be readable twice
         self._refuse_spending(request, call)
-        number = 0
-        sent = False  # an earlier try of a call that changes data may have worked (only with retry_mutating)
+        steps = _exchange(self._policy, call, request, self.max_body)
+        reply: object = None
         while True:
-            number += 1
-            delay = policy.pace(call)
-            if delay > 0:
-                self._sleep(delay)
             try:
-                response = self._inner.handle_request(request)
-            except httpx.TransportError as error:
-                wait = policy.judge_error(call, number, error)
-                if wait is None:
-                    unknown = policy.unknown(call, request, error, sent)
-                    if unknown is not None:
-                        raise unknown from error
-                    raise
-                sent = sent or not isinstance(error, _NEVER_SENT)
-                self._sleep(wait)
-                continue
-            if response.is_stream_consumed:  # a chained transport that read the body itself
-                body, raw, decoded = response.content, None, None
-            else:
+                step = steps.send(reply)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            if isinstance(step, _Sleep):
+                self._sleep(step.seconds)
+                reply = None
+            elif isinstance(step, _Read):
+                collector = _Collector(step.response, self.max_body)
                 try:
-                    collector = _Collector(response, self.max_body)
-                    for chunk in response.iter_raw():
+                    for chunk in step.response.iter_raw():
                         collector.add(chunk)
                 finally:
-                    response.close()
-                raw = collector.raw()
-                decoded = _decoded(response, raw, self.max_body)
-                body = raw if decoded is None else decoded
-            wait = policy.judge(call, number, response.status_code, response.headers, body)
-            if wait is None:
-                unknown = policy.after_doubt(call, request) if sent else None
-                if unknown is not None:
-                    raise unknown
-                return response if raw is None else _copy(response, request, raw, decoded)
-            sent = sent or policy.doubtful(call)
-            self._sleep(wait)
+                    step.response.close()
+                reply = collector.raw()
+            else:
+                try:
+                    reply = self._inner.handle_request(request)
+                except httpx.TransportError as error:
+                    reply = error
 
     def close(self) -> None:
         self._inner.close()
@@ -524,49 +569,32 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        policy = self._policy
-        call = policy.plan(request)
+        call = self._policy.plan(request)
         await request.aread()
         self._refuse_spending(request, call)
-        number = 0
-        sent = False
+        steps = _exchange(self._policy, call, request, self.max_body)
+        reply: object = None
         while True:
-            number += 1
-            delay = policy.pace(call)
-            if delay > 0:
-                await self._sleep(delay)
             try:
-                response = await self._inner.handle_async_request(request)
-            except httpx.TransportError as error:
-                wait = policy.judge_error(call, number, error)
-                if wait is None:
-                    unknown = policy.unknown(call, request, error, sent)
-                    if unknown is not None:
-                        raise unknown from error
-                    raise
-                sent = sent or not isinstance(error, _NEVER_SENT)
-                await self._sleep(wait)
-                continue
-            if response.is_stream_consumed:
-                body, raw, decoded = response.content, None, None
-            else:
+                step = steps.send(reply)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            if isinstance(step, _Sleep):
+                await self._sleep(step.seconds)
+                reply = None
+            elif isinstance(step, _Read):
+                collector = _Collector(step.response, self.max_body)
                 try:
-                    collector = _Collector(response, self.max_body)
-                    async for chunk in response.aiter_raw():
+                    async for chunk in step.response.aiter_raw():
                         collector.add(chunk)
                 finally:
-                    await response.aclose()
-                raw = collector.raw()
-                decoded = _decoded(response, raw, self.max_body)
-                body = raw if decoded is None else decoded
-            wait = policy.judge(call, number, response.status_code, response.headers, body)
-            if wait is None:
-                unknown = policy.after_doubt(call, request) if sent else None
-                if unknown is not None:
-                    raise unknown
-                return response if raw is None else _copy(response, request, raw, decoded)
-            sent = sent or policy.doubtful(call)
-            await self._sleep(wait)
+                    await step.response.aclose()
+                reply = collector.raw()
+            else:
+                try:
+                    reply = await self._inner.handle_async_request(request)
+                except httpx.TransportError as error:
+                    reply = error
 
     async def aclose(self) -> None:
         await self._inner.aclose()
