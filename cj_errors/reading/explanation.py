@@ -435,15 +435,9 @@ def _codeless_failure(
     if limit is not None:
         outcome, retry = limit.outcome, limit.advice
         hints.extend(limit.hints)
-    elif message:
-        from cj_errors.table import meaning  # lazily: only code-less failures and unknown codes need it
-
-        inferred = meaning.outcome_class(message)
-        if inferred is not None:
-            outcome = inferred.outcome
-            verdict = f"{verdict}; by its message: {inferred.label} (inferred)"
-            hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
-            retry = _UNKNOWN_RETRY.get(outcome, retry)
+    elif message and (inferred := _by_meaning(message, verdict, hints)) is not None:
+        outcome, verdict = inferred
+        retry = _UNKNOWN_RETRY.get(outcome, retry)
     return Explanation(
         ok=False,
         verdict=verdict,
@@ -456,6 +450,18 @@ def _codeless_failure(
         hints=tuple(hints),
         **_limit_fields(limit, None),
     )
+
+
+def _by_meaning(message: str, title: str, hints: list[str]) -> tuple[Outcome, str] | None:
+    """The outcome class a message's meaning gives (not found, parameter, auth, rate limit, quota, temporary,
+    balance), with ``title`` saying it was inferred; None when the message carries none of them."""
+    from cj_errors.table import meaning  # lazily: only code-less failures and unknown codes need the word index
+
+    inferred = meaning.outcome_class(message)
+    if inferred is None:
+        return None
+    hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
+    return inferred.outcome, f"{title}; by its message: {inferred.label} (inferred)"
 
 
 _UNKNOWN_RETRY = {
@@ -474,14 +480,8 @@ def _unknown_code(code: int, message: str | None, hints: list[str]) -> tuple[Out
     outcome = codes.family_outcome(guess.family) if guess.family is not None else None
     if outcome is not None:
         hints.append(f"outcome from the code's family ({guess.family}); the code itself is in no CJ table")
-    elif message:
-        from cj_errors.table import meaning  # lazily: only answers with unknown codes need the word index
-
-        inferred = meaning.outcome_class(message)
-        if inferred is not None:
-            outcome = inferred.outcome
-            title = f"{title}; by its message: {inferred.label} (inferred)"
-            hints.append(f"outcome inferred from the message's meaning ({inferred.label}), not from a table")
+    elif message and (inferred := _by_meaning(message, title, hints)) is not None:
+        outcome, title = inferred
     if outcome is None:
         return Outcome.API_ERROR, title, "unknown code: do not retry blindly"
     return outcome, title, _UNKNOWN_RETRY.get(outcome, "unknown code: do not retry blindly")
