@@ -11,14 +11,19 @@ Both run on a developer's machine, where a web page in a browser or a confused c
   listen on: a DNS-rebinding page reaches the server under its own host name;
 * an ``Origin`` header, which a browser sends with every cross-site POST, must be a loopback origin.
 
+``LocalServer`` is the server all three (and ``cjerr proxy``) are built on.
+
 Standard library only.
 """
 
 from __future__ import annotations
 
 import http.client
+import socket
+import sys
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from cj_errors.base import limits
@@ -94,3 +99,28 @@ def origin_allowed(origin: str | None) -> bool:
 
 
 __all__ = ["HeaderBudget", "framing_problem", "host_allowed", "origin_allowed"]
+
+
+class LocalServer(ThreadingHTTPServer):
+    """The threading HTTP server cjerr's local servers share: a thread per connection that never blocks exit,
+    a backlog that takes a burst of connects, IPv6 when the address is one, and quiet about clients that go
+    away mid-request. ``report`` says what else went wrong (the default keeps quiet)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = limits.LISTEN_BACKLOG  # the default 5 drops a burst; clients then wait 1 s for a SYN retry
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError | TimeoutError):
+            return  # the client went away; nothing to report
+        where = client_address[0] if isinstance(client_address, tuple) and client_address else "?"
+        self.report(where, error)
+
+    def report(self, where: str, error: BaseException) -> None:
+        """An error while handling a request from ``where``; the server goes on."""

@@ -6,11 +6,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TextIO, cast
 from urllib.parse import unquote_plus
 
@@ -18,7 +17,7 @@ from cj_errors.base import limits
 from cj_errors.base.errors import CliError
 from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
-from cj_errors.base.httpguard import HeaderBudget, framing_problem
+from cj_errors.base.httpguard import HeaderBudget, LocalServer, framing_problem
 from cj_errors.base.inputs import is_loopback
 from cj_errors.base.redact import is_secret_name, mask, scrub
 from cj_errors.mock.admin import PREFIX as ADMIN_PREFIX
@@ -222,25 +221,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(response.body)  # HTTP/0.9: no headers were buffered
 
 
-class MockServer(ThreadingHTTPServer):
-    """The standard library's threading HTTP server, holding the app and the log."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = limits.LISTEN_BACKLOG  # the default 5 drops a burst; clients then wait 1 s for a SYN retry
+class MockServer(LocalServer):
+    """The shared local server, holding the app and the log."""
 
     def __init__(self, address: tuple[str, int], app: MockApp, log: _Log) -> None:
         self.app = app
         self.log = log
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError | TimeoutError):
-            return  # the client went away; nothing to report
-        where = client_address[0] if isinstance(client_address, tuple) and client_address else "?"
+    def report(self, where: str, error: BaseException) -> None:
         self.log.line(f"cjerr mock: {where}: request failed: {type(error).__name__}: {scrub(str(error))}")
 
 

@@ -38,13 +38,12 @@ import json
 import os
 import socket
 import ssl
-import sys
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, TextIO, cast
 from urllib.parse import urlsplit
@@ -53,6 +52,7 @@ from cj_errors.base import limits
 from cj_errors.base.errors import CliError
 from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
+from cj_errors.base.httpguard import LocalServer
 from cj_errors.base.inputs import is_loopback
 from cj_errors.base.redact import json_value, mask, scrub
 from cj_errors.reading import reconcile
@@ -634,22 +634,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(result.body)
 
 
-class ProxyServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
+class ProxyServer(LocalServer):
     def __init__(self, address: tuple[str, int], forwarder: Forwarder, reporter: Reporter) -> None:
         self.forwarder = forwarder
         self.reporter = reporter
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError | TimeoutError):
-            return
+    def report(self, where: str, error: BaseException) -> None:
         self.reporter.err(f"cjerr proxy: request failed: {type(error).__name__}: {scrub(str(error))}")
 
 

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, cast
 
 from cj_errors import webhooks
 from cj_errors.base import limits, redact
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
-from cj_errors.base.httpguard import HeaderBudget, framing_problem, host_allowed, origin_allowed
+from cj_errors.base.httpguard import HeaderBudget, LocalServer, framing_problem, host_allowed, origin_allowed
 from cj_errors.base.inputs import STDIN, read_bounded, shown_source
 
 OPEN_ID_ENV = "CJ_OPEN_ID"
@@ -437,19 +436,12 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
             self.close_connection = True  # the sender gave up (CJ hangs up after 3 s)
 
 
-class _Receiver(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = limits.LISTEN_BACKLOG
+class _Receiver(LocalServer):
+    """The shared local server, holding the receiver's state; a sender's failure mid-request is not reported."""
 
     def __init__(self, address: tuple[str, int], state: _State) -> None:
         self.state = state
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
         super().__init__(address, _ReceiverHandler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a sender that went away mid-request is not the receiver's problem
 
 
 @dataclass
