@@ -9,7 +9,9 @@ import pytest
 
 from cj_errors.base.exits import ExitStatus
 from cj_errors.reading.explanation import explain_document, explain_response, next_reset, parse_envelope
-from cj_errors.reading.stream import Summary, explain_stream, read_lines
+from cj_errors.reading.lines import read_lines
+from cj_errors.reading.results import Summary
+from cj_errors.reading.stream import explain_stream
 from cj_errors.requests.findings import Severity
 from cj_errors.requests.validate import RequestPlan, parse_json_body, validate
 from cj_errors.table import catalog

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cj_errors.output import documents
-from cj_errors.reading import stream
+from cj_errors.reading import results, stream
 from cj_errors.reading.explain_input import ExplainRun
 from tests.conftest import cjerr_executable, clean_env
 from tests.real_world import CORPUS, HOLDOUT, load
@@ -129,10 +129,10 @@ def test_the_same_file_cut_cleanly_is_taken(tmp_path: Path) -> None:
 
 
 def test_merge_refuses_a_later_summary_that_dropped_codes() -> None:
-    earlier, later = stream.Summary(), stream.Summary()
+    earlier, later = results.Summary(), results.Summary()
     later.untracked = 3
     assert not earlier.merge(later, 10)
-    assert earlier == stream.Summary()
+    assert earlier == results.Summary()
 
 
 def test_the_installed_cjerr_gives_the_same_answer_on_one_core(tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ from cj_errors.base.exits import ExitStatus
 from cj_errors.cli import app as cli
 from cj_errors.output import documents, plain
 from cj_errors.output.terminal import ScrubbingStream
-from cj_errors.reading import explanation, pasted, stream
+from cj_errors.reading import explanation, pasted, results, stream
+from cj_errors.reading import lines as reading_lines
 from cj_errors.requests import probe, validate
 from cj_errors.table import catalog, codes
 from tests.conftest import cjerr_executable, clean_env
@@ -280,8 +281,8 @@ def test_envelopes_with_wrong_field_types(document: dict[str, object]) -> None:
     )
 )
 def test_explain_stream_survives_any_lines(lines: list[bytes]) -> None:
-    summary = stream.Summary()
-    items = list(stream.explain_stream(stream.read_lines(io.BytesIO(b"\n".join(lines))), summary))
+    summary = results.Summary()
+    items = list(stream.explain_stream(reading_lines.read_lines(io.BytesIO(b"\n".join(lines))), summary))
     assert summary.responses + summary.unreadable == len(items)
     assert int(summary.exit_status) in EXPLAIN_STATUSES
     for item in items:
@@ -304,8 +305,8 @@ def test_deep_nesting_never_raises_recursion_error(depth: int, kind: str) -> Non
     inner = nested(depth, kind)
     for body in (inner, '{"code":1600200,"data":' + inner + "}", '{"code":1600200,"message":' + inner + "}"):
         check_explanation(explanation.explain_response(body.encode()))
-        summary = stream.Summary()
-        list(stream.explain_stream(stream.read_lines(io.BytesIO(body.encode())), summary))
+        summary = results.Summary()
+        list(stream.explain_stream(reading_lines.read_lines(io.BytesIO(body.encode())), summary))
 
 
 def test_json_nested_100000_levels_in_process() -> None:
@@ -315,8 +316,8 @@ def test_json_nested_100000_levels_in_process() -> None:
             result = explanation.explain_response(wrapped.encode())
             check_explanation(result)
             assert result.exit_status is ExitStatus.NOT_ENVELOPE
-            summary = stream.Summary()
-            list(stream.explain_stream(stream.read_lines(io.BytesIO(wrapped.encode())), summary))
+            summary = results.Summary()
+            list(stream.explain_stream(reading_lines.read_lines(io.BytesIO(wrapped.encode())), summary))
 
 
 @fast("explain_big_numbers")
@@ -342,10 +343,10 @@ def test_numbers_with_thousands_of_digits(digits: int, sign: str, where: str) ->
 
 
 def test_summary_stays_bounded_with_ever_new_codes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stream, "MAX_SUMMARY_CODES", 50)
+    monkeypatch.setattr(results, "MAX_SUMMARY_CODES", 50)
     lines = (f'{{"code":{10_000_000 + n},"requestId":"{"r" * 5000}"}}\n'.encode() for n in range(2000))
-    summary = stream.Summary()
-    for _ in stream.explain_stream(stream.read_lines(io.BufferedReader(_Chain(lines))), summary):
+    summary = results.Summary()
+    for _ in stream.explain_stream(reading_lines.read_lines(io.BufferedReader(_Chain(lines))), summary):
         pass
     assert summary.responses == 2000
     assert len(summary.per_code) == 50 and summary.untracked == 1950

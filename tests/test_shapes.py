@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cj_errors.output import documents
-from cj_errors.reading import shapes, stream
+from cj_errors.reading import lines as reading_lines
+from cj_errors.reading import memos, results, shapes, stream
 from tests.real_world import CORPUS, HOLDOUT, load
 from tests.test_hostile import envelope
 
@@ -26,9 +27,9 @@ READERS = {"msgspec": shapes.reader, "json": lambda: shapes._read_with_json}
 
 
 def _summary(data: bytes, *, fast: bool, chunk: int = 1 << 20) -> dict[str, object]:
-    summary = stream.Summary()
+    summary = results.Summary()
     source = io.BufferedReader(io.BytesIO(data))
-    lines = stream.read_lines_in_chunks(source.read1, chunk=chunk) if fast else stream.read_lines(source)
+    lines = reading_lines.read_lines_in_chunks(source.read1, chunk=chunk) if fast else reading_lines.read_lines(source)
     items = list(stream.explain_stream(lines, summary, count_only=fast))
     result = documents.summary_to_dict(summary)
     result["exit"] = int(summary.exit_status)
@@ -129,8 +130,8 @@ def test_small_chunks_split_lines_anywhere() -> None:
 
 def test_repeated_lines_are_counted_without_an_item_each() -> None:
     line = b'{"code":1600200,"result":false,"message":"Too Many Requests","requestId":"abc"}\n'
-    summary = stream.Summary()
-    lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(line * 1000)).read1)
+    summary = results.Summary()
+    lines = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(line * 1000)).read1)
     items = list(stream.explain_stream(lines, summary, count_only=True))
     assert len(items) == 1 and summary.responses == 1000 and summary.per_code[1600200] == 1000
 
@@ -143,14 +144,16 @@ def test_repeated_lines_are_counted_without_an_item_each() -> None:
 )
 def test_the_chunked_reader_gives_read_lines_lines(parts: list[bytes], limit: int, chunk: int) -> None:
     data = b"".join(parts)
-    expected = list(stream.read_lines(io.BytesIO(data), limit=limit))
-    assert list(stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, limit, chunk)) == expected
+    expected = list(reading_lines.read_lines(io.BytesIO(data), limit=limit))
+    assert list(reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, limit, chunk)) == expected
 
 
 def test_both_readers_drop_a_bom() -> None:
     data = '\ufeff{"code":200}\n'.encode()
-    assert list(stream.read_lines(io.BytesIO(data))) == [('{"code":200}\n', False)]
-    assert list(stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)) == [('{"code":200}\n', False)]
+    assert list(reading_lines.read_lines(io.BytesIO(data))) == [('{"code":200}\n', False)]
+    assert list(reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)) == [
+        ('{"code":200}\n', False)
+    ]
 
 
 @pytest.mark.usefixtures("reader")
@@ -171,8 +174,8 @@ def test_values_equal_in_python_but_different_to_cj_are_different_shapes(variant
 
 
 def _items_and_summary(text: str) -> tuple[int, dict[str, object]]:
-    summary = stream.Summary()
-    lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(text.encode())).read1)
+    summary = results.Summary()
+    lines = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(text.encode())).read1)
     items = list(stream.explain_stream(lines, summary, count_only=True))
     return len(items), documents.summary_to_dict(summary)
 
@@ -210,10 +213,10 @@ def _each_output(data: bytes, *, memo: bool, monkeypatch: pytest.MonkeyPatch) ->
 
     with monkeypatch.context() as patch:
         if not memo:
-            patch.setattr(stream._ItemMemo, "item", lambda self, line, number: None)
+            patch.setattr(memos._ItemMemo, "item", lambda self, line, number: None)
         now = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.timezone.utc)
-        summary = stream.Summary()
-        lines = stream.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)
+        summary = results.Summary()
+        lines = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1)
         items = list(stream.explain_stream(lines, summary, now=now))
     outputs = []
     for renderer_class, mode in ((JsonRenderer, Mode.JSON), (PlainRenderer, Mode.PLAIN)):

@@ -24,7 +24,7 @@ from cj_errors.table.model import CodeEntry, Outcome
 
 if TYPE_CHECKING:
     from cj_errors.reading.explanation import Explanation
-    from cj_errors.reading.stream import Summary
+    from cj_errors.reading.results import Summary
     from cj_errors.requests.findings import Finding
     from cj_errors.table.catalog import Endpoint
 

@@ -21,16 +21,9 @@ from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.reading import halves
 from cj_errors.reading.explanation import Explanation, explain_response
-from cj_errors.reading.stream import (
-    HeadRecorder,
-    Item,
-    LineSource,
-    Summary,
-    decoded_lines,
-    explain_stream,
-    read_lines,
-    read_lines_in_chunks,
-)
+from cj_errors.reading.lines import HeadRecorder, LineSource, decoded_lines, read_lines, read_lines_in_chunks
+from cj_errors.reading.results import Item, Summary
+from cj_errors.reading.stream import explain_stream
 
 FOLLOW_INTERVAL_SECONDS = 0.2
 _INLINE_STARTS = ("{", "[", "HTTP/")

@@ -21,7 +21,9 @@ import threading
 from collections.abc import Callable, Iterator
 
 from cj_errors.base import limits
-from cj_errors.reading.stream import HANDOFF, HEAD_BYTES, Item, Summary, explain_stream, read_lines_in_chunks
+from cj_errors.reading.lines import HEAD_BYTES, read_lines_in_chunks
+from cj_errors.reading.results import Item, Summary
+from cj_errors.reading.stream import HANDOFF, explain_stream
 
 SPLIT_MIN_BYTES = limits.SPLIT_MIN_BYTES
 _CORES_VARIABLE = "CJERR_CORES"
