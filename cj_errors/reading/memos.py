@@ -151,6 +151,17 @@ class _ItemMemo:
         self.read = shapes.reader()
         self.counted: _Counted | None = None  # of the item last returned, when it came from the memo
 
+    def counted_item(self, line: str, number: int, summary: Summary) -> Item | None:
+        """The item for ``line`` when its shape is known, already counted in ``summary``; None: the exact path."""
+        item = self.item(line, number)
+        if item is None:
+            return None
+        if self.counted is not None:
+            summary.count(self.counted, number, item.explanation.request_id)
+        else:
+            summary.add(item)
+        return item
+
     def item(self, line: str, number: int) -> Item | None:
         """The item for ``line`` when its shape is known; None sends the line to the exact path."""
         self.counted = None

@@ -267,6 +267,23 @@ def _hits(text: str, documents: list[Any]) -> list[scan.Found]:
     return hits
 
 
+def _matched(pattern: re.Pattern[str], starts: tuple[str, ...], line: str) -> re.Match[str] | None:
+    """``pattern`` on ``line`` (its line break left out), tried only when the line starts as it must."""
+    return pattern.match(line.rstrip("\r\n")) if line.startswith(starts) else None
+
+
+def _end(
+    block: _Block, transcript: _Transcript | None, summary: Summary, http_status: int | None, now: dt.datetime | None
+) -> Iterator[Item]:
+    """What the end of the input leaves: a body it cut short, and a transcript's last response."""
+    if block and (cut := _ended_inside_a_body(block.lines, block.start, transcript, http_status, now)) is not None:
+        summary.add(cut)
+        yield cut
+    elif block:
+        summary.skipped_lines += len(block.lines)
+    yield from _finish(transcript, summary, now)
+
+
 def explain_stream(
     lines: Iterable[tuple[str | None, bool]],
     summary: Summary,
@@ -310,28 +327,16 @@ def explain_stream(
         if oversized or line is None:
             summary.oversized += 1
             continue
-        if (
-            not block
-            and line.startswith(_STATUS_STARTS)
-            and (status_line := _STATUS_LINE.match(line.rstrip("\r\n"))) is not None
-        ):
+        if not block and (status_line := _matched(_STATUS_LINE, _STATUS_STARTS, line)) is not None:
             yield from _finish(transcript, summary, now)
             transcript, request = _Transcript(number, int(status_line.group(1)), request), None
             continue
-        if (
-            not block
-            and line.startswith(_REQUEST_STARTS)
-            and (asked := _REQUEST_LINE.match(line.rstrip("\r\n"))) is not None
-        ):
+        if not block and (asked := _matched(_REQUEST_LINE, _REQUEST_STARTS, line)) is not None:
             request = (asked.group(1), asked.group(2))
             summary.skipped_lines += 1
             continue
         if each_memo is not None and transcript is None and not block:
-            if (item := each_memo.item(line, number)) is not None:
-                if each_memo.counted is not None:
-                    summary.count(each_memo.counted, number, item.explanation.request_id)
-                else:
-                    summary.add(item)
+            if (item := each_memo.counted_item(line, number, summary)) is not None:
                 yield item
                 continue
         if transcript is not None and transcript.in_headers and _header_line(transcript, line):
@@ -375,9 +380,4 @@ def explain_stream(
             summary.skipped_lines += block_lines
     if memo is not None:
         memo.flush(summary)
-    if block and (cut := _ended_inside_a_body(block.lines, block.start, transcript, http_status, now)) is not None:
-        summary.add(cut)
-        yield cut
-    elif block:
-        summary.skipped_lines += len(block.lines)
-    yield from _finish(transcript, summary, now)
+    yield from _end(block, transcript, summary, http_status, now)
