@@ -7,11 +7,10 @@ httpx) is imported only when a request is actually sent.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -25,6 +24,22 @@ from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import idkinds, nospend, retrypolicy, traps
 from cj_errors.requests.findings import Finding, Severity
 from cj_errors.requests.inline_secrets import inline_body_findings
+from cj_errors.requests.parts import (
+    SEVERITY_RANK,
+    after_first_prefix,
+    check_path_safety,
+    check_plain_http,
+    clean_path,
+    is_utf8,
+    other_host_finding,
+    parse_headers,
+    parse_params,
+    path_findings,
+    read_body,
+    refuse_userinfo,
+    split_url,
+    url_origin,
+)
 from cj_errors.requests.validate import RequestPlan, has_errors, validate
 from cj_errors.table import catalog, cjwording
 from cj_errors.table.model import Outcome
@@ -223,232 +238,22 @@ class ProbeOutcome:
 # --- building -------------------------------------------------------------------------
 
 
-def _read_body(data: str, stdin: BinaryIO | None) -> bytes:
-    if data.startswith("@"):
-        return inputs.read_bounded(data[1:], limit=limits.REQUEST_BODY_BYTES, what="body file", stdin=stdin)
-    # Arguments that were not valid UTF-8 arrive with surrogates; keep the bytes so validation can point at them.
-    return data.encode("utf-8", errors="surrogateescape")
-
-
-def _parse_params(params: Sequence[str]) -> list[tuple[str, str]]:
-    pairs = []
-    for item in params:
-        key, separator, value = item.partition("=")
-        if not separator or not key:
-            raise CliError(f"--param {item!r}: write it as key=value", ExitStatus.USAGE)
-        pairs.append((key, value))
-    return pairs
-
-
-def _has_line_break(text: str) -> bool:
-    return any(char in text for char in "\r\n\x00")
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _parse_headers(headers: Sequence[str]) -> list[tuple[str, str]]:
-    pairs = []
-    for item in headers:
-        name, separator, value = item.partition(":")
-        name, value = name.strip(), value.strip()
-        if _has_line_break(item):
-            raise CliError(
-                "--header: line breaks or NUL in a header would inject headers; refused", ExitStatus.INVALID_INPUT
-            )
-        if (
-            not separator
-            or not name
-            or not (name.isascii() and name.isprintable())
-            or any(char in name for char in ' \t()<>@,;\\"/[]?={}')
-        ):
-            raise CliError(f"--header {redact.scrub(item)!r}: write it as 'Name: value'", ExitStatus.USAGE)
-        if not value.isascii() or any(ord(char) < 32 and char != "\t" or ord(char) == 127 for char in value):
-            # httpx sends header values as ASCII; it would fail later as a misleading "network failure".
-            raise CliError(
-                f"--header {name}: the value must be printable ASCII (no control characters)", ExitStatus.INVALID_INPUT
-            )
-        if redact.is_secret_name(name):
-            raise CliError(
-                f"the {name} header must not be given on the command line (it leaks into ps and shell "
-                "history); use --token-file PATH (or -) or $CJ_ACCESS_TOKEN",
-                ExitStatus.USAGE,
-            )
-        pairs.append((name, value))
-    return pairs
-
-
-_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
-
-
-def _split_url(url: str, what: str) -> urllib.parse.SplitResult:
-    if _has_line_break(url) or any(char.isspace() for char in url):
-        raise CliError(f"{what} contains whitespace or line breaks", ExitStatus.INVALID_INPUT)
-    # Messages below quote the URL: never with a password in it.
-    shown = _USERINFO.sub("", url)
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
-    except ValueError as error:
-        # "Invalid IPv6 URL", "Port out of range 0-65535", NFKC-unsafe hosts such as "evil.example／x"
-        raise CliError(f"{what} {shown!r} is not a valid URL: {error}", ExitStatus.USAGE) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CliError(f"{what} {shown!r} is not an http(s) URL with a host", ExitStatus.USAGE)
-    return parts
-
-
-def _refuse_userinfo(parts: urllib.parse.SplitResult, what: str) -> None:
-    """user:password@host in a URL: refused, and the message does not repeat it."""
-    if "@" in parts.netloc:
-        raise CliError(
-            f"{what} contains a user name or password (user:password@host); remove it: CJ takes the access "
-            "token from --token-file or $CJ_ACCESS_TOKEN, never from the URL",
-            ExitStatus.USAGE,
-        )
-
-
-def _origin(parts: urllib.parse.SplitResult) -> tuple[str, str, int | None]:
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
-def _check_path_safety(path: str) -> None:
-    decoded = urllib.parse.unquote(urllib.parse.unquote(path))
-    if _has_line_break(decoded) or "\\" in decoded:
-        raise CliError("the path contains line breaks, NUL or backslashes", ExitStatus.INVALID_INPUT)
-    if any(segment in ("..", ".") for segment in decoded.split("/")):
-        raise CliError(
-            f"the path {path!r} contains '..' or '.' segments; give the endpoint path itself", ExitStatus.INVALID_INPUT
-        )
-
-
-def _clean_path(path: str) -> str:
-    """A URL path without empty segments (duplicate or trailing slashes): "/api2.0/v1/product/query"."""
-    return "/" + "/".join(_segments(path))
-
-
-def _segments(path: str) -> list[str]:
-    return [segment for segment in path.split("/") if segment]
-
-
-_PREFIX_SEGMENTS = tuple(_segments(catalog.API_PREFIX))  # ("api2.0", "v1")
-
-
-def _prefix_positions(segments: Sequence[str]) -> list[int]:
-    """Indexes of the segments where API_PREFIX starts (case-sensitive, as CJ routes)."""
-    size = len(_PREFIX_SEGMENTS)
-    return [index for index in range(len(segments)) if tuple(segments[index : index + size]) == _PREFIX_SEGMENTS]
-
-
-def _after_first_prefix(path: str) -> str | None:
-    """The catalog path CJ routes on: what follows the first API_PREFIX, or None without one."""
-    segments = _segments(path)
-    positions = _prefix_positions(segments)
-    if not positions:
-        return None
-    return "/" + "/".join(segments[positions[0] + len(_PREFIX_SEGMENTS) :])
-
-
-def _join(segments: Sequence[str]) -> str:
-    return "".join("/" + segment for segment in segments)
-
-
-def _path_findings(origin: str, base_path: str, wire_path: str, from_base: bool) -> list[Finding]:
-    """An ERROR when the path that would be sent does not name API_PREFIX exactly once (CJ: 1600101)."""
-    prefix, size = catalog.API_PREFIX, len(_PREFIX_SEGMENTS)
-    segments = _segments(wire_path)
-    positions = _prefix_positions(segments)
-    if len(positions) == 1:
-        return []
-    # The endpoint part: after the last prefix, or the whole path when there is none.
-    rest = _join(segments[positions[-1] + size :]) if positions else wire_path.rstrip("/")
-    before = _join(segments[: positions[0]]) if positions else ""
-    times = "has no " + prefix if not positions else f"names {prefix} {len(positions)} times"
-    base_segments = _segments(base_path)
-    base_positions = _prefix_positions(base_segments)
-    if from_base and len(base_positions) != 1:
-        if base_positions:
-            fixed = origin + _join(base_segments[: base_positions[0]]) + prefix
-        elif any(segment.lower().startswith("api") or re.fullmatch(r"[vV]\d+", segment) for segment in base_segments):
-            fixed = origin + prefix  # "/api", "/api2.0", "/v1": a wrong version of the prefix
-        else:
-            fixed = origin + _join(base_segments) + prefix  # a proxy path in front of the prefix
-        return [
-            Finding(
-                Severity.ERROR,
-                f"--base-url {origin}{_join(base_segments)} {times} in its path, so CJ would get {wire_path} and "
-                f'answer 1600101 "Interface not found"; use --base-url {fixed}',
-                1600101,
-            )
-        ]
-    if from_base:
-        return [
-            Finding(
-                Severity.ERROR,
-                f"the path sent would be {wire_path}, which {times}: CJ would answer 1600101 "
-                f'"Interface not found"; give the endpoint path once: {rest or "/"}',
-                1600101,
-            )
-        ]
-    return [
-        Finding(
-            Severity.ERROR,
-            f'the URL path {wire_path} {times}, so CJ would answer 1600101 "Interface not found"; '
-            f"use {origin}{before}{prefix}{rest}",
-            1600101,
-        )
-    ]
-
-
-_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-def _other_host_finding(host: str, endpoint: catalog.Endpoint | None) -> Finding:
-    return Finding(
-        Severity.WARNING,
-        f"the token is not sent to {host}; set --base-url to that host if you mean to",
-        1600002 if endpoint is None or endpoint.needs_token else None,
-    )
-
-
-def _check_plain_http(host: str, token: str, allow_http: bool) -> None:
-    """The token over plain HTTP: to loopback always (checked by the caller); elsewhere only with --allow-http,
-    for a stand-in such as a mock in docker-compose, and never a token shaped like one CJ issues."""
-    if not allow_http:
-        raise CliError(
-            f"refusing to send the access token over plain HTTP to {host}; use https (plain HTTP is only "
-            "allowed to loopback, e.g. a local cjerr mock, or with --allow-http to a stand-in and a test token)",
-            ExitStatus.CONFIG,
-        )
-    if redact.has_credential_shape(token):
-        raise CliError(
-            f"refusing to send the access token over plain HTTP to {host}: it is shaped like a real CJ token, "
-            "and --allow-http is for stand-ins; give the stand-in a test token (cjerr mock --token-file)",
-            ExitStatus.CONFIG,
-        )
-
-
 def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedProbe:
     """Turn CLI options into a request and its findings. Sends nothing."""
     for text in (options.base_url, options.target, *options.params):
-        if not _is_utf8(text):
+        if not is_utf8(text):
             # A non-UTF-8 byte in argv arrives as a lone surrogate, which no URL can carry.
             raise CliError(f"{text!r} is not valid UTF-8 text", ExitStatus.INVALID_INPUT)
-    base = _split_url(options.base_url, "--base-url")
-    _refuse_userinfo(base, "--base-url")
+    base = split_url(options.base_url, "--base-url")
+    refuse_userinfo(base, "--base-url")
     target = options.target.strip()
-    query = _parse_params(options.params)
+    query = parse_params(options.params)
     other_host = False
     is_url = target.lower().startswith(("http://", "https://"))
     if is_url:
-        parts = _split_url(target, "the URL")
-        _check_path_safety(parts.path)
-        other_host = _origin(parts) != _origin(base)
+        parts = split_url(target, "the URL")
+        check_path_safety(parts.path)
+        other_host = url_origin(parts) != url_origin(base)
         if other_host and not options.allow_other_host:
             raise CliError(
                 f"refusing to send to {parts.hostname}: it is not the base URL's host ({base.hostname}); "
@@ -456,31 +261,31 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
                 ExitStatus.CONFIG,
             )
         # After the host check: "https://cj-host@evil.example/..." is first of all another host.
-        _refuse_userinfo(parts, "the URL")
+        refuse_userinfo(parts, "the URL")
         query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True) + query
         origin = f"{parts.scheme}://{parts.netloc}"
-        base_path, wire_path = "", _clean_path(parts.path)
+        base_path, wire_path = "", clean_path(parts.path)
         scheme, host = parts.scheme, parts.hostname or ""
     else:
         if not target:
             raise CliError("give an endpoint path such as /product/query", ExitStatus.USAGE)
         # 'product/query?pid=1': the query string is kept, as for a full URL (and before -p values).
         target_path, _, target_query = target.split("#", 1)[0].partition("?")
-        _check_path_safety(target_path)
+        check_path_safety(target_path)
         query = urllib.parse.parse_qsl(target_query, keep_blank_values=True) + query
         origin = f"{base.scheme}://{base.netloc}"
-        base_path = _clean_path(base.path)
+        base_path = clean_path(base.path)
         endpoint_path = catalog.normalize_path(target_path)
-        wire_path = _clean_path(base_path + endpoint_path)
+        wire_path = clean_path(base_path + endpoint_path)
         scheme, host = base.scheme, base.hostname or ""
     # The catalog path is what CJ routes on: the part after the first /api2.0/v1 of the path sent.
-    # Without one, look the bare path up anyway, so the request is still checked; _path_findings says what to fix.
-    after = _after_first_prefix(wire_path)
+    # Without one, look the bare path up anyway, so the request is still checked; path_findings says what to fix.
+    after = after_first_prefix(wire_path)
     path = after if after is not None else wire_path
     url = origin + wire_path
-    path_findings = _path_findings(origin, base_path, wire_path, from_base=not is_url)
+    found_in_path = path_findings(origin, base_path, wire_path, from_base=not is_url)
     endpoint = catalog.find(path)
-    body = _read_body(options.data, stdin) if options.data is not None else None
+    body = read_body(options.data, stdin) if options.data is not None else None
     if options.method is not None:
         method = options.method.upper()
         if method not in METHODS:
@@ -489,19 +294,19 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         method = endpoint.method
     else:
         method = "POST" if body is not None else "GET"
-    headers = _parse_headers(options.headers)
+    headers = parse_headers(options.headers)
     content_type = next((value for name, value in headers if name.lower() == "content-type"), None)
     if body is not None and content_type is None:
         headers.append(("Content-Type", "application/json"))
     headers.insert(0, ("Accept", "application/json"))
     token = options.token if endpoint is None or endpoint.needs_token else None
-    extra_findings = [*path_findings, *inline_body_findings(options.data)]
+    extra_findings = [*found_in_path, *inline_body_findings(options.data)]
     if token is not None and other_host:
         # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
         token = None
-        extra_findings.append(_other_host_finding(host, endpoint))
+        extra_findings.append(other_host_finding(host, endpoint))
     if token is not None and scheme == "http" and not inputs.is_loopback(host):
-        _check_plain_http(host, token, options.allow_http)
+        check_plain_http(host, token, options.allow_http)
     extra_findings += traps.token_findings(token, options.token_origin)
     if query:
         url += "?" + urllib.parse.urlencode(query)
@@ -525,7 +330,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
     if extra_findings and any(finding.likely_code == 1600002 for finding in extra_findings):
         # The token was given but held back: "no access token: give --token-file" would mislead.
         findings = [finding for finding in findings if finding.likely_code != 1600002]
-    ordered = sorted([*extra_findings, *findings], key=lambda finding: _SEVERITY_RANK[finding.severity])
+    ordered = sorted([*extra_findings, *findings], key=lambda finding: SEVERITY_RANK[finding.severity])
     return PreparedProbe(
         plan=plan,
         url=url,
