@@ -47,7 +47,7 @@ def test_limits_are_named_for_what_they_bound() -> None:
 def test_files_are_read_only_through_the_bounded_reader() -> None:
     """probe's -d @FILE and lookup's - read through inputs.read_bounded, not with their own open()/read()."""
     modules = _modules()
-    for name in ("cj_errors.requests.probe", "cj_errors.cli.app"):
+    for name in ("cj_errors.requests.parts", "cj_errors.cli.app"):
         calls = {
             node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             for node in ast.walk(modules[name])
