@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +20,9 @@ from cj_errors.cli.auth import auth_app
 from cj_errors.cli.common import ColorOption, JsonOption, new_app, terminal_for
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
+from cj_errors.cli.mock import mock as mock_command
 from cj_errors.cli.orders import order_command, points_app
+from cj_errors.cli.probe import probe as probe_command
 from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_stdout
 from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
@@ -219,190 +220,6 @@ def endpoints(
         raise typer.Exit(int(ExitStatus.NOT_FOUND))
 
 
-@app.command()
-def probe(
-    target: Annotated[
-        str,
-        typer.Argument(
-            metavar="PATH_OR_URL",
-            help="/product/query, product/query, /api2.0/v1/... or a full URL.",
-            autocompletion=complete_endpoint,
-        ),
-    ],
-    method: Annotated[
-        str | None,
-        typer.Option("--method", "-X", help="HTTP method (default: the catalog's; else GET, or POST with a body)."),
-    ] = None,
-    data: Annotated[str | None, typer.Option("--data", "-d", help="JSON body: inline, @file, or @- for stdin.")] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Query parameter key=value; repeat a key for a list.")
-    ] = None,
-    header: Annotated[list[str] | None, typer.Option("--header", "-H", help="Extra header 'Name: value'.")] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="API base URL; env CJERR_BASE_URL; the default is given above."),
-    ] = None,
-    token_file: Annotated[
-        str | None,
-        typer.Option(
-            "--token-file",
-            help="File holding the access token, or - for stdin. Else $CJ_ACCESS_TOKEN, else the config file, "
-            "else the stored login (cjerr auth login).",
-        ),
-    ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")] = 30.0,
-    connect_timeout: Annotated[float, typer.Option("--connect-timeout", min=0.1, help="Connect timeout.")] = 10.0,
-    retries: Annotated[
-        int,
-        typer.Option("--retries", min=0, max=10, help="Retries where repeating can help (1600000 at most 3 tries)."),
-    ] = 2,
-    retry_mutating: Annotated[
-        bool, typer.Option("--retry-mutating", help="Also retry calls that create, pay, confirm or delete.")
-    ] = False,
-    reconcile: Annotated[
-        bool,
-        typer.Option(
-            "--reconcile",
-            help="After a create-order call that got no answer, look the order up once by its orderNumber.",
-        ),
-    ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Validate and show the request; send nothing.")
-    ] = False,
-    curl: Annotated[
-        bool,
-        typer.Option(
-            "--curl",
-            help="Print an equivalent curl command that runs as printed (the token read from $CJ_ACCESS_TOKEN).",
-        ),
-    ] = False,
-    body: Annotated[
-        bool,
-        typer.Option(
-            "--body", "-b", help="Print only the response's data as JSON (for jq) after a CJ success; else nothing."
-        ),
-    ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Send even when validation finds errors.")] = False,
-    allow_other_host: Annotated[
-        bool, typer.Option("--allow-other-host", help="Allow a full URL on a host other than the base URL's.")
-    ] = False,
-    allow_http: Annotated[
-        bool,
-        typer.Option(
-            "--allow-http", help="Allow plain HTTP to a stand-in that is not loopback (never with a real CJ token)."
-        ),
-    ] = False,
-    max_body: Annotated[
-        int, typer.Option("--max-body", min=1024, help="Largest response body accepted, in bytes.")
-    ] = limits.RESPONSE_BODY_BYTES,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help="Do not verify TLS certificates (never with real tokens).")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the request and the raw response.")] = False,
-    no_spend: Annotated[
-        bool,
-        typer.Option(
-            "--no-spend",
-            help="Refuse calls that spend money or cannot be undone (pay, confirm, delete), exit 65; "
-            "also $CJERR_NO_SPEND=1 or no_spend = true in the config file.",
-        ),
-    ] = False,
-    preflight: Annotated[
-        bool,
-        typer.Option(
-            "--preflight",
-            help="createOrderV2/V3: check variants, stock, the freight quote and the orderNumber with CJ; "
-            "never send the create. Exit 65 on a blocking finding.",
-        ),
-    ] = False,
-    json_output: JsonOption = False,
-    color: ColorOption = ColorChoice.AUTO,
-) -> None:
-    """Validate a request locally, send it, and explain what CJ answered.
-
-    Nothing is sent when validation finds errors (exit 65) unless --force is given.
-
-    The API base is https://developers.cjdropshipping.com/api2.0/v1 unless --base-url or CJERR_BASE_URL gives another.
-
-    Example: cjerr probe /product/query -p pid=04A22450-67F0-4617-A132-E7AE7F8963B0
-    """
-    from cj_errors.account import config
-    from cj_errors.account.auth import probe_base_url
-    from cj_errors.requests import probe as probing
-
-    terminal = _terminal(json_output, color)
-    chosen = [name for name, given in (("--curl", curl), ("--body", body), ("--json", json_output)) if given]
-    if len(chosen) > 1:
-        raise CliError(f"{' and '.join(chosen)} each choose what stdout gets; give one", ExitStatus.USAGE)
-    if body and dry_run:
-        raise CliError("--body prints the response's data and --dry-run sends nothing; choose one", ExitStatus.USAGE)
-    if token_file == "-" and data == "@-":
-        raise CliError(
-            "--token-file - and --data @- would both read standard input; put one in a file", ExitStatus.USAGE
-        )
-    for warning in config.config_warnings():
-        terminal.stderr.write(f"cjerr: warning: {warning}\n")
-    base, why = probe_base_url(base_url)  # --base-url, $CJERR_BASE_URL, config, the stored login, CJ's
-    if why:
-        terminal.stderr.write(f"cjerr: note: {why}\n")
-    token = config.resolve_token(token_file, base_url=base)  # the stored login (cjerr auth login) comes last
-    options = probing.ProbeOptions(
-        target=target,
-        method=method,
-        data=data,
-        params=tuple(param or ()),
-        headers=tuple(header or ()),
-        base_url=base,
-        token=token.token,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        retries=retries,
-        retry_mutating=retry_mutating,
-        reconcile=reconcile,
-        force=force,
-        allow_other_host=allow_other_host,
-        max_body=max_body,
-        allow_http=allow_http,
-        token_origin=token.origin,
-        token_file=token_file,
-        no_spend=config.no_spend(no_spend),
-    )
-    prepared = probing.prepare(options)
-    if preflight:
-        from cj_errors.cli.orders import run_preflight
-
-        if dry_run or curl or body:
-            raise CliError(
-                "--preflight reads from CJ and prints its own report; drop --dry-run, --curl and --body",
-                ExitStatus.USAGE,
-            )
-
-        run_preflight(prepared, terminal, json_output, insecure)
-    if curl:
-        status = renderer_for(terminal).curl(prepared, force=force)
-        raise typer.Exit(int(status))
-    if dry_run or (prepared.blocked and (not force or prepared.spend_refusal is not None)):
-        status = ExitStatus.INVALID_INPUT if prepared.blocked else ExitStatus.SUCCESS
-        renderer_for(terminal).probe(prepared, None, status, show_request=True, verbose=verbose, body_only=body)
-        raise typer.Exit(int(status))
-
-    def announce(line: str) -> None:
-        terminal.stderr.write(f"cjerr: {line}\n")
-        sys.stderr.flush()
-
-    if token.login is not None:
-        from cj_errors.account import session
-
-        # Refreshed once when its stored expiry has passed or CJ answers 1600001; never for other token sources.
-        outcome = session.send_with_login(prepared, options, token.login, announce, verify=not insecure)
-    else:
-        outcome = probing.send(prepared, options, announce, verify=not insecure)
-    renderer_for(terminal).probe(
-        prepared, outcome, outcome.exit_status, show_request=verbose, verbose=verbose, body_only=body
-    )
-    raise typer.Exit(int(outcome.exit_status))
-
-
 # --- explain ------------------------------------------------------------------------
 
 
@@ -491,96 +308,10 @@ def explain(
     raise typer.Exit(int(run.summary.exit_status))
 
 
-@app.command()
-def mock(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (warns unless loopback).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")] = 8765,
-    qps: Annotated[int, typer.Option("--qps", min=0, help="Requests per second per token; 0 = no limit.")] = 1,
-    points: Annotated[
-        int | None, typer.Option("--points", min=0, help="Daily points budget (catalog costs); default unlimited.")
-    ] = None,
-    fail: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fail",
-            metavar="FAULT[:RATE[:PATH]]",
-            help="Inject a fault (repeatable): a CJ code, http429, http500, http502, http503, http504, html, "
-            "empty, drop or slow:SECONDS. Example: --fail 1600000:0.3",
-        ),
-    ] = None,
-    latency: Annotated[float, typer.Option("--latency", min=0, help="Seconds added to every answer.")] = 0.0,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the fault dice (repeatable runs).")] = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="JSON or TOML fault rules (see docs/mock.md).")] = None,
-    token_file: Annotated[
-        Path | None, typer.Option("--token-file", help="Accept the access token(s) in this file, one per line.")
-    ] = None,
-    accept_any_key: Annotated[
-        bool, typer.Option("--accept-any-key", help="getAccessToken accepts any non-empty apiKey.")
-    ] = False,
-    token_ttl: Annotated[
-        float | None, typer.Option("--token-ttl", min=0.001, help="Access token life in seconds (default 180 days).")
-    ] = None,
-    refresh_ttl: Annotated[
-        float | None,
-        typer.Option("--refresh-ttl", min=0.001, help="Refresh token life in seconds (default 180 days)."),
-    ] = None,
-    auth_throttle: Annotated[
-        float,
-        typer.Option(
-            "--auth-throttle", min=0, help="getAccessToken once per SECONDS per key (0 = off).", metavar="SECONDS"
-        ),
-    ] = 0.0,
-    balance: Annotated[
-        float, typer.Option("--balance", min=0, help="Starting account balance in USD.", metavar="AMOUNT")
-    ] = 1000.0,
-    state: Annotated[
-        Path | None, typer.Option("--state", help="Keep orders, balance and tokens in this SQLite file (0600).")
-    ] = None,
-    allow_local_webhooks: Annotated[
-        bool,
-        typer.Option(
-            "--allow-local-webhooks",
-            help="Let /webhook/set register loopback and http:// URLs, and deliver signed messages to them.",
-        ),
-    ] = False,
-    replay: Annotated[
-        Path | None, typer.Option("--replay", metavar="DIR", help="Serve answers cjerr proxy --record wrote first.")
-    ] = None,
-) -> None:
-    """Run a local, stateful stand-in for the CJ API that can answer with any error code.
+# --- probe and mock (cj_errors/cli/probe.py, cj_errors/cli/mock.py) ---------------------------
 
-    Prints the base URL as the first line on stdout; logs one line per request on stderr. Ctrl-C stops it.
-    Orders, balance and tokens persist with --state; the admin API is under /__cjerr/.
-
-    Example: cjerr mock --port 0 --fail 1600200:0.5 --seed 1
-    """
-    from cj_errors import mock as mocking
-
-    settings = mocking.build_config(
-        host=host,
-        port=port,
-        qps=qps,
-        points=points,
-        fail=tuple(fail or ()),
-        latency=latency,
-        seed=seed,
-        rules_file=rules,
-        token_file=token_file,
-        accept_any_key=accept_any_key,
-        token_ttl=token_ttl,
-        refresh_ttl=refresh_ttl,
-        auth_throttle=auth_throttle,
-        balance=balance,
-        state_file=state,
-        allow_local_webhooks=allow_local_webhooks,
-        replay_dir=replay,
-    )
-    try:
-        mocking.serve(settings, sys.stdout, sys.stderr)
-    except KeyboardInterrupt:
-        # Ctrl-C is how a mock ends: serve() has said "cjerr mock: stopped", and that one line is enough.
-        raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
-
+app.command("probe")(probe_command)
+app.command("mock")(mock_command)
 
 # --- auth (cj_errors/cli/auth.py) --------------------------------------------------------
 
