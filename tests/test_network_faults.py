@@ -253,3 +253,25 @@ def test_a_plain_http_send_loads_no_certificates_and_https_still_verifies(monkey
     with pytest.raises(transport.TransportError):
         transport.send(request, transport.Timeouts(connect=1, read=1, total=2))
     assert loaded
+
+
+def test_an_undecodable_answer_to_a_create_is_outcome_unknown(tmp_path: Path) -> None:
+    """The answer came, so the create was sent; its corrupt gzip body says nothing of whether it worked."""
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: 12\r\nConnection: close\r\n\r\nnot gzip at!"
+    )
+
+    def handler(connection: Connection) -> None:
+        connection.read_head()
+        connection.send(reply)
+
+    order = '{"orderNumber": "gz-1", "shippingCountryCode": "US", "logisticName": "CJPacket", "products": []}'
+    with RawServer(handler) as server:
+        ran = run_cjerr(
+            "probe", "/shopping/order/createOrderV2", "-d", order, "--base-url", server.base_url, "--force",
+            home=tmp_path, env=ENV, timeout=60,
+        )  # fmt: skip
+        assert len(server.requests) == 1
+    assert ran.returncode == ExitStatus.OUTCOME_UNKNOWN, ran.describe()
+    assert "--retry-mutating" not in ran.err

@@ -499,3 +499,71 @@ def test_a_sender_that_wakes_late_books_a_new_slot_instead_of_going_out_of_turn(
 
     spent = limiter.take_turn(Bucket(), None, sleep=sleep, clock=lambda: now[0])
     assert delays == [] and spent == pytest.approx(1.0), "booked twice: 0.8 s late-woken, then 0.2 s on time"
+
+
+def _fault(mock: Server, path: str, body: str) -> None:
+    rule = json.dumps({"path": path, "body": body}).encode()
+    headers = {"Content-Type": "application/json"}
+    urllib.request.urlopen(
+        urllib.request.Request(mock.admin + "/faults", data=rule, method="POST", headers=headers), timeout=10
+    )
+
+
+def test_an_answer_the_journal_cannot_hold_as_utf8_still_reaches_the_app(
+    launch: Callable[..., Server], token_file: Path, tmp_path: Path
+) -> None:
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
+    journal_file, recorded = tmp_path / "journal.jsonl", tmp_path / "rec"
+    proxy = launch(
+        "proxy", "--to", mock.url, "--pacing", "memory:", "--journal", str(journal_file), "--record", str(recorded)
+    )
+    _fault(mock, "/product/query", '{"code":200,"result":true,"message":"\\ud83d","data":{"pid":"P1"}}')
+    status, headers, body = call(proxy.url + "/product/query?pid=P1")
+    assert (status, headers["X-Cjerr-Outcome"]) == (200, "answered") and b"\\ud83d" in body
+    entry = json.loads(journal_file.read_text(encoding="utf-8").splitlines()[-1])
+    assert entry["path"] == "/product/query" and entry["body"]["message"] == "\ud83d"
+    assert list(recorded.glob("*.json")), "the recording was written too"
+
+
+def test_a_token_cj_echoes_is_masked_in_the_live_line_and_the_journal(
+    launch: Callable[..., Server], tmp_path: Path
+) -> None:
+    hex_token = "f59ac9810369f59ac9810369f59ac981"  # an old-style token: 32 hex characters, no shape to find
+    tokens = tmp_path / "hex-token"
+    tokens.write_text(hex_token + "\n", encoding="utf-8")
+    mock = launch("mock", "--qps", "0", "--token-file", str(tokens))
+    journal_file = tmp_path / "journal.jsonl"
+    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:", "--journal", str(journal_file))
+    _fault(mock, "/product/query", f'{{"code":1600001,"result":false,"message":"token {hex_token} is invalid"}}')
+    status, _, _ = call(proxy.url + "/product/query?pid=P1", token=hex_token)
+    assert status == 200
+    out, _ = proxy.stop()
+    assert "1600001" in out and hex_token not in out
+    assert hex_token not in journal_file.read_text(encoding="utf-8")
+
+
+def test_logins_through_the_proxy_to_a_loopback_stand_in_follow_the_server(
+    launch: Callable[..., Server], token_file: Path
+) -> None:
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
+    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
+    key = json.dumps({"apiKey": "CJ1234567@api@0123456789abcdef0123456789abcdef"}).encode()
+    for _ in range(2):
+        status, headers, _ = call(proxy.url + "/authentication/getAccessToken", "POST", key, token=None)
+        assert (status, headers["X-Cjerr-Outcome"]) == (200, "answered")
+
+
+def test_a_content_length_in_other_digits_is_refused_not_dropped(
+    launch: Callable[..., Server], token_file: Path
+) -> None:
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
+    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
+    for server in (mock, proxy):
+        host, port = server.url.split("//")[1].split("/")[0].split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(
+                b"POST /api2.0/v1/product/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: \xb2\r\nConnection: close\r\n\r\n"
+            )
+            answer = connection.recv(200)
+        assert answer.split(b" ")[1] in (b"400", b"413"), answer

@@ -160,7 +160,7 @@ def _faults(app: MockApp, request: MockRequest, method: str, query: dict[str, st
         index_text = query.get("index")
         if index_text is None:
             return _answer({"removed": app.rules.remove()})
-        if not index_text.isdigit():
+        if not index_text.isdecimal():
             return _error(f"index must be a whole number, got {index_text!r}", 400)
         removed = app.rules.remove(int(index_text))
         if not removed:

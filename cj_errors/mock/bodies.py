@@ -143,8 +143,8 @@ def v1_page(items: list[Any], call: Call, size: int = 20) -> dict[str, Any]:
     page = call.get("pageNum", "1")
     page_size = call.get("pageSize", str(size))
     return {
-        "pageNum": int(page) if page.isdigit() else 1,
-        "pageSize": int(page_size) if page_size.isdigit() else size,
+        "pageNum": int(page) if page.isdecimal() else 1,
+        "pageSize": int(page_size) if page_size.isdecimal() else size,
         "total": len(items),
         "list": items,
     }

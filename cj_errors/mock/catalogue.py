@@ -360,7 +360,7 @@ class Catalogue:
             if isinstance(vid, str) and vid and isinstance(sku, str) and sku and variant.sku != sku:
                 raise CjError(1602000, code_message(1602000))  # both given: they must name the same variant
             quantity = item.get("quantity")
-            if isinstance(quantity, bool) or not isinstance(quantity, int | str) or not str(quantity).isdigit():
+            if isinstance(quantity, bool) or not isinstance(quantity, int | str) or not str(quantity).isdecimal():
                 raise CjError(16900403, f"{field_name}.quantity can not be empty")
             if int(quantity) < 1:
                 raise CjError(1600300, code_message(1600300))
@@ -705,8 +705,8 @@ class Catalogue:
 
 def _page(call: Call, page_name: str, size_name: str, default: int, largest: int) -> tuple[int, int]:
     page_text, size_text = call.get(page_name, "1"), call.get(size_name, str(default))
-    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
-    size = int(size_text) if size_text.isdigit() and int(size_text) > 0 else default
+    page = int(page_text) if page_text.isdecimal() and int(page_text) > 0 else 1
+    size = int(size_text) if size_text.isdecimal() and int(size_text) > 0 else default
     return page, min(size, largest)
 
 
@@ -736,7 +736,7 @@ def _strict_page(call: Call) -> tuple[int, int]:
     """listV2's page (1-1000) and size (1-100) as its page documents them; outside: 1600300, and a page past
     the last record CJ serves answers with its "the max offset is" wording."""
     page_text, size_text = call.get("page", "1"), call.get("size", "10")
-    if not page_text.isdigit() or not size_text.isdigit():
+    if not page_text.isdecimal() or not size_text.isdecimal():
         raise CjError(1600300, code_message(1600300))
     page, size = int(page_text), int(size_text)
     if not 1 <= page <= 1000 or not 1 <= size <= 100:

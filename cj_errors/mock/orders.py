@@ -248,8 +248,8 @@ class Orders:
             ]
         orders.reverse()  # newest first
         page_text, size_text = call.get("pageNum", "1"), call.get("pageSize", "20")
-        page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
-        size = min(int(size_text), 200) if size_text.isdigit() and int(size_text) > 0 else 20
+        page = int(page_text) if page_text.isdecimal() and int(page_text) > 0 else 1
+        size = min(int(size_text), 200) if size_text.isdecimal() and int(size_text) > 0 else 20
         return {
             "pageNum": page,
             "pageSize": size,
@@ -296,7 +296,7 @@ class Orders:
         for item in call.body.get("productInfoList") or []:
             line = lines.get(str(item.get("lineItemId", ""))) if isinstance(item, Mapping) else None
             quantity = str(item.get("quantity", "")) if isinstance(item, Mapping) else ""
-            if line is None or not quantity.isdigit() or not 1 <= int(quantity) <= int(line["quantity"]):
+            if line is None or not quantity.isdecimal() or not 1 <= int(quantity) <= int(line["quantity"]):
                 raise CjError(1607007, code_message(1607007))
             picked.append((line, int(quantity)))
         return picked
@@ -388,8 +388,8 @@ class Orders:
                 if not call.get("orderId", "") or call.get("orderId", "") in (order["orderId"], order["orderNum"])
             ]
         page_text, size_text = call.get("pageNum", "1"), call.get("pageSize", "10")
-        page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
-        size = int(size_text) if size_text.isdigit() and int(size_text) > 0 else 10
+        page = int(page_text) if page_text.isdecimal() and int(page_text) > 0 else 1
+        size = int(size_text) if size_text.isdecimal() and int(size_text) > 0 else 10
         return {"pageNum": page, "pageSize": size, "total": len(rows), "list": rows[(page - 1) * size : page * size]}
 
     # -- move --
@@ -602,7 +602,7 @@ class Orders:
             if current is None or order["orderStatus"] == "CANCELLED":
                 raise CjError(819, code_message(819))
             target = call.get("targetStatus", "")
-            if not target.isdigit() or int(target) != int(current) + 100 or int(target) not in SANDBOX_STATUS:
+            if not target.isdecimal() or int(target) != int(current) + 100 or int(target) not in SANDBOX_STATUS:
                 following = int(current) + 100
                 step = str(following) if following in SANDBOX_STATUS else "none (the order is at 700)"
                 raise CjError(1600300, f"targetStatus must be the next status: {step}")

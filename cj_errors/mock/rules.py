@@ -170,7 +170,7 @@ def parse_fault(text: str) -> Fault:
     if lowered.startswith("slow:"):
         seconds = parse_seconds(name[5:], "slow")
         return Fault("slow", f"slow:{seconds:g}", seconds=seconds)
-    if name.isdigit() and len(name) <= 12:
+    if name.isascii() and name.isdecimal() and len(name) <= 12:
         code = int(name)
         entry = codes.get(code)
         if code in _SUCCESS_CODES or (entry is not None and entry.outcome is Outcome.SUCCESS):

@@ -143,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _BadRequest(400, problem)
         length = self.headers.get("Content-Length")
         if length is not None:
-            if not length.strip().isdigit():
+            if not (length.strip().isascii() and length.strip().isdecimal()):
                 raise _BadRequest(400, "bad Content-Length")
             size = int(length)
             if size > limits.MOCK_REQUEST_BODY_BYTES:

@@ -142,6 +142,7 @@ def send(
     timeout = httpx.Timeout(
         connect=min(timeouts.connect, timeouts.total), read=read_timeout, write=read_timeout, pool=read_timeout
     )
+    replaced = transport is not None  # a test's transport gives no trace of what was written
     if transport is None and request.url[:7].lower() == "http://" and not _proxy_from_environment():
         transport = plain_http_transport()
     try:
@@ -184,7 +185,7 @@ def send(
         raise
     except KeyboardInterrupt:
         # A replaced transport (tests) gives no trace: take the request as sent.
-        raise Interrupted(maybe_sent=bool(writing) or transport is not None) from None
+        raise Interrupted(maybe_sent=bool(writing) or replaced) from None
     except httpx.ConnectTimeout:
         raise TransportError(
             "timeout", f"connecting took longer than {timeouts.connect:g} s", maybe_sent=False
@@ -199,8 +200,12 @@ def send(
         ) from None
     except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError) as error:
         raise TransportError("invalid", f"the request cannot be sent: {_first_line(str(error))}") from None
+    except httpx.DecodingError as error:
+        # The answer came (so the request was sent) but its body could not be decoded: a corrupt gzip, say.
+        raise TransportError("dropped", f"the answer could not be decoded: {_first_line(str(error))}") from None
     except httpx.HTTPError as error:
-        raise TransportError("connect", f"{type(error).__name__}: {_first_line(str(error))}") from None
+        sent = bool(writing) or replaced
+        raise TransportError("connect", f"{type(error).__name__}: {_first_line(str(error))}", sent) from None
     except ssl.SSLError as error:
         raise TransportError("tls", f"TLS failed: {_first_line(str(error))}") from None
     except (OSError, ValueError) as error:

@@ -7,7 +7,6 @@ Standard library HTTP (``http.client``); the server around it is ``cj_errors.sdk
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import socket
@@ -252,15 +251,8 @@ class Forwarder:
             decoded = _decoded(answer_headers, raw)
             content_type = next((v for k, v in answer_headers if k.lower() == "content-type"), None)
             explanation = explain_response(decoded, status, content_type, path=path)
-            if path in limiter.LEARN_PATHS and explanation.envelope is not None:
-                with contextlib.suppress(pacing.PacingUnavailable):
-                    self.limiter.learn(path, token, explanation.envelope.document)
-            if bucket is not None:
-                with contextlib.suppress(pacing.PacingUnavailable):
-                    if explanation.limit in ("qps", "bare_429"):
-                        bucket.slow_down()  # every member of the fleet slows down
-                    elif explanation.envelope is not None:
-                        bucket.recover()
+            document = explanation.envelope.document if explanation.envelope is not None else None
+            self.limiter.note_answer(path, token, bucket, explanation.limit, document)
             decision = retrypolicy.answer_decision(explanation, number, endpoint)
             minimum = decision.minimum_wait
             header = retrypolicy.retry_after_seconds(

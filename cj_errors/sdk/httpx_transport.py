@@ -43,7 +43,6 @@ from pathlib import Path
 import httpx
 
 from cj_errors.base import limits, redact
-from cj_errors.base.inputs import is_loopback
 from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import nospend, retrypolicy
@@ -141,19 +140,13 @@ class _Policy:
         self.limiter = limiter.Limiter(backend, qps)
         self.login_pacing: bool | None = None
 
-    def paces_login(self, host: str) -> bool:
-        """Whether the token endpoints get their own client-side limit (getAccessToken once per 300 s).
-        By default not against a loopback host (``cjerr mock``, a test server): there the server's answers
-        rule, so a suite may log in as often as the server lets it."""
-        return self.login_pacing if self.login_pacing is not None else not is_loopback(host)
-
     def plan(self, request: httpx.Request) -> _Call:
         redact.register(request.headers.get(TOKEN_HEADER))  # masked in any error it may be echoed in
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
         token = request.headers.get(TOKEN_HEADER)
-        pacer = self.limiter.bucket_for(path, request.url.host, token, login_limit=self.paces_login(request.url.host))
+        pacer = self.limiter.bucket_for(path, request.url.host, token, login_limit=self.login_pacing)
         return _Call(path, endpoint, mutating, pacer, token)
 
     def pace(self, call: _Call) -> float:
@@ -178,13 +171,8 @@ class _Policy:
         explanation = explain_response(body, status, headers.get("content-type"), path=call.path)
         self.last_explanation = explanation
         self.budget.observe(explanation.points)
-        if call.path in limiter.LEARN_PATHS and explanation.envelope is not None:
-            self.limiter.learn(call.path, call.token, _json(body))  # whose account this token is (openId)
-        if call.pacer is not None:
-            if explanation.limit in ("qps", "bare_429"):
-                call.pacer.slow_down()
-            elif explanation.envelope is not None:
-                call.pacer.recover()
+        document = explanation.envelope.document if explanation.envelope is not None else None
+        self.limiter.note_answer(call.path, call.token, call.pacer, explanation.limit, document)
         decision = retrypolicy.answer_decision(explanation, number, call.endpoint)
         minimum = decision.minimum_wait
         header = retrypolicy.retry_after_seconds(headers.get("retry-after"))
@@ -204,6 +192,16 @@ class _Policy:
         what = f"got no answer ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no detail'})"
         return outcome_unknown(
             call.path, request.method, request.content, what, query=request.url.query.decode("ascii", "replace")
+        )
+
+    def not_tried_again(self, call: _Call, request: httpx.Request, refused: Exception) -> OutcomeUnknownError:
+        """A retry the pace refused, after a try of a call that changes data that may have worked."""
+        return outcome_unknown(
+            call.path,
+            request.method,
+            request.content,
+            f"was not tried again ({refused}) after a try that may have worked",
+            query=request.url.query.decode("ascii", "replace"),
         )
 
     def doubtful(self, call: _Call) -> bool:
@@ -337,7 +335,12 @@ def _exchange(
     sent = False  # an earlier try of a call that changes data may have worked (only with retry_mutating)
     while True:
         number += 1
-        delay = policy.pace(call)
+        try:
+            delay = policy.pace(call)
+        except (RateLimitError, pacing.PacingUnavailable) as refused:
+            if sent and call.mutating:  # an earlier try may have worked: "not sent" would invite a repeat
+                raise policy.not_tried_again(call, request, refused) from refused
+            raise
         if delay > 0:
             yield _Sleep(delay)
         outcome = yield _SEND
@@ -356,8 +359,18 @@ def _exchange(
         decoded: bytes | None = None
         if outcome.is_stream_consumed:  # a chained transport that read the body itself
             body = outcome.content
+            if len(body) > max_body:
+                too_long = ResponseTooLargeError(f"the body passed the {max_body:,}-byte limit")
+                unknown = policy.unknown(call, request, too_long, True)
+                raise (unknown or too_long) from None
         else:
-            read = yield _Read(outcome)
+            try:
+                read = yield _Read(outcome)
+            except (httpx.TransportError, httpx.DecodingError) as broken:  # the body broke off, or was too long
+                unknown = policy.unknown(call, request, broken, True)
+                if unknown is not None:
+                    raise unknown from broken
+                raise
             assert isinstance(read, bytes)
             raw = read
             decoded = _decoded(outcome, raw, max_body)
@@ -500,22 +513,26 @@ class CJTransport(_Options, httpx.BaseTransport):
         self._refuse_spending(request, call)
         steps = _exchange(self._policy, call, request, self.max_body)
         reply: object = None
+        failure: Exception | None = None  # a body that could not be read, thrown into the exchange
         while True:
             try:
-                step = steps.send(reply)
+                step = steps.throw(failure) if failure is not None else steps.send(reply)
             except StopIteration as done:
                 return done.value  # type: ignore[no-any-return]
+            failure = None
             if isinstance(step, _Sleep):
                 self._sleep(step.seconds)
                 reply = None
             elif isinstance(step, _Read):
-                collector = _Collector(step.response, self.max_body)
                 try:
+                    collector = _Collector(step.response, self.max_body)
                     for chunk in step.response.iter_raw():
                         collector.add(chunk)
+                    reply = collector.raw()
+                except (httpx.TransportError, httpx.DecodingError) as error:
+                    failure = error
                 finally:
                     step.response.close()
-                reply = collector.raw()
             else:
                 try:
                     reply = self._inner.handle_request(request)
@@ -574,22 +591,26 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
         self._refuse_spending(request, call)
         steps = _exchange(self._policy, call, request, self.max_body)
         reply: object = None
+        failure: Exception | None = None  # a body that could not be read, thrown into the exchange
         while True:
             try:
-                step = steps.send(reply)
+                step = steps.throw(failure) if failure is not None else steps.send(reply)
             except StopIteration as done:
                 return done.value  # type: ignore[no-any-return]
+            failure = None
             if isinstance(step, _Sleep):
                 await self._sleep(step.seconds)
                 reply = None
             elif isinstance(step, _Read):
-                collector = _Collector(step.response, self.max_body)
                 try:
+                    collector = _Collector(step.response, self.max_body)
                     async for chunk in step.response.aiter_raw():
                         collector.add(chunk)
+                    reply = collector.raw()
+                except (httpx.TransportError, httpx.DecodingError) as error:
+                    failure = error
                 finally:
                     await step.response.aclose()
-                reply = collector.raw()
             else:
                 try:
                     reply = await self._inner.handle_async_request(request)

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from cj_errors.base.envvars import PACING_URL_ENV
+from cj_errors.base.inputs import is_loopback
 from cj_errors.sdk import pacing
 from cj_errors.sdk.pacing import PacingUnavailable
 
@@ -306,11 +307,14 @@ class Limiter:
                 self._buckets[key] = found
             return found
 
-    def bucket_for(self, path: str, host: str, token: str | None, *, login_limit: bool = True) -> Bucket | None:
+    def bucket_for(self, path: str, host: str, token: str | None, *, login_limit: bool | None = None) -> Bucket | None:
         """The bucket for a call to ``path`` (relative to /api2.0/v1) on ``host`` with ``token``.
 
-        ``login_limit``: the token endpoints get their own bucket at CJ's limits; without it (a transport
-        talking to a loopback stand-in) they are paced like any other call and the server's answers rule."""
+        ``login_limit``: the token endpoints get their own bucket at CJ's limits. By default (None) they do,
+        except against a loopback host (``cjerr mock``, a test server), where the server's answers rule and a
+        suite may log in as often as the server lets it; without it they are paced like any other call."""
+        if login_limit is None:
+            login_limit = not is_loopback(host)
         if path in pacing.AUTH_LIMITS and login_limit:
             calls, window = pacing.AUTH_LIMITS[path]
             return self._bucket(pacing.state_key(f"auth {path}", host), calls, window)
@@ -320,6 +324,23 @@ class Limiter:
         if not token:
             return self._bucket(pacing.state_key(f"anonymous {host}", None), calls, window)
         return self._bucket(token_key(token), calls, window)  # the backend follows the token to its account
+
+    def note_answer(
+        self, path: str, token: str | None, bucket: Bucket | None, limit: str | None, document: Any
+    ) -> None:
+        """What an answer teaches the limiter: whose account a token is, and whether to slow down (a 1600200
+        seen by any member slows every member) or recover. Best effort: the call was sent and answered, so a
+        pacing state that went away must not turn its answer into a "not sent" error."""
+        try:
+            if document is not None:
+                self.learn(path, token, document)
+            if bucket is not None:
+                if limit in ("qps", "bare_429"):
+                    bucket.slow_down()
+                elif document is not None:
+                    bucket.recover()
+        except PacingUnavailable:
+            pass  # the next call's turn reports it, before anything is sent
 
     def learn(self, path: str, token: str | None, document: Any) -> None:
         """Note whose account a token is, from an answer that names the openId (see LEARN_PATHS)."""

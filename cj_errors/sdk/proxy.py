@@ -188,7 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             result = _own_answer(411, "not-sent", "send a Content-Length (chunked bodies are not forwarded)", 0, 0)
             self.close_connection = True
-        elif length is not None and (not length.strip().isdigit() or int(length) > limits.PROXY_REQUEST_BODY_BYTES):
+        elif length is not None and (
+            not (length.strip().isascii() and length.strip().isdecimal())
+            or int(length) > limits.PROXY_REQUEST_BODY_BYTES
+        ):
             result = _own_answer(
                 413, "not-sent", f"a body needs a Content-Length up to {limits.PROXY_REQUEST_BODY_BYTES}", 0, 0
             )
@@ -201,7 +204,10 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             else:
                 result = self._proxy.forwarder.forward(self.command, self.path, headers, body)
+            # The app gets its answer first: what is shown and kept of it can only fail afterwards.
+            self._write(result)
             self._proxy.reporter.call(self.command, self.path, token, body, result, time.monotonic() - started)
+            return
         self._write(result)
 
     def _write(self, result: Result) -> None:

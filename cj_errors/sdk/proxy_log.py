@@ -65,13 +65,20 @@ class Reporter:
             pass
 
     def call(self, method: str, target: str, token: str | None, body: bytes, result: Result, elapsed: float) -> None:
+        """Show and keep one call; a failure here is reported on stderr, never raised into the server."""
+        try:
+            self._call(method, target, token, body, result, elapsed)
+        except Exception as error:  # noqa: BLE001 - the answer went out; only the report of it is lost
+            self.err(f"cjerr proxy: cannot report a call: {type(error).__name__}: {scrub(str(error))}")
+
+    def _call(self, method: str, target: str, token: str | None, body: bytes, result: Result, elapsed: float) -> None:
         split = urlsplit(target)
         path = catalog_relative(split.path)
         explanation = result.explanation
         code = explanation.code if explanation is not None else None
         failed = result.outcome != "answered" or (explanation is not None and not explanation.ok)
         if failed:
-            self.out(event_line(method, path, token, result))
+            self.out(_hidden(event_line(method, path, token, result), token))
         if self._journal is not None:
             entry = {
                 "time": _now(),
@@ -87,7 +94,7 @@ class Reporter:
                 "token": mask(token) if token else None,
                 "body": _journal_body(result),
             }
-            line = json.dumps(entry, ensure_ascii=False)
+            line = _hidden(json.dumps(entry), token)  # ASCII: a lone surrogate in a body cannot break the file
             with self._lock:
                 try:
                     self._journal.write(line + "\n")
@@ -97,7 +104,8 @@ class Reporter:
         if self._recorder is not None and result.outcome == "answered":
             try:
                 headers = dict(result.headers)
-                self._recorder.record(method, path, split.query, body, result.status, headers, result.decoded)
+                answer = _hidden_bytes(result.decoded, token)
+                self._recorder.record(method, path, split.query, body, result.status, headers, answer)
             except OSError as error:
                 self.err(f"cjerr proxy: cannot write a recording: {error}")
 
@@ -105,6 +113,17 @@ class Reporter:
         if self._journal is not None:
             with contextlib.suppress(OSError):
                 self._journal.close()
+
+
+def _hidden(text: str, token: str | None) -> str:
+    """``text`` with the call's own token masked wherever CJ echoed it (a 32-hex token has no shape to find)."""
+    token = (token or "").strip()
+    return text.replace(token, mask(token)) if len(token) >= 8 else text
+
+
+def _hidden_bytes(body: bytes, token: str | None) -> bytes:
+    token = (token or "").strip()
+    return body.replace(token.encode("utf-8", "replace"), mask(token).encode()) if len(token) >= 8 else body
 
 
 def _journal_body(result: Result) -> Any:

@@ -77,7 +77,7 @@ class Recorder:
         target = self.folder / f"{number:06d}-{method.upper()}-{slug}.json"
         handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, ensure_ascii=False, indent=1)
+            json.dump(document, stream, indent=1)  # ASCII: a lone surrogate in a body cannot break it
             stream.write("\n")
         return target
 
@@ -122,7 +122,7 @@ class Replay:
                 raw, content_type = body.encode("utf-8"), "text/plain; charset=utf-8"
             else:
                 # compact, as CJ writes its envelopes
-                raw = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+                raw = b"" if body is None else _compact(body)
                 content_type = "application/json;charset=UTF-8"
             headers = response.get("headers") if isinstance(response.get("headers"), dict) else {}
             for name, value in headers.items():
@@ -141,3 +141,11 @@ class Replay:
         with self._lock:
             queue = self._answers.get(key)
             return queue.popleft() if queue else None
+
+
+def _compact(body: object) -> bytes:
+    """The body as CJ writes it (compact, UTF-8); escaped where it holds what UTF-8 cannot (a lone surrogate)."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode()

@@ -365,7 +365,7 @@ class _ReceiverHandler(BaseHTTPRequestHandler):
         if not self._guarded():
             return
         length = self.headers.get("Content-Length", "")
-        if not length.strip().isdigit():
+        if not (length.strip().isascii() and length.strip().isdecimal()):
             self._answer(411, {"received": False, "reason": "Content-Length required"})
             return
         size = int(length)
