@@ -567,3 +567,17 @@ def test_a_content_length_in_other_digits_is_refused_not_dropped(
             )
             answer = connection.recv(200)
         assert answer.split(b" ")[1] in (b"400", b"413"), answer
+
+
+def test_a_proxy_forwards_to_an_ipv6_loopback_stand_in(launch: Callable[..., Server], token_file: Path) -> None:
+    """The upstream Host header brackets an IPv6 literal, so the mock's Host check takes it."""
+    try:
+        probe_socket = socket.socket(socket.AF_INET6)
+        probe_socket.bind(("::1", 0))
+        probe_socket.close()
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file), "--host", "::1")
+    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
+    status, headers, _ = call(proxy.url + "/product/list?pageNum=1")
+    assert (status, headers["X-Cjerr-Outcome"]) == (200, "answered")

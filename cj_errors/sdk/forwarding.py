@@ -169,7 +169,8 @@ class Forwarder:
                 raise _NotSent(_kind(error), error) from None
         try:
             connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-            connection.putheader("Host", self.host if self.port in (80, 443) else f"{self.host}:{self.port}")
+            named = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 literal is bracketed in Host
+            connection.putheader("Host", named if self.port in (80, 443) else f"{named}:{self.port}")
             for name, value in headers:
                 connection.putheader(name, value)
             connection.putheader("Content-Length", str(len(body)))
