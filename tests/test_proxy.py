@@ -569,15 +569,39 @@ def test_a_content_length_in_other_digits_is_refused_not_dropped(
         assert answer.split(b" ")[1] in (b"400", b"413"), answer
 
 
-def test_a_proxy_forwards_to_an_ipv6_loopback_stand_in(launch: Callable[..., Server], token_file: Path) -> None:
-    """The upstream Host header brackets an IPv6 literal, so the mock's Host check takes it."""
+def test_a_proxy_brackets_an_ipv6_stand_in_in_the_host_header(launch: Callable[..., Server]) -> None:
+    """RFC 9110: an IPv6 literal in Host is written in brackets, as the URL writes it."""
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            seen.append(self.headers.get("Host", ""))
+            body = b'{"code":200,"result":true,"message":"Success","data":null}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class Server6(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
     try:
-        probe_socket = socket.socket(socket.AF_INET6)
-        probe_socket.bind(("::1", 0))
-        probe_socket.close()
+        upstream = Server6(("::1", 0), Answer)
     except OSError:
         pytest.skip("no IPv6 loopback on this machine")
-    mock = launch("mock", "--qps", "0", "--token-file", str(token_file), "--host", "::1")
-    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
-    status, headers, _ = call(proxy.url + "/product/list?pageNum=1")
-    assert (status, headers["X-Cjerr-Outcome"]) == (200, "answered")
+    port = upstream.server_address[1]
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        proxy = launch("proxy", "--to", f"http://[::1]:{port}/api2.0/v1", "--pacing", "memory:")
+        status, _, _ = call(proxy.url + "/product/list?pageNum=1")
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
+    assert status == 200 and seen == [f"[::1]:{port}"]
