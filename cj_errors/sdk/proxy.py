@@ -204,10 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             else:
                 result = self._proxy.forwarder.forward(self.command, self.path, headers, body)
-            # The app gets its answer first: what is shown and kept of it can only fail afterwards.
-            self._write(result)
+            # Kept before the app has its answer, so a script that reads the journal after a call finds it there;
+            # reporting never raises (Reporter.call), so it cannot keep the answer from the app.
             self._proxy.reporter.call(self.command, self.path, token, body, result, time.monotonic() - started)
-            return
         self._write(result)
 
     def _write(self, result: Result) -> None:
