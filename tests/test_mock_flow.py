@@ -24,6 +24,7 @@ from tests.conftest import Runner
 from tests.test_mock import API_KEY, OTHER_TOKEN, TOKEN, Mock, assert_error, launch
 from tests.test_mock_documented import InProcess
 from tests.test_mock_documented import order_body as documented_order
+from tests.test_mock_state import order_body as order
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX process handling")
 
@@ -38,17 +39,6 @@ def mock(tmp_path: Path) -> Iterator[Mock]:
     started = launch(tmp_path, "--qps", "0", "--token-file", str(tokens), "--balance", "500", "--accept-any-key")
     yield started
     started.stop()
-
-
-def order(number: str, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "orderNumber": number, "shippingCountryCode": "US", "shippingCountry": "United States",
-        "shippingProvince": "CA", "shippingCity": "Los Angeles", "shippingCustomerName": "Ada Lovelace",
-        "shippingAddress": "1 Example Street", "logisticName": "CJPacket Ordinary", "fromCountryCode": "CN",
-        "products": [{"vid": VARIANT.vid, "quantity": 2}], "payType": 3,
-    }  # fmt: skip
-    body.update(changes)
-    return body
 
 
 def ok(response: httpx.Response) -> Any:

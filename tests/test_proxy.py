@@ -6,6 +6,7 @@ port in a temporary folder. Without redis-server those tests skip, except under 
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -310,15 +312,20 @@ def test_an_unreachable_redis_at_start_is_a_clear_error(run: Callable[..., subpr
 # --- one proxy -----------------------------------------------------------------------------------------
 
 
+def _fault(mock: Server, path: str, body: str) -> None:
+    rule = json.dumps({"path": path, "body": body}).encode()
+    headers = {"Content-Type": "application/json"}
+    urllib.request.urlopen(
+        urllib.request.Request(mock.admin + "/faults", data=rule, method="POST", headers=headers), timeout=10
+    )
+
+
 def test_answers_pass_through_byte_for_byte_with_only_cjerr_headers_added(
     launch: Callable[..., Server], token_file: Path
 ) -> None:
     mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
     proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
-    rule = json.dumps({"path": "/product/query", "body": '{"code":200, "data" : {"pid":"P1"},"x":"é"}'}).encode()
-    headers = {"Content-Type": "application/json"}  # the admin API takes JSON only
-    added_rule = urllib.request.Request(mock.admin + "/faults", data=rule, method="POST", headers=headers)
-    urllib.request.urlopen(added_rule, timeout=10)
+    _fault(mock, "/product/query", '{"code":200, "data" : {"pid":"P1"},"x":"é"}')
     direct = call(mock.url + "/product/query?pid=P1")
     proxied = call(proxy.url + "/product/query?pid=P1")
     assert proxied[2] == direct[2] == '{"code":200, "data" : {"pid":"P1"},"x":"é"}'.encode()
@@ -501,14 +508,6 @@ def test_a_sender_that_wakes_late_books_a_new_slot_instead_of_going_out_of_turn(
     assert delays == [] and spent == pytest.approx(1.0), "booked twice: 0.8 s late-woken, then 0.2 s on time"
 
 
-def _fault(mock: Server, path: str, body: str) -> None:
-    rule = json.dumps({"path": path, "body": body}).encode()
-    headers = {"Content-Type": "application/json"}
-    urllib.request.urlopen(
-        urllib.request.Request(mock.admin + "/faults", data=rule, method="POST", headers=headers), timeout=10
-    )
-
-
 def test_an_answer_the_journal_cannot_hold_as_utf8_still_reaches_the_app(
     launch: Callable[..., Server], token_file: Path, tmp_path: Path
 ) -> None:
@@ -571,9 +570,6 @@ def test_a_content_length_in_other_digits_is_refused_not_dropped(
 
 def test_a_proxy_brackets_an_ipv6_stand_in_in_the_host_header(launch: Callable[..., Server]) -> None:
     """RFC 9110: an IPv6 literal in Host is written in brackets, as the URL writes it."""
-    import http.server
-    import threading
-
     seen: list[str] = []
 
     class Answer(http.server.BaseHTTPRequestHandler):

@@ -33,7 +33,6 @@ This module imports httpx; ``cj_errors`` loads it only when ``CJTransport`` or `
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterator
@@ -227,13 +226,6 @@ class _Policy:
         if not retry or number >= self.max_tries or retrypolicy.mutation_blocks(call.mutating, self.retry_mutating):
             return None
         return retrypolicy.backoff_wait(number, minimum, self.backoff, self.jitter, self.rng)
-
-
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        return None
 
 
 class _Collector:
