@@ -27,7 +27,7 @@ from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_std
 from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
-from cj_errors.output.terminal import ColorChoice, Terminal
+from cj_errors.output.terminal import ColorChoice
 from cj_errors.table import codes
 
 app = new_app(
@@ -41,10 +41,6 @@ app = new_app(
 
 
 # --- shared options ---------------------------------------------------------------
-
-
-def _terminal(json_output: bool, color: ColorChoice) -> Terminal:
-    return terminal_for(json_output, color)
 
 
 def _version_callback(value: bool) -> None:
@@ -123,7 +119,7 @@ def lookup(
     """
     if brief and json_output:
         raise CliError("--brief is a text layout and --json a document; choose one", ExitStatus.USAGE)
-    terminal = _terminal(json_output, color)
+    terminal = terminal_for(json_output, color)
     if any(not query.strip() for query in queries):
         raise CliError("lookup got an empty query; give a code such as 1600200 or some message text", ExitStatus.USAGE)
     expanded = _read_queries(queries)
@@ -145,7 +141,7 @@ def list_codes(
 
     Example: cjerr list --family quota
     """
-    terminal = _terminal(json_output, color)
+    terminal = terminal_for(json_output, color)
     key = codes.family_key(family) if family is not None else None
     if family is not None and key is None:
         known = ", ".join(codes.FAMILIES)
@@ -175,7 +171,7 @@ def help_command(
 @app.command("exit-codes")
 def exit_codes(json_output: JsonOption = False) -> None:
     """Print the exit-code contract that scripts can rely on."""
-    renderer_for(_terminal(json_output, ColorChoice.NEVER)).exit_codes()
+    renderer_for(terminal_for(json_output, ColorChoice.NEVER)).exit_codes()
 
 
 # --- endpoints / probe -------------------------------------------------------------
@@ -208,10 +204,10 @@ def endpoints(
             raise typer.BadParameter("--openapi describes the whole catalog; give it alone", param_hint="--openapi")
         from cj_errors.requests.openapi import openapi_json
 
-        _terminal(True, ColorChoice.NEVER).stdout.write(openapi_json())
+        terminal_for(True, ColorChoice.NEVER).stdout.write(openapi_json())
         return
 
-    terminal = _terminal(json_output, ColorChoice.NEVER)
+    terminal = terminal_for(json_output, ColorChoice.NEVER)
     found = catalog.search(filter_text)
     renderer_for(terminal).endpoints(found, detail=detail or len(found) == 1)
     if not found:
@@ -268,7 +264,7 @@ def explain(
     """
     from cj_errors.reading import explain_input
 
-    terminal = _terminal(json_output, color)
+    terminal = terminal_for(json_output, color)
     renderer = renderer_for(terminal)
     named = tuple(sources or ("-",))
     if "-" in named and sys.stdin.isatty():

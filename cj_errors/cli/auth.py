@@ -35,10 +35,6 @@ BaseUrlOption = Annotated[
 ]
 
 
-def _terminal(json_output: bool) -> Terminal:
-    return terminal_for(json_output)
-
-
 def _announcer(terminal: Terminal) -> Callable[[str], None]:
     def announce(line: str) -> None:
         terminal.stderr.write(f"cjerr: {line}\n")
@@ -89,7 +85,7 @@ def login(
     """
     from cj_errors.account import auth, credentials
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     store = credentials.CredentialStore()
     url = auth.resolve_base_url(base_url, store)
     interactive = sys.stdin.isatty()
@@ -123,7 +119,7 @@ def status(
     """
     from cj_errors.account import auth, credentials
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     store = credentials.CredentialStore()
     url = auth.resolve_base_url(base_url, store)
     _finish(terminal, auth.status(store, url, check=check, announce=_announcer(terminal)))
@@ -134,7 +130,7 @@ def refresh(base_url: BaseUrlOption = None, json_output: JsonOption = False) -> 
     """Get a new access token with the stored refresh token (CJ returns the same pair within 24 hours)."""
     from cj_errors.account import auth, credentials
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     store = credentials.CredentialStore()
     url = auth.resolve_base_url(base_url, store)
     _finish(terminal, auth.refresh(store, url, announce=_announcer(terminal)))
@@ -151,7 +147,7 @@ def logout(
     """Call CJ's logout (both tokens stop working), then delete the stored pair."""
     from cj_errors.account import auth, credentials
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     store = credentials.CredentialStore()
     url = auth.resolve_base_url(base_url, store)
     report = auth.logout(store, url, local_only=local_only, announce=_announcer(terminal))

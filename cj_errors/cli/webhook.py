@@ -58,10 +58,6 @@ OpenIdFileOption = Annotated[
 ]
 
 
-def _terminal(json_output: bool) -> Terminal:
-    return terminal_for(json_output)
-
-
 def _open_id(
     terminal: Terminal, given: str | None, file_name: str | None, *, stdin_taken: bool = False
 ) -> OpenId | None:
@@ -108,7 +104,7 @@ def check(
     from cj_errors.output import renderer_for
     from cj_errors.webhooks import tools as webhook_tools
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     key = _open_id(terminal, open_id, open_id_file) if send else None
     report = webhook_tools.check(url, resolve=not no_resolve, send=send, open_id=key, wait=wait)
     renderer_for(terminal).webhook_check(report)
@@ -164,7 +160,7 @@ def send(
     from cj_errors.output import renderer_for
     from cj_errors.webhooks import tools as webhook_tools
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     webhook_tools.check_target(to)
     stdin_taken = data == "@-"
     if open_id_file == "-" and stdin_taken:
@@ -201,7 +197,7 @@ def verify(
     from cj_errors.output import renderer_for
     from cj_errors.webhooks import tools as webhook_tools
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     key = _open_id(terminal, open_id, open_id_file, stdin_taken=source == "-")
     if key is None:
         raise CliError(
@@ -251,7 +247,7 @@ def listen(
     from cj_errors.output import webhook as render_webhook
     from cj_errors.webhooks import tools as webhook_tools
 
-    terminal = _terminal(json_output)
+    terminal = terminal_for(json_output)
     renderer = renderer_for(terminal)
     if no_verify and (open_id is not None or open_id_file is not None):
         raise CliError("--no-verify receives without the openId; give it or an openId, not both", ExitStatus.USAGE)
