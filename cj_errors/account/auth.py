@@ -111,24 +111,6 @@ def resolve_base_url(given: str | None, store: CredentialStore, environ: Mapping
     return normalize_base_url(config.default_base_url(environ) or BASE_URL)
 
 
-def probe_base_url(given: str | None, environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-    """probe's base URL and, when it is not the obvious one, a note saying where it came from.
-
-    --base-url, else $CJERR_BASE_URL or the config file, else the current stored login's (so that
-    `cjerr auth login --base-url URL` followed by `cjerr probe ...` talks to URL), else CJ's.
-    """
-    from cj_errors.account.credentials import CredentialStore
-    from cj_errors.table.catalog import BASE_URL
-
-    chosen = given or config.default_base_url(environ)
-    if chosen:
-        return chosen, None
-    current = CredentialStore(environ).current_base_url()
-    if current and current != normalize_base_url(BASE_URL):
-        return current, f"base URL {current}: the stored login's (cjerr auth login); --base-url picks another"
-    return BASE_URL, None
-
-
 def stored_open_id(store: CredentialStore) -> tuple[str, str] | None:
     """The current stored login's openId and base URL, when that login holds one (CJ sends it with the token)."""
     current = store.current_base_url()

@@ -166,6 +166,24 @@ def default_base_url(environ: Mapping[str, str] | None = None) -> str | None:
     return value.strip()
 
 
+def probe_base_url(given: str | None, environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """probe's base URL and, when it is not the obvious one, a note saying where it came from.
+
+    --base-url, else $CJERR_BASE_URL or the config file, else the current stored login's (so that
+    `cjerr auth login --base-url URL` followed by `cjerr probe ...` talks to URL), else CJ's.
+    """
+    chosen = given or default_base_url(environ)
+    if chosen:
+        return chosen, None
+    from cj_errors.account.credentials import CredentialStore, normalize_base_url  # only now: it costs probe time
+    from cj_errors.table.catalog import BASE_URL
+
+    current = CredentialStore(environ).current_base_url()
+    if current and current != normalize_base_url(BASE_URL):
+        return current, f"base URL {current}: the stored login's (cjerr auth login); --base-url picks another"
+    return BASE_URL, None
+
+
 def config_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
     """One line per key of the config file that cjerr does not read (with the closest known key, if any)."""
     import difflib

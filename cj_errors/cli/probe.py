@@ -125,7 +125,6 @@ def probe(
     Example: cjerr probe /product/query -p pid=04A22450-67F0-4617-A132-E7AE7F8963B0
     """
     from cj_errors.account import config
-    from cj_errors.account.auth import probe_base_url
     from cj_errors.requests import probe as probing
 
     terminal = terminal_for(json_output, color)
@@ -140,7 +139,7 @@ def probe(
         )
     for warning in config.config_warnings():
         terminal.stderr.write(f"cjerr: warning: {warning}\n")
-    base, why = probe_base_url(base_url)  # --base-url, $CJERR_BASE_URL, config, the stored login, CJ's
+    base, why = config.probe_base_url(base_url)  # --base-url, $CJERR_BASE_URL, config, the stored login, CJ's
     if why:
         terminal.stderr.write(f"cjerr: note: {why}\n")
     token = config.resolve_token(token_file, base_url=base)  # the stored login (cjerr auth login) comes last
