@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from cj_errors.account.paths import config_dir, has_control_characters
 from cj_errors.base import inputs, limits, redact
@@ -34,8 +33,7 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return config_dir(env) / "config.toml"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     path: Path
     values: Mapping[str, Any]
 
@@ -96,8 +94,7 @@ def _read_secret_file(source: str, stdin: BinaryIO | None = None) -> str:
     return token
 
 
-@dataclass(frozen=True)
-class TokenSource:
+class TokenSource(NamedTuple):
     token: str | None
     origin: str  # for messages: "--token-file", "$CJ_ACCESS_TOKEN", "config file ...", "stored login", "none"
     login: StoredLogin | None = None  # set when the token is the stored login's (cjerr auth login)

@@ -5,7 +5,6 @@ answers 1600001), and ``stored_access_token`` for the Python API.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cj_errors.account.credentials import CredentialStore, StoredLogin, normalize_base_url
@@ -46,7 +45,7 @@ def send_with_login(
         refreshed = True
         if result.login is not None:
             announce(_refreshed_line(result))
-            prepared = replace(prepared, token=result.login.access_token)
+            prepared = prepared._replace(token=result.login.access_token)
             stored = result.login
         else:
             announce(f"could not refresh ({result.error}); sending the expired token anyway")
@@ -65,7 +64,7 @@ def send_with_login(
             )
         else:
             announce(_refreshed_line(result) + "; sending again")
-            outcome = probing.send(replace(prepared, token=result.login.access_token), options, announce, verify=verify)
+            outcome = probing.send(prepared._replace(token=result.login.access_token), options, announce, verify=verify)
     return outcome
 
 

@@ -11,8 +11,7 @@ import shlex
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from cj_errors.base import inputs, limits, redact
 from cj_errors.base.envvars import TOKEN_ENV
@@ -53,8 +52,7 @@ METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 # SDK transports), from the answer's Explanation (outcome, wait_seconds, max_attempts).
 
 
-@dataclass(frozen=True)
-class ProbeOptions:
+class ProbeOptions(NamedTuple):
     target: str
     method: str | None = None
     data: str | None = None
@@ -77,8 +75,7 @@ class ProbeOptions:
     no_spend: str | None = None  # what turned the no-spend guard on ("--no-spend", "$CJERR_NO_SPEND", ...)
 
 
-@dataclass(frozen=True)
-class PreparedProbe:
+class PreparedProbe(NamedTuple):
     """A fully built request: what would be sent, plus what validation found."""
 
     plan: RequestPlan
@@ -181,8 +178,7 @@ class PreparedProbe:
         return ["--data-binary", shlex.quote(masked)]
 
 
-@dataclass(frozen=True)
-class CurlCommand:
+class CurlCommand(NamedTuple):
     text: str
     notes: tuple[str, ...] = ()
 
@@ -191,8 +187,7 @@ def _shown_param(key: str, value: str) -> str:
     return redact.mask(value) if redact.is_secret_name(key) else redact.scrub(value)
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     number: int
     http_status: int | None
     elapsed: float
@@ -202,8 +197,7 @@ class Attempt:
     wait_after: float | None = None
 
 
-@dataclass(frozen=True)
-class ProbeOutcome:
+class ProbeOutcome(NamedTuple):
     prepared: PreparedProbe
     sent: bool
     exit_status: ExitStatus
@@ -211,7 +205,7 @@ class ProbeOutcome:
     response: RawResponse | None = None
     explanation: Explanation | None = None
     transport_error: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
     reconciliation: reconcile.Reconciliation | None = None
     unknown: bool = False  # a call that changes data got no answer (before any reconcile check)
     next_step: str | None = None  # what to do about an unknown outcome
@@ -375,8 +369,7 @@ def _timeouts(options: ProbeOptions) -> Timeouts:
     return transport.Timeouts(connect=options.connect_timeout, read=options.timeout, total=options.timeout * 2)
 
 
-@dataclass(frozen=True)
-class _Wire:
+class _Wire(NamedTuple):
     """How a probe reaches the world: the seams ``send`` takes, passed on to the reconcile check."""
 
     sleep: Sleep
@@ -469,7 +462,7 @@ def send(
             should = False
         if should and more_allowed:
             wait = retrypolicy.backoff_wait(number, minimum, options.backoff)
-            attempts.append(Attempt(**{**attempt.__dict__, "wait_after": wait}))
+            attempts.append(attempt._replace(wait_after=wait))
             announce(f"attempt {number} of {max_tries}: {attempt.verdict}; retrying in {wait:.1f} s ({reason})")
             earlier_maybe = earlier_maybe or maybe_worked
             try:
@@ -528,8 +521,6 @@ def _unknown_outcome(
     outcome: ProbeOutcome, options: ProbeOptions, wire: _Wire, last_ended: float, *, check: bool = True
 ) -> ProbeOutcome:
     """A call that changes data got no answer: say so, name a check that only reads, and reconcile if asked."""
-    import dataclasses
-
     prepared = outcome.prepared
     path = prepared.plan.path
     query = urllib.parse.urlsplit(prepared.url).query
@@ -540,8 +531,7 @@ def _unknown_outcome(
     explanation = outcome.explanation
     if explanation is not None:
         explanation = reconcile.unknown_outcome(explanation, path, key, command=check_command(prepared, options, key))
-    result = dataclasses.replace(
-        outcome,
+    result = outcome._replace(
         exit_status=ExitStatus.OUTCOME_UNKNOWN,
         explanation=explanation,
         unknown=True,
@@ -552,20 +542,20 @@ def _unknown_outcome(
         return result
     if not check:
         notes.append("--reconcile: not checked, the run was interrupted; run the check above")
-        return dataclasses.replace(result, notes=tuple(notes))
+        return result._replace(notes=tuple(notes))
     if path not in reconcile.ORDER_CREATING:
         notes.append("--reconcile checks order creation only (createOrderV2/V3); check this call's effect yourself")
-        return dataclasses.replace(result, notes=tuple(notes))
+        return result._replace(notes=tuple(notes))
     if key is None:
         notes.append("--reconcile: the request body has no orderNumber to look the order up by")
-        return dataclasses.replace(result, notes=tuple(notes))
+        return result._replace(notes=tuple(notes))
     try:
         checked = _reconcile(prepared, options, key, wire, last_ended)
     except KeyboardInterrupt:
         notes.append("--reconcile: the check was interrupted (Ctrl-C); run the check above")
-        return dataclasses.replace(result, notes=tuple(notes))
+        return result._replace(notes=tuple(notes))
     notes.append(f"reconcile: {checked.summary}")
-    return dataclasses.replace(result, exit_status=checked.exit_status, reconciliation=checked, notes=tuple(notes))
+    return result._replace(exit_status=checked.exit_status, reconciliation=checked, notes=tuple(notes))
 
 
 def _reconcile(

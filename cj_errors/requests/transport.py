@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import ssl
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import httpx
 
@@ -19,23 +19,20 @@ from cj_errors.base import limits
 from cj_errors.base.redact import scrub
 
 
-@dataclass(frozen=True)
-class Timeouts:
+class Timeouts(NamedTuple):
     connect: float = 10.0
     read: float = 30.0
     total: float = 60.0
 
 
-@dataclass(frozen=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     method: str
     url: str
     headers: tuple[tuple[str, str], ...]
     body: bytes | None = None
 
 
-@dataclass(frozen=True)
-class RawResponse:
+class RawResponse(NamedTuple):
     status: int
     reason: str
     headers: tuple[tuple[str, str], ...]
@@ -119,9 +116,12 @@ def _proxy_from_environment() -> bool:
     return any(os.environ.get(name) for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"))
 
 
+DEFAULT_TIMEOUTS = Timeouts()
+
+
 def send(
     request: HttpRequest,
-    timeouts: Timeouts = Timeouts(),
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
     max_body_bytes: int = limits.RESPONSE_BODY_BYTES,
     verify: bool | str = True,
     transport: Network | None = None,

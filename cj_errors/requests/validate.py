@@ -11,8 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cj_errors.base import limits, redact
 from cj_errors.base.escaping import escaped
@@ -21,8 +20,7 @@ from cj_errors.table import catalog
 from cj_errors.table.catalog import Endpoint, FieldSpec, Location
 
 
-@dataclass(frozen=True)
-class RequestPlan:
+class RequestPlan(NamedTuple):
     """What the user asked to send, before any network code runs."""
 
     method: str

@@ -23,7 +23,7 @@ Standard library only: shell completion imports this module on every keypress.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cj_errors.table.doc_links import (
     DOC_AUTH,
@@ -53,8 +53,7 @@ class Location(str, enum.Enum):
     HEADERS = "headers"  # no parameters; only the headers
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One request field, or one field of the objects inside an array/object."""
 
     name: str
@@ -74,8 +73,7 @@ class FieldSpec:
     country: bool = False
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """One path of the API, relative to ``API_PREFIX``."""
 
     path: str
