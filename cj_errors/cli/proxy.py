@@ -3,8 +3,6 @@
 The core is cj_errors.sdk.proxy, imported only when the command runs.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
