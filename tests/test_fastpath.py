@@ -436,3 +436,29 @@ def test_the_generated_tab_table_matches_the_code_table_the_catalog_and_the_app(
 def test_a_query_that_starts_with_dash_space_is_text_for_the_fast_path() -> None:
     assert fastpath.plain_lookup(["lookup", "- Too Many Requests"], {}) == (["- Too Many Requests"], False, False)
     assert fastpath.plain_lookup(["lookup", "-x"], {}) is None
+
+
+def test_random_presses_get_what_typer_gives(tmp_path: Path) -> None:
+    # Seeded: words each command could meet (its options, their Choice values, "--", "-", -h, a stray word)
+    # in random order, the last one cut anywhere, in a random shell. Typer must agree wherever the fast path answers.
+    import random
+
+    from cj_errors.cli import _tab_table
+
+    pick = random.Random(29)
+    answered = 0
+    for _ in range(300):
+        path = pick.choice(list(_tab_table.COMMANDS))
+        params = _tab_table.COMMANDS[path][4]
+        local = [word for param in params for word in (*param[1], *param[9])] + ["--", "-", "x", "-h", "--help", "16"]
+        words = ["cjerr", *path.split(), *(pick.choice(local) for _ in range(pick.randint(0, 4)))]
+        last = pick.choice([*local, ""])
+        line = " ".join(words) + " " + last[: pick.randint(0, len(last))]
+        env = _completion_env(pick.choice(["bash", "zsh", "fish", "powershell"]), line)
+        if fastpath.complete(env) is None:
+            continue
+        answered += 1
+        assert _call(tmp_path, full=False, extra=env, real=False) == _call(
+            tmp_path, full=True, extra=env, real=False
+        ), env
+    assert answered > 150  # most presses are the fast path's, so the comparison is not empty
