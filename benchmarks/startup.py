@@ -2,12 +2,16 @@
 
     python benchmarks/startup.py                 # 15 interleaved rounds, a table and one ratio per row
     python benchmarks/startup.py --rounds 30 --json
+    python benchmarks/startup.py --only tab --cjerr /tmp/base/cjerr   # some rows, another build's cjerr
 
 Every command runs as a fresh subprocess with stdout piped (as in scripts and in
 TAB completion). Each round runs every command once, in a rotating order, so
 drift in machine load hits all of them alike; one warm-up round is discarded.
 The ratio is a row's median over its baseline's median, so it says how much
-cjerr adds on top of what any Typer app (or HTTPie) pays on this machine.
+cjerr adds on top of what any Typer app (or HTTPie) pays on this machine. Each run
+is timed twice: wall clock, and the CPU seconds the process used (user + system,
+from the kernel's accounting of children), which other load on a shared machine
+disturbs far less than wall clock; the CPU ratios are printed too.
 
 No thresholds: this only prints. Standard library only. Run it with the
 interpreter of the environment cjerr is installed in; the commands are looked
@@ -79,6 +83,12 @@ BASELINES["httpie_offline_body"] = (
 _BASH_TAB = {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": "cjerr lookup 16002", "COMP_CWORD": "2"}
 _ZSH_TAB = {"_CJERR_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "cjerr lookup 16002"}
 _FISH_TAB = {**_ZSH_TAB, "_CJERR_COMPLETE": "complete_fish", "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+# TAB on a subcommand (`cjerr auth <TAB>`) and on an option (`cjerr probe --<TAB>`).
+_BASH_TAB_COMMAND = {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": "cjerr auth ", "COMP_CWORD": "2"}
+_ZSH_TAB_COMMAND = {"_CJERR_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "cjerr auth "}
+_BASH_TAB_OPTION = {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": "cjerr probe --", "COMP_CWORD": "2"}
+_TYPER = {"CJERR_NO_FAST_PATH": "1"}
+_TEXT = "Too Many Requests, QPS limit is 1 time/1second"
 
 _PROBE_DRY_RUN = ("{cjerr}", "probe", "--dry-run", "/product/query", "-p", f"pid={_PID}")
 
@@ -96,6 +106,14 @@ ROWS: tuple[Row, ...] = (
     Row("complete_bash", ("{cjerr}",), "typer_import", _BASH_TAB),
     Row("complete_zsh", ("{cjerr}",), "typer_import", _ZSH_TAB),
     Row("complete_fish", ("{cjerr}",), "typer_import", _FISH_TAB),
+    Row("tab_command_bash", ("{cjerr}",), "typer_import", _BASH_TAB_COMMAND),
+    Row("tab_command_zsh", ("{cjerr}",), "typer_import", _ZSH_TAB_COMMAND),
+    Row("tab_option_bash", ("{cjerr}",), "typer_import", _BASH_TAB_OPTION),
+    Row("tab_command_bash_through_typer", ("{cjerr}",), "typer_import", {**_BASH_TAB_COMMAND, **_TYPER}),
+    Row("tab_command_zsh_through_typer", ("{cjerr}",), "typer_import", {**_ZSH_TAB_COMMAND, **_TYPER}),
+    Row("tab_option_bash_through_typer", ("{cjerr}",), "typer_import", {**_BASH_TAB_OPTION, **_TYPER}),
+    Row("lookup_text", ("{cjerr}", "lookup", _TEXT), "typer_import"),
+    Row("lookup_text_through_typer", ("{cjerr}", "lookup", _TEXT), "typer_import", _TYPER),
     Row("probe_dry_run", _PROBE_DRY_RUN, "httpie_offline", {"CJ_ACCESS_TOKEN": _TOKEN}, needs="probe"),
     Row(
         "probe_dry_run_body",
@@ -140,10 +158,13 @@ class Measured:
     base_env: dict[str, str]
     extra_env: dict[str, str] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     exit_codes: set[int] = field(default_factory=set)
 
-    def run_once(self) -> float:
+    def run_once(self) -> tuple[float, float]:
+        """(wall seconds, CPU seconds) of one run; CPU is 0.0 where the platform does not account children."""
         env = {**self.base_env, **self.extra_env}
+        cpu_before = _children_cpu()
         start = time.perf_counter()
         completed = subprocess.run(
             self.argv,
@@ -155,11 +176,25 @@ class Measured:
         )
         elapsed = time.perf_counter() - start
         self.exit_codes.add(completed.returncode)
-        return elapsed
+        return elapsed, _children_cpu() - cpu_before
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu_seconds)
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the children this process has waited for (0.0 where unknown)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def has_subcommand(cjerr: str, name: str, env: dict[str, str]) -> bool:
@@ -169,9 +204,13 @@ def has_subcommand(cjerr: str, name: str, env: dict[str, str]) -> bool:
     return result.returncode == 0
 
 
-def plan(env: dict[str, str]) -> tuple[dict[str, Measured], list[Row], list[str]]:
-    """The commands to time (baselines and rows by name), the rows kept, and notes on rows skipped."""
-    programs = {"python": sys.executable, "cjerr": find_program("cjerr"), "http": find_program("http")}
+def plan(
+    env: dict[str, str], only: str = "", cjerr: str | None = None
+) -> tuple[dict[str, Measured], list[Row], list[str]]:
+    """The commands to time (baselines and rows by name), the rows kept, and notes on rows skipped.
+
+    ``only``: the rows whose name contains it; ``cjerr``: this program instead of the installed cjerr."""
+    programs = {"python": sys.executable, "cjerr": cjerr or find_program("cjerr"), "http": find_program("http")}
     notes: list[str] = []
     kept: list[Row] = []
     commands: dict[str, Measured] = {}
@@ -189,6 +228,8 @@ def plan(env: dict[str, str]) -> tuple[dict[str, Measured], list[Row], list[str]
         return argv
 
     for row in ROWS:
+        if only not in row.name:
+            continue
         if row.baseline not in BASELINES:
             raise SystemExit(f"startup.py: row {row.name} names an unknown baseline {row.baseline!r}")
         argv = resolve(row.command)
@@ -212,9 +253,10 @@ def measure(commands: dict[str, Measured], rounds: int, warmup: int) -> None:
     for round_index in range(warmup + rounds):
         shift = round_index % len(order)
         for command in order[shift:] + order[:shift]:
-            elapsed = command.run_once()
+            elapsed, cpu = command.run_once()
             if round_index >= warmup:
                 command.seconds.append(elapsed)
+                command.cpu_seconds.append(cpu)
 
 
 # --- reporting --------------------------------------------------------------------------------
@@ -235,6 +277,16 @@ def ratios(commands: dict[str, Measured], rows: list[Row]) -> dict[str, float]:
     return {f"{row.name}_vs_{row.baseline}": commands[row.name].median / commands[row.baseline].median for row in rows}
 
 
+def cpu_ratios(commands: dict[str, Measured], rows: list[Row]) -> dict[str, float]:
+    """``<row>_vs_<baseline>`` -> row CPU median / baseline CPU median (empty where CPU is not accounted)."""
+    found: dict[str, float] = {}
+    for row in rows:
+        baseline = commands[row.baseline].cpu_median
+        if baseline > 0:
+            found[f"{row.name}_vs_{row.baseline}"] = commands[row.name].cpu_median / baseline
+    return found
+
+
 def _shown_argv(command: Measured) -> list[str]:
     """The command with the program's folder left out."""
     return [Path(command.argv[0]).name, *command.argv[1:]]
@@ -252,6 +304,7 @@ def to_json(commands: dict[str, Measured], rows: list[Row], rounds: int, notes: 
                 "argv": _shown_argv(command),
                 "env": command.extra_env,
                 "median_ms": ms(command.median),
+                "cpu_median_ms": ms(command.cpu_median),
                 "min_ms": ms(min(command.seconds)),
                 "max_ms": ms(max(command.seconds)),
                 "samples_ms": [ms(seconds) for seconds in command.seconds],
@@ -260,27 +313,35 @@ def to_json(commands: dict[str, Measured], rows: list[Row], rounds: int, notes: 
             for name, command in commands.items()
         },
         "ratios": {name: round(ratio, 2) for name, ratio in ratios(commands, rows).items()},
+        "cpu_ratios": {name: round(ratio, 2) for name, ratio in cpu_ratios(commands, rows).items()},
         "notes": notes,
     }
     return json.dumps(document, indent=2) + "\n"
 
 
 def to_table(commands: dict[str, Measured], rows: list[Row], rounds: int, notes: list[str]) -> str:
-    header = f"{'command':<16} {'median ms':>10} {'min ms':>8} {'max ms':>8}  {'exit':<4}  command line"
+    width = max(16, *(len(name) for name in commands))
+    header = (
+        f"{'command':<{width}} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'cpu ms':>8}  {'exit':<4}  command line"
+    )
     lines = [header, "-" * len(header)]
     for name, command in commands.items():
         exits = ",".join(str(code) for code in sorted(command.exit_codes))
         env = " ".join(f"{key}={value!r}" for key, value in command.extra_env.items())
         shown = f"{env} {' '.join(_shown_argv(command))}".strip()
         lines.append(
-            f"{name:<16} {command.median * 1000:>10.1f} {min(command.seconds) * 1000:>8.1f} "
-            f"{max(command.seconds) * 1000:>8.1f}  {exits:<4}  {shown}"
+            f"{name:<{width}} {command.median * 1000:>10.1f} {min(command.seconds) * 1000:>8.1f} "
+            f"{max(command.seconds) * 1000:>8.1f} {command.cpu_median * 1000:>8.1f}  {exits:<4}  {shown}"
         )
     lines.append("")
     lines.append(f"{rounds} rounds; " + ", ".join(f"{key} {value}" for key, value in versions().items()))
     lines.extend(f"note: {note}" for note in notes)
     lines.append("")
-    lines.extend(f"{name}: {ratio:.2f}x" for name, ratio in ratios(commands, rows).items())
+    cpu = cpu_ratios(commands, rows)
+    lines.extend(
+        f"{name}: {ratio:.2f}x" + (f" (CPU {cpu[name]:.2f}x)" if name in cpu else "")
+        for name, ratio in ratios(commands, rows).items()
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -289,12 +350,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15, help="Measured rounds (default 15).")
     parser.add_argument("--warmup", type=int, default=1, help="Discarded rounds first (default 1).")
     parser.add_argument("--json", action="store_true", help="Print one JSON document instead of the table.")
+    parser.add_argument("--only", default="", metavar="TEXT", help="Only the rows whose name contains TEXT.")
+    parser.add_argument(
+        "--cjerr", metavar="PATH", help="Time this cjerr program (another build, a baseline commit) instead."
+    )
     options = parser.parse_args(argv)
     if options.rounds < 1 or options.warmup < 0:
         parser.error("--rounds must be at least 1 and --warmup at least 0")
 
     env = base_env()
-    commands, rows, notes = plan(env)
+    commands, rows, notes = plan(env, options.only, options.cjerr)
     if not rows:
         sys.stderr.write("startup.py: nothing to measure: " + "; ".join(notes) + "\n")
         return 1

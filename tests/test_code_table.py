@@ -200,3 +200,43 @@ def test_search_ignores_urls_and_near_empty_queries(query: str) -> None:
 def test_every_source_is_used_and_every_used_source_is_described() -> None:
     used = {message.source for entry in ENTRIES for message in (*entry.messages, *entry.localized)}
     assert used == set(codes.SOURCES)
+
+
+# --- wordings worked out at build time (cj_errors/table/_wording_table.py) ---------------------
+
+
+def test_the_generated_wording_table_matches_the_code_table() -> None:
+    from cj_errors.table import wording_table
+
+    committed = (Path(__file__).resolve().parents[1] / "cj_errors" / "table" / "_wording_table.py").read_text("utf-8")
+    assert committed == wording_table.render(), (
+        "run: python -m cj_errors.table.wording_table > cj_errors/table/_wording_table.py"
+    )
+
+
+def test_a_wording_the_generated_table_lacks_is_worked_out_as_before() -> None:
+    from cj_errors.table import _wording_table, matching
+
+    wording = "Daily quota of {param} calls spent, 3 left. Try again tomorrow."
+    assert wording not in _wording_table.EXACT
+    assert matching.anchor(wording) == "daily quota of" == matching.compute_anchor(wording)
+    assert matching.first_clause(wording) == "daily quota of {param} calls spent"
+    assert codes._searchable("See https://example.com/x  Café\u2019s  QUOTA.") == "see café's quota"
+
+
+def test_a_text_lookup_compiles_only_the_wordings_it_could_match(tmp_path: Path) -> None:
+    # A fresh process: search used to compile every exact wording's pattern (about a hundred) for any text.
+    import subprocess
+    import sys
+
+    script = (
+        "from cj_errors.reading import pasted\n"
+        "from cj_errors.table import codes, matching\n"
+        "result = pasted.lookup('Too Many Requests, QPS limit is 1 time/1second')\n"
+        "exact = sum(message.exact for entry in codes.all_entries() for message in entry.messages)\n"
+        "print(result.entries[0].code, matching._full.cache_info().currsize, exact)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    code, compiled, exact = map(int, ran.stdout.split())
+    assert code == 1600200
+    assert 0 < compiled <= 10 < exact

@@ -237,8 +237,8 @@ LINES = [
     "cjerr probe /prod",
     "cjerr probe product/que",
     "cjerr endpoints shop",
-    "cjerr lookup --co",  # an option: Typer's
-    "cjerr explain ",  # another command: Typer's
+    "cjerr lookup --co",
+    "cjerr explain ",
     "cjerr ",
 ]
 
@@ -278,8 +278,124 @@ def test_the_common_tab_presses_are_answered_without_typer() -> None:
     bash = _completion_env("bash", "cjerr lookup 16002")
     assert fastpath.complete(bash) == ("1600200\n1600201\n", 0)
     assert fastpath.complete(_completion_env("zsh", "cjerr list --family quo")) is not None
-    assert fastpath.complete(_completion_env("bash", "cjerr lookup --co")) is None
+    assert fastpath.complete(_completion_env("bash", "cjerr lookup --co")) == ("--color\n", 0)
     assert fastpath.complete({**bash, "COMP_WORDS": "cjerr lookup '16"}) is None  # quotes: Typer's
+
+
+# TAB on commands, options and their values, answered from the generated command tree (cli/tab_commands.py).
+# Each must print what Typer prints: the same candidates, order, descriptions and exit status, in every shell.
+ANSWERED = [
+    "cjerr ",
+    "cjerr au",
+    "cjerr auth ",
+    "cjerr auth l",
+    "cjerr auth -",
+    "cjerr webhook s",
+    "cjerr webhook ",
+    "cjerr points ",
+    "cjerr lookup",  # the cursor still on the command's name
+    "cjerr -",  # the root's options, -h and --help in the order Click's set gives them
+    "cjerr --v",
+    "cjerr probe --",
+    "cjerr probe -",
+    "cjerr lookup --j",
+    "cjerr lookup --json --",  # an option already given is not offered again
+    "cjerr lookup --help --",
+    "cjerr lookup 1600200 --brief --",
+    "cjerr probe --param a -p b --",  # a repeatable option is offered again
+    "cjerr lookup --color ",  # a Choice
+    "cjerr lookup --color a",
+    "cjerr lookup --color al --",
+    "cjerr list --color --",  # --color lacks its value: Click counts it as not given
+    "cjerr list --family --color ",  # --family took "--color" as its value; Click still completes --color's
+    "cjerr list -f ",
+    "cjerr list --family quota --",
+    "cjerr lookup -- --",  # after --, a word with a dash is a query
+    "cjerr lookup -- -",
+    "cjerr lookup -- --color ",  # ...but Click still completes a value after an option name
+    "cjerr exit-codes -- -",  # no argument left: the command's options, even after --
+    "cjerr webhook send -- -",
+    "cjerr explain -f -",
+    "cjerr lookup -h ",
+    "cjerr probe --method ",  # a value with nothing to offer
+    "cjerr probe /product/query ",  # the argument is given
+    "cjerr probe /product/query -",
+    "cjerr probe -X GET /prod",
+    "cjerr endpoints --detail shop",
+    "cjerr endpoints shop -",
+    "cjerr webhook send ",
+    "cjerr webhook send OR",
+    "cjerr webhook send or",  # the completer upper-cases, Typer then keeps only what starts with "or"
+    "cjerr webhook send ORDER --",
+    "cjerr webhook check --",
+    "cjerr auth login --",
+    "cjerr auth login --api-key-file ",
+    "cjerr mock --rules ",  # a path: Typer offers nothing and the shell lists files
+    "cjerr explain --status ",
+    "cjerr help ",
+    "cjerr points plan --",
+    "cjerr proxy --",
+    "cjerr order ",
+    "cjerr nowhere-near",  # no command starts so
+]
+# Presses Click answers by rules this fast path does not follow: Typer's.
+TO_TYPER = [
+    "cjerr nosuch ",  # Click offers the root's commands again
+    "cjerr --version ",  # the version callback prints while Click parses
+    "cjerr lookup --nosuch --",
+    "cjerr lookup -fx ",
+    "cjerr auth --help ",
+    "cjerr points plan /x:1 --d",
+    "cjerr list --family=q",
+]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+@pytest.mark.parametrize("line", ANSWERED + TO_TYPER)
+def test_tab_on_commands_and_options_gets_what_typer_gives(tmp_path: Path, shell: str, line: str) -> None:
+    env = _completion_env(shell, line)
+    # Both paths in this process: the same string hashing, so -h and --help come in one order.
+    answered = fastpath.complete(env)
+    assert (answered is not None) == (line in ANSWERED)
+    fast = _call(tmp_path, full=False, extra=env, real=False)
+    assert fast == _call(tmp_path, full=True, extra=env, real=False)
+    assert fast[0] == 0 and fast[1].endswith(b"\n")
+
+
+@pytest.mark.parametrize("line", ["cjerr au", "cjerr auth --", "cjerr probe --method ", "cjerr webhook send or"])
+def test_fish_asks_whether_commands_and_options_have_candidates(tmp_path: Path, line: str) -> None:
+    env = {**_completion_env("fish", line), "_TYPER_COMPLETE_FISH_ACTION": "is-args"}
+    assert fastpath.complete(env) is not None
+    assert _call(tmp_path, full=False, extra=env, real=False) == _call(tmp_path, full=True, extra=env, real=False)
+
+
+def _hash_seeds() -> list[str]:
+    """Two PYTHONHASHSEED values under which Click lists -h and --help in opposite orders."""
+    script = "print(list(set(['-h', '--help'])))"
+    orders: dict[str, str] = {}
+    for seed in map(str, range(40)):
+        ran = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env={"PYTHONHASHSEED": seed}
+        )
+        orders.setdefault(ran.stdout, seed)
+        if len(orders) == 2:
+            return list(orders.values())
+    pytest.fail(f"no two seeds in 0..39 order -h and --help differently: {orders}")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_real_processes_list_options_in_the_order_typer_does(tmp_path: Path, shell: str) -> None:
+    # Click orders -h and --help by string hashing, which differs between processes; under one
+    # PYTHONHASHSEED both paths must print the same bytes, whichever order that seed gives.
+    printed = set()
+    for seed in _hash_seeds():
+        for line in ("cjerr lookup -", "cjerr -", "cjerr auth ", "cjerr webhook send O"):
+            env = {**_completion_env(shell, line), "PYTHONHASHSEED": seed}
+            fast = _run(tmp_path, [], full=False, extra=env)
+            assert fast == _run(tmp_path, [], full=True, extra=env), (seed, line)
+            if line == "cjerr lookup -":
+                printed.add(fast[1])
+    assert len(printed) == 2  # the seeds did give both orders
 
 
 def test_a_tab_press_loads_neither_the_code_table_nor_the_catalog(tmp_path: Path) -> None:
@@ -295,13 +411,22 @@ def test_a_tab_press_loads_neither_the_code_table_nor_the_catalog(tmp_path: Path
         "         'cj_errors.table.catalog')\n"
         "sys.stderr.write(','.join(name for name in heavy if name in sys.modules))\n"
     )
-    for words, cursor in (("cjerr lookup 1600", "2"), ("cjerr list --family q", "3"), ("cjerr probe /prod", "2")):
+    presses = (
+        ("cjerr lookup 1600", "2"),
+        ("cjerr list --family q", "3"),
+        ("cjerr probe /prod", "2"),
+        ("cjerr au", "1"),
+        ("cjerr webhook ", "2"),
+        ("cjerr probe --", "2"),
+        ("cjerr lookup --color ", "3"),
+    )
+    for words, cursor in presses:
         env = clean_env(tmp_path, {"_CJERR_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cursor})
         ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
         assert ran.stdout.strip() and ran.stderr == "", (words, ran.stderr)
 
 
-def test_the_generated_tab_table_matches_the_code_table_and_the_catalog() -> None:
+def test_the_generated_tab_table_matches_the_code_table_the_catalog_and_the_app() -> None:
     from cj_errors.cli import tab_table
 
     committed = (ROOT / "cj_errors" / "cli" / "_tab_table.py").read_text(encoding="utf-8")
@@ -311,3 +436,29 @@ def test_the_generated_tab_table_matches_the_code_table_and_the_catalog() -> Non
 def test_a_query_that_starts_with_dash_space_is_text_for_the_fast_path() -> None:
     assert fastpath.plain_lookup(["lookup", "- Too Many Requests"], {}) == (["- Too Many Requests"], False, False)
     assert fastpath.plain_lookup(["lookup", "-x"], {}) is None
+
+
+def test_random_presses_get_what_typer_gives(tmp_path: Path) -> None:
+    # Seeded: words each command could meet (its options, their Choice values, "--", "-", -h, a stray word)
+    # in random order, the last one cut anywhere, in a random shell. Typer must agree wherever the fast path answers.
+    import random
+
+    from cj_errors.cli import _tab_table
+
+    pick = random.Random(29)
+    answered = 0
+    for _ in range(300):
+        path = pick.choice(list(_tab_table.COMMANDS))
+        params = _tab_table.COMMANDS[path][4]
+        local = [word for param in params for word in (*param[1], *param[9])] + ["--", "-", "x", "-h", "--help", "16"]
+        words = ["cjerr", *path.split(), *(pick.choice(local) for _ in range(pick.randint(0, 4)))]
+        last = pick.choice([*local, ""])
+        line = " ".join(words) + " " + last[: pick.randint(0, len(last))]
+        env = _completion_env(pick.choice(["bash", "zsh", "fish", "powershell"]), line)
+        if fastpath.complete(env) is None:
+            continue
+        answered += 1
+        assert _call(tmp_path, full=False, extra=env, real=False) == _call(
+            tmp_path, full=True, extra=env, real=False
+        ), env
+    assert answered > 150  # most presses are the fast path's, so the comparison is not empty

@@ -1,4 +1,4 @@
-"""What TAB offers for codes, families and API paths: (value, description) pairs.
+"""What TAB offers for codes, families, API paths and webhook topics: (value, description) pairs.
 
 Used by the Typer command line and by the completion fast path, so both offer the same.
 Read from ``_tab_table``, generated from the code table and the catalog (``tab_table``),
@@ -24,3 +24,7 @@ def complete_endpoint(incomplete: str) -> list[tuple[str, str]]:
     # "product/que" with "product/query" rather than "/product/query".
     strip = 1 if incomplete and not incomplete.startswith("/") else 0
     return [(path[strip:], summary) for path, summary in _tab_table.ENDPOINTS if path[strip:].startswith(incomplete)]
+
+
+def complete_topic(incomplete: str) -> list[str]:
+    return [name for name in _tab_table.TOPICS if name.startswith(incomplete.upper())]

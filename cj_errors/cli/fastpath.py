@@ -117,11 +117,12 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
 
 
 # --- TAB completion ------------------------------------------------------------------------
-# The common TAB presses: a code after `lookup`, a family after `list --family`, a path after
-# `probe` or `endpoints`. The words come as Typer's completion protocol sends them (bash:
-# COMP_WORDS and COMP_CWORD; zsh, fish, PowerShell: _TYPER_COMPLETE_ARGS), and the answer is
-# printed in Typer's format for that shell. Quotes or backslashes in the words, any option
-# before the word, or any other shell fall through to Typer.
+# Commands, options, Choice values, codes, families, paths and topics, from the generated
+# _tab_table (cli/tab_commands.py follows Click's steps over it). The words come as Typer's
+# completion protocol sends them (bash: COMP_WORDS and COMP_CWORD; zsh, fish, PowerShell:
+# _TYPER_COMPLETE_ARGS), and the answer is printed in Typer's format for that shell. Quotes,
+# backslashes or "=" in the words, a press tab_commands cannot follow exactly, or any other
+# shell fall through to Typer.
 
 _SHELLS = ("complete_bash", "complete_zsh", "complete_fish", "complete_powershell", "complete_pwsh")
 _PLAIN_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-")
@@ -148,24 +149,9 @@ def _completion_words(environ: Mapping[str, str]) -> tuple[list[str], str] | Non
         arguments = words[1:-1] if incomplete else words[1:]
     else:
         return None
-    if not set(text) - {" "} <= _PLAIN_WORD | {" "} or "\t" in text or "\n" in text:
+    if not set(text + incomplete) <= _PLAIN_WORD | {" "}:
         return None
     return arguments, incomplete
-
-
-def _candidates(arguments: list[str], incomplete: str) -> list[tuple[str, str]] | None:
-    from cj_errors.cli import completers
-
-    if incomplete.startswith("-") or not arguments:
-        return None
-    command, rest = arguments[0], arguments[1:]
-    if command == "lookup" and all(not word.startswith("-") or word in ("--json", "--brief") for word in rest):
-        return completers.complete_code(incomplete)
-    if command == "list" and rest and rest[-1] in ("--family", "-f") and all(word == "--json" for word in rest[:-1]):
-        return completers.complete_family(incomplete)
-    if command in ("probe", "endpoints") and not rest:
-        return completers.complete_endpoint(incomplete)
-    return None
 
 
 def _zsh_escape(text: str) -> str:
@@ -180,7 +166,9 @@ def complete(environ: Mapping[str, str]) -> tuple[str, int] | None:
     words = _completion_words(environ)
     if words is None:
         return None
-    candidates = _candidates(*words)
+    from cj_errors.cli.tab_commands import candidates as tab_candidates
+
+    candidates = tab_candidates(*words)
     if candidates is None:
         return None
     from cj_errors.cli.shellcomplete import plain_help, zsh_help

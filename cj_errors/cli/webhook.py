@@ -16,6 +16,7 @@ import typer
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.cli.common import new_app, terminal_for
+from cj_errors.cli.completers import complete_topic
 from cj_errors.output.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ webhook_app = new_app(
     "Check a callback URL by CJ's rules, send signed sample messages, verify signatures, run a receiver.",
 )
 
+# What TAB offers after `webhook send` (cli/completers.py reads it from the generated _tab_table).
 TOPIC_NAMES = (
     "ORDER",
     "PRODUCT",
@@ -37,10 +39,6 @@ TOPIC_NAMES = (
     "MAKEUP",
     "PRIVATE_ORDER",
 )
-
-
-def complete_topic(incomplete: str) -> list[str]:
-    return [name for name in TOPIC_NAMES if name.startswith(incomplete.upper())]
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (JSON Lines for listen).")]

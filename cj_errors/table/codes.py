@@ -230,11 +230,21 @@ def _codes_beginning_with(clause: str) -> frozenset[int]:
 @functools.cache
 def _first_clause_owners() -> dict[str, frozenset[int]]:
     """Each exact wording's first clause, and the codes whose wordings begin with it: "Too Many Requests"
-    begins 1600200's and 1600201's, so it names neither alone; "APIkey is wrong" begins only 1600005's."""
+    begins 1600200's and 1600201's, so it names neither alone; "APIkey is wrong" begins only 1600005's.
+
+    Generated from the table (table/wording_table.py; a test keeps it in step): this compares every clause
+    with every other."""
+    from cj_errors.table._wording_table import FIRST_CLAUSE_OWNERS
+
+    return {clause: frozenset(codes) for clause, codes in FIRST_CLAUSE_OWNERS.items()}
+
+
+def compute_first_clause_owners() -> dict[str, frozenset[int]]:
+    """``_first_clause_owners`` worked out from the table."""
     # A doc example's wording does not make a clause ambiguous: "order not found" (getOrderDetail's example
     # under 1600300) leaves "Order not found" to 1603100, whose wording live answers carry.
     clauses = [
-        (matching.first_clause(message.text), entry.code)
+        (matching.compute_first_clause(message.text), entry.code)
         for entry, message, _ in _exact_wordings()
         if _ownership_rank(message) < _SOURCE_RANK["doc-example"]
     ]
@@ -272,8 +282,23 @@ _MIN_SEARCH_CHARACTERS = 2
 
 
 def _searchable(text: str) -> str:
-    # A doc link inside a message must not make "#" or "-1" match it.
+    from cj_errors.table._wording_table import SEARCHABLE  # the table's texts, normalised at build time
+
+    known = SEARCHABLE.get(text)
+    return known if known is not None else compute_searchable(text)
+
+
+def compute_searchable(text: str) -> str:
+    """A text as search compares it: normalised, and a doc link inside it must not make "#" or "-1" match."""
     return normalize(_URL.sub(" ", text))
+
+
+def searched_texts(entry: CodeEntry) -> list[str]:
+    """The texts of an entry that search reads word for word (see ``_haystacks``)."""
+    # A text another code owns ("Token expired" on 1600100, from CJ's MCP) is shown, not searched word for word.
+    texts = [message.text for message in entry.messages if message.belongs_to is None] + [entry.title]
+    texts.extend(message.text for message in entry.localized)
+    return texts
 
 
 def texts_contain(entry: CodeEntry, text: str) -> bool:
@@ -283,10 +308,7 @@ def texts_contain(entry: CodeEntry, text: str) -> bool:
 
 
 def _haystacks(entry: CodeEntry) -> list[str]:
-    # A text another code owns ("Token expired" on 1600100, from CJ's MCP) is shown, not searched word for word.
-    texts = [message.text for message in entry.messages if message.belongs_to is None] + [entry.title]
-    texts.extend(message.text for message in entry.localized)
-    return [_searchable(text) for text in texts]
+    return [_searchable(text) for text in searched_texts(entry)]
 
 
 def search(text: str, inside_text: list[tuple[CodeEntry, Message]] | None = None) -> list[CodeEntry]:
@@ -307,10 +329,14 @@ def search(text: str, inside_text: list[tuple[CodeEntry, Message]] | None = None
     for position, (entry, _) in enumerate(found_inside):
         inside.setdefault(entry.code, position)
     ranked: dict[int, tuple[int, int]] = {}
+    # Only a wording whose fixed text is in the query can fit it: the others' patterns are never compiled.
+    fitting: dict[int, list[Message]] = {}
+    for entry, message, _ in _candidates_in(normalized):
+        fitting.setdefault(entry.code, []).append(message)
     for entry in all_entries():
         exact = [
             _fit_tier(message, text) * (_LAST_RANK + 2) + _ownership_rank(message)
-            for message in entry.messages
+            for message in fitting.get(entry.code, ())
             if message_fits(message, text)
         ]
         haystacks = _haystacks(entry)

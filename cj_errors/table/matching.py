@@ -132,13 +132,29 @@ def anchor(template: str) -> str:
     Later sentences and clauses are optional and values vary, so only the first clause's
     literal text is certain. Empty when that clause is all values (``{param}``).
     """
-    pieces = re.split(r"\{param\}|\d+", first_clause(template))
+    from cj_errors.table._wording_table import EXACT
+
+    known = EXACT.get(template)
+    return known[0] if known is not None else compute_anchor(template)
+
+
+def compute_anchor(template: str) -> str:
+    """``anchor`` worked out from the wording (the table's are generated: table/wording_table.py)."""
+    pieces = re.split(r"\{param\}|\d+", compute_first_clause(template))
     return max(pieces, key=len).strip() if pieces else ""
 
 
 @functools.cache
 def first_clause(template: str) -> str:
     """The wording's first clause, normalised: "APIkey is wrong" of "APIkey is wrong, please check and try again"."""
+    from cj_errors.table._wording_table import EXACT
+
+    known = EXACT.get(template)
+    return known[1] if known is not None else compute_first_clause(template)
+
+
+def compute_first_clause(template: str) -> str:
+    """``first_clause`` worked out from the wording."""
     return _SENTENCE_END.split(normalize(template))[0].rstrip(".").split(", ")[0]
 
 
