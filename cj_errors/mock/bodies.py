@@ -246,6 +246,31 @@ _CART_PATHS = frozenset({"/shopping/order/addCart", "/shopping/order/addCartConf
 _DISPUTE_PATHS = frozenset({"/disputes/create", "/disputes/cancel", "/disputes/getDisputeList"})
 
 
+# Builders whose answer is the same for every call (no field of the call, no clock, no random value).
+_CONSTANT_BUILDERS = frozenset(
+    {
+        "/product/sourcing/create",
+        "/logistic/getSupplierLogisticsTemplate",
+        "/shop/getShops",
+        "/product/stock/privateInventory/querySpuPage",
+        "/product/stock/privateInventory/querySkuDetailPage",
+        "/webhook/product/subscribe/list",
+        "/ticket/pendingCount",
+    }
+)
+
+
+def data_key(call: Call) -> tuple[str, ...] | None:
+    """Everything of ``call`` that ``success_data(call)`` depends on, or None when it depends on more (the clock,
+    the call's ids). Equal keys give equal answers, so the answer can be serialised once per key."""
+    path = call.endpoint.path
+    if path in _BUILDERS:
+        return () if path in _CONSTANT_BUILDERS else None
+    if call.endpoint.mutating:
+        return ()
+    return (call.get("pageNum", "1"), call.get("pageSize", "20"))  # v1_page's two echoed fields
+
+
 def success_data(call: Call) -> Any:
     builder = _BUILDERS.get(call.endpoint.path)
     if builder is not None:
