@@ -196,3 +196,16 @@ def test_eight_threads_reading_and_ordering_at_once_end_on_the_true_stock() -> N
     assert after == _ID.sub(b'"requestId":"-"', _built_again(mock, "/product/listV2", query))
     shown = json.loads(after)["data"]["content"][0]["productList"][0]["warehouseInventoryNum"]
     assert shown == before["warehouseInventoryNum"] - 20
+
+
+def test_request_ids_are_uuid4s_in_hex_and_new_each_time() -> None:
+    """request_id builds uuid.uuid4().hex's string itself: the version and variant bits as uuid sets them."""
+    import uuid
+
+    from cj_errors.mock.bodies import request_id
+
+    ids = [request_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for value in ids:
+        parsed = uuid.UUID(hex=value)
+        assert (parsed.version, parsed.variant, parsed.hex) == (4, uuid.RFC_4122, value)

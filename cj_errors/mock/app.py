@@ -472,6 +472,8 @@ def _fill_documented(document: dict[str, Any], path: str) -> None:
 
 def _query(text: str) -> dict[str, list[str]]:
     query: dict[str, list[str]] = {}
+    if not text:
+        return query
     for key, value in parse_qsl(text, keep_blank_values=True):
         query.setdefault(key, []).append(value)
     return query

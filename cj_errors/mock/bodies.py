@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,8 +61,14 @@ class MockResponse:
     token: str = ""  # the token the request carried, masked in the log
 
 
+# uuid4's version (4) and variant (10xx) bits, set on 128 random bits as uuid.UUID(version=4) sets them.
+_UUID4_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
 def request_id() -> str:
-    return uuid.uuid4().hex
+    """``uuid.uuid4().hex`` without building a UUID object (one per answer)."""
+    return f"{int.from_bytes(os.urandom(16), 'big') & _UUID4_KEEP | _UUID4_SET:032x}"
 
 
 def json_response(document: Mapping[str, Any], code: int | None, status: int = 200) -> MockResponse:

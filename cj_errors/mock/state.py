@@ -46,6 +46,9 @@ _FORMAT = 1
 _TABLES = frozenset({"orders", "tokens", "meta"})
 
 
+_IN_MEMORY: contextlib.nullcontext[None] = contextlib.nullcontext()
+
+
 class StoreWriteError(Exception):
     """The state file refused a write; the call's changes were rolled back, in the file and in memory."""
 
@@ -240,13 +243,16 @@ class Store:
         with contextlib.suppress(sqlite3.Error, CliError, ValueError, TypeError, KeyError):
             self._load(self.path)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
         """One CJ call: its writes are committed together when it ends (a ``CjError`` included, as CJ keeps what
         a failed call did before failing), or rolled back with the memory read again when a write fails."""
         if self._db is None:
-            yield
-            return
+            return _IN_MEMORY  # nothing to commit (a shared no-op: one per call otherwise)
+        return self._file_transaction()
+
+    @contextlib.contextmanager
+    def _file_transaction(self) -> Iterator[None]:
+        assert self._db is not None
         with self.lock:
             if self._depth:
                 self._depth += 1
