@@ -1,12 +1,14 @@
-"""Answers the mock serialises once per key (MockApp._cached): the bytes of building the answer again, a new
-requestId each time, and a new answer as soon as what it shows changes (stock, an account's products, its
-webhook URLs)."""
+"""What the mock no longer does for every call: answers serialised once per key (MockApp._cached) are the bytes
+of building the answer again, with a new requestId each time, and a new answer as soon as what it shows changes
+(stock, an account's products, its webhook URLs); with a state file, a call that only reads runs no SQL."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
+import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +16,7 @@ import pytest
 
 from cj_errors.base import limits
 from cj_errors.mock import app as mock_app
-from cj_errors.mock.bodies import Call, MockRequest, json_response, success_body
+from cj_errors.mock.bodies import Call, MockRequest, json_response, request_id, success_body
 from cj_errors.table import catalog
 from tests.test_mock import API_KEY
 from tests.test_mock_documented import InProcess
@@ -200,12 +202,28 @@ def test_eight_threads_reading_and_ordering_at_once_end_on_the_true_stock() -> N
 
 def test_request_ids_are_uuid4s_in_hex_and_new_each_time() -> None:
     """request_id builds uuid.uuid4().hex's string itself: the version and variant bits as uuid sets them."""
-    import uuid
-
-    from cj_errors.mock.bodies import request_id
-
     ids = [request_id() for _ in range(2000)]
     assert len(set(ids)) == len(ids)
     for value in ids:
         parsed = uuid.UUID(hex=value)
         assert (parsed.version, parsed.variant, parsed.hex) == (4, uuid.RFC_4122, value)
+
+
+def test_with_a_state_file_a_call_that_only_reads_does_nothing_with_the_file(tmp_path: Path) -> None:
+    """The call's transaction opens at its first write: reads run no SQL; an order is BEGIN ... COMMIT."""
+    mock = InProcess(state_file=str(tmp_path / "state.db"), balance=500)
+    database = mock.app.store._db
+    assert database is not None
+    statements: list[str] = []
+    database.set_trace_callback(statements.append)
+    for path, query in [("/setting/get", {}), ("/shopping/pay/getBalance", {}), ("/product/listV2", {"size": "3"})]:
+        assert json.loads(_raw(mock, path, query))["code"] == 200
+    assert mock.call("GET", "/shopping/order/list")["code"] == 200
+    assert statements == []
+    assert mock.call("POST", "/shopping/order/createOrderV2", body=order_body("state-1"))["code"] == 200
+    assert statements[0] == "BEGIN" and statements[-1] == "COMMIT"
+    assert sum(statement.startswith(("BEGIN", "COMMIT")) for statement in statements) == 2
+    mock.app.close()
+    restarted = InProcess(state_file=str(tmp_path / "state.db"), balance=500)
+    assert [order["orderNum"] for order in restarted.app.store.orders.values()] == ["state-1"]
+    restarted.app.close()
