@@ -5,6 +5,7 @@
     python benchmarks/mock.py --clients 8 --seconds 5 --rounds 5 --json
     python benchmarks/mock.py --path '/api2.0/v1/product/listV2?size=20'   # another endpoint
     python benchmarks/mock.py --before /tmp/old     # also an earlier commit's cj_errors, in the same run
+    python benchmarks/mock.py --path '/api2.0/v1/product/listV2?size=20' --bare-body mock   # as many bytes
 
 All servers run as their own processes on 127.0.0.1 and are driven by the same client
 processes: each client keeps one HTTP/1.1 connection open and sends small GET requests as
@@ -13,7 +14,9 @@ order rotated by one each round, so drift in machine load hits them alike; figur
 medians over rounds.
 
 - baseline: the standard library's `ThreadingHTTPServer`, one fixed JSON body per request
-  (HTTP/1.1 keep-alive, Content-Length), no logging;
+  (HTTP/1.1 keep-alive, Content-Length), no logging; the body is 80 bytes, or with `--bare-body mock`
+  the bytes the mock answered to one GET of `--path` (a listV2 page of 20 is 8 KB, which costs the
+  clients, who share the cores with the server, more to read than the baseline's 80 bytes);
 - cjerr mock: `cjerr mock --qps 0 --token-file FILE`, answering `GET /api2.0/v1/setting/get`
   with a token (a call that reads state and logs a line), stderr sent to /dev/null;
 - cjerr mock [before] (with `--before DIR`): the same with the package in DIR first on
@@ -22,11 +25,11 @@ medians over rounds.
 Two figures per server: requests per second answered with HTTP 200 (wall clock: the clients
 compete with the server for the cores, so it moves with the machine's load), and the server
 process's CPU time (user + system, all threads, read from /proc around the timed window) per
-request, which does not depend on how busy the rest of the machine is. Ratios are to the bare
-server: its rate over the row's, and its CPU per request over the row's (1.0 = as cheap as the
-bare server; 0.5 = twice the CPU per request). On a machine without /proc the CPU columns are
-empty. No thresholds: this only prints. Standard library only; run it with the interpreter of the
-environment cjerr is installed in.
+request, which depends far less on how busy the rest of the machine is. Ratios are to the bare
+server: the row's rate over the bare server's, and the bare server's CPU per request over the
+row's (1.0 = as cheap as the bare server; 0.5 = twice the CPU per request). On a machine without
+/proc the CPU columns are empty. No thresholds: this only prints. Standard library only; run it
+with the interpreter of the environment cjerr is installed in.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ _BARE_SERVER = """
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 BODY = b'{"code":200,"result":true,"message":"Success","data":{},"requestId":"fixed"}'
+if len(sys.argv) > 2:  # --bare-body mock: the bytes the mock answered, from a file
+    with open(sys.argv[1], "rb") as source:
+        BODY = source.read()
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes; no 40 ms delayed-ACK stall
@@ -65,7 +71,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(BODY)
     def log_message(self, *args):
         pass
-server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[-1])), Handler)
 server.daemon_threads = True
 print("ready", flush=True)
 server.serve_forever()
@@ -161,6 +167,25 @@ def _measure(
     return done / seconds, failed, cpu
 
 
+def _mock_answer(command: list[str], path: str) -> bytes:
+    """The body the mock answers to one GET of ``path`` (for ``--bare-body mock``)."""
+    port = _free_port()
+    server = subprocess.Popen([*command, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until_listening(port, server)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path, headers={"CJ-Access-Token": _TOKEN})
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        if response.status != 200:
+            raise SystemExit(f"the mock answered {path} with HTTP {response.status}")
+        return body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="keep-alive connections, one client process each")
@@ -174,6 +199,13 @@ def main() -> int:
         help="also run the mock with the package found in DIR first on PYTHONPATH, e.g. an earlier commit's "
         "source: git archive COMMIT cj_errors | tar -x -C DIR",
     )
+    parser.add_argument(
+        "--bare-body",
+        choices=("small", "mock"),
+        default="small",
+        help="what the bare server answers: its small fixed body (default), or the bytes the mock answers to "
+        "--path, so both send as much (a big listV2 page costs the clients as much as the server)",
+    )
     options = parser.parse_args()
     cjerr = Path(sys.executable).with_name("cjerr")
     with tempfile.TemporaryDirectory() as folder:
@@ -185,6 +217,10 @@ def main() -> int:
             _BARE: ([sys.executable, "-c", _BARE_SERVER], env),
             _MOCK: ([str(cjerr), "mock", "--qps", "0", "--token-file", str(token_file), "--port"], env),
         }
+        if options.bare_body == "mock":
+            body_file = Path(folder) / "body"
+            body_file.write_bytes(_mock_answer(servers[_MOCK][0], options.path))
+            servers[_BARE] = ([*servers[_BARE][0], str(body_file)], env)
         if options.before:
             before = str(Path(options.before).resolve())
             if not (Path(before) / "cj_errors" / "__init__.py").is_file():
@@ -224,10 +260,19 @@ def main() -> int:
             }
         )
     if options.json:
-        figures = {"clients": options.clients, "seconds": options.seconds, "path": options.path, "rows": rows}
+        figures = {
+            "clients": options.clients,
+            "seconds": options.seconds,
+            "path": options.path,
+            "bare_body": options.bare_body,
+            "rows": rows,
+        }
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{options.clients} clients, {options.seconds:g} s x {options.rounds} rounds (medians), {options.path}")
+        print(
+            f"{options.clients} clients, {options.seconds:g} s x {options.rounds} rounds (medians), {options.path},"
+            f" bare body {options.bare_body}"
+        )
         print(f"  {'':<26} {'req/s':>7} {'x bare':>6} {'CPU µs/req':>10} {'x bare':>6}")
         for row in rows:
             cpu_text = "-" if row["cpu_us_per_request"] is None else f"{row['cpu_us_per_request']:.1f}"
