@@ -38,6 +38,7 @@ MOCK_REQUEST_BODY_BYTES = 16 * MIB  # a request to the mock server
 MOCK_ADMIN_BODY_BYTES = 1 * MIB  # a request to the mock's /__cjerr admin endpoints
 MOCK_RULE_BODY_BYTES = 1 * MIB  # a request body the mock's rules look inside
 MOCK_CUSTOM_BODY_BYTES = 256 * KIB  # a body a mock rule answers with
+MOCK_CACHED_ANSWERS = 256  # success answers the mock keeps serialised (listV2 pages, settings...); then it starts over
 JOURNAL_BODY_CHARS = 64 * KIB  # one body kept in the mock's journal
 JOURNAL_ENTRIES = 10000  # entries the mock's journal keeps
 JOURNAL_BYTES = 16 * MIB  # what the journal's entries hold together (headers, bodies, paths); the oldest go first

@@ -27,7 +27,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -41,6 +41,7 @@ from cj_errors.mock.bodies import (
     MockRequest,
     MockResponse,
     code_message,
+    data_key,
     error_body,
     error_page,
     json_response,
@@ -52,7 +53,7 @@ from cj_errors.mock.bodies import (
     success_body_code,
     success_data,
 )
-from cj_errors.mock.catalogue import Catalogue
+from cj_errors.mock.catalogue import Catalogue, strict_page
 from cj_errors.mock.config import MockConfig
 from cj_errors.mock.journal import Journal
 from cj_errors.mock.orders import Orders
@@ -92,7 +93,8 @@ class MockApp:
         # /webhook/set registrations and signed deliveries of ORDER, LOGISTIC, STOCK and PRODUCT messages.
         self.webhooks = WebhookHub(allow_local=config.allow_local_webhooks, journal=self.journal.note)
         self._windows: dict[str, deque[float]] = {}
-        self._fixed_bodies: dict[str, tuple[bytes, bytes]] = {}
+        # Success answers serialised once per (path, key): the body before and after its requestId (see _cached).
+        self._bodies: dict[tuple[str, Hashable], tuple[bytes, bytes | None]] = {}
         self._points_day = self._utc_day()
         self._points_used = 0.0
         self._points_at = clock()
@@ -128,7 +130,7 @@ class MockApp:
         with self.store.lock:
             self.store.reset()
         self.catalogue.reset_stock()
-        self.catalogue.mine.clear()
+        self.catalogue.clear_mine()
         with self._lock:
             self._windows.clear()
             self._points_used = 0.0
@@ -301,9 +303,11 @@ class MockApp:
                 raise CjError(1600300, message)
         if self.config.points is not None and endpoint.points:
             self._charge(endpoint.points)
-        if endpoint.path in _FIXED_DATA and self.config.points is None:
-            return self._fixed(endpoint)
         call = Call(endpoint, query, body, self.config)
+        if self.config.points is None:  # with a points budget every answer carries the day's figures
+            key = self._cache_key(endpoint, call, owner)
+            if key is not None:
+                return self._cached(endpoint, key, lambda: self._data(endpoint, call, token, owner))
         data = self._data(endpoint, call, token, owner)
         document = success_body(endpoint, data)
         _fill_documented(document, endpoint.path)
@@ -312,19 +316,39 @@ class MockApp:
             document["pointsInfo"] = info
         return json_response(document, success_body_code(endpoint))
 
-    def _fixed(self, endpoint: Endpoint) -> MockResponse:
-        """An answer whose data never changes: serialised once, only the requestId is new each time."""
-        halves = self._fixed_bodies.get(endpoint.path)
+    def _cache_key(self, endpoint: Endpoint, call: Call, owner: int) -> Hashable | None:
+        """What the success answer of ``call`` depends on besides its requestId, or None when it is built anew."""
+        keyer = _CACHE_KEYS.get(endpoint.path)
+        if keyer is not None:
+            return keyer(self, call, owner)
+        if endpoint.path in _STATEFUL or endpoint.path in _AUTH_PATHS:
+            return None
+        return data_key(call)
+
+    def _cached(self, endpoint: Endpoint, key: Hashable, build: Callable[[], Any]) -> MockResponse:
+        """The success answer serialised once per key (the bytes json_response would give), a new requestId each
+        time. Equal keys give equal data, so the bytes are those of building the answer again."""
+        code = success_body_code(endpoint)
+        halves = self._bodies.get((endpoint.path, key))
         if halves is None:
-            document = success_body(endpoint, _FIXED_DATA[endpoint.path]())
+            document = success_body(endpoint, build())
             _fill_documented(document, endpoint.path)
-            document["requestId"] = _REQUEST_ID_SLOT
-            raw = json_response(document, None).body
-            head, _slot, tail = raw.partition(_REQUEST_ID_SLOT.encode())
-            halves = self._fixed_bodies.setdefault(endpoint.path, (head, tail))
-        response = MockResponse(body=halves[0] + request_id().encode() + halves[1])
-        response.code = success_body_code(endpoint)
-        return response
+            if "requestId" not in document:
+                halves = (json_response(document, code).body, None)
+            else:
+                document["requestId"] = _REQUEST_ID_SLOT
+                raw = json_response(document, code).body
+                if raw.count(_REQUEST_ID_SLOT_BYTES) != 1:  # the call echoed the slot's text back: not cached
+                    document["requestId"] = request_id()
+                    return json_response(document, code)
+                before, _slot, after = raw.partition(_REQUEST_ID_SLOT_BYTES)
+                halves = (before, after)
+            if len(self._bodies) >= limits.MOCK_CACHED_ANSWERS:
+                self._bodies.clear()  # keys hold what callers send (keyWord...): bounded, the oldest state's go too
+            self._bodies[(endpoint.path, key)] = halves
+        head, tail = halves
+        body = head if tail is None else b"".join((head, request_id().encode(), tail))
+        return MockResponse(body=body, code=code)
 
     def _data(self, endpoint: Endpoint, call: Call, token: str, owner: int) -> Any:
         path = endpoint.path
@@ -448,6 +472,8 @@ def _fill_documented(document: dict[str, Any], path: str) -> None:
 
 def _query(text: str) -> dict[str, list[str]]:
     query: dict[str, list[str]] = {}
+    if not text:
+        return query
     for key, value in parse_qsl(text, keep_blank_values=True):
         query.setdefault(key, []).append(value)
     return query
@@ -709,9 +735,23 @@ def _category() -> Any:
     return category_tree()
 
 
-# Answers that depend on nothing the request or the state holds: serialised once (MockApp._fixed).
-_FIXED_DATA: dict[str, Callable[[], Any]] = {
-    "/product/globalWarehouseList": _warehouses,
-    "/product/getCategory": _category,
+def _list_v2_key(app: MockApp, call: Call, owner: int) -> Hashable:
+    # Everything Catalogue.list_v2 reads: the page (checked here first, raising as list_v2 would), the filters,
+    # and the stock and every account's products (their version).
+    page, size = strict_page(call)
+    return (page, size, call.get("keyWord", ""), call.get("countryCode", "").upper(), app.catalogue.version)
+
+
+# Stateful answers serialised once per key (MockApp._cached): the key holds everything the answer depends on.
+_CACHE_KEYS: dict[str, Callable[[MockApp, Call, int], Hashable]] = {
+    "/product/globalWarehouseList": lambda app, call, owner: (),
+    "/product/getCategory": lambda app, call, owner: (),
+    "/product/listV2": _list_v2_key,
+    # The account, its webhook URLs; the rest (qpsLimit) comes from the mock's configuration.
+    "/setting/get": lambda app, call, owner: (owner, app.webhooks.registered(owner)),
 }
+_AUTH_PATHS = frozenset(
+    {"/authentication/getAccessToken", "/authentication/refreshAccessToken", "/authentication/logout"}
+)
 _REQUEST_ID_SLOT = "@@cjerr-request-id@@"
+_REQUEST_ID_SLOT_BYTES = _REQUEST_ID_SLOT.encode()

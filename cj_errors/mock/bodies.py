@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,8 +61,14 @@ class MockResponse:
     token: str = ""  # the token the request carried, masked in the log
 
 
+# uuid4's version (4) and variant (10xx) bits, set on 128 random bits as uuid.UUID(version=4) sets them.
+_UUID4_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
 def request_id() -> str:
-    return uuid.uuid4().hex
+    """``uuid.uuid4().hex`` without building a UUID object (one per answer)."""
+    return f"{int.from_bytes(os.urandom(16), 'big') & _UUID4_KEEP | _UUID4_SET:032x}"
 
 
 def json_response(document: Mapping[str, Any], code: int | None, status: int = 200) -> MockResponse:
@@ -244,6 +251,31 @@ _WAYBILL_PATHS = frozenset({"/shopping/order/uploadWaybillInfo", "/shopping/orde
 _COMMENT_PATHS = frozenset({"/product/comments", "/product/productComments"})
 _CART_PATHS = frozenset({"/shopping/order/addCart", "/shopping/order/addCartConfirm"})
 _DISPUTE_PATHS = frozenset({"/disputes/create", "/disputes/cancel", "/disputes/getDisputeList"})
+
+
+# Builders whose answer is the same for every call (no field of the call, no clock, no random value).
+_CONSTANT_BUILDERS = frozenset(
+    {
+        "/product/sourcing/create",
+        "/logistic/getSupplierLogisticsTemplate",
+        "/shop/getShops",
+        "/product/stock/privateInventory/querySpuPage",
+        "/product/stock/privateInventory/querySkuDetailPage",
+        "/webhook/product/subscribe/list",
+        "/ticket/pendingCount",
+    }
+)
+
+
+def data_key(call: Call) -> tuple[str, ...] | None:
+    """Everything of ``call`` that ``success_data(call)`` depends on, or None when it depends on more (the clock,
+    the call's ids). Equal keys give equal answers, so the answer can be serialised once per key."""
+    path = call.endpoint.path
+    if path in _BUILDERS:
+        return () if path in _CONSTANT_BUILDERS else None
+    if call.endpoint.mutating:
+        return ()
+    return (call.get("pageNum", "1"), call.get("pageSize", "20"))  # v1_page's two echoed fields
 
 
 def success_data(call: Call) -> Any:

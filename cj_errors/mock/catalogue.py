@@ -270,6 +270,9 @@ class Catalogue:
         self.mine: dict[int, list[str]] = {}  # addToMyProduct, per account
         self._stock_lock = threading.Lock()
         self._stock: dict[tuple[str, str], list[int]] = {}
+        # Moves on with every change of stock or of an account's products, while the change's lock is held:
+        # answers built from them (listV2) are cached under it (MockApp._cached).
+        self.version = 0
         self.reset_stock()
 
     # -- stock: per variant and warehouse, CJ-owned units first, then the factory's --
@@ -283,6 +286,13 @@ class Catalogue:
                 for variant in self.by_vid.values()
                 for where, units in variant.stock
             }
+            self.version += 1
+
+    def clear_mine(self) -> None:
+        """Forget every account's products (a reset)."""
+        with self._stock_lock:
+            self.mine.clear()
+            self.version += 1
 
     def units(self, vid: str, where: str) -> tuple[int, int]:
         """(CJ's units, the factory's units) of ``vid`` in the warehouse of country ``where``."""
@@ -315,6 +325,7 @@ class Catalogue:
                 from_cj = min(held[0], quantity)
                 held[0] -= from_cj
                 held[1] -= quantity - from_cj
+            self.version += 1
 
     def stock_message(self, vids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """A STOCK webhook's params: per vid, one entry per warehouse (areaId a string, as in the doc body)."""
@@ -474,7 +485,7 @@ class Catalogue:
         return document
 
     def list_v2(self, call: Call) -> dict[str, Any]:
-        page, size = _strict_page(call)
+        page, size = strict_page(call)
         words = call.get("keyWord", "")
         where = call.get("countryCode", "").upper()
         products = [
@@ -539,6 +550,7 @@ class Catalogue:
             if pid in mine:
                 raise CjError(1600000, "The product has been added to My Products.")
             mine.append(pid)
+            self.version += 1
         return True
 
     def my_products(self, owner: int, call: Call) -> dict[str, Any]:
@@ -732,7 +744,7 @@ _CATEGORY_LEVELS = {
 _LIST_V2_MAX_RECORDS = 6000  # listV2 never reports more records than this (see the catalog's listV2 note)
 
 
-def _strict_page(call: Call) -> tuple[int, int]:
+def strict_page(call: Call) -> tuple[int, int]:
     """listV2's page (1-1000) and size (1-100) as its page documents them; outside: 1600300, and a page past
     the last record CJ serves answers with its "the max offset is" wording."""
     page_text, size_text = call.get("page", "1"), call.get("size", "10")

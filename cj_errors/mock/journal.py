@@ -72,15 +72,15 @@ class _Recorded:
             fault_label=response.fault_label,
             delay=response.delay,
         )
-        self.request = _trimmed(request)
+        self.request, header_bytes = _trimmed(request)
         self.started = started
         self.number = number
         self._entry: dict[str, Any] | None = None
         if len(request.body) > limits.JOURNAL_BODY_CHARS:
             self.entry()  # a big body is masked now, so the journal never holds 10,000 of them
             self.request = MockRequest(request.method, request.target, {}, b"", request.client)
-        self.size = _ENTRY_OVERHEAD + len(self.request.target) + len(self.request.body)
-        self.size += sum(len(name) + len(value) for name, value in self.request.headers.items())
+            header_bytes = 0
+        self.size = _ENTRY_OVERHEAD + len(self.request.target) + len(self.request.body) + header_bytes
         if self._entry is not None:
             self.size += len(json.dumps(self._entry, ensure_ascii=False, default=str))
 
@@ -91,20 +91,22 @@ class _Recorded:
         return self._entry
 
 
-def _trimmed(request: MockRequest) -> MockRequest:
-    """``request`` with its headers cut to ``limits.JOURNAL_HEADER_BYTES``; what is left out is counted."""
-    kept: dict[str, str] = {}
+def _trimmed(request: MockRequest) -> tuple[MockRequest, int]:
+    """``request`` with its headers cut to ``limits.JOURNAL_HEADER_BYTES`` (what is left out is counted), and
+    the bytes of the headers kept."""
     used = 0
-    headers = list(request.headers.items())
-    for index, (name, value) in enumerate(headers):
-        used += len(name) + len(value)
-        if used > limits.JOURNAL_HEADER_BYTES:
+    for index, (name, value) in enumerate(request.headers.items()):
+        size = len(name) + len(value)
+        if used + size > limits.JOURNAL_HEADER_BYTES:
+            headers = list(request.headers.items())
+            kept = dict(headers[:index])
             left = headers[index:]
-            size = sum(len(name) + len(value) for name, value in left)
-            kept["x-cjerr-journal"] = f"{len(left)} more header(s), {size} bytes, not kept"
-            return MockRequest(request.method, request.target, kept, request.body, request.client)
-        kept[name] = value
-    return request
+            note = f"{len(left)} more header(s), {sum(len(name) + len(value) for name, value in left)} bytes, not kept"
+            kept["x-cjerr-journal"] = note
+            trimmed = MockRequest(request.method, request.target, kept, request.body, request.client)
+            return trimmed, sum(len(name) + len(value) for name, value in kept.items())
+        used += size
+    return request, used
 
 
 def _request_entry(request: MockRequest, response: MockResponse, started: float) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
+import http.client
+import re
 import socket
 import threading
 import time
@@ -68,8 +69,23 @@ def log_target(target: str) -> str:
     return scrub(f"{path}?{'&'.join(pieces)}")
 
 
+_clock_second: tuple[int, str] = (0, "")
+
+
+def _stamp() -> str:
+    """The local time as HH:MM:SS.mmm, the second formatted once (a log line per request)."""
+    global _clock_second
+    now = time.time()
+    second = int(now)
+    seen, text = _clock_second
+    if seen != second:
+        text = time.strftime("%H:%M:%S", time.localtime(second))
+        _clock_second = (second, text)
+    return f"{text}.{int((now - second) * 1000):03d}"
+
+
 def describe_request(request: MockRequest, response: MockResponse, elapsed: float) -> str:
-    stamp = datetime.datetime.now().strftime("%H:%M:%S.%f")[:-3]
+    stamp = _stamp()
     code = "-" if response.code is None else str(response.code)
     parts = [
         f"{stamp} {request.client} {request.method} {log_target(request.target)} -> {response.status} code={code}",
@@ -81,6 +97,16 @@ def describe_request(request: MockRequest, response: MockResponse, elapsed: floa
     if response.fault is not None:
         parts.append(f"fault={response.fault_label} ({response.fault.origin})")
     return " ".join(parts)
+
+
+# A request line and header section that every supported Python's http.server reads the same way, and that
+# _Handler._parse_plain turns into the same command, path, version and headers without the email parser
+# (tests/test_mock_http.py compares the two): one space-separated line, an origin-form path not starting
+# with "//" (http.server rewrites those), HTTP/1.0 or 1.1, and at most 99 "Name: printable ASCII" lines
+# (http.client refuses more than 100 lines), each ending in CRLF.
+_PLAIN_LINE = re.compile(rb"([A-Z]+) (/(?!/)[!-~]*) HTTP/1\.([01])\r\n")
+_PLAIN_HEADERS = re.compile(rb"(?:[!-9;-~]+:[\t -~]*\r\n){0,99}\r\n")
+_PLAIN_FIELD = re.compile(r"([!-9;-~]+):[ \t]*([\t -~]*)\r\n")
 
 
 class _BadRequest(Exception):
@@ -104,6 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     _date: tuple[int, str] = (0, "")
+    raw_requestline: bytes  # set by handle_one_request before parse_request
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The Date header, formatted once a second rather than for every request."""
@@ -123,6 +150,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._mock.log.line(f"cjerr mock: {self.client_address[0]} {scrub(format % args)}")
 
     def parse_request(self) -> bool:
+        plain = self._parse_plain()
+        if plain is not None:
+            return plain
         # The header section is read through a budget: over limits.HTTP_HEADER_BYTES the standard
         # library answers 431 and closes, and nothing of it reaches the journal.
         stream = self.rfile
@@ -132,13 +162,53 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.rfile = stream
 
+    def _parse_plain(self) -> bool | None:
+        """``BaseHTTPRequestHandler.parse_request`` for a plain request (nearly all are), without the email
+        parser that costs more than the rest of a small answer; None (nothing read) when it is not plain."""
+        line = _PLAIN_LINE.fullmatch(self.raw_requestline)
+        if line is None:
+            return None
+        peek = getattr(self.rfile, "peek", None)  # a buffered reader (StreamRequestHandler.rbufsize -1)
+        if peek is None:
+            return None
+        arrived: bytes = peek()  # what the buffer holds after the request line; read only when plain
+        if arrived.startswith(b"\r\n"):
+            end = 2
+        else:
+            found = arrived.find(b"\r\n\r\n")
+            if found < 0:
+                return None  # not all there yet: the standard library reads it line by line
+            end = found + 4
+        if end > limits.HTTP_HEADER_BYTES or _PLAIN_HEADERS.fullmatch(arrived, 0, end) is None:
+            return None
+        section = self.rfile.read(end).decode("ascii")
+        method, path, minor = line.groups()
+        self.command, self.path = method.decode("ascii"), path.decode("ascii")
+        self.request_version = "HTTP/1." + minor.decode("ascii")
+        self.requestline = self.raw_requestline[:-2].decode("ascii")
+        self.close_connection = minor == b"0"  # HTTP/1.1 keeps the connection open unless told otherwise
+        headers = http.client.HTTPMessage()
+        for name, value in _PLAIN_FIELD.findall(section):
+            headers[name] = value  # what email's compat32 parser stores: value without leading blanks and CRLF
+        self.headers = headers
+        # The rest as the standard library's parse_request does it.
+        connection = headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive" and self.protocol_version >= "HTTP/1.1":
+            self.close_connection = False
+        expect = headers.get("Expect", "").lower()
+        if expect == "100-continue" and self.protocol_version >= "HTTP/1.1" and self.request_version >= "HTTP/1.1":
+            return bool(self.handle_expect_100())
+        return True
+
     def do_GET(self) -> None:
         self._serve()
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET
 
-    def _read_body(self) -> bytes:
-        problem = framing_problem(self.headers.items())
+    def _read_body(self, fields: list[tuple[str, str]]) -> bytes:
+        problem = framing_problem(fields)
         if problem is not None:
             raise _BadRequest(400, problem)
         length = self.headers.get("Content-Length")
@@ -171,11 +241,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.monotonic()
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        request = MockRequest(self.command, self.path, headers, b"", self.client_address[0])
+        fields = self.headers.items()
+        headers = {name.lower(): value for name, value in fields}
         try:
-            body = self._read_body()
+            body = self._read_body(fields)
         except _BadRequest as problem:
+            request = MockRequest(self.command, self.path, headers, b"", self.client_address[0])
             response = MockResponse(
                 status=problem.status, body=problem.reason.encode() + b"\n", content_type="text/plain"
             )
@@ -195,17 +266,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._mock.log.line(describe_request(request, response, time.monotonic() - started))
 
     def _write(self, response: MockResponse) -> None:
+        if self.command != "HEAD" and not response.drop and self.request_version != "HTTP/0.9":
+            # Headers and body in one write (one packet for a small body): the bytes send_response,
+            # send_header and end_headers would send, built in one string.
+            status = response.status
+            reason = self.responses[status][0] if status in self.responses else ""
+            lines = [
+                f"{self.protocol_version} {status:d} {reason}\r\n",
+                f"Server: {self.version_string()}\r\nDate: {self.date_time_string()}\r\n",
+            ]
+            if response.content_type:
+                lines.append(f"Content-Type: {response.content_type}\r\n")
+            lines.append(f"Content-Length: {len(response.body)}\r\n")
+            if self.close_connection:
+                lines.append("Connection: close\r\n")
+            lines.append("\r\n")
+            self.wfile.write("".join(lines).encode("latin-1", "strict") + response.body)
+            return
         self.send_response(response.status)
         if response.content_type:
             self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         if self.close_connection:
             self.send_header("Connection", "close")
-        if self.command != "HEAD" and not response.drop and self.request_version != "HTTP/0.9":
-            # Headers and body in one write (one packet for a small body), as end_headers would send them.
-            self._headers_buffer.append(b"\r\n" + response.body)  # type: ignore[attr-defined]
-            self.flush_headers()
-            return
         self.end_headers()
         if self.command == "HEAD":
             return

@@ -9,7 +9,8 @@ Callers hold ``Store.lock`` around a read-modify-write; the methods here do not 
 With a file:
 
 * each CJ call is one SQLite transaction (``Store.transaction``): the balance debit and the order it pays for
-  are committed together or not at all, so a mock killed at any moment restarts consistent;
+  are committed together or not at all, so a mock killed at any moment restarts consistent; it opens at the
+  call's first write, so a call that only reads does nothing with the file;
 * when the commit fails (a read-only file, a full disk), the transaction is rolled back and the memory is read
   again from the file, so nothing the file does not hold is answered later; the call raises ``StoreWriteError``;
 * the file is locked (``fcntl.flock``) for as long as the mock runs: a second mock on it refuses to start;
@@ -44,6 +45,9 @@ _SCHEMA = (
 )
 _FORMAT = 1
 _TABLES = frozenset({"orders", "tokens", "meta"})
+
+
+_IN_MEMORY: contextlib.nullcontext[None] = contextlib.nullcontext()
 
 
 class StoreWriteError(Exception):
@@ -219,8 +223,10 @@ class Store:
     def _write(self, sql: str, parameters: tuple[Any, ...]) -> None:
         if self._db is None:
             return
-        if self._depth:
-            self._db.execute(sql, parameters)  # inside a call's transaction: committed with the rest of it
+        if self._depth:  # inside a call's transaction: committed with the rest of it
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")  # the call's first write opens it: a call that only reads costs nothing
+            self._db.execute(sql, parameters)
             return
         try:
             with self._db:
@@ -240,13 +246,16 @@ class Store:
         with contextlib.suppress(sqlite3.Error, CliError, ValueError, TypeError, KeyError):
             self._load(self.path)
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
         """One CJ call: its writes are committed together when it ends (a ``CjError`` included, as CJ keeps what
         a failed call did before failing), or rolled back with the memory read again when a write fails."""
         if self._db is None:
-            yield
-            return
+            return _IN_MEMORY  # nothing to commit (a shared no-op: one per call otherwise)
+        return self._file_transaction()
+
+    @contextlib.contextmanager
+    def _file_transaction(self) -> Iterator[None]:
+        assert self._db is not None
         with self.lock:
             if self._depth:
                 self._depth += 1
@@ -255,11 +264,7 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            try:
-                self._db.execute("BEGIN")  # deferred: a call that only reads never needs the file writable
-            except sqlite3.Error as error:
-                raise StoreWriteError(str(error)) from None
-            self._depth = 1
+            self._depth = 1  # BEGIN waits for the first write (_write): a call that only reads never touches the file
             try:
                 yield
             except sqlite3.Error as error:
@@ -275,6 +280,8 @@ class Store:
 
     def _commit(self) -> None:
         assert self._db is not None
+        if not self._db.in_transaction:
+            return  # the call wrote nothing
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
@@ -326,7 +333,7 @@ class Store:
         with self.transaction():
             if self._db is not None:
                 for table in ("orders", "tokens", "meta"):
-                    self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                    self._write(f"DELETE FROM {table}", ())  # noqa: S608 - fixed table names
             self.orders.clear()
             self.numbers.clear()
             self.tokens.clear()

@@ -110,6 +110,11 @@ class WebhookHub:
             for setting in SETTINGS
         }
 
+    def registered(self, open_id: str | int) -> tuple[tuple[str, str], ...]:
+        """The account's (setting, URL) pairs: everything ``callbacks`` shows, as a key for a cached answer."""
+        with self._lock:
+            return tuple(self._urls.get(str(open_id), {}).items())
+
     def accounts(self) -> list[str]:
         """The openIds that registered at least one callback URL."""
         with self._lock:
