@@ -132,6 +132,36 @@ def test_setting_get_shows_a_webhook_url_once_registered_and_per_account() -> No
     assert callback() == {"type": "CANCEL", "urls": []}
 
 
+def test_an_answer_built_while_another_call_changes_the_state_is_not_kept() -> None:
+    # Another client's /webhook/set lands while /setting/get builds its answer, and a cancel follows: the
+    # URLs are back to none, so a key made of the URLs would match again and serve the ENABLE answer forever.
+    mock = InProcess(allow_local_webhooks=True)
+    url = "http://127.0.0.1:9/hook"
+    topics = ("order", "logistics", "stock", "product")
+    hub = mock.app.webhooks
+    real_callbacks = hub.callbacks
+    raced: list[bool] = []
+
+    def callbacks_racing_a_set(open_id: str | int) -> dict[str, dict[str, Any]]:
+        if not raced:
+            raced.append(True)
+            enable = {topic: {"type": "ENABLE", "callbackUrls": [url]} for topic in topics}
+            assert mock.call("POST", "/webhook/set", body=enable)["result"] is True
+        return real_callbacks(open_id)
+
+    def callback() -> Any:
+        return json.loads(_raw(mock, "/setting/get"))["data"]["callback"]["order"]
+
+    hub.callbacks = callbacks_racing_a_set  # type: ignore[method-assign]
+    assert callback() == {"type": "ENABLE", "urls": [url]}  # what the state was by the time it was read
+    hub.callbacks = real_callbacks  # type: ignore[method-assign]
+    assert mock.app._bodies == {}
+    cancel = {topic: {"type": "CANCEL", "callbackUrls": [url]} for topic in topics}
+    assert mock.call("POST", "/webhook/set", body=cancel)["result"] is True
+    assert callback() == {"type": "CANCEL", "urls": []}
+    assert callback() == {"type": "CANCEL", "urls": []}  # and from the cache
+
+
 def test_a_call_echoing_the_slots_text_gets_a_real_request_id() -> None:
     mock = InProcess()
     query = {"keyWord": mock_app._REQUEST_ID_SLOT}
@@ -145,6 +175,19 @@ def test_the_cache_stays_bounded_whatever_callers_send() -> None:
     for number in range(limits.MOCK_CACHED_ANSWERS + 40):
         _raw(mock, "/product/listV2", {"keyWord": f"word {number}"})
         assert len(mock.app._bodies) <= limits.MOCK_CACHED_ANSWERS
+
+
+def test_the_cache_holds_a_bounded_number_of_bytes_whatever_callers_send() -> None:
+    # pageNum is part of the key as sent: a caller can send megabytes of it in a JSON body.
+    mock = InProcess()
+    big = "x" * limits.MOCK_CACHED_ANSWER_BYTES
+    for number in range(12):
+        assert mock.call("POST", "/shopping/makeup/list", body={"pageNum": f"{number}{big}"})["result"] is True
+    assert mock.app._bodies == {}  # each key alone is over the bound for one answer
+    for number in range(40):
+        mock.call("POST", "/shopping/makeup/list", body={"pageNum": f"{number}{'y' * 60_000}"})
+        assert mock.app._bodies_size <= limits.MOCK_CACHED_BYTES
+    assert mock.app._bodies  # answers under the bound are kept
 
 
 def test_with_a_points_budget_nothing_is_cached() -> None:

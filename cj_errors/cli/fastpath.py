@@ -133,7 +133,7 @@ def _completion_words(environ: Mapping[str, str]) -> tuple[list[str], str] | Non
     request = environ.get("_CJERR_COMPLETE", "")
     if request == "complete_bash":
         text, cursor = environ.get("COMP_WORDS", ""), environ.get("COMP_CWORD", "")
-        if not cursor.isdigit():
+        if not (cursor.isascii() and cursor.isdigit()):  # "²" is a digit to isdigit, not to int
             return None
         words = text.split()
         index = int(cursor)

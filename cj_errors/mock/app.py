@@ -95,6 +95,8 @@ class MockApp:
         self._windows: dict[str, deque[float]] = {}
         # Success answers serialised once per (path, key): the body before and after its requestId (see _cached).
         self._bodies: dict[tuple[str, Hashable], tuple[bytes, bytes | None]] = {}
+        self._bodies_size = 0  # bytes of the answers and keys in _bodies
+        self._bodies_lock = threading.Lock()
         self._points_day = self._utc_day()
         self._points_used = 0.0
         self._points_at = clock()
@@ -307,7 +309,12 @@ class MockApp:
         if self.config.points is None:  # with a points budget every answer carries the day's figures
             key = self._cache_key(endpoint, call, owner)
             if key is not None:
-                return self._cached(endpoint, key, lambda: self._data(endpoint, call, token, owner))
+                return self._cached(
+                    endpoint,
+                    key,
+                    lambda: self._data(endpoint, call, token, owner),
+                    lambda: self._cache_key(endpoint, call, owner),
+                )
         data = self._data(endpoint, call, token, owner)
         document = success_body(endpoint, data)
         _fill_documented(document, endpoint.path)
@@ -325,27 +332,41 @@ class MockApp:
             return None
         return data_key(call)
 
-    def _cached(self, endpoint: Endpoint, key: Hashable, build: Callable[[], Any]) -> MockResponse:
+    def _cached(
+        self, endpoint: Endpoint, key: Hashable, build: Callable[[], Any], key_now: Callable[[], Hashable | None]
+    ) -> MockResponse:
         """The success answer serialised once per key (the bytes json_response would give), a new requestId each
-        time. Equal keys give equal data, so the bytes are those of building the answer again."""
+        time. Equal keys give equal data, so the bytes are those of building the answer again.
+
+        An answer is kept only when the key is the same after building it (another client's call may have
+        changed the state while it was built) and it is small; the cache starts over past its bounds."""
         code = success_body_code(endpoint)
         halves = self._bodies.get((endpoint.path, key))
-        if halves is None:
-            document = success_body(endpoint, build())
-            _fill_documented(document, endpoint.path)
-            if "requestId" not in document:
-                halves = (json_response(document, code).body, None)
-            else:
-                document["requestId"] = _REQUEST_ID_SLOT
-                raw = json_response(document, code).body
-                if raw.count(_REQUEST_ID_SLOT_BYTES) != 1:  # the call echoed the slot's text back: not cached
-                    document["requestId"] = request_id()
-                    return json_response(document, code)
-                before, _slot, after = raw.partition(_REQUEST_ID_SLOT_BYTES)
-                halves = (before, after)
-            if len(self._bodies) >= limits.MOCK_CACHED_ANSWERS:
-                self._bodies.clear()  # keys hold what callers send (keyWord...): bounded, the oldest state's go too
-            self._bodies[(endpoint.path, key)] = halves
+        if halves is not None:
+            head, tail = halves
+            body = head if tail is None else b"".join((head, request_id().encode(), tail))
+            return MockResponse(body=body, code=code)
+        document = success_body(endpoint, build())
+        _fill_documented(document, endpoint.path)
+        if "requestId" not in document:
+            halves = (json_response(document, code).body, None)
+        else:
+            document["requestId"] = _REQUEST_ID_SLOT
+            raw = json_response(document, code).body
+            if raw.count(_REQUEST_ID_SLOT_BYTES) != 1:  # the call echoed the slot's text back: not cached
+                document["requestId"] = request_id()
+                return json_response(document, code)
+            before, _slot, after = raw.partition(_REQUEST_ID_SLOT_BYTES)
+            halves = (before, after)
+        size = len(halves[0]) + len(halves[1] or b"") + _key_size(key)
+        if size <= limits.MOCK_CACHED_ANSWER_BYTES and key_now() == key:
+            with self._bodies_lock:
+                full = self._bodies_size + size > limits.MOCK_CACHED_BYTES
+                if full or len(self._bodies) >= limits.MOCK_CACHED_ANSWERS:
+                    self._bodies.clear()  # keys hold what callers send (keyWord...): bounded, the oldest state's go too
+                    self._bodies_size = 0
+                self._bodies[(endpoint.path, key)] = halves
+                self._bodies_size += size
         head, tail = halves
         body = head if tail is None else b"".join((head, request_id().encode(), tail))
         return MockResponse(body=body, code=code)
@@ -748,8 +769,19 @@ _CACHE_KEYS: dict[str, Callable[[MockApp, Call, int], Hashable]] = {
     "/product/getCategory": lambda app, call, owner: (),
     "/product/listV2": _list_v2_key,
     # The account, its webhook URLs; the rest (qpsLimit) comes from the mock's configuration.
-    "/setting/get": lambda app, call, owner: (owner, app.webhooks.registered(owner)),
+    "/setting/get": lambda app, call, owner: (owner, app.webhooks.version),
 }
+
+
+def _key_size(key: Hashable) -> int:
+    """About what a cache key holds, in bytes: its texts (what callers sent) and 8 for anything else."""
+    if isinstance(key, (str, bytes)):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(_key_size(part) for part in key)
+    return 8
+
+
 _AUTH_PATHS = frozenset(
     {"/authentication/getAccessToken", "/authentication/refreshAccessToken", "/authentication/logout"}
 )

@@ -50,6 +50,7 @@ class WebhookHub:
         self._urls: dict[str, dict[str, str]] = {}  # openId -> setting -> URL
         self._deliverers: dict[str, webhooks.Deliverer] = {}
         self._lock = threading.Lock()
+        self._version = 0  # goes up with every change of any account's URLs, never back
 
     def _deliverer(self, open_id: str) -> webhooks.Deliverer:
         with self._lock:
@@ -93,6 +94,7 @@ class WebhookHub:
                     registered.pop(setting, None)
                 else:
                     registered[setting] = url
+            self._version += 1
         for setting, url in changes.items():
             if url is not None:
                 for topic in webhooks.topics_for_setting(setting):
@@ -110,10 +112,13 @@ class WebhookHub:
             for setting in SETTINGS
         }
 
-    def registered(self, open_id: str | int) -> tuple[tuple[str, str], ...]:
-        """The account's (setting, URL) pairs: everything ``callbacks`` shows, as a key for a cached answer."""
+    @property
+    def version(self) -> int:
+        """A number that changes with every registration and never comes back: a key for a cached answer (a
+        key built from the URLs themselves can recur, so an answer cached during a change could be served
+        after the change is undone)."""
         with self._lock:
-            return tuple(self._urls.get(str(open_id), {}).items())
+            return self._version
 
     def accounts(self) -> list[str]:
         """The openIds that registered at least one callback URL."""
