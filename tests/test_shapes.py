@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -258,3 +259,110 @@ def test_each_on_real_cases_and_repeated_shapes_is_the_same_with_the_memo(monkey
     fast = _each_output(data, memo=True, monkeypatch=monkeypatch)
     assert fast == _each_output(data, memo=False, monkeypatch=monkeypatch)
     assert fast[0].count("\n") > len(shaped) * 2
+
+
+# --- runs of JSON Lines read at once (msgspec) -------------------------------------------------------
+
+# Mostly plain JSON Lines, so that whole runs are read at once, with the lines that stop such a run: a new
+# shape, live points figures, a held order, a log prefix, a line that is not one object, a body over lines.
+_JSON_LINE = st.one_of(
+    st.sampled_from(
+        [
+            '{"code":200,"result":true,"message":"Success","data":{"list":[{"pid":"1"}]},"requestId":"a"}',
+            '{"code":200,"result":true,"message":"Success","data":{"list":[]},"requestId":"b"}',
+            '{"code":1600200,"result":false,"message":"Too Many Requests","data":null,"requestId":"c"}',
+            '{"code": 1600001, "result": false, "message": "Invalid API key or access token"}',
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"1","logisticsMiss":true}}',
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"2"}}',
+            # Points figures with nothing remaining make a QPS answer a quota one (exit 79, not 75).
+            '{"code":1600200,"result":false,"message":"Too Many Requests","pointsInfo":{"remaining":0,"total":5}}',
+            '  {"code":1600200,"result":false,"message":"Too Many Requests","requestId":"d"}\r',
+            '2026-08-18T09:41:07Z INFO cj {"code":1600200,"result":false,"message":"Too Many Requests"}',
+            '{"code":1600200,"result":false} {"code":200}',
+            '[{"code":200,"result":true}]',
+            '{"code":200,"result":true,"message":"Success \\u00e9t\\u00e9 ü"}',
+            "",
+            "{",
+            '  "code": 1600001,',
+            "}",
+        ]
+    ),
+    st.integers(0, 3).map(
+        lambda n: json.dumps({"code": 1600300, "result": False, "message": f"Param error {n}", "requestId": n})
+    ),
+    st.integers(100, 120).map(
+        lambda used: json.dumps(
+            {"code": 16900500, "result": False, "message": _POINTS_TEXT.format(used, 0, 10), "requestId": "p"}
+        )
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_JSON_LINE, max_size=60), chunk=st.sampled_from([16, 64, 300, 1 << 20]))
+def test_runs_read_at_once_count_what_the_exact_path_counts(lines: list[str], chunk: int) -> None:
+    if shapes.block_reader(shapes.reader()) is None:
+        pytest.skip("runs are read at once with msgspec only")
+    data = ("\n".join(lines) + "\n").encode()
+    with pytest.MonkeyPatch.context() as patch:
+        read_runs: list[int] = []
+        made = shapes.block_reader
+
+        def counting(read: object) -> shapes.BlockReader | None:
+            reader = made(read)  # type: ignore[arg-type]
+            if reader is None:
+                return None
+            return reader._replace(read=lambda run: read_runs.append(len(run)) or reader.read(run))
+
+        patch.setattr(shapes, "block_reader", counting)
+        _assert_same(data, chunk=chunk)
+    assert read_runs or not lines  # the runs were read at once, not line by line
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.sampled_from([b"{}", b"a", b"", b"\xff", b"\xc3\xa9", b"{\xe2\x82"]), max_size=30),
+    chunk=st.integers(1, 12),
+    steps=st.lists(st.integers(-1, 4), max_size=40),
+)
+def test_taking_runs_and_giving_them_back_keeps_every_line_in_order(
+    lines: list[bytes], chunk: int, steps: list[int]
+) -> None:
+    data = b"\n".join(lines) + b"\n"
+    expected = list(reading_lines.read_lines(io.BytesIO(data)))
+    source = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, chunk=chunk)
+    got: list[tuple[str | None, bool]] = []
+    for step in steps:  # -1 reads a line; n takes a run, keeps its first n lines and gives the rest back
+        if step == -1:
+            got.extend(itertools.islice(source, 1))
+            continue
+        taken = source.run()
+        if taken is None:
+            got.extend(source.split_lines())
+            continue
+        run, start = taken
+        got.extend((line.decode("utf-8") + "\n", False) for line in run[start : start + step])
+        source.give_back(run, start + step)
+    got.extend(source)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # The first line teaches the shape; the second has the same fields but what it holds besides changes
+        # the answer: read in one run, it must still go to the exact path.
+        [
+            '{"code":1600200,"result":false,"message":"Too Many Requests"}',
+            '{"code":1600200,"result":false,"message":"Too Many Requests","pointsInfo":{"remaining":0,"total":5}}',
+        ],
+        [
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"2"}}',
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"1","interceptOrderReasons":["x"]}}',
+        ],
+    ],
+)
+def test_a_run_leaves_to_the_exact_path_what_a_line_read_alone_leaves(lines: list[str]) -> None:
+    data = ("\n".join(lines * 3) + "\n").encode()
+    _assert_same(data)
+    assert _summary(data, fast=True)["exit"] != _summary(("\n".join(lines[:1] * 6) + "\n").encode(), fast=True)["exit"]

@@ -100,6 +100,7 @@ class ExplainRun:
             splittable = chunked and not encoding and source != "-"
             second_half = halves.start(lines, status, self.split_min_bytes) if splittable else None
             try:
+                read: Iterator[tuple[str | None, bool]]
                 if second_half is not None:
                     read = halves.lines_until(recorder.read1, second_half.cut)
                 elif chunked:

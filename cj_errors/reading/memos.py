@@ -8,7 +8,6 @@ Standard library only.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,26 +18,43 @@ from cj_errors.reading.explanation import (
     explain_envelope,
     request_id_text,
 )
+from cj_errors.reading.lines import ChunkedLines
 from cj_errors.reading.results import Item, Summary, _Counted
 from cj_errors.table import cjwording
 
 _ABSENT = shapes.ABSENT
 
 
+class _Shape:
+    """A plain envelope shape the memo knows: what the exact path made of it, and lines counted but not yet
+    in the summary (``settled``: its code is itemized, with a first requestId when its lines carry one)."""
+
+    __slots__ = ("counted", "lines", "settled")
+
+    def __init__(self, counted: _Counted) -> None:
+        self.counted = counted
+        self.lines = 0
+        self.settled = False
+
+
 class _ShapeMemo:
     """Per stream: what the exact path made of each plain envelope shape seen (bounded).
 
-    ``run`` reads most lines of a big log, so it is written flat: no helper calls on the
-    common path, where the line's shape and code are already known.
+    ``run`` reads most lines of a big log, so its loops are written flat: no helper calls on
+    the common path, where the line's shape and code are already known.
     """
 
     def __init__(self, http_status: int | None, now: dt.datetime | None) -> None:
         self.http_status = http_status
         self.now = now
-        self.known: dict[tuple[Any, ...], _Counted | None] = {}
+        # None for a shape the exact path reads every time (not one plain top-level envelope).
+        self.known: dict[tuple[Any, ...], _Shape | None] = {}
+        self.shapes: list[_Shape] = []  # those in ``known``, whose lines ``flush`` adds to the summary
         self.read = shapes.reader()
-        # Responses counted here but not yet in the summary (a plain dict is faster than its Counters).
-        self.tally: defaultdict[_Counted, int] = defaultdict(int)
+        self.read_block = shapes.block_reader(self.read)
+        # A run given back after one of its lines went to the exact path: the run, where the rest starts,
+        # what msgspec read of the whole run, and the index of the rest's first line in that.
+        self.resume: tuple[list[bytes], int, list[Any], int] | None = None
 
     def run(
         self, lines: Iterator[tuple[str | None, bool]], number: int, summary: Summary
@@ -47,10 +63,99 @@ class _ShapeMemo:
 
         Returns the number of the last line taken and the first line it could not count (which
         the exact path reads next), or None at the end of the stream. Lines it counted are in
-        ``summary.lines``; the returned one is not.
+        ``summary.lines``; the returned one is not. JSON Lines read in chunks (``ChunkedLines``)
+        are decoded a run at a time when msgspec is there; other lines one at a time.
         """
-        read, known, tally = self.read, self.known, self.tally
-        per_code, first_ids = summary.per_code, summary.first_request_id
+        if self.read_block is None or not isinstance(lines, ChunkedLines):
+            return self._run_lines(lines, number, summary)
+        while True:
+            taken = lines.run()
+            if taken is None:
+                if not lines.has_split():
+                    return number, None  # the end
+                number, pair = self._run_lines(lines.split_lines(), number, summary)
+                if pair is not None:
+                    return number, pair
+                continue
+            run, start = taken
+            resume = self.resume
+            if resume is not None and resume[0] is run and resume[1] == start:
+                found, index = resume[2], resume[3]
+            else:
+                found, index = self.read_block.read(run[start:] if start else run), 0
+            self.resume = None
+            number, stop = self._run_found(found, index, number, summary)
+            if stop == len(found):
+                continue
+            # A line the run's reading does not settle (a new shape, odd values, a log prefix) is read on its
+            # own, as a line read alone would be; the rest of the run is given back, read already.
+            at = start + stop - index  # the line's index in ``run``
+            lines.give_back(run, at + 1)
+            self.resume = (run, at + 1, found, stop + 1)
+            alone = ((run[at].decode("utf-8", errors="replace") + "\n", False),)
+            number, pair = self._run_lines(iter(alone), number, summary)
+            if pair is not None:
+                return number, pair
+
+    def _run_found(self, found: list[Any], index: int, number: int, summary: Summary) -> tuple[int, int]:
+        """Count the lines of a run from ``index`` on, from what msgspec read of them, while their shapes are known.
+
+        Returns the number of the last line counted and the index of the first one not counted
+        (``len(found)`` when all were).
+        """
+        assert self.read_block is not None  # noqa: S101 - only called with one
+        data_object, no_keys = self.read_block.data_object, self.read_block.no_keys
+        known = self.known
+        counted_lines = 0
+        stop = len(found)
+        try:
+            for position in range(index, stop):
+                line = found[position]
+                if line is None:
+                    return number, position
+                # As shapes' line reader has it: held orders and points figures are left to the exact path.
+                data = line.data
+                if type(data) is data_object:
+                    if data != no_keys:
+                        return number, position
+                    data = True
+                elif data is not _ABSENT and data is not None:
+                    data = True
+                if line.pointsInfo is not _ABSENT:
+                    return number, position
+                code, result, success, message, request_id = (
+                    line.code, line.result, line.success, line.message, line.requestId,
+                )  # fmt: skip
+                if type(code) is int and type(result) is bool and success is _ABSENT and type(message) is str:
+                    shape: tuple[Any, ...] = (code, result, message, request_id is _ABSENT, data)
+                else:
+                    shape = (
+                        type(code), code, type(result), result, type(success), success, message,
+                        request_id is _ABSENT, data, None,
+                    )  # fmt: skip
+                try:
+                    entry = known[shape]
+                except KeyError:  # live points figures, or a new shape (read on its own, to learn it)
+                    entry = self._masked(shape, code, message)
+                except TypeError:  # values no shape can hold: read on its own
+                    return number, position
+                if entry is None:
+                    return number, position
+                number += 1
+                counted_lines += 1
+                if entry.settled:
+                    entry.lines += 1
+                else:
+                    self._count(entry, number, request_id, summary)
+        finally:
+            summary.lines += counted_lines
+        return number, stop
+
+    def _run_lines(
+        self, lines: Iterator[tuple[str | None, bool]], number: int, summary: Summary
+    ) -> tuple[int, tuple[str | None, bool] | None]:
+        """``run`` for lines read one at a time."""
+        read, known = self.read, self.known
         counted_lines = 0
         try:
             for pair in lines:
@@ -76,24 +181,34 @@ class _ShapeMemo:
                         request_id is _ABSENT, data, None,
                     )  # fmt: skip
                 try:
-                    counted = known[shape]
+                    entry = known[shape]
                 except KeyError:
-                    counted = self._unknown(shape, line, fields)
+                    entry = self._unknown(shape, line, fields, summary)
                 except TypeError:  # a list or object where a value belongs: unhashable, and not plain
                     return number, pair
-                if counted is None:
+                if entry is None:
                     return number, pair
-                key = counted.key
-                if key in per_code and (request_id is _ABSENT or key in first_ids):
-                    tally[counted] += 1
-                else:
-                    summary.count(counted, number, None if request_id is _ABSENT else request_id)
                 counted_lines += 1
+                if entry.settled:
+                    entry.lines += 1
+                else:
+                    self._count(entry, number, request_id, summary)
         finally:
             summary.lines += counted_lines
         return number, None
 
-    def _unknown(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields) -> _Counted | None:
+    @staticmethod
+    def _count(entry: _Shape, number: int, request_id: object, summary: Summary) -> None:
+        """Count a line of a shape whose code the summary has yet to itemize (or first requestId to keep)."""
+        key = entry.counted.key
+        if key in summary.per_code and (request_id is _ABSENT or key in summary.first_request_id):
+            # From now on every line of this shape is only a number to add (the summary never forgets a code).
+            entry.settled = True
+            entry.lines += 1
+        else:
+            summary.count(entry.counted, number, None if request_id is _ABSENT else request_id)
+
+    def _unknown(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields, summary: Summary) -> _Shape | None:
         """The count for a shape the memo has not seen, when only live points figures make it new.
 
         Otherwise the shape is learnt and None sends this line to the exact path, which counts the
@@ -101,28 +216,44 @@ class _ShapeMemo:
         that opens with thousands of one-off messages must not leave its common lines on the slow path.
         """
         known = self.known
-        key = shape
-        message = fields[3]
-        if type(message) is str and type(fields[0]) is int:
-            # "Used today: 104890" grows with every call: key on the wording, not on the figures.
+        key = self._masked_key(shape, fields[0], fields[3])
+        if key in known:
+            return known[key]
+        if len(known) >= shapes.MAX_SHAPES:
+            self.flush(summary)
+            known.clear()
+            self.shapes.clear()
+        counted = self._classify(line) if shapes.plain(fields) else None
+        known[key] = entry = None if counted is None else _Shape(counted)
+        if entry is not None:
+            self.shapes.append(entry)
+        return None
+
+    @staticmethod
+    def _masked_key(shape: tuple[Any, ...], code: object, message: object) -> tuple[Any, ...]:
+        """``shape`` keyed on the wording of a points message, not on its figures ("Used today: 104890" grows
+        with every call); other shapes as they are."""
+        if type(message) is str and type(code) is int:
             masked = cjwording.points_masked(message)
             if masked is not None:
                 at = 2 if len(shape) == 5 else 6  # where the message sits in either form of the key
-                key = (*shape[:at], masked, *shape[at + 1 :])
-                if key in known:
-                    return known[key]
-        if len(known) >= shapes.MAX_SHAPES:
-            known.clear()
-        known[key] = self._classify(line) if shapes.plain(fields) else None
-        return None
+                return (*shape[:at], masked, *shape[at + 1 :])
+        return shape
+
+    def _masked(self, shape: tuple[Any, ...], code: object, message: object) -> _Shape | None:
+        """The known shape of a points message with other figures; None for a shape not known."""
+        key = self._masked_key(shape, code, message)
+        return self.known.get(key) if key is not shape else None
 
     def flush(self, summary: Summary) -> None:
-        """Add the tallied responses to the summary."""
-        for counted, number in self.tally.items():
-            summary.per_code[counted.key] += number
-            summary.per_status[counted.exit_status] += number
-            summary.responses += number
-        self.tally.clear()
+        """Add the lines counted but not yet in the summary to it."""
+        for entry in self.shapes:
+            if entry.lines:
+                counted, number = entry.counted, entry.lines
+                summary.per_code[counted.key] += number
+                summary.per_status[counted.exit_status] += number
+                summary.responses += number
+                entry.lines = 0
 
     def _classify(self, line: str) -> _Counted | None:
         """The exact path's reading of a line, if it is one top-level envelope and nothing else."""
