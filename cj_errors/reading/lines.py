@@ -130,7 +130,7 @@ def line_runs(
     ``read1`` returns what is there (up to ``chunk`` bytes), so a pipe is read as it comes.
     ``at_start=False`` reads on from the middle of a stream: no byte-order mark is looked for.
     """
-    pending = b""
+    pending: bytes | bytearray = b""
     skipping = False  # inside an oversized line, dropping bytes up to its newline
     first = at_start
     while True:
@@ -138,7 +138,7 @@ def line_runs(
         if not data:
             break
         if first:
-            data = pending + data
+            data = bytes(pending) + data  # (bytes here: only a byte-order mark's first bytes wait)
             pending = b""
             if len(data) < len(codecs.BOM_UTF8) and codecs.BOM_UTF8.startswith(data):
                 pending = data  # a BOM split across reads: wait for the rest
@@ -148,6 +148,8 @@ def line_runs(
         cut = data.rfind(b"\n")
         if cut == -1:
             if not skipping:
+                if type(pending) is bytes:
+                    pending = bytearray(pending)  # a line longer than a chunk: grown in place, not copied each time
                 pending += data
                 if len(pending) > limit:
                     pending, skipping = b"", True
@@ -161,7 +163,7 @@ def line_runs(
             yield None, True
             data, cut, pending = data[head_end + 1 :], cut - head_end - 1, b""
             head_end = data.find(b"\n")
-        complete = pending + data[: cut + 1]
+        complete = pending + data[: cut + 1] if type(pending) is bytes else b"".join((pending, data[: cut + 1]))
         pending = data[cut + 1 :]
         if len(complete) <= limit:  # the usual case: no line in it can be over the limit
             if complete:

@@ -106,23 +106,21 @@ class _ShapeMemo:
         assert self.read_block is not None  # noqa: S101 - only called with one
         data_object, no_keys = self.read_block.data_object, self.read_block.no_keys
         known = self.known
-        counted_lines = 0
-        stop = len(found)
+        first = number  # the lines counted are those numbered after it
         try:
-            for position in range(index, stop):
-                line = found[position]
+            for line in found[index:] if index else found:
                 if line is None:
-                    return number, position
+                    break
                 # As shapes' line reader has it: held orders and points figures are left to the exact path.
                 data = line.data
                 if type(data) is data_object:
                     if data != no_keys:
-                        return number, position
+                        break
                     data = True
                 elif data is not _ABSENT and data is not None:
                     data = True
                 if line.pointsInfo is not _ABSENT:
-                    return number, position
+                    break
                 code, result, success, message, request_id = (
                     line.code, line.result, line.success, line.message, line.requestId,
                 )  # fmt: skip
@@ -138,18 +136,19 @@ class _ShapeMemo:
                 except KeyError:  # live points figures, or a new shape (read on its own, to learn it)
                     entry = self._masked(shape, code, message)
                 except TypeError:  # values no shape can hold: read on its own
-                    return number, position
+                    break
                 if entry is None:
-                    return number, position
+                    break
                 number += 1
-                counted_lines += 1
                 if entry.settled:
                     entry.lines += 1
                 else:
                     self._count(entry, number, request_id, summary)
+            else:
+                return number, len(found)
         finally:
-            summary.lines += counted_lines
-        return number, stop
+            summary.lines += number - first
+        return number, index + number - first
 
     def _run_lines(
         self, lines: Iterator[tuple[str | None, bool]], number: int, summary: Summary
