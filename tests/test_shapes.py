@@ -366,3 +366,55 @@ def test_a_run_leaves_to_the_exact_path_what_a_line_read_alone_leaves(lines: lis
     data = ("\n".join(lines * 3) + "\n").encode()
     _assert_same(data)
     assert _summary(data, fast=True)["exit"] != _summary(("\n".join(lines[:1] * 6) + "\n").encode(), fast=True)["exit"]
+
+
+def _each_lines(data: bytes, chunk: int, *, memo: bool) -> tuple[str, dict[str, object]]:
+    """What `explain --each --json` prints for ``data`` read ``chunk`` bytes at a time, and the summary."""
+    from cj_errors.output.render import JsonRenderer
+    from cj_errors.output.terminal import Mode, Terminal
+
+    with pytest.MonkeyPatch.context() as patch:
+        if not memo:  # nothing is learnt, so every line takes the exact path
+            patch.setattr(memos._ItemMemo, "item", lambda self, line, number: None)
+        summary = results.Summary()
+        lines = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, chunk=chunk)
+        now = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.timezone.utc)
+        items = list(stream.explain_stream(lines, summary, now=now))
+    out = io.StringIO()
+    renderer = JsonRenderer(Terminal(Mode.JSON, out, io.StringIO()))
+    for item in items:
+        renderer.item(item)
+    return out.getvalue(), documents.summary_to_dict(summary)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_JSON_LINE, max_size=60), chunk=st.sampled_from([16, 64, 300, 1 << 20]))
+def test_each_reads_runs_at_once_and_prints_what_the_exact_path_prints(lines: list[str], chunk: int) -> None:
+    data = ("\n".join(lines) + "\n").encode()
+    assert _each_lines(data, chunk, memo=True) == _each_lines(data, chunk, memo=False)
+
+
+def test_each_counts_a_long_run_of_known_shapes_in_the_summary() -> None:
+    line = '{"code":1600200,"result":false,"message":"Too Many Requests","requestId":"r%d"}'
+    data = "".join(line % n + "\n" for n in range(5000)).encode()
+    printed, summary = _each_lines(data, 1 << 12, memo=True)
+    assert (printed, summary) == _each_lines(data, 1 << 12, memo=False)
+    assert printed.count("\n") == 5000 and summary["responses"] == 5000
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            '{"code":1600200,"result":false,"message":"Too Many Requests","requestId":1}',
+            '{"code":1600200,"result":false,"message":"Too Many Requests","requestId":2,"pointsInfo":{"remaining":0}}',
+        ],
+        [
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"2"},"requestId":"r1"}',
+            '{"code":200,"result":true,"message":"Success","data":{"interceptOrderReasons":["x"]},"requestId":"r2"}',
+        ],
+    ],
+)
+def test_each_leaves_to_the_exact_path_what_a_line_read_alone_leaves(lines: list[str]) -> None:
+    data = ("\n".join(lines * 3) + "\n").encode()
+    assert _each_lines(data, 1 << 20, memo=True) == _each_lines(data, 1 << 20, memo=False)

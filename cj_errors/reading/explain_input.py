@@ -95,9 +95,9 @@ class ExplainRun:
                 self.summary.encoding = encoding
             recorder = HeadRecorder(lines)
             status = self.http_status or 200
-            chunked = self.count_only and recorder.chunked
+            chunked = recorder.chunked  # (a followed file is read a line at a time)
             # Not standard input: a caller may read on from where cjerr stopped, so its offset must end at the end.
-            splittable = chunked and not encoding and source != "-"
+            splittable = self.count_only and chunked and not encoding and source != "-"
             second_half = halves.start(lines, status, self.split_min_bytes) if splittable else None
             try:
                 read: Iterator[tuple[str | None, bool]]

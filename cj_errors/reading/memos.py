@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from cj_errors.reading import scan, shapes
 from cj_errors.reading.explanation import (
@@ -265,20 +265,33 @@ class _ShapeMemo:
         return _Counted.of(explain_envelope(found[0].envelope, self.http_status, self.now))
 
 
+class _Known(NamedTuple):
+    """A shape ``explain --each`` has explained: its explanation, what the summary counts of it, a token naming
+    the shape, and (in ``lines``, a one-item list) its lines counted but not yet in the summary."""
+
+    template: Explanation
+    counted: _Counted
+    token: object
+    lines: list[int]
+
+
 class _ItemMemo:
     """Per stream, for ``explain --each``: the explanation of each plain envelope shape seen (bounded).
 
     A line holding one top-level envelope of a shape already explained gets that explanation with its
     own requestId; the first line of each shape is explained in full, and so is anything unusual
-    (the reader returns None, a log prefix with brackets, values the memo cannot key on).
+    (the reader returns None, a log prefix with brackets, values the memo cannot key on). JSON Lines
+    read in chunks are read a run at a time with msgspec (``run``), as the summary's memo reads them.
     """
 
     def __init__(self, http_status: int | None, now: dt.datetime | None) -> None:
         self.http_status = http_status
         self.now = now
-        # Per shape: its explanation, what the summary counts of it, and a token naming the shape.
-        self.known: dict[tuple[Any, ...], tuple[Explanation, _Counted, object] | None] = {}
+        self.known: dict[tuple[Any, ...], _Known | None] = {}
+        self.tallied: list[_Known] = []  # shapes whose lines ``run`` counted but the summary does not have yet
         self.read = shapes.reader()
+        self.read_block = shapes.block_reader(self.read)
+        self.resume: tuple[list[bytes], int, list[Any], int] | None = None  # as in _ShapeMemo
         self.counted: _Counted | None = None  # of the item last returned, when it came from the memo
 
     def counted_item(self, line: str, number: int, summary: Summary) -> Item | None:
@@ -316,20 +329,106 @@ class _ItemMemo:
             return None
         if known is None:
             return None
-        template, self.counted, token = known
-        envelope = template.envelope
-        assert envelope is not None  # noqa: S101 - learnt only from envelopes
-        text = request_id_text(request_id) if request_id is not _ABSENT else None
-        if text != envelope.request_id:
-            # dataclasses.replace, without its per-field work: the other fields are the template's, unchanged.
-            copied = object.__new__(Envelope)
-            copied.__dict__.update(envelope.__dict__, request_id=text, document=None)
-            explanation = object.__new__(Explanation)
-            explanation.__dict__.update(template.__dict__, envelope=copied)
-            template = explanation
-        made = object.__new__(Item)  # Item(number, template, shape=token), without the frozen class's setattr calls
-        made.__dict__.update(line=number, explanation=template, readable=True, shape=token)
-        return made
+        self.counted = known.counted
+        return _made(known, request_id, number)
+
+    def run(
+        self, lines: Iterator[tuple[str | None, bool]], number: int, summary: Summary, items: list[Item]
+    ) -> tuple[int, tuple[str | None, bool] | None, bool]:
+        """Add to ``items`` the items of the lines of the next run of ``lines``, while their shapes are known.
+
+        Returns the number of the last line taken, the first line it did not make an item of (the caller
+        reads it as usual; None when there is none), and whether the stream has ended. Lines it made items
+        of are counted in ``summary``; the returned one is not. Only for ``ChunkedLines`` with msgspec (``runs``).
+        """
+        assert self.read_block is not None and isinstance(lines, ChunkedLines)  # noqa: S101 - see runs()
+        taken = lines.run()
+        if taken is None:
+            pair = next(lines, None)  # split lines come first (or the end): the caller reads them as usual
+            return number + (pair is not None), pair, pair is None
+        run, start = taken
+        resume = self.resume
+        if resume is not None and resume[0] is run and resume[1] == start:
+            found, index = resume[2], resume[3]
+        else:
+            found, index = self.read_block.read(run[start:] if start else run), 0
+        self.resume = None
+        data_object, no_keys = self.read_block.data_object, self.read_block.no_keys
+        known_shapes, tallied = self.known, self.tallied
+        if len(tallied) > shapes.MAX_SHAPES:  # a log of ever-new shapes: memory must not grow with it
+            self.flush(summary)
+            for settled in tallied:
+                settled.lines[0] = -1  # unsettled: counted in the summary again until it settles anew
+            tallied.clear()
+        first = number
+        try:
+            for line in found[index:] if index else found:
+                if line is None:
+                    break
+                # As shapes' line reader has it: held orders and points figures are left to the exact path.
+                data = line.data
+                if type(data) is data_object:
+                    if data != no_keys:
+                        break
+                    data = True
+                elif data is not _ABSENT and data is not None:
+                    data = True
+                if line.pointsInfo is not _ABSENT:
+                    break
+                code, result, success, message, request_id = (
+                    line.code, line.result, line.success, line.message, line.requestId,
+                )  # fmt: skip
+                shape = (
+                    type(code), code, type(result), result, type(success), success, type(message), message,
+                    type(request_id), data,
+                )  # fmt: skip
+                try:
+                    known = known_shapes[shape]
+                except (KeyError, TypeError):  # a new shape (learnt as the caller reads it), or not plain
+                    break
+                if known is None:
+                    break
+                number += 1
+                made = _made(known, request_id, number)
+                tally = known.lines
+                if tally[0] >= 0:
+                    tally[0] += 1
+                else:
+                    # Not yet settled (see _ShapeMemo._count): counted now, and settled if that is all it needs.
+                    counted = known.counted
+                    request_text = made.explanation.request_id
+                    summary.count(counted, number, request_text)
+                    if counted.key in summary.per_code and (
+                        not request_text or counted.key in summary.first_request_id
+                    ):
+                        tally[0] = 0
+                        tallied.append(known)
+                items.append(made)
+            else:
+                return number, None, False
+        finally:
+            summary.lines += number - first
+        at = start + number - first  # the line's index in ``run`` (found[index] is run[start])
+        lines.give_back(run, at + 1)
+        self.resume = (run, at + 1, found, index + number - first + 1)
+        return number + 1, (run[at].decode("utf-8", errors="replace") + "\n", False), False
+
+    def runs(self, lines: Iterator[tuple[str | None, bool]]) -> bool:
+        """True when ``run`` can read ``lines``: JSON Lines read in chunks, with msgspec."""
+        return self.read_block is not None and isinstance(lines, ChunkedLines)
+
+    def flush(self, summary: Summary) -> None:
+        """Add the lines ``run`` counted but did not add to the summary yet."""
+        for known in self.tallied:
+            number = known.lines[0]
+            if number:
+                counted = known.counted
+                summary.per_code[counted.key] += number
+                summary.per_status[counted.exit_status] += number
+                summary.responses += number
+                if counted.held:
+                    summary.held += number
+                known.lines[0] = 0
 
     def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields, number: int) -> Item | None:
         """The exact path's item for the first line of a shape, remembered for the next lines of that shape.
@@ -352,5 +451,23 @@ class _ItemMemo:
         if explanation is None:
             self.known[shape] = None
             return None
-        self.known[shape] = (explanation, _Counted.of(explanation), object())
+        self.known[shape] = _Known(explanation, _Counted.of(explanation), object(), [-1])
         return Item(number, explanation)
+
+
+def _made(known: _Known, request_id: object, number: int) -> Item:
+    """The item of a line of a known shape: its explanation with this line's requestId."""
+    template = known.template
+    envelope = template.envelope
+    assert envelope is not None  # noqa: S101 - learnt only from envelopes
+    text = request_id_text(request_id) if request_id is not _ABSENT else None
+    if text != envelope.request_id:
+        # dataclasses.replace, without its per-field work: the other fields are the template's, unchanged.
+        copied = object.__new__(Envelope)
+        copied.__dict__.update(envelope.__dict__, request_id=text, document=None)
+        explanation = object.__new__(Explanation)
+        explanation.__dict__.update(template.__dict__, envelope=copied)
+        template = explanation
+    made = object.__new__(Item)  # Item(number, template, shape=token), without the frozen class's setattr calls
+    made.__dict__.update(line=number, explanation=template, readable=True, shape=known.token)
+    return made
