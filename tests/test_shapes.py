@@ -418,3 +418,21 @@ def test_each_counts_a_long_run_of_known_shapes_in_the_summary() -> None:
 def test_each_leaves_to_the_exact_path_what_a_line_read_alone_leaves(lines: list[str]) -> None:
     data = ("\n".join(lines * 3) + "\n").encode()
     assert _each_lines(data, 1 << 20, memo=True) == _each_lines(data, 1 << 20, memo=False)
+
+
+def test_each_keeps_counting_exactly_when_more_shapes_settle_than_the_memo_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shapes, "MAX_SHAPES", 4)
+    # Five shapes, each settled after its first line: the memo forgets the first four when it learns the fifth,
+    # and the settled list, over its bound, is handed to the summary (after a sixth shape stops a run) while the
+    # fifth is still being counted.
+    lines = [
+        json.dumps({"code": 1600300, "result": False, "message": f"Param error {n}", "requestId": f"r{n}-{k}"})
+        for n in (0, 1, 2, 3, 4, 5, 4)
+        for k in range(1 if n == 5 else 3)
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    printed, summary = _each_lines(data, 1 << 20, memo=True)
+    assert (printed, summary) == _each_lines(data, 1 << 20, memo=False)
+    assert summary["responses"] == len(lines)
