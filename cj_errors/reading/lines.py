@@ -23,17 +23,23 @@ HEAD_BYTES = limits.SNIFF_HEAD_BYTES
 class HeadRecorder:
     """Passes a binary stream through, keeping its first bytes for a preview when it holds no envelope."""
 
-    def __init__(self, stream: LineSource) -> None:
+    def __init__(self, stream: LineSource, before_read: Callable[[], None] | None = None) -> None:
         self._stream = stream
         self.head = bytearray()
+        # Called before each read, which may wait for input: explain passes on what it has printed so far.
+        self._before_read = before_read
 
     def readline(self, size: int = -1, /) -> bytes:
+        if self._before_read is not None:
+            self._before_read()
         chunk = self._stream.readline(size)
         if len(self.head) < HEAD_BYTES:
             self.head.extend(chunk[: HEAD_BYTES - len(self.head)])
         return chunk
 
     def read1(self, size: int = -1, /) -> bytes:
+        if self._before_read is not None:
+            self._before_read()
         chunk = self._stream.read1(size)  # type: ignore[attr-defined]  # only called when the stream has it
         if len(self.head) < HEAD_BYTES:
             self.head.extend(chunk[: HEAD_BYTES - len(self.head)])
