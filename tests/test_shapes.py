@@ -436,3 +436,26 @@ def test_each_keeps_counting_exactly_when_more_shapes_settle_than_the_memo_holds
     printed, summary = _each_lines(data, 1 << 20, memo=True)
     assert (printed, summary) == _each_lines(data, 1 << 20, memo=False)
     assert summary["responses"] == len(lines)
+
+
+def test_items_of_known_shapes_equal_the_exact_paths_items() -> None:
+    # Their explanations are made only when read (--each --json never reads them); read, they are the same.
+    lines = [
+        json.dumps({"code": 1600200, "result": False, "message": "Too Many Requests", "requestId": f"r{n}"})
+        for n in range(50)
+    ] + [
+        json.dumps({"code": 200, "result": True, "message": "Success", "data": {"list": []}, "requestId": n})
+        for n in range(50)
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    read = []
+    for memo in (True, False):
+        with pytest.MonkeyPatch.context() as patch:
+            if not memo:
+                patch.setattr(memos._ItemMemo, "item", lambda self, line, number: None)
+            source = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, chunk=512)
+            read.append(list(stream.explain_stream(source, results.Summary())))
+    fast, exact = read
+    assert any(item.shape is not None for item in fast) and all(item.shape is None for item in exact)
+    assert [item.request_id for item in fast] == [item.request_id for item in exact]
+    assert fast == exact and exact == fast

@@ -284,9 +284,11 @@ class JsonRenderer(PlainRenderer):
         if parts is None:
             self.out.write(_one_line_json(item_to_dict(item, source=source, full=full)))
             return
-        request_id = item.explanation.request_id
+        request_id = item.request_id
         # A requestId json.dumps writes as it is, in quotes (no quote, backslash or control character in it).
-        if request_id is not None and request_id.isprintable() and '"' not in request_id and "\\" not in request_id:
+        if request_id is not None and (
+            request_id.isalnum() or request_id.isprintable() and '"' not in request_id and "\\" not in request_id
+        ):
             value = '"' + request_id + '"'
         else:
             value = _json_value(request_id)

@@ -300,7 +300,7 @@ class _ItemMemo:
         if item is None:
             return None
         if self.counted is not None:
-            summary.count(self.counted, number, item.explanation.request_id)
+            summary.count(self.counted, number, item.request_id)
         else:
             summary.add(item)
         return item
@@ -396,7 +396,7 @@ class _ItemMemo:
                 else:
                     # Not yet settled (see _ShapeMemo._count): counted now, and settled if that is all it needs.
                     counted = known.counted
-                    request_text = made.explanation.request_id
+                    request_text = made.request_id
                     summary.count(counted, number, request_text)
                     if counted.key in summary.per_code and (
                         not request_text or counted.key in summary.first_request_id
@@ -456,18 +456,47 @@ class _ItemMemo:
 
 
 def _made(known: _Known, request_id: object, number: int) -> Item:
-    """The item of a line of a known shape: its explanation with this line's requestId."""
-    template = known.template
-    envelope = template.envelope
-    assert envelope is not None  # noqa: S101 - learnt only from envelopes
-    text = request_id_text(request_id) if request_id is not _ABSENT else None
-    if text != envelope.request_id:
-        # dataclasses.replace, without its per-field work: the other fields are the template's, unchanged.
-        copied = object.__new__(Envelope)
-        copied.__dict__.update(envelope.__dict__, request_id=text, document=None)
-        explanation = object.__new__(Explanation)
-        explanation.__dict__.update(template.__dict__, envelope=copied)
-        template = explanation
-    made = object.__new__(Item)  # Item(number, template, shape=token), without the frozen class's setattr calls
-    made.__dict__.update(line=number, explanation=template, readable=True, shape=known.token)
+    """The item of a line of a known shape: its explanation with this line's requestId (made when first read)."""
+    made = object.__new__(_MemoItem)  # without the frozen class's setattr calls
+    made.__dict__.update(
+        line=number,
+        readable=True,
+        shape=known.token,
+        _template=known.template,
+        _request_id=request_id_text(request_id) if request_id is not _ABSENT else None,
+    )
     return made
+
+
+class _MemoItem(Item):
+    """An item of a known shape: ``explanation`` is the shape's with this line's requestId, made only when read
+    (``explain --each --json`` prints the requestId and the shape's cached text, and never needs it)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "explanation":
+            raise AttributeError(name)
+        template: Explanation = self.__dict__["_template"]
+        text = self.__dict__["_request_id"]
+        envelope = template.envelope
+        assert envelope is not None  # noqa: S101 - learnt only from envelopes
+        if text != envelope.request_id:
+            # dataclasses.replace, without its per-field work: the other fields are the template's, unchanged.
+            copied = object.__new__(Envelope)
+            copied.__dict__.update(envelope.__dict__, request_id=text, document=None)
+            explanation = object.__new__(Explanation)
+            explanation.__dict__.update(template.__dict__, envelope=copied)
+            template = explanation
+        object.__setattr__(self, "explanation", template)
+        return template
+
+    @property
+    def request_id(self) -> str | None:
+        text: str | None = self.__dict__["_request_id"]
+        return text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Item):
+            return NotImplemented
+        return (self.line, self.explanation, self.readable) == (other.line, other.explanation, other.readable)
+
+    __hash__ = Item.__hash__
