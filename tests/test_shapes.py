@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -258,3 +259,203 @@ def test_each_on_real_cases_and_repeated_shapes_is_the_same_with_the_memo(monkey
     fast = _each_output(data, memo=True, monkeypatch=monkeypatch)
     assert fast == _each_output(data, memo=False, monkeypatch=monkeypatch)
     assert fast[0].count("\n") > len(shaped) * 2
+
+
+# --- runs of JSON Lines read at once (msgspec) -------------------------------------------------------
+
+# Mostly plain JSON Lines, so that whole runs are read at once, with the lines that stop such a run: a new
+# shape, live points figures, a held order, a log prefix, a line that is not one object, a body over lines.
+_JSON_LINE = st.one_of(
+    st.sampled_from(
+        [
+            '{"code":200,"result":true,"message":"Success","data":{"list":[{"pid":"1"}]},"requestId":"a"}',
+            '{"code":200,"result":true,"message":"Success","data":{"list":[]},"requestId":"b"}',
+            '{"code":1600200,"result":false,"message":"Too Many Requests","data":null,"requestId":"c"}',
+            '{"code": 1600001, "result": false, "message": "Invalid API key or access token"}',
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"1","logisticsMiss":true}}',
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"2"}}',
+            # Points figures with nothing remaining make a QPS answer a quota one (exit 79, not 75).
+            '{"code":1600200,"result":false,"message":"Too Many Requests","pointsInfo":{"remaining":0,"total":5}}',
+            '  {"code":1600200,"result":false,"message":"Too Many Requests","requestId":"d"}\r',
+            '2026-08-18T09:41:07Z INFO cj {"code":1600200,"result":false,"message":"Too Many Requests"}',
+            '{"code":1600200,"result":false} {"code":200}',
+            '[{"code":200,"result":true}]',
+            '{"code":200,"result":true,"message":"Success \\u00e9t\\u00e9 ü"}',
+            "",
+            "{",
+            '  "code": 1600001,',
+            "}",
+        ]
+    ),
+    st.integers(0, 3).map(
+        lambda n: json.dumps({"code": 1600300, "result": False, "message": f"Param error {n}", "requestId": n})
+    ),
+    st.integers(100, 120).map(
+        lambda used: json.dumps(
+            {"code": 16900500, "result": False, "message": _POINTS_TEXT.format(used, 0, 10), "requestId": "p"}
+        )
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_JSON_LINE, max_size=60), chunk=st.sampled_from([16, 64, 300, 1 << 20]))
+def test_runs_read_at_once_count_what_the_exact_path_counts(lines: list[str], chunk: int) -> None:
+    if shapes.block_reader(shapes.reader()) is None:
+        pytest.skip("runs are read at once with msgspec only")
+    data = ("\n".join(lines) + "\n").encode()
+    with pytest.MonkeyPatch.context() as patch:
+        read_runs: list[int] = []
+        made = shapes.block_reader
+
+        def counting(read: object) -> shapes.BlockReader | None:
+            reader = made(read)  # type: ignore[arg-type]
+            if reader is None:
+                return None
+            return reader._replace(read=lambda run: read_runs.append(len(run)) or reader.read(run))
+
+        patch.setattr(shapes, "block_reader", counting)
+        _assert_same(data, chunk=chunk)
+    assert read_runs or not lines  # the runs were read at once, not line by line
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.sampled_from([b"{}", b"a", b"", b"\xff", b"\xc3\xa9", b"{\xe2\x82"]), max_size=30),
+    chunk=st.integers(1, 12),
+    steps=st.lists(st.integers(-1, 4), max_size=40),
+)
+def test_taking_runs_and_giving_them_back_keeps_every_line_in_order(
+    lines: list[bytes], chunk: int, steps: list[int]
+) -> None:
+    data = b"\n".join(lines) + b"\n"
+    expected = list(reading_lines.read_lines(io.BytesIO(data)))
+    source = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, chunk=chunk)
+    got: list[tuple[str | None, bool]] = []
+    for step in steps:  # -1 reads a line; n takes a run, keeps its first n lines and gives the rest back
+        if step == -1:
+            got.extend(itertools.islice(source, 1))
+            continue
+        taken = source.run()
+        if taken is None:
+            got.extend(source.split_lines())
+            continue
+        run, start = taken
+        got.extend((line.decode("utf-8") + "\n", False) for line in run[start : start + step])
+        source.give_back(run, start + step)
+    got.extend(source)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # The first line teaches the shape; the second has the same fields but what it holds besides changes
+        # the answer: read in one run, it must still go to the exact path.
+        [
+            '{"code":1600200,"result":false,"message":"Too Many Requests"}',
+            '{"code":1600200,"result":false,"message":"Too Many Requests","pointsInfo":{"remaining":0,"total":5}}',
+        ],
+        [
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"2"}}',
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"1","interceptOrderReasons":["x"]}}',
+        ],
+    ],
+)
+def test_a_run_leaves_to_the_exact_path_what_a_line_read_alone_leaves(lines: list[str]) -> None:
+    data = ("\n".join(lines * 3) + "\n").encode()
+    _assert_same(data)
+    assert _summary(data, fast=True)["exit"] != _summary(("\n".join(lines[:1] * 6) + "\n").encode(), fast=True)["exit"]
+
+
+def _each_lines(data: bytes, chunk: int, *, memo: bool) -> tuple[str, dict[str, object]]:
+    """What `explain --each --json` prints for ``data`` read ``chunk`` bytes at a time, and the summary."""
+    from cj_errors.output.render import JsonRenderer
+    from cj_errors.output.terminal import Mode, Terminal
+
+    with pytest.MonkeyPatch.context() as patch:
+        if not memo:  # nothing is learnt, so every line takes the exact path
+            patch.setattr(memos._ItemMemo, "item", lambda self, line, number: None)
+        summary = results.Summary()
+        lines = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, chunk=chunk)
+        now = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.timezone.utc)
+        items = list(stream.explain_stream(lines, summary, now=now))
+    out = io.StringIO()
+    renderer = JsonRenderer(Terminal(Mode.JSON, out, io.StringIO()))
+    for item in items:
+        renderer.item(item)
+    return out.getvalue(), documents.summary_to_dict(summary)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_JSON_LINE, max_size=60), chunk=st.sampled_from([16, 64, 300, 1 << 20]))
+def test_each_reads_runs_at_once_and_prints_what_the_exact_path_prints(lines: list[str], chunk: int) -> None:
+    data = ("\n".join(lines) + "\n").encode()
+    assert _each_lines(data, chunk, memo=True) == _each_lines(data, chunk, memo=False)
+
+
+def test_each_counts_a_long_run_of_known_shapes_in_the_summary() -> None:
+    line = '{"code":1600200,"result":false,"message":"Too Many Requests","requestId":"r%d"}'
+    data = "".join(line % n + "\n" for n in range(5000)).encode()
+    printed, summary = _each_lines(data, 1 << 12, memo=True)
+    assert (printed, summary) == _each_lines(data, 1 << 12, memo=False)
+    assert printed.count("\n") == 5000 and summary["responses"] == 5000
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            '{"code":1600200,"result":false,"message":"Too Many Requests","requestId":1}',
+            '{"code":1600200,"result":false,"message":"Too Many Requests","requestId":2,"pointsInfo":{"remaining":0}}',
+        ],
+        [
+            '{"code":200,"result":true,"message":"Success","data":{"orderId":"2"},"requestId":"r1"}',
+            '{"code":200,"result":true,"message":"Success","data":{"interceptOrderReasons":["x"]},"requestId":"r2"}',
+        ],
+    ],
+)
+def test_each_leaves_to_the_exact_path_what_a_line_read_alone_leaves(lines: list[str]) -> None:
+    data = ("\n".join(lines * 3) + "\n").encode()
+    assert _each_lines(data, 1 << 20, memo=True) == _each_lines(data, 1 << 20, memo=False)
+
+
+def test_each_keeps_counting_exactly_when_more_shapes_settle_than_the_memo_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shapes, "MAX_SHAPES", 4)
+    # Five shapes, each settled after its first line: the memo forgets the first four when it learns the fifth,
+    # and the settled list, over its bound, is handed to the summary (after a sixth shape stops a run) while the
+    # fifth is still being counted.
+    lines = [
+        json.dumps({"code": 1600300, "result": False, "message": f"Param error {n}", "requestId": f"r{n}-{k}"})
+        for n in (0, 1, 2, 3, 4, 5, 4)
+        for k in range(1 if n == 5 else 3)
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    printed, summary = _each_lines(data, 1 << 20, memo=True)
+    assert (printed, summary) == _each_lines(data, 1 << 20, memo=False)
+    assert summary["responses"] == len(lines)
+
+
+def test_items_of_known_shapes_equal_the_exact_paths_items() -> None:
+    # Their explanations are made only when read (--each --json never reads them); read, they are the same.
+    lines = [
+        json.dumps({"code": 1600200, "result": False, "message": "Too Many Requests", "requestId": f"r{n}"})
+        for n in range(50)
+    ] + [
+        json.dumps({"code": 200, "result": True, "message": "Success", "data": {"list": []}, "requestId": n})
+        for n in range(50)
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    read = []
+    for memo in (True, False):
+        with pytest.MonkeyPatch.context() as patch:
+            if not memo:
+                patch.setattr(memos._ItemMemo, "item", lambda self, line, number: None)
+            source = reading_lines.read_lines_in_chunks(io.BufferedReader(io.BytesIO(data)).read1, chunk=512)
+            read.append(list(stream.explain_stream(source, results.Summary())))
+    fast, exact = read
+    assert any(item.shape is not None for item in fast) and all(item.shape is None for item in exact)
+    assert [item.request_id for item in fast] == [item.request_id for item in exact]
+    assert fast == exact and exact == fast

@@ -19,7 +19,7 @@ LOOKUP_STDIN_BYTES = 16 * MIB  # lookup - (one query per line)
 LITERAL_CHARS = 1 * MIB  # one literal parsed by the pure-Python tolerant reader; bigger is read as JSON only
 SNIFF_HEAD_BYTES = 64 * KIB  # the start of a stream kept to guess its encoding and kind
 TRANSCRIPT_BODY_BYTES = 64 * KIB  # the body of one HTTP transcript kept for a preview when it holds no envelope
-READ_CHUNK_BYTES = 1 * MIB  # the piece read at a time from a stream whose lines may be huge
+READ_CHUNK_BYTES = 256 * KIB  # the piece read at a time from a stream whose lines may be huge (it stays in cache)
 SPLIT_MIN_BYTES = 8 * MIB  # a file explain counts on two cores; below, a second process saves less than it costs
 FILE_CHUNK_BYTES = 64 * KIB  # the piece read at a time by the bounded file reader
 

@@ -281,9 +281,12 @@ def explain(
     run = explain_input.ExplainRun(named, http_status, follow=follow, count_only=not each)
     run.summary.empty_is_success = summary_only
     several = len(named) > 1
-    # Each line is passed on as soon as it is read when lines arrive live or someone watches; a file read
-    # into a pipe or file gets full buffers.
-    flush = follow or terminal.stdout.isatty() or explain_input.arrives_live(named)
+    # Each line is passed on as soon as it is read when a file is followed or someone watches. Lines that
+    # arrive live on standard input are passed on before cjerr waits for more (so nothing is held back), in
+    # buffers as full as the input allows; a file read into a pipe or file gets full buffers.
+    flush = follow or terminal.stdout.isatty()
+    if each and not flush:
+        run.before_live_read = terminal.stdout.flush
     try:
         for source, item in run.items():
             if each:

@@ -266,7 +266,7 @@ class JsonRenderer(PlainRenderer):
 
     def __init__(self, terminal: Terminal) -> None:
         super().__init__(terminal)
-        self._item_lines: dict[tuple[object, str | None, bool], list[str | int] | None] = {}
+        self._item_lines: dict[tuple[object, str | None, bool], tuple[str, str, str, str] | None] = {}
 
     def item(self, item: Item, *, source: str | None = None, full: bool = False) -> None:
         if item.shape is None:
@@ -284,8 +284,15 @@ class JsonRenderer(PlainRenderer):
         if parts is None:
             self.out.write(_one_line_json(item_to_dict(item, source=source, full=full)))
             return
-        values = (str(item.line), _json_value(item.explanation.request_id))
-        self.out.write("".join(part if isinstance(part, str) else values[part] for part in parts))
+        request_id = item.request_id
+        # A requestId json.dumps writes as it is, in quotes (no quote, backslash or control character in it).
+        if request_id is not None and (
+            request_id.isalnum() or request_id.isprintable() and '"' not in request_id and "\\" not in request_id
+        ):
+            value = '"' + request_id + '"'
+        else:
+            value = _json_value(request_id)
+        self.out.write("".join((parts[0], str(item.line), parts[1], value, parts[2], value, parts[3])))
 
     def summary(self, summary: Summary, *, one_line: bool) -> None:
         """``one_line`` keeps the document on one line, so it ends a JSON Lines stream."""
@@ -344,8 +351,9 @@ _LINE_MARK = "\x00cjerr-line\x00"
 _REQUEST_ID_MARK = "\x00cjerr-request-id\x00"
 
 
-def _item_parts(data: dict[str, object]) -> list[str | int] | None:
-    """One item's JSON line cut where its line number (0) and requestId (1) go; None if they cannot be found."""
+def _item_parts(data: dict[str, object]) -> tuple[str, str, str, str] | None:
+    """One item's JSON line cut where its line number, its requestId and the envelope's requestId go (in that
+    order); None if they cannot be found."""
     envelope = data.get("envelope")
     if not isinstance(envelope, dict) or data.get("request_id") != envelope.get("requestId"):
         return None
@@ -360,10 +368,10 @@ def _item_parts(data: dict[str, object]) -> list[str | int] | None:
     marks = {_json_value(_LINE_MARK): 0, _json_value(_REQUEST_ID_MARK): 1}
     if text.count(_json_value(_LINE_MARK)) != 1 or text.count(_json_value(_REQUEST_ID_MARK)) != 2:
         return None  # a message that happens to hold a mark: serialise those lines in full
-    parts: list[str | int] = []
-    for piece in re.split("(" + "|".join(re.escape(mark) for mark in marks) + ")", text):
-        parts.append(marks.get(piece, piece))
-    return parts
+    pieces = re.split("(" + "|".join(re.escape(mark) for mark in marks) + ")", text)
+    if [marks.get(piece) for piece in pieces[1::2]] != [0, 1, 1]:
+        return None
+    return pieces[0], pieces[2], pieces[4], pieces[6]
 
 
 def _json_value(value: object) -> str:

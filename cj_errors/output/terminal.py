@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple, TextIO, cast
 
 
@@ -44,11 +44,14 @@ class ScrubbingStream:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self._scrub: Callable[..., str] | None = None  # redact.scrub, imported on the first write
 
     def write(self, text: str) -> int:
-        from cj_errors.base.redact import scrub
+        if self._scrub is None:
+            from cj_errors.base.redact import scrub
 
-        clean = scrub(text, fields=False)
+            self._scrub = scrub
+        clean = self._scrub(text, fields=False)
         try:
             self._stream.write(clean)
         except UnicodeEncodeError:

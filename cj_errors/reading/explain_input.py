@@ -85,6 +85,8 @@ class ExplainRun:
     # A file at least this big is counted on two cores (see ``halves``); None counts in one pass.
     split_min_bytes: int | None = halves.SPLIT_MIN_BYTES
     halves_taken: int = 0  # sources whose second half a second process counted
+    # Called before each read of standard input that arrives live (see ``arrives_live``): it may wait for more.
+    before_live_read: Callable[[], None] | None = None
     _head: bytes = b""
 
     def items(self) -> Iterator[tuple[str, Item]]:
@@ -93,13 +95,15 @@ class ExplainRun:
             lines, encoding, handle = open_source(source, follow=self.follow)
             if encoding is not None:
                 self.summary.encoding = encoding
-            recorder = HeadRecorder(lines)
+            live = self.before_live_read is not None and source == "-" and arrives_live(self.sources)
+            recorder = HeadRecorder(lines, self.before_live_read if live else None)
             status = self.http_status or 200
-            chunked = self.count_only and recorder.chunked
+            chunked = recorder.chunked  # (a followed file is read a line at a time)
             # Not standard input: a caller may read on from where cjerr stopped, so its offset must end at the end.
-            splittable = chunked and not encoding and source != "-"
+            splittable = self.count_only and chunked and not encoding and source != "-"
             second_half = halves.start(lines, status, self.split_min_bytes) if splittable else None
             try:
+                read: Iterator[tuple[str | None, bool]]
                 if second_half is not None:
                     read = halves.lines_until(recorder.read1, second_half.cut)
                 elif chunked:

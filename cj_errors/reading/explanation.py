@@ -140,7 +140,11 @@ def request_id_text(value: object) -> str | None:
     """A body's ``requestId`` as cjerr prints it: text (or an integer as text), secrets masked, no escapes."""
     if isinstance(value, int):
         value = str(value)
-    return escaped(redact.scrub(value), keep_line_breaks=True) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    if redact.scrubs_to_itself(value):  # the usual hex or numeric ID: nothing to mask, nothing to escape
+        return value
+    return escaped(redact.scrub(value), keep_line_breaks=True)
 
 
 def _dumpable(value: object) -> bool:

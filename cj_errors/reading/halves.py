@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from cj_errors.base import limits
-from cj_errors.reading.lines import HEAD_BYTES, read_lines_in_chunks
+from cj_errors.reading.lines import HEAD_BYTES, ChunkedLines, Pair, line_runs, read_lines_in_chunks
 from cj_errors.reading.results import Item, Summary
 from cj_errors.reading.stream import HANDOFF, explain_stream
 
@@ -184,7 +184,7 @@ def start(handle: object, http_status: int | None, min_bytes: int | None = SPLIT
         return None
 
 
-def lines_until(read1: Callable[[int], bytes], cut: int) -> Iterator[tuple[str | None, bool]]:
+def lines_until(read1: Callable[[int], bytes], cut: int) -> ChunkedLines:
     """The lines of the first ``cut`` bytes, then HANDOFF, then (if the caller reads on) the rest."""
     taken = 0
 
@@ -196,7 +196,10 @@ def lines_until(read1: Callable[[int], bytes], cut: int) -> Iterator[tuple[str |
         taken += len(data)
         return data
 
-    yield from read_lines_in_chunks(bounded)
-    if taken == cut:  # a file cut short meanwhile has no second half to take: read on as one pass would
-        yield HANDOFF
-    yield from read_lines_in_chunks(read1, at_start=False)
+    def runs() -> Iterator[bytes | Pair]:
+        yield from line_runs(bounded)
+        if taken == cut:  # a file cut short meanwhile has no second half to take: read on as one pass would
+            yield HANDOFF
+        yield from line_runs(read1, at_start=False)
+
+    return ChunkedLines(runs())

@@ -38,6 +38,11 @@ class Item:
     # reuse their work).
     shape: object = field(default=None, compare=False)
 
+    @property
+    def request_id(self) -> str | None:
+        """The response's requestId as cjerr prints it (``explanation.request_id``)."""
+        return self.explanation.request_id
+
 
 class _Counted(NamedTuple):
     """What a summary keeps of one response."""

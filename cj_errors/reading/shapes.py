@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from cj_errors.base import limits
 from cj_errors.reading import literals
@@ -49,45 +49,101 @@ def _plain(value: Any) -> bool:
     return isinstance(value, float)
 
 
+class BlockReader(NamedTuple):
+    """msgspec's reading of a run of JSON Lines, for the caller to take each line's fields from (see ``fields``).
+
+    ``read(lines)`` gives one object a line, with the attributes code, result, success, message, requestId,
+    data and pointsInfo (ABSENT when the line lacks the key), or None for a line that is not one JSON object.
+    ``data`` is a ``data_object`` for an object, equal to ``no_keys`` unless it holds one of DATA_KEYS (its
+    other values are the JSON values, a list as a list of raw bytes).
+    """
+
+    read: Callable[[list[bytes]], list[Any]]
+    data_object: type
+    no_keys: object
+
+
+_msgspec_readers: tuple[Callable[[str], Fields | None], BlockReader] | None = None
+
+
 def reader() -> Callable[[str], Fields | None]:
     """A function reading the envelope fields of one JSON object's text, or None when it is not one."""
+    readers = _with_msgspec()
+    return readers[0] if readers is not None else _read_with_json
+
+
+def block_reader(read: Callable[[str], Fields | None]) -> BlockReader | None:
+    """For ``reader()``'s msgspec reader: a function reading a run of JSON Lines at once (see ``_with_msgspec``).
+
+    None for any other reader: those read line by line.
+    """
+    readers = _with_msgspec() if read is not _read_with_json else None
+    return readers[1] if readers is not None and readers[0] is read else None
+
+
+def _with_msgspec() -> tuple[Callable[[str], Fields | None], BlockReader] | None:
+    """The readers made with msgspec (once per process), or None without it."""
+    global _msgspec_readers  # noqa: PLW0603 - made on first use: lookup and TAB never need msgspec
+    if _msgspec_readers is not None:
+        return _msgspec_readers
     try:
         import msgspec
     except ImportError:
-        return _read_with_json
+        return None
 
     # Only these fields are decoded; msgspec skips the rest of the object. Of an object in ``data``, only
     # the keys that change what the answer means are looked at (their values stay raw bytes).
-    data_keys = msgspec.defstruct("DataKeys", [(name, msgspec.Raw, ABSENT) for name in DATA_KEYS])
+    # gc=False: what msgspec decodes cannot refer back to these objects, so they need no cycle collection (a run
+    # of lines makes thousands at once, and tracking them would set the collector off over and over).
+    data_keys = msgspec.defstruct("DataKeys", [(name, msgspec.Raw, ABSENT) for name in DATA_KEYS], gc=False)
     # A type built at run time (mypy cannot follow defstruct's class).
     data_type = Union[data_keys, list[msgspec.Raw], str, int, float, bool, None]  # type: ignore[valid-type]  # noqa: UP007
     envelope = msgspec.defstruct(
         "Envelope",
         [(name, Any, ABSENT) for name in ("code", "result", "success", "message", "requestId")]
         + [("data", data_type, ABSENT), ("pointsInfo", msgspec.Raw, ABSENT)],
+        gc=False,
     )
     decode = msgspec.json.Decoder(envelope).decode
     errors = (msgspec.DecodeError, ValueError, RecursionError)
-    check = tuple(DATA_KEYS)
+    no_keys = data_keys()  # a data object with none of DATA_KEYS compares equal to this
+
+    def fields(found: Any) -> Fields | None:
+        if found.pointsInfo is not ABSENT:
+            return None  # top-level points figures: the exact path reads them
+        data = found.data
+        if type(data) is data_keys:
+            if data != no_keys:
+                return None
+            data = True
+        elif data is not ABSENT and data is not None:  # None for "data": null, True for any other data
+            data = True
+        return (found.code, found.result, found.success, found.message, found.requestId, data)
 
     def read(text: str) -> Fields | None:
         try:
             found: Any = decode(text)
         except errors:
             return None
-        if found.pointsInfo is not ABSENT:
-            return None  # top-level points figures: the exact path reads them
-        data = found.data
-        if type(data) is data_keys:
-            for name in check:
-                if getattr(data, name) is not ABSENT:
-                    return None
-            data = True
-        elif data is not ABSENT and data is not None:  # None for "data": null, True for any other data
-            data = True
-        return (found.code, found.result, found.success, found.message, found.requestId, data)
+        return fields(found)
 
-    return read
+    def read_block(lines: list[bytes]) -> list[Any]:
+        """What ``read`` decodes of each line (bytes of valid UTF-8, without the newline), before ``fields``;
+        None for a line ``read`` could not read whole (it may still hold an envelope after a log prefix)."""
+        try:
+            return list(map(decode, lines))  # the usual case: every line one JSON object
+        except errors:
+            pass
+        found: list[Any] = []
+        for line in lines:
+            try:
+                found.append(decode(line))
+            except errors:
+                found.append(None)
+        return found
+
+    _msgspec_readers = (read, BlockReader(read_block, data_keys, no_keys))
+    return _msgspec_readers
 
 
 _DECODER = json.JSONDecoder(parse_int=literals.parse_int)
@@ -122,4 +178,4 @@ def plain(fields: Fields) -> bool:
     return all(_plain(value) for value in fields[:5])
 
 
-__all__ = ["ABSENT", "DATA_KEYS", "MAX_SHAPES", "Fields", "plain", "reader"]
+__all__ = ["ABSENT", "DATA_KEYS", "MAX_SHAPES", "BlockReader", "Fields", "block_reader", "plain", "reader"]

@@ -307,10 +307,18 @@ def explain_stream(
     transcript: _Transcript | None = None
     request: tuple[str, str] | None = None  # the last request line a transcript showed
     remaining = iter(lines)
+    runs = each_memo is not None and each_memo.runs(remaining)
+    made: list[Item] = []  # items each_memo made of a run's lines
     number = 0
     while True:
         if memo is not None and not block and transcript is None:
             number, next_pair = memo.run(remaining, number, summary)
+        elif runs and each_memo is not None and not block and transcript is None:
+            number, next_pair, ended = each_memo.run(remaining, number, summary, made)
+            yield from made
+            made.clear()
+            if next_pair is None and not ended:
+                continue
         else:
             next_pair = next(remaining, None)
             number += 1
@@ -380,4 +388,6 @@ def explain_stream(
             summary.skipped_lines += block_lines
     if memo is not None:
         memo.flush(summary)
+    if each_memo is not None:
+        each_memo.flush(summary)
     yield from _end(block, transcript, summary, http_status, now)
