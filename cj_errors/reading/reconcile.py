@@ -30,8 +30,7 @@ import shlex
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cj_errors.base.exits import ExitStatus
 
@@ -168,8 +167,7 @@ def _body_field(body: bytes | None, name: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Reconciliation:
+class Reconciliation(NamedTuple):
     """The one read call made after an unknown outcome, and what it showed."""
 
     order_number: str
