@@ -105,3 +105,20 @@ def run(tmp_path: Path) -> Runner:
         )
 
     return _run
+
+
+@pytest.fixture
+def run_here(tmp_path: Path) -> Runner:
+    """``run``'s twin in this process (tests/in_process.py): same arguments, same CompletedProcess.
+
+    For tests whose subject is what a command decides and prints; ``run`` stays for the process contract
+    (exit codes as a script sees them, pipes, signals, environment read at start, import guards).
+    """
+    from tests.in_process import completed
+
+    def _run_here(
+        *args: str, input: str | None = None, env: Mapping[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        return completed(*args, home=tmp_path, input=input, env=env)
+
+    return _run_here

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -41,6 +42,7 @@ def _process_state(
     out, err = io.BytesIO(), io.BytesIO()
     os.environ.clear()
     os.environ.update(environ)
+    _tzset()  # a process reads TZ at start; time.localtime here only after tzset
     sys.argv = argv
     # What a real process gets on pipes: UTF-8, surrogateescape, block-buffered stdout.
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="surrogateescape")
@@ -61,15 +63,25 @@ def _process_state(
         pacing._MEMORY.update(saved_pacing)
         os.environ.clear()
         os.environ.update(saved_env)
+        _tzset()
 
 
-def call_cjerr(*args: str, home: Path, input: bytes | None = None, env: Mapping[str, str] | None = None) -> Ran:
-    """Run ``cjerr ARGS`` in this process and return what a real run returns: status, stdout, stderr."""
+def _tzset() -> None:
+    if hasattr(time, "tzset"):
+        time.tzset()
+
+
+def call_cjerr(*args: str | bytes, home: Path, input: bytes | None = None, env: Mapping[str, str] | None = None) -> Ran:
+    """Run ``cjerr ARGS`` in this process and return what a real run returns: status, stdout, stderr.
+
+    A bytes argument becomes what Python makes of it at start on POSIX: ``os.fsdecode`` (surrogateescape).
+    """
     from cj_errors.cli import fastpath
 
+    argv = [arg if isinstance(arg, str) else os.fsdecode(arg) for arg in args]
     started = time.monotonic()
     status = 0
-    with _process_state(["cjerr", *args], clean_env(home, env), input or b"") as (out, err):
+    with _process_state(["cjerr", *argv], clean_env(home, env), input or b"") as (out, err):
         try:
             fastpath.main()
         except SystemExit as exiting:
@@ -79,11 +91,11 @@ def call_cjerr(*args: str, home: Path, input: bytes | None = None, env: Mapping[
         sys.stdout.flush()
         sys.stderr.flush()
         stdout, stderr = out.getvalue(), err.getvalue()
-    return Ran(tuple(args), status, stdout, stderr, time.monotonic() - started)
+    return Ran(tuple(argv), status, stdout, stderr, time.monotonic() - started)
 
 
 def call_cjerr_checked(
-    *args: str, home: Path, real: bool, input: bytes | None = None, env: Mapping[str, str] | None = None
+    *args: str | bytes, home: Path, real: bool, input: bytes | None = None, env: Mapping[str, str] | None = None
 ) -> Ran:
     """``call_cjerr``, and when ``real`` also the installed cjerr as a process: both must give the same bytes."""
     called = call_cjerr(*args, home=home, input=input, env=env)
@@ -94,3 +106,16 @@ def call_cjerr_checked(
         f"in-process and real runs differ\nin process: {called.describe()}\nreal: {ran.describe()}"
     )
     return ran
+
+
+def _text(data: bytes) -> str:
+    # What subprocess.run(text=True) gives: strict UTF-8 (the locale's encoding here), universal newlines.
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def completed(
+    *args: str, home: Path, input: str | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``call_cjerr`` shaped like conftest's ``run``: text in, a CompletedProcess with text out."""
+    ran = call_cjerr(*args, home=home, input=None if input is None else input.encode("utf-8"), env=env)
+    return subprocess.CompletedProcess(["cjerr", *args], ran.returncode, _text(ran.stdout), _text(ran.stderr))
