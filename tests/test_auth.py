@@ -233,7 +233,9 @@ def test_login_for_another_account_within_the_window_calls(
     assert login_calls(mock, 2) == 2
 
 
-def test_status_names_the_other_stored_logins(run_here: Runner, mock: Mock, server: ScriptedServer, key_file: Path) -> None:
+def test_status_names_the_other_stored_logins(
+    run_here: Runner, mock: Mock, server: ScriptedServer, key_file: Path
+) -> None:
     server.script(token_answer(ACCESS, REFRESH))
     assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
@@ -245,7 +247,9 @@ def test_status_names_the_other_stored_logins(run_here: Runner, mock: Mock, serv
     assert "note: logins are stored for" in elsewhere.stdout
 
 
-def test_a_bad_key_is_refused_even_within_the_window(run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
+def test_a_bad_key_is_refused_even_within_the_window(
+    run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path
+) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     bad = tmp_path / "bad-key"
     bad.write_text("me@example.com")
