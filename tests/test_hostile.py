@@ -92,7 +92,7 @@ def fast(name: str) -> settings:
 
 
 def slow(name: str) -> settings:
-    """Properties that start a process per example."""
+    """Properties that run the CLI per example (in this process: cjerr's entry point), with a module-scoped home."""
     return settings(
         max_examples=EXAMPLES[name],
         deadline=None,
@@ -196,7 +196,7 @@ def test_lookup_of_named_hostile_values_in_process() -> None:
 @slow("lookup_cli")
 @given(queries=st.lists(st.one_of(argv_text, number_text), min_size=1, max_size=4))
 def test_lookup_cli_survives_hostile_arguments(home: Path, queries: list[str]) -> None:
-    ran = run_cjerr("lookup", "--", *queries, home=home, timeout=30)
+    ran = call_cjerr("lookup", "--", *queries, home=home)
     if ran.returncode == ExitStatus.USAGE:
         # "-" reads standard input, which is empty here; an empty query is refused.
         assert "-" in queries or any(not query.strip() for query in queries), ran.describe()
@@ -210,7 +210,7 @@ def test_lookup_cli_survives_hostile_arguments(home: Path, queries: list[str]) -
 @given(data=st.binary(max_size=400).map(lambda raw: raw + b"\x00\n\x00x\n"))
 def test_lookup_stdin_survives_nul_and_invalid_utf8(home: Path, data: bytes) -> None:
     # NUL cannot travel in argv; `lookup -` reads one query per line from standard input.
-    ran = run_cjerr("lookup", "-", home=home, input=data, timeout=30)
+    ran = call_cjerr("lookup", "-", home=home, input=data)
     assert_clean(ran, {0, 1})
 
 
@@ -381,7 +381,7 @@ class _Chain(io.RawIOBase):
 @slow("explain_cli")
 @given(data=st.binary(max_size=3000), flags=st.sampled_from([[], ["--json"], ["--each"], ["--status", "503"]]))
 def test_explain_cli_survives_any_bytes(home: Path, data: bytes, flags: list[str]) -> None:
-    ran = run_cjerr("explain", *flags, "-", home=home, input=data, timeout=30)
+    ran = call_cjerr("explain", *flags, "-", home=home, input=data)
     assert_clean(ran, EXPLAIN_STATUSES)
     assert ran.stderr == b""
 
@@ -428,7 +428,8 @@ def test_explain_envelopes_with_wrong_field_types(home: Path, body: str, status:
 )
 def test_explain_cli_on_deep_and_huge_documents(home: Path, body: str) -> None:
     for flags in ([], ["--json"], ["--each"]):
-        ran = run_cjerr("explain", *flags, "-", home=home, input=body.encode(), timeout=60)
+        # Plain output also as a real process (its own stack and recursion limit), which must print the same bytes.
+        ran = call_cjerr_checked("explain", *flags, "-", home=home, input=body.encode(), real=not flags)
         assert_clean(ran, EXPLAIN_STATUSES)
         assert ran.elapsed < 30
 
@@ -646,11 +647,13 @@ PROBE_CASES: list[tuple[list[str | bytes], int, str]] = [
     ("extra", "status", "said"), PROBE_CASES, ids=[str(index) for index in range(len(PROBE_CASES))]
 )
 def test_probe_dry_run_refuses_hostile_requests(home: Path, extra: list[str | bytes], status: int, said: str) -> None:
+    extra_given = extra
     target: str | bytes = "/product/query"
     if extra[:1] == ["--target"]:
         target, extra = extra[1], extra[2:]
     args: list[str | bytes] = ["probe", "--dry-run", target, "-p", "pid=1", *extra]
-    ran = run_cjerr(*args, home=home, env={"CJ_ACCESS_TOKEN": TOKEN}, timeout=30)
+    sampled = [case[0] for case in PROBE_CASES].index(extra_given) % 4 == 0  # these also run as real processes
+    ran = call_cjerr_checked(*args, home=home, env={"CJ_ACCESS_TOKEN": TOKEN}, real=sampled)
     if status == CONFIG_OR_USAGE:
         status = ran.returncode if ran.returncode in (ExitStatus.CONFIG, ExitStatus.USAGE) else ExitStatus.CONFIG
     line = assert_fails_with_one_line(ran, status)
@@ -661,7 +664,7 @@ def test_probe_dry_run_refuses_hostile_requests(home: Path, extra: list[str | by
 
 def test_probe_dry_run_keeps_double_slash_paths_on_the_base_host(home: Path) -> None:
     for target in ("//evil.example/product/query", "///evil.example/x", "evil.example/product/query"):
-        ran = run_cjerr("probe", "--dry-run", "--json", target, home=home, env={"CJ_ACCESS_TOKEN": TOKEN}, timeout=30)
+        ran = call_cjerr("probe", "--dry-run", "--json", target, home=home, env={"CJ_ACCESS_TOKEN": TOKEN})
         assert_clean(ran, {0, 65})
         assert connects_to(json.loads(ran.stdout)["request"]["url"]) == BASE_HOST
 
@@ -674,9 +677,9 @@ def test_probe_dry_run_keeps_double_slash_paths_on_the_base_host(home: Path) -> 
 )
 def test_probe_dry_run_cli_survives_hostile_options(home: Path, header: str, target: str, param: str) -> None:
     env = {"CJ_ACCESS_TOKEN": TOKEN}
-    ran = run_cjerr("probe", "--dry-run", "--", target, home=home, env=env, timeout=30)
+    ran = call_cjerr("probe", "--dry-run", "--", target, home=home, env=env)
     assert_clean(ran, {0, *CLI_ERRORS})
-    ran = run_cjerr("probe", "--dry-run", "-H", header, "-p", param, "/product/query", home=home, env=env, timeout=30)
+    ran = call_cjerr("probe", "--dry-run", "-H", header, "-p", param, "/product/query", home=home, env=env)
     assert_clean(ran, {0, *CLI_ERRORS})
     assert_no_leak(ran)
 
@@ -798,8 +801,9 @@ def _unreadable_cases(tmp_path: Path) -> list[tuple[list[str], dict[str, str], E
 
 
 def test_missing_or_unreadable_files_give_one_clear_line(tmp_path: Path) -> None:
-    for args, env, status, said in _unreadable_cases(tmp_path):
-        ran = run_cjerr(*args, home=tmp_path, env=env, timeout=30)
+    for index, (args, env, status, said) in enumerate(_unreadable_cases(tmp_path)):
+        # Every fourth case also as a real process, which must print the same bytes.
+        ran = call_cjerr_checked(*args, home=tmp_path, env=env, real=index % 4 == 0)
         line = assert_fails_with_one_line(ran, status)
         assert said in line, ran.describe()
         assert "\x1b" not in line
@@ -1133,7 +1137,7 @@ def test_corrupted_store_holding_tokens_is_one_line_without_them(tmp_path: Path)
     ):
         path.write_text(content)
         for args in (["auth", "status", "--base-url", "https://a/api2.0/v1"], ["auth", "status", "--json"]):
-            ran = run_cjerr(*args, home=tmp_path, timeout=30)
+            ran = call_cjerr_checked(*args, home=tmp_path, real="--json" in args)
             assert_fails_with_one_line(ran, ExitStatus.CONFIG)
             assert_no_leak(ran)
 
@@ -1162,6 +1166,7 @@ def test_every_reader_words_a_missing_file_and_a_directory_alike(tmp_path: Path)
     "it does not exist" and "Is a directory"; now every reader gives the one reason for each."""
     token = {"CJ_ACCESS_TOKEN": "t" * 20}
     probe_args = ["probe", "--dry-run", "/product/query", "-p", "pid=1"]
+    runs = 0
     for target, reason in ((str(tmp_path / "missing"), "no such file"), (str(tmp_path), "it is a directory")):
         for args, env in [
             (["explain", target], {}),
@@ -1171,5 +1176,8 @@ def test_every_reader_words_a_missing_file_and_a_directory_alike(tmp_path: Path)
             (["mock", "--port", "0", "--rules", target], {}),
             (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "-d", f"@{target}"], {}),
         ]:
-            line = assert_fails_with_one_line(run_cjerr(*args, home=tmp_path, env=env, timeout=30), ExitStatus.NO_INPUT)
+            # Every third case also as a real process, which must print the same bytes.
+            ran = call_cjerr_checked(*args, home=tmp_path, env=env, real=runs % 3 == 0)
+            runs += 1
+            line = assert_fails_with_one_line(ran, ExitStatus.NO_INPUT)
             assert line.endswith(f": {reason}") or f": {reason} (" in line, (args, line)
