@@ -27,12 +27,12 @@ from tests.hostile_servers import Ran, run_cjerr
 
 @contextmanager
 def _process_state(
-    argv: list[str], environ: Mapping[str, str], stdin: bytes
+    argv: list[str], environ: Mapping[str, str], stdin: bytes, cwd: Path | None = None
 ) -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
     from cj_errors.base import redact
     from cj_errors.sdk import pacing
 
-    saved_env = dict(os.environ)
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
     saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr)
     # What a process starts without: no secret registered for masking, no pacing remembered.
     # A secret left registered by an earlier call would hide a leak a fresh process shows.
@@ -44,6 +44,8 @@ def _process_state(
     os.environ.update(environ)
     _tzset()  # a process reads TZ at start; time.localtime here only after tzset
     sys.argv = argv
+    if cwd is not None:
+        os.chdir(cwd)
     # What a real process gets on pipes: UTF-8, surrogateescape, block-buffered stdout.
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="surrogateescape")
     sys.stdout = io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape", write_through=False)
@@ -64,6 +66,7 @@ def _process_state(
         os.environ.clear()
         os.environ.update(saved_env)
         _tzset()
+        os.chdir(saved_cwd)
 
 
 def _tzset() -> None:
@@ -71,7 +74,13 @@ def _tzset() -> None:
         time.tzset()
 
 
-def call_cjerr(*args: str | bytes, home: Path, input: bytes | None = None, env: Mapping[str, str] | None = None) -> Ran:
+def call_cjerr(
+    *args: str | bytes,
+    home: Path,
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Ran:
     """Run ``cjerr ARGS`` in this process and return what a real run returns: status, stdout, stderr.
 
     A bytes argument becomes what Python makes of it at start on POSIX: ``os.fsdecode`` (surrogateescape).
@@ -81,7 +90,7 @@ def call_cjerr(*args: str | bytes, home: Path, input: bytes | None = None, env: 
     argv = [arg if isinstance(arg, str) else os.fsdecode(arg) for arg in args]
     started = time.monotonic()
     status = 0
-    with _process_state(["cjerr", *argv], clean_env(home, env), input or b"") as (out, err):
+    with _process_state(["cjerr", *argv], clean_env(home, env), input or b"", cwd) as (out, err):
         try:
             fastpath.main()
         except SystemExit as exiting:
@@ -114,8 +123,12 @@ def _text(data: bytes) -> str:
 
 
 def completed(
-    *args: str, home: Path, input: str | None = None, env: Mapping[str, str] | None = None
+    *args: str,
+    home: Path,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``call_cjerr`` shaped like conftest's ``run``: text in, a CompletedProcess with text out."""
-    ran = call_cjerr(*args, home=home, input=None if input is None else input.encode("utf-8"), env=env)
+    ran = call_cjerr(*args, home=home, input=None if input is None else input.encode("utf-8"), env=env, cwd=cwd)
     return subprocess.CompletedProcess(["cjerr", *args], ran.returncode, _text(ran.stdout), _text(ran.stderr))
