@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+
 from tests.conftest import clean_env
 from tests.hostile_servers import Ran, run_cjerr
 
@@ -132,3 +134,54 @@ def completed(
     """``call_cjerr`` shaped like conftest's ``run``: text in, a CompletedProcess with text out."""
     ran = call_cjerr(*args, home=home, input=None if input is None else input.encode("utf-8"), env=env, cwd=cwd)
     return subprocess.CompletedProcess(["cjerr", *args], ran.returncode, _text(ran.stdout), _text(ran.stderr))
+
+
+class ThreadMock:
+    """``cjerr mock`` serving from a thread of this process (``cj_errors.mock.start``), shaped like
+    tests/test_mock.py's ``Mock``: ``url``, the log it writes (``stderr``, ``log_after``), ``get``/``post``.
+
+    A real server on 127.0.0.1 all the same; what it saves is the interpreter and imports of a ``cjerr mock``
+    process per test. Tests of the mock command itself (its options, Ctrl-C, its exit) keep launching it.
+    """
+
+    def __init__(self, directory: Path, *, token: str | None = None, **options: object) -> None:
+        """``options``: ``cj_errors.mock.start``'s (``qps=0``...); ``token``: what ``get`` and ``post`` send."""
+        from cj_errors.mock import start
+
+        index = len(list(directory.glob("thread-mock-*.log")))
+        self.log_path = directory / f"thread-mock-{index}.log"
+        self._log = self.log_path.open("w", encoding="utf-8")
+        self._running = start(log=self._log, **options)
+        self.url = self._running.url
+        self.client = httpx.Client(timeout=20)
+        self.token = token
+
+    @property
+    def stderr(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_after(self, text: str, timeout: float = 5.0) -> str:
+        """The log once it holds ``text``: the mock writes a request's line just after sending the answer."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.stderr
+
+    def get(self, path: str, token: str | None = "", **kwargs: object) -> httpx.Response:
+        return self.call("GET", path, token, **kwargs)
+
+    def post(self, path: str, token: str | None = "", **kwargs: object) -> httpx.Response:
+        return self.call("POST", path, token, **kwargs)
+
+    def call(self, method: str, path: str, token: str | None = "", **kwargs: object) -> httpx.Response:
+        """``token`` "" (the default) sends the mock's own ``token``, None sends none."""
+        headers = dict(kwargs.pop("headers", {}))  # type: ignore[call-overload]
+        token = self.token if token == "" else token
+        if token is not None:
+            headers["CJ-Access-Token"] = token
+        return self.client.request(method, self.url + path, headers=headers, **kwargs)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self._running.close()
+        self.client.close()
+        self._log.close()

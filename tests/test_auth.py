@@ -1,5 +1,7 @@
-"""`cjerr auth` against `cjerr mock` and a scripted server on 127.0.0.1, plus the store in-process.
+"""`cjerr auth` against the mock and a scripted server on 127.0.0.1, plus the store in-process.
 
+Most commands run cjerr's entry point in the test process (conftest's ``run_here``) against a mock in a
+thread (tests/in_process.py); a real cjerr (``run``) where exit codes, stdin or a terminal are the subject.
 Every test uses the file store in a temporary home (conftest: CJERR_CREDENTIAL_STORE=file,
 HOME and XDG_CONFIG_HOME under tmp_path); the keyring tests use an in-memory backend.
 """
@@ -26,6 +28,7 @@ from cj_errors.base.exits import ExitStatus
 from cj_errors.cli import app as cli
 from tests.cj_server import Answer, ScriptedServer
 from tests.conftest import Runner, cjerr_executable, clean_env
+from tests.in_process import ThreadMock
 from tests.test_mock import Mock, launch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes and process handling")
@@ -76,7 +79,16 @@ def key_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def mock(tmp_path: Path) -> Iterator[Mock]:
+def mock(tmp_path: Path) -> Iterator[ThreadMock]:
+    """`cjerr mock --qps 0` in a thread of the test process (tests/in_process.py): the same server, no process."""
+    running = ThreadMock(tmp_path, qps=0)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def mock_process(tmp_path: Path) -> Iterator[Mock]:
+    """`cjerr mock --qps 0` as a process, for a test that forks: a fork should not copy a mock's threads."""
     running = launch(tmp_path, "--qps", "0")
     yield running
     running.stop()
@@ -88,7 +100,7 @@ def server() -> Iterator[ScriptedServer]:
         yield running
 
 
-def login_calls(mock: Mock, at_least: int = 0) -> int:
+def login_calls(mock: ThreadMock | Mock, at_least: int = 0) -> int:
     """getAccessToken calls in the mock's log, once it shows ``at_least`` (it logs just after answering)."""
     import time
 
@@ -113,7 +125,9 @@ def past(hours: float = 1) -> str:
 # --- login -----------------------------------------------------------------------------------
 
 
-def test_login_from_a_file_stores_the_pair_privately(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
+def test_login_from_a_file_stores_the_pair_privately(
+    run: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
+) -> None:
     result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"logged in to {mock.url} as CJ1234567" in result.stdout
@@ -135,13 +149,13 @@ def test_login_from_a_file_stores_the_pair_privately(run: Runner, mock: Mock, ke
     assert mock.get("/shopping/pay/getBalance", token=token).json()["code"] == 200
 
 
-def test_login_from_stdin(run_here: Runner, mock: Mock) -> None:
+def test_login_from_stdin(run_here: Runner, mock: ThreadMock) -> None:
     result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", "-", input=API_KEY + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
     assert login_calls(mock, 1) == 1
 
 
-def test_api_key_option_does_not_exist(run_here: Runner, mock: Mock) -> None:
+def test_api_key_option_does_not_exist(run_here: Runner, mock: ThreadMock) -> None:
     result = run_here("auth", "login", "--base-url", mock.url, "--api-key", API_KEY)
     assert result.returncode == ExitStatus.USAGE
     assert "No such option" in one_stderr_line(result)
@@ -149,7 +163,7 @@ def test_api_key_option_does_not_exist(run_here: Runner, mock: Mock) -> None:
     assert login_calls(mock) == 0
 
 
-def test_no_key_and_no_terminal_is_a_usage_error(run: Runner, mock: Mock) -> None:
+def test_no_key_and_no_terminal_is_a_usage_error(run: Runner, mock: ThreadMock) -> None:
     result = run("auth", "login", "--base-url", mock.url)
     assert result.returncode == ExitStatus.USAGE
     assert "--api-key-file" in one_stderr_line(result)
@@ -205,7 +219,7 @@ def test_throttled_login_is_not_retried(run_here: Runner, server: ScriptedServer
     assert "wait 5 minutes" in result.stdout
 
 
-def test_second_login_within_five_minutes_reuses_the_pair(run_here: Runner, mock: Mock, key_file: Path) -> None:
+def test_second_login_within_five_minutes_reuses_the_pair(run_here: Runner, mock: ThreadMock, key_file: Path) -> None:
     first = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
     assert first.returncode == 0
     assert json.loads(first.stdout)["action"] == "called"
@@ -223,7 +237,7 @@ def test_second_login_within_five_minutes_reuses_the_pair(run_here: Runner, mock
 
 
 def test_login_for_another_account_within_the_window_calls(
-    run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     other = tmp_path / "other-key"
@@ -234,7 +248,7 @@ def test_login_for_another_account_within_the_window_calls(
 
 
 def test_status_names_the_other_stored_logins(
-    run_here: Runner, mock: Mock, server: ScriptedServer, key_file: Path
+    run_here: Runner, mock: ThreadMock, server: ScriptedServer, key_file: Path
 ) -> None:
     server.script(token_answer(ACCESS, REFRESH))
     assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
@@ -248,7 +262,7 @@ def test_status_names_the_other_stored_logins(
 
 
 def test_a_bad_key_is_refused_even_within_the_window(
-    run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     bad = tmp_path / "bad-key"
@@ -257,7 +271,7 @@ def test_a_bad_key_is_refused_even_within_the_window(
     assert result.returncode == ExitStatus.INVALID_INPUT and "nothing sent" in one_stderr_line(result)
 
 
-def test_login_after_the_window_calls_again(run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
+def test_login_after_the_window_calls_again(run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry.update(issued_at=past(hours=0.1)))
     result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
@@ -289,7 +303,7 @@ def test_status_without_a_login(run_here: Runner) -> None:
 
 
 def test_status_shows_times_in_utc_and_local_and_the_store(
-    run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     result = run_here("auth", "status", env={"TZ": "America/New_York"})
@@ -312,7 +326,7 @@ def test_status_shows_times_in_utc_and_local_and_the_store(
     )
 
 
-def test_status_check_calls_setting_get(run_here: Runner, mock: Mock, key_file: Path) -> None:
+def test_status_check_calls_setting_get(run_here: Runner, mock: ThreadMock, key_file: Path) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     result = run_here("auth", "status", "--check")
     assert result.returncode == 0, result.stderr
@@ -346,7 +360,7 @@ def test_status_with_expired_tokens(run_here: Runner, server: ScriptedServer, ke
 # --- refresh ----------------------------------------------------------------------------------
 
 
-def test_refresh_within_24_hours_says_the_pair_is_the_same(run_here: Runner, mock: Mock, key_file: Path) -> None:
+def test_refresh_within_24_hours_says_the_pair_is_the_same(run_here: Runner, mock: ThreadMock, key_file: Path) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     result = run_here("auth", "refresh", "--json")
     assert result.returncode == 0, result.stderr
@@ -488,7 +502,7 @@ def test_probe_warns_about_secrets_in_an_inline_body(run_here: Runner, tmp_path:
 
 
 def test_logout_expires_the_tokens_and_deletes_the_pair(
-    run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     token = json.loads(store_file(tmp_path).read_text())["logins"][mock.url]["secrets"]["access_token"]
@@ -539,7 +553,7 @@ def test_corrupted_store_is_one_line_and_exit_78(run: Runner, tmp_path: Path, co
         assert result.stdout == ""
 
 
-def test_corrupted_login_entry(run_here: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
+def test_corrupted_login_entry(run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path) -> None:
     assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry["secrets"].update(access_token=["x"]))
     result = run_here("auth", "status")
@@ -794,7 +808,7 @@ def _normalized(line: str, home: Path, base_url: str) -> str:
     return line
 
 
-def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> None:
+def test_readme_first_token_session(run: Runner, mock: ThreadMock, tmp_path: Path) -> None:
     match = _SESSION.search(FIRST_TOKEN)
     assert match is not None, "docs/first-token.md lost its tested session"
     readme_base = "http://127.0.0.1:8765/api2.0/v1"
@@ -825,7 +839,7 @@ def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("extra", [[], ["--api-key-file", "-"]], ids=["no-option", "stdin"])
-def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str]) -> None:
+def test_hidden_prompt_on_a_terminal(mock_process: Mock, tmp_path: Path, extra: list[str]) -> None:
     """On a terminal (without --api-key-file, or with -), the key is asked for with echo off and never shown."""
     import pty
     import select
@@ -834,7 +848,7 @@ def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str
     env = clean_env(tmp_path)
     pid, fd = pty.fork()
     if pid == 0:  # the child: cjerr on the pseudo-terminal
-        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock.url, *extra], env)
+        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock_process.url, *extra], env)
     output = b""
     deadline = time.monotonic() + 30
     sent = False
@@ -858,4 +872,4 @@ def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "logged in to" in text
     assert "0123456789abcdef" not in text, "the key was echoed"
-    assert login_calls(mock, 1) == 1
+    assert login_calls(mock_process, 1) == 1

@@ -1,5 +1,6 @@
-"""Everyday friction a new user met (issue 28): each through the installed cjerr, against a live `cjerr mock`
-on 127.0.0.1 (started on port 0) or in a pty for what a terminal shows."""
+"""Everyday friction a new user met (issue 28): each through cjerr's entry point, against a live mock on
+127.0.0.1 (started on port 0 in a thread), a real cjerr process where the exit code or a listener is the
+subject, or in a pty for what a terminal shows."""
 
 from __future__ import annotations
 
@@ -14,21 +15,23 @@ import pytest
 
 from cj_errors.base.exits import ExitStatus
 from tests.conftest import Runner, cjerr_executable, clean_env
+from tests.in_process import ThreadMock
 from tests.test_auth import API_KEY, edit_store, past
-from tests.test_mock import PID, TOKEN, VID, Mock, launch
+from tests.test_mock import PID, TOKEN, VID
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and ptys")
 
 
 @pytest.fixture
-def mock(tmp_path: Path) -> Iterator[Mock]:
-    running = launch(tmp_path, "--qps", "0", "--accept-any-key")
+def mock(tmp_path: Path) -> Iterator[ThreadMock]:
+    """`cjerr mock --qps 0 --accept-any-key` in a thread of the test process (tests/in_process.py)."""
+    running = ThreadMock(tmp_path, token=TOKEN, qps=0, accept_any_key=True)
     yield running
     running.stop()
 
 
 @pytest.fixture
-def logged_in(run_here: Runner, mock: Mock, tmp_path: Path) -> Mock:
+def logged_in(run_here: Runner, mock: ThreadMock, tmp_path: Path) -> ThreadMock:
     """`cjerr auth login --base-url <the mock>`: the mock answers with a token pair and an openId."""
     key = tmp_path / "api-key"
     key.write_text(API_KEY + "\n")
@@ -88,7 +91,7 @@ def test_no_verify_and_an_open_id_file_is_a_usage_error(run_here: Runner, tmp_pa
 # --- the stored login: token, openId, base URL ------------------------------------------------------
 
 
-def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in: ThreadMock, tmp_path: Path) -> None:
     result = run("auth", "token")
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
@@ -103,7 +106,7 @@ def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in:
 
 
 def test_auth_token_refuses_an_expired_token_and_a_missing_login(
-    run_here: Runner, logged_in: Mock, tmp_path: Path
+    run_here: Runner, logged_in: ThreadMock, tmp_path: Path
 ) -> None:
     edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
     result = run_here("auth", "token")
@@ -113,7 +116,7 @@ def test_auth_token_refuses_an_expired_token_and_a_missing_login(
     assert missing.returncode == ExitStatus.AUTH and missing.stdout == "" and "not logged in" in missing.stderr
 
 
-def test_auth_status_says_what_is_usable(run_here: Runner, logged_in: Mock, tmp_path: Path) -> None:
+def test_auth_status_says_what_is_usable(run_here: Runner, logged_in: ThreadMock, tmp_path: Path) -> None:
     fresh = run_here("auth", "status")
     assert fresh.returncode == 0 and fresh.stdout.startswith(f"logged in to {logged_in.url}")
     assert "'cjerr auth token --open-id' prints it" in fresh.stdout
@@ -127,7 +130,7 @@ def test_auth_status_says_what_is_usable(run_here: Runner, logged_in: Mock, tmp_
     assert not dead.stdout.startswith("logged in")
 
 
-def test_webhook_commands_use_the_stored_open_id(run_here: Runner, logged_in: Mock, tmp_path: Path) -> None:
+def test_webhook_commands_use_the_stored_open_id(run_here: Runner, logged_in: ThreadMock, tmp_path: Path) -> None:
     open_id = run_here("auth", "token", "--open-id").stdout.strip()
     status, out, err = _received(run_here, tmp_path, send_env={"CJ_OPEN_ID": open_id})
     assert status == 0, err
@@ -135,7 +138,7 @@ def test_webhook_commands_use_the_stored_open_id(run_here: Runner, logged_in: Mo
     assert open_id not in out + err
 
 
-def test_probe_uses_the_stored_logins_base_url_and_says_so(run_here: Runner, logged_in: Mock) -> None:
+def test_probe_uses_the_stored_logins_base_url_and_says_so(run_here: Runner, logged_in: ThreadMock) -> None:
     result = run_here("probe", "/setting/get")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"base URL {logged_in.url}: the stored login's" in result.stderr
@@ -149,7 +152,7 @@ def test_probe_uses_the_stored_logins_base_url_and_says_so(run_here: Runner, log
 # --- probe: listV2's documented ranges --------------------------------------------------------------
 
 
-def test_probe_checks_listv2_page_and_size_ranges(run_here: Runner, mock: Mock, tmp_path: Path) -> None:
+def test_probe_checks_listv2_page_and_size_ranges(run_here: Runner, mock: ThreadMock, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("any-token\n")
     base = ("--base-url", mock.url, "--token-file", str(token))
@@ -236,17 +239,17 @@ def test_json_failures_before_any_answer_print_one_document(run_here: Runner, tm
 
 
 @pytest.fixture
-def token_mock(tmp_path: Path) -> Iterator[tuple[Mock, tuple[str, ...]]]:
+def token_mock(tmp_path: Path) -> Iterator[tuple[ThreadMock, tuple[str, ...]]]:
     """A mock that accepts TOKEN, and the probe options that send it there."""
     token = tmp_path / "token"
     token.write_text(TOKEN + "\n")
-    running = launch(tmp_path, "--qps", "0", "--token-file", str(token))
+    running = ThreadMock(tmp_path, token=TOKEN, qps=0, token_file=token)
     yield running, ("--base-url", running.url, "--token-file", str(token))
     running.stop()
 
 
 def test_a_successful_probe_shows_the_order_id_and_key_fields(
-    run_here: Runner, token_mock: tuple[Mock, tuple[str, ...]]
+    run_here: Runner, token_mock: tuple[ThreadMock, tuple[str, ...]]
 ) -> None:
     order = {
         "orderNumber": "friction-1", "shippingCountryCode": "US", "shippingCountry": "United States",
@@ -381,7 +384,7 @@ def test_a_held_order_is_not_followed_by_an_entry_saying_nothing_failed(run_here
 
 
 def test_webhook_set_warns_once_per_loopback_url_and_says_how_to_cancel(
-    run_here: Runner, tmp_path: Path, token_mock: tuple[Mock, tuple[str, ...]]
+    run_here: Runner, tmp_path: Path, token_mock: tuple[ThreadMock, tuple[str, ...]]
 ) -> None:
     mock, base = token_mock
     hook = "https://shop.example.com/cj/webhook"
