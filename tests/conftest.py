@@ -60,6 +60,7 @@ LONGEST_FIRST = (
     "test_fastpath.py",
     "test_auth.py",
     "test_proxy.py",
+    "test_sdk_transport.py",
     "test_small_faults.py",
     "test_hostile_edges.py",
     "test_docs_live.py",

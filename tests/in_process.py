@@ -1,12 +1,14 @@
-"""cjerr's console entry point called inside the test process.
+"""cjerr's console entry point called inside the test process, and the mock in a thread of it.
 
-For loops over many inputs whose subject is what cjerr prints (no secret in any
-output, one clean line on stderr), not the process: each call runs the same
-``fastpath.main`` the installed script runs, with the same environment
-``clean_env`` gives a real process, stdin and stdout as pipes (not a terminal),
-and ``SystemExit`` read as the exit status. It saves the interpreter start and
-the imports, about 0.2 s a call. Tests that use it keep a sample of real
-``cjerr`` processes, where exit codes, closed pipes, signals and encodings at
+For tests whose subject is what a command decides and prints (an exit status, a
+finding, no secret in any output, one clean line on stderr), not the process:
+each call runs the same ``fastpath.main`` the installed script runs, with the
+same environment ``clean_env`` gives a real process (TZ applied, the working
+folder if given), stdin and stdout as pipes (not a terminal), and ``SystemExit``
+read as the exit status. It saves the interpreter start and the imports, about
+0.2 s a call. ``completed`` is the same shaped like conftest's ``run`` (conftest's
+``run_here``). Files that use it keep real ``cjerr`` processes where exit codes
+as a script sees them, closed pipes, signals, encodings and the environment at
 interpreter start are the subject.
 """
 
@@ -151,7 +153,11 @@ class ThreadMock:
         index = len(list(directory.glob("thread-mock-*.log")))
         self.log_path = directory / f"thread-mock-{index}.log"
         self._log = self.log_path.open("w", encoding="utf-8")
-        self._running = start(log=self._log, **options)
+        try:
+            self._running = start(log=self._log, **options)
+        except BaseException:
+            self._log.close()
+            raise
         self.url = self._running.url
         self.client = httpx.Client(timeout=20)
         self.token = token
