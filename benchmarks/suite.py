@@ -1,18 +1,25 @@
-"""The test suite's wall time: as the README runs it (three workers per CPU) next to one process, same run.
+"""The test suite's wall and CPU time: as the README runs it (three workers per CPU) next to one process, same run.
 
     python benchmarks/suite.py                  # both runs, then the ratio and the slowest files
     python benchmarks/suite.py --only parallel  # just the README's way
     python benchmarks/suite.py --json
     python benchmarks/suite.py --only parallel --baseline 192d847  # against the suite as issue 15 found it
+    python benchmarks/suite.py --only parallel --baseline c987cc5 --baseline 330e678  # against two earlier suites
 
 Each run is `python -m pytest -q -p no:cacheprovider` from the project folder with a
 JUnit XML report in a temporary folder; the serial run adds `-n 0`. `--baseline REV`
 also runs the suite of an earlier commit, the way that commit ran it (its own
 pytest options), from `git archive REV` in a temporary folder with its own venv
 (installing takes a minute), after the other runs so the two never share the CPUs;
-the ratio compares wall times, and the test counts show whether the faster suite
-still runs as many cases. 192d847 is main when the speed issue was filed, a serial
-suite measured then at about 230 s.
+the ratios compare wall times and CPU times, and the test counts show whether the
+faster suite still runs as many cases. `--baseline` may be given more than once;
+each earlier suite runs after the others, in the order given. 192d847 is main when
+the speed issue was filed, a serial suite measured then at about 230 s; c987cc5 is
+main when issue 29 was filed (112-120 s, 1,667 tests).
+
+CPU time is the user and system time of pytest and every process it waited for
+(its workers and the cjerr processes they start): on a machine other jobs share,
+wall time follows their load, CPU time much less so.
 
 The report gives the test counts and the time spent in each test file, summed over
 its tests (the slowest files are where a fake clock or an in-process call would pay
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import signal
 import subprocess
 import sys
@@ -39,9 +47,11 @@ def run_suite(extra: list[str], project: Path = ROOT, python: str = sys.executab
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.xml"
         command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *extra]
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         finished = subprocess.run(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
         tree = ElementTree.parse(report)
     counts: Counter[str] = Counter()
     per_file: defaultdict[str, float] = defaultdict(float)
@@ -60,12 +70,19 @@ def run_suite(extra: list[str], project: Path = ROOT, python: str = sys.executab
         per_file["/".join(parts) + ".py"] += float(case.get("time", 0))
     return {
         "wall_s": round(elapsed, 1),
+        "cpu_s": round(cpu, 1),
         "exit": finished.returncode,
         "tests": dict(counts),
         "slowest_files": [
             (name, round(seconds, 1)) for name, seconds in sorted(per_file.items(), key=lambda item: -item[1])[:10]
         ],
     }
+
+
+def _children_cpu() -> float:
+    """User and system seconds of every finished process this one waited for (and of theirs, once waited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class BaselineError(Exception):
@@ -105,16 +122,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("parallel", "serial"), help="run the suite one way only")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--baseline", metavar="REV", help="also run the suite of an earlier commit, last")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        action="append",
+        default=[],
+        help="also run the suite of an earlier commit, last (may be given more than once)",
+    )
     options = parser.parse_args()
     # Started from a script's `cmd &`, SIGINT arrives ignored and every process below inherits it; an
     # earlier commit's suite cannot undo that itself, and its Ctrl-C tests would wait for their timeout.
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    commit = None
     try:
-        if options.baseline:
-            commit = commit_of(options.baseline)
+        commits = [(revision, commit_of(revision)) for revision in options.baseline]
     except BaselineError as error:
         print(f"suite.py: {error}", file=sys.stderr)
         return 2
@@ -127,21 +148,26 @@ def main() -> int:
     if len(runs) == 2:
         parallel, serial = runs.values()
         ratios["parallel / serial"] = round(float(parallel["wall_s"]) / float(serial["wall_s"]), 2)  # type: ignore[arg-type]
-    if options.baseline and commit is not None:
+    ours = list(runs.items())
+    for revision, commit in commits:
         try:
-            baseline = run_baseline(options.baseline, commit)
+            baseline = run_baseline(revision, commit)
         except BaselineError as error:
             print(f"suite.py: {error}", file=sys.stderr)
             return 1
-        for name, figures in list(runs.items()):
-            ratios[f"{name} / {options.baseline}"] = round(float(figures["wall_s"]) / float(baseline["wall_s"]), 2)  # type: ignore[arg-type]
-        runs[f"baseline {options.baseline}"] = baseline
+        for name, figures in ours:
+            for measure in ("wall_s", "cpu_s"):
+                ratio = float(figures[measure]) / max(float(baseline[measure]), 0.1)  # type: ignore[arg-type]
+                ratios[f"{name} / {revision} ({measure[:-2]})"] = round(ratio, 2)
+        runs[f"baseline {revision}"] = baseline
     if options.json:
         serial_ratio = ratios.get("parallel / serial")
         print(json.dumps({"runs": runs, "parallel_to_serial": serial_ratio, "ratios": ratios}, indent=2))
         return 0
     for name, figures in runs.items():
-        print(f"{name}: {figures['wall_s']} s, exit {figures['exit']}, {figures['tests']}")
+        print(
+            f"{name}: {figures['wall_s']} s wall, {figures['cpu_s']} s CPU, exit {figures['exit']}, {figures['tests']}"
+        )
         for file_name, seconds in figures["slowest_files"]:  # type: ignore[attr-defined]
             print(f"    {seconds:>7.1f} s  {file_name}")
     for name, ratio in ratios.items():

@@ -47,6 +47,39 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return min(_MAX_WORKERS, _WORKERS_PER_CPU * cpus)
 
 
+# The files that take longest, longest first: xdist hands out whole files (--dist loadfile) in collection order
+# (--no-loadscope-reorder in pyproject.toml), so these start at once and the short files fill the gaps after
+# them. xdist's own order, most tests first, put the slowest files (few tests, each long) last, and one worker
+# ran on alone at the end. From the per-file report of benchmarks/suite.py; a file not named keeps its place
+# after these, and a name here that no longer exists is ignored.
+LONGEST_FIRST = (
+    "test_docs_install.py",
+    "test_hostile.py",
+    "test_mock.py",
+    "test_completions.py",
+    "test_fastpath.py",
+    "test_auth.py",
+    "test_proxy.py",
+    "test_sdk_transport.py",
+    "test_small_faults.py",
+    "test_hostile_edges.py",
+    "test_docs_live.py",
+    "test_mock_state.py",
+    "test_docs.py",
+    "test_network_faults.py",
+    "test_probe.py",
+    "test_mock_store.py",
+    "test_packaging.py",
+    "test_webhooks.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest files first (see LONGEST_FIRST); the order within a file is kept."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def cjerr_executable() -> str:
     """The console script installed next to this interpreter (falls back to PATH)."""
     candidate = Path(sys.executable).with_name("cjerr")
@@ -105,3 +138,20 @@ def run(tmp_path: Path) -> Runner:
         )
 
     return _run
+
+
+@pytest.fixture
+def run_here(tmp_path: Path) -> Runner:
+    """``run``'s twin in this process (tests/in_process.py): same arguments, same CompletedProcess.
+
+    For tests whose subject is what a command decides and prints; ``run`` stays for the process contract
+    (exit codes as a script sees them, pipes, signals, environment read at start, import guards).
+    """
+    from tests.in_process import completed
+
+    def _run_here(
+        *args: str, input: str | None = None, env: Mapping[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        return completed(*args, home=tmp_path, input=input, env=env)
+
+    return _run_here

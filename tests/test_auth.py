@@ -1,5 +1,7 @@
-"""`cjerr auth` against `cjerr mock` and a scripted server on 127.0.0.1, plus the store in-process.
+"""`cjerr auth` against the mock and a scripted server on 127.0.0.1, plus the store in-process.
 
+Most commands run cjerr's entry point in the test process (conftest's ``run_here``) against a mock in a
+thread (tests/in_process.py); a real cjerr (``run``) where exit codes, stdin or a terminal are the subject.
 Every test uses the file store in a temporary home (conftest: CJERR_CREDENTIAL_STORE=file,
 HOME and XDG_CONFIG_HOME under tmp_path); the keyring tests use an in-memory backend.
 """
@@ -26,6 +28,7 @@ from cj_errors.base.exits import ExitStatus
 from cj_errors.cli import app as cli
 from tests.cj_server import Answer, ScriptedServer
 from tests.conftest import Runner, cjerr_executable, clean_env
+from tests.in_process import ThreadMock
 from tests.test_mock import Mock, launch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes and process handling")
@@ -76,7 +79,16 @@ def key_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def mock(tmp_path: Path) -> Iterator[Mock]:
+def mock(tmp_path: Path) -> Iterator[ThreadMock]:
+    """`cjerr mock --qps 0` in a thread of the test process (tests/in_process.py): the same server, no process."""
+    running = ThreadMock(tmp_path, qps=0)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def mock_process(tmp_path: Path) -> Iterator[Mock]:
+    """`cjerr mock --qps 0` as a process, for a test that forks: a fork should not copy a mock's threads."""
     running = launch(tmp_path, "--qps", "0")
     yield running
     running.stop()
@@ -88,7 +100,7 @@ def server() -> Iterator[ScriptedServer]:
         yield running
 
 
-def login_calls(mock: Mock, at_least: int = 0) -> int:
+def login_calls(mock: ThreadMock | Mock, at_least: int = 0) -> int:
     """getAccessToken calls in the mock's log, once it shows ``at_least`` (it logs just after answering)."""
     import time
 
@@ -113,7 +125,9 @@ def past(hours: float = 1) -> str:
 # --- login -----------------------------------------------------------------------------------
 
 
-def test_login_from_a_file_stores_the_pair_privately(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
+def test_login_from_a_file_stores_the_pair_privately(
+    run: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
+) -> None:
     result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"logged in to {mock.url} as CJ1234567" in result.stdout
@@ -135,21 +149,21 @@ def test_login_from_a_file_stores_the_pair_privately(run: Runner, mock: Mock, ke
     assert mock.get("/shopping/pay/getBalance", token=token).json()["code"] == 200
 
 
-def test_login_from_stdin(run: Runner, mock: Mock) -> None:
-    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", "-", input=API_KEY + "\n")
+def test_login_from_stdin(run_here: Runner, mock: ThreadMock) -> None:
+    result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", "-", input=API_KEY + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
     assert login_calls(mock, 1) == 1
 
 
-def test_api_key_option_does_not_exist(run: Runner, mock: Mock) -> None:
-    result = run("auth", "login", "--base-url", mock.url, "--api-key", API_KEY)
+def test_api_key_option_does_not_exist(run_here: Runner, mock: ThreadMock) -> None:
+    result = run_here("auth", "login", "--base-url", mock.url, "--api-key", API_KEY)
     assert result.returncode == ExitStatus.USAGE
     assert "No such option" in one_stderr_line(result)
     assert API_KEY not in result.stderr
     assert login_calls(mock) == 0
 
 
-def test_no_key_and_no_terminal_is_a_usage_error(run: Runner, mock: Mock) -> None:
+def test_no_key_and_no_terminal_is_a_usage_error(run: Runner, mock: ThreadMock) -> None:
     result = run("auth", "login", "--base-url", mock.url)
     assert result.returncode == ExitStatus.USAGE
     assert "--api-key-file" in one_stderr_line(result)
@@ -166,11 +180,11 @@ def test_no_key_and_no_terminal_is_a_usage_error(run: Runner, mock: Mock) -> Non
     ids=["email", "token", "quoted", "short"],
 )
 def test_key_shape_is_checked_before_sending(
-    run: Runner, server: ScriptedServer, tmp_path: Path, key: str, said: str
+    run_here: Runner, server: ScriptedServer, tmp_path: Path, key: str, said: str
 ) -> None:
     path = tmp_path / "bad-key"
     path.write_text(key)
-    result = run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(path))
+    result = run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(path))
     assert result.returncode == ExitStatus.INVALID_INPUT
     line = one_stderr_line(result)
     assert said in line and "nothing sent" in line
@@ -179,12 +193,12 @@ def test_key_shape_is_checked_before_sending(
 
 
 def test_1600005_explains_the_api_key_only_flow(
-    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
 ) -> None:
     server.script(
         Answer(body={"code": 1600005, "result": False, "message": "APIkey is wrong, please check and try again"})
     )
-    result = run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file))
+    result = run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file))
     assert result.returncode == ExitStatus.AUTH
     assert "1600005" in one_stderr_line(result)
     assert "email + password login gets this same answer" in result.stdout
@@ -195,78 +209,82 @@ def test_1600005_explains_the_api_key_only_flow(
     assert not store_file(tmp_path).exists(), "nothing stored"
 
 
-def test_throttled_login_is_not_retried(run: Runner, server: ScriptedServer, key_file: Path) -> None:
+def test_throttled_login_is_not_retried(run_here: Runner, server: ScriptedServer, key_file: Path) -> None:
     server.script(
         Answer(body={"code": 1600200, "result": False, "message": "Too Many Requests, QPS limit is 1 time/300 seconds"})
     )
-    result = run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file))
+    result = run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file))
     assert result.returncode == ExitStatus.TEMPORARY
     assert len(server.received) == 1
     assert "wait 5 minutes" in result.stdout
 
 
-def test_second_login_within_five_minutes_reuses_the_pair(run: Runner, mock: Mock, key_file: Path) -> None:
-    first = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
+def test_second_login_within_five_minutes_reuses_the_pair(run_here: Runner, mock: ThreadMock, key_file: Path) -> None:
+    first = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
     assert first.returncode == 0
     assert json.loads(first.stdout)["action"] == "called"
     assert login_calls(mock, 1) == 1
-    second = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file))
+    second = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file))
     assert second.returncode == 0
     assert "reusing the pair stored" in second.stdout
     assert re.search(r"a new call is allowed from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+ s\)", second.stdout)
     assert login_calls(mock) == 1
-    as_json = json.loads(run("auth", "login", "--api-key-file", str(key_file), "--json").stdout)
+    as_json = json.loads(run_here("auth", "login", "--api-key-file", str(key_file), "--json").stdout)
     assert as_json["action"] == "reused" and as_json["next_login_allowed_at"].endswith("Z")
-    forced = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--force")
+    forced = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--force")
     assert forced.returncode == 0 and "logged in to" in forced.stdout
     assert login_calls(mock, 2) == 2
 
 
 def test_login_for_another_account_within_the_window_calls(
-    run: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     other = tmp_path / "other-key"
     other.write_text("CJ7654321@api@fedcba9876543210fedcba9876543210")
-    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(other))
+    result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(other))
     assert result.returncode == 0 and "logged in to" in result.stdout and "as CJ7654321" in result.stdout
     assert login_calls(mock, 2) == 2
 
 
-def test_status_names_the_other_stored_logins(run: Runner, mock: Mock, server: ScriptedServer, key_file: Path) -> None:
+def test_status_names_the_other_stored_logins(
+    run_here: Runner, mock: ThreadMock, server: ScriptedServer, key_file: Path
+) -> None:
     server.script(token_answer(ACCESS, REFRESH))
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
-    current = run("auth", "status")
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    current = run_here("auth", "status")
     assert f"logged in to {mock.url}" in current.stdout
     assert f"note: other logins are stored for {server.base_url}" in current.stdout
-    elsewhere = run("auth", "status", "--base-url", "https://developers.cjdropshipping.com/api2.0/v1")
+    elsewhere = run_here("auth", "status", "--base-url", "https://developers.cjdropshipping.com/api2.0/v1")
     assert elsewhere.returncode == ExitStatus.AUTH
     assert "note: logins are stored for" in elsewhere.stdout
 
 
-def test_a_bad_key_is_refused_even_within_the_window(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+def test_a_bad_key_is_refused_even_within_the_window(
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
+) -> None:
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     bad = tmp_path / "bad-key"
     bad.write_text("me@example.com")
-    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(bad))
+    result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(bad))
     assert result.returncode == ExitStatus.INVALID_INPUT and "nothing sent" in one_stderr_line(result)
 
 
-def test_login_after_the_window_calls_again(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+def test_login_after_the_window_calls_again(run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path) -> None:
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry.update(issued_at=past(hours=0.1)))
-    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
+    result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file), "--json")
     assert json.loads(result.stdout)["action"] == "called"
     assert login_calls(mock, 2) == 2
 
 
-def test_plain_http_is_refused_except_to_loopback(run: Runner, key_file: Path) -> None:
-    result = run("auth", "login", "--base-url", "http://example.com/api2.0/v1", "--api-key-file", str(key_file))
+def test_plain_http_is_refused_except_to_loopback(run_here: Runner, key_file: Path) -> None:
+    result = run_here("auth", "login", "--base-url", "http://example.com/api2.0/v1", "--api-key-file", str(key_file))
     assert result.returncode == ExitStatus.CONFIG
     assert "plain HTTP" in one_stderr_line(result)
     for url in ("https://me:hunter22@example.com/api2.0/v1", "https://me:hunter22@[::1/api2.0/v1"):
-        result = run("auth", "login", "--base-url", url, "--api-key-file", str(key_file))
+        result = run_here("auth", "login", "--base-url", url, "--api-key-file", str(key_file))
         assert result.returncode == ExitStatus.USAGE
         assert "user name or password" in one_stderr_line(result) and "hunter22" not in result.stderr
 
@@ -274,21 +292,21 @@ def test_plain_http_is_refused_except_to_loopback(run: Runner, key_file: Path) -
 # --- status ------------------------------------------------------------------------------------
 
 
-def test_status_without_a_login(run: Runner) -> None:
-    result = run("auth", "status")
+def test_status_without_a_login(run_here: Runner) -> None:
+    result = run_here("auth", "status")
     assert result.returncode == ExitStatus.AUTH
     assert "not logged in to https://developers.cjdropshipping.com/api2.0/v1" in result.stdout
     assert "credentials.json" in result.stdout
     one_stderr_line(result)
-    document = json.loads(run("auth", "status", "--json").stdout)
+    document = json.loads(run_here("auth", "status", "--json").stdout)
     assert document["logged_in"] is False and document["exit_code"] == 77
 
 
 def test_status_shows_times_in_utc_and_local_and_the_store(
-    run: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "status", env={"TZ": "America/New_York"})
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "status", env={"TZ": "America/New_York"})
     assert result.returncode == 0, result.stderr
     assert re.search(
         r"expires: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T local\), 179 days",
@@ -297,7 +315,7 @@ def test_status_shows_times_in_utc_and_local_and_the_store(
     assert f"stored in:      file {store_file(tmp_path)} (mode 0600)" in result.stdout
     assert f"base URL:       {mock.url}" in result.stdout
     assert "API@...[redacted" in result.stdout
-    document = json.loads(run("auth", "status", "--json").stdout)
+    document = json.loads(run_here("auth", "status", "--json").stdout)
     login = document["login"]
     assert document["logged_in"] and login["account"] == "CJ1234567" and login["open_id_stored"] is True
     assert 179 * 86400 < login["access_seconds_left"] <= 180 * 86400
@@ -308,9 +326,9 @@ def test_status_shows_times_in_utc_and_local_and_the_store(
     )
 
 
-def test_status_check_calls_setting_get(run: Runner, mock: Mock, key_file: Path) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "status", "--check")
+def test_status_check_calls_setting_get(run_here: Runner, mock: ThreadMock, key_file: Path) -> None:
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "status", "--check")
     assert result.returncode == 0, result.stderr
     assert "qpsLimit:       0" in result.stdout
     assert "quota:          /api2.0/v1/product/listV2: limit 1000" in result.stdout
@@ -318,33 +336,33 @@ def test_status_check_calls_setting_get(run: Runner, mock: Mock, key_file: Path)
     assert mock.stderr.count("/setting/get") == 1
 
 
-def test_status_check_reports_a_rejected_token(run: Runner, server: ScriptedServer, key_file: Path) -> None:
+def test_status_check_reports_a_rejected_token(run_here: Runner, server: ScriptedServer, key_file: Path) -> None:
     server.script(token_answer(ACCESS, REFRESH), REJECTED)
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "status", "--check")
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "status", "--check")
     assert result.returncode == ExitStatus.AUTH
     assert "1600001" in one_stderr_line(result)
     assert server.received[-1].headers["CJ-Access-Token"] == ACCESS
 
 
-def test_status_with_expired_tokens(run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path) -> None:
+def test_status_with_expired_tokens(run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path) -> None:
     server.script(token_answer(ACCESS, REFRESH))
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
-    result = run("auth", "status")
+    result = run_here("auth", "status")
     assert result.returncode == 0 and "the access token has expired" in result.stdout
     assert re.search(r"expires: .*, expired", result.stdout)
     edit_store(tmp_path, lambda entry: entry.update(refresh_expires=past()))
-    result = run("auth", "status")
+    result = run_here("auth", "status")
     assert result.returncode == ExitStatus.AUTH and "both tokens have expired" in result.stdout
 
 
 # --- refresh ----------------------------------------------------------------------------------
 
 
-def test_refresh_within_24_hours_says_the_pair_is_the_same(run: Runner, mock: Mock, key_file: Path) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "refresh", "--json")
+def test_refresh_within_24_hours_says_the_pair_is_the_same(run_here: Runner, mock: ThreadMock, key_file: Path) -> None:
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "refresh", "--json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["action"] == "same_pair"
@@ -352,10 +370,10 @@ def test_refresh_within_24_hours_says_the_pair_is_the_same(run: Runner, mock: Mo
     assert document["login"]["refreshed_at"] is not None
 
 
-def test_refresh_stores_a_new_pair(run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path) -> None:
+def test_refresh_stores_a_new_pair(run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path) -> None:
     server.script(token_answer(ACCESS, REFRESH), token_answer(NEW_ACCESS, NEW_REFRESH, open_id=False))
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "refresh")
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "refresh")
     assert result.returncode == 0, result.stderr
     assert "CJ issued a new pair" in result.stdout
     assert json.loads(server.received[1].body) == {"refreshToken": REFRESH}
@@ -377,14 +395,14 @@ def test_refresh_failure_keeps_the_pair(run: Runner, server: ScriptedServer, key
 
 
 def test_refresh_answered_by_a_proxy_page_is_an_unknown_outcome_and_keeps_the_pair(
-    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
 ) -> None:
     # A refresh that issued a new pair retired the old one: after a page that says nothing, it may have.
     server.script(
         token_answer(ACCESS, REFRESH), Answer(status=403, body="<html>403 Forbidden</html>", content_type="text/html")
     )
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "refresh")
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "refresh")
     assert result.returncode == ExitStatus.OUTCOME_UNKNOWN, result.stdout + result.stderr
     one_stderr_line(result)
     assert "the refresh may have replaced the token pair" in result.stdout
@@ -392,8 +410,8 @@ def test_refresh_answered_by_a_proxy_page_is_an_unknown_outcome_and_keeps_the_pa
     assert len(server.received) == 2  # sent once, never repeated
 
 
-def test_refresh_without_a_login(run: Runner) -> None:
-    result = run("auth", "refresh")
+def test_refresh_without_a_login(run_here: Runner) -> None:
+    result = run_here("auth", "refresh")
     assert result.returncode == ExitStatus.AUTH
     assert "not logged in" in one_stderr_line(result)
 
@@ -413,12 +431,12 @@ def test_probe_uses_the_stored_login(run: Runner, server: ScriptedServer, key_fi
 
 
 def test_probe_refreshes_an_expired_stored_token_once(
-    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
 ) -> None:
     server.script(token_answer(ACCESS, REFRESH), token_answer(NEW_ACCESS, NEW_REFRESH), OK)
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
-    result = run("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1")
+    result = run_here("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "the stored access token expired at" in result.stderr
     assert "refreshed the stored login (CJ issued a new pair" in result.stderr
@@ -433,18 +451,18 @@ def test_probe_refreshes_an_expired_stored_token_once(
 
 
 def test_probe_refreshes_after_1600001_and_resends(
-    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
 ) -> None:
     server.script(token_answer(ACCESS, REFRESH), REJECTED, token_answer(NEW_ACCESS, NEW_REFRESH), OK)
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1")
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "CJ rejected the stored access token (1600001); refreshing it once" in result.stderr
     assert [request.headers.get("CJ-Access-Token") for request in server.received[1:]] == [ACCESS, None, NEW_ACCESS]
     # Once only: a second rejection is reported, not refreshed again.
     server.script(REJECTED)
     server.received.clear()
-    again = run("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1")
+    again = run_here("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1")
     assert again.returncode == ExitStatus.AUTH
     # The query, one refresh (answered 1600001 too), and no resend.
     assert [request.path.rsplit("/", 1)[-1] for request in server.received] == ["query?pid=1", "refreshAccessToken"]
@@ -452,31 +470,31 @@ def test_probe_refreshes_after_1600001_and_resends(
 
 
 def test_probe_never_refreshes_tokens_from_other_sources(
-    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
 ) -> None:
     server.script(token_answer(ACCESS, REFRESH))
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
     server.script(REJECTED)
     token_file = tmp_path / "token"
     token_file.write_text(NEW_ACCESS)
     for extra, env in (([], {"CJ_ACCESS_TOKEN": NEW_ACCESS}), (["--token-file", str(token_file)], {})):
         server.received.clear()
-        result = run("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1", *extra, env=env)
+        result = run_here("probe", "--base-url", server.base_url, "/product/query", "-p", "pid=1", *extra, env=env)
         assert result.returncode == ExitStatus.AUTH
         assert [request.headers.get("CJ-Access-Token") for request in server.received] == [NEW_ACCESS]
         assert "refresh" not in result.stderr
 
 
-def test_probe_warns_about_secrets_in_an_inline_body(run: Runner, tmp_path: Path) -> None:
+def test_probe_warns_about_secrets_in_an_inline_body(run_here: Runner, tmp_path: Path) -> None:
     body = json.dumps({"apiKey": API_KEY})
-    result = run("probe", "-n", "/authentication/getAccessToken", "-d", body)
+    result = run_here("probe", "-n", "/authentication/getAccessToken", "-d", body)
     assert result.returncode == 0
     assert "warning  the -d body on the command line holds apiKey" in result.stdout
     assert "-d @file" in result.stdout and "cjerr auth login" in result.stdout
     (tmp_path / "body.json").write_text(body)
-    from_file = run("probe", "-n", "/authentication/getAccessToken", "-d", f"@{tmp_path / 'body.json'}")
+    from_file = run_here("probe", "-n", "/authentication/getAccessToken", "-d", f"@{tmp_path / 'body.json'}")
     assert "command line holds" not in from_file.stdout
-    refresh = run("probe", "-n", "/authentication/refreshAccessToken", "-d", '{"refreshToken": "x"}')
+    refresh = run_here("probe", "-n", "/authentication/refreshAccessToken", "-d", '{"refreshToken": "x"}')
     assert "holds refreshToken" in refresh.stdout
 
 
@@ -484,32 +502,32 @@ def test_probe_warns_about_secrets_in_an_inline_body(run: Runner, tmp_path: Path
 
 
 def test_logout_expires_the_tokens_and_deletes_the_pair(
-    run: Runner, mock: Mock, key_file: Path, tmp_path: Path
+    run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path
 ) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     token = json.loads(store_file(tmp_path).read_text())["logins"][mock.url]["secrets"]["access_token"]
-    result = run("auth", "logout")
+    result = run_here("auth", "logout")
     assert result.returncode == 0, result.stderr
     assert "CJ expired both tokens" in result.stdout
     assert mock.get("/product/query?pid=1", token=token).json()["code"] == 1600001
     assert json.loads(store_file(tmp_path).read_text())["logins"] == {}
-    assert run("auth", "status", "--base-url", mock.url).returncode == ExitStatus.AUTH
-    again = run("auth", "logout", "--base-url", mock.url)
+    assert run_here("auth", "status", "--base-url", mock.url).returncode == ExitStatus.AUTH
+    again = run_here("auth", "logout", "--base-url", mock.url)
     assert again.returncode == 0 and "nothing to do" in again.stdout
 
 
 def test_logout_failure_keeps_the_pair_unless_local_only(
-    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
 ) -> None:
     server.script(token_answer(ACCESS, REFRESH), Answer(status=503, body="busy", content_type="text/plain"))
-    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
-    result = run("auth", "logout")
+    assert run_here("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run_here("auth", "logout")
     # A 503 after the call went out: CJ may have retired the tokens or not, so the outcome is unknown.
     assert result.returncode == ExitStatus.OUTCOME_UNKNOWN
     assert "--local-only" in result.stdout
     one_stderr_line(result)
     assert ACCESS in store_file(tmp_path).read_text()
-    local = run("auth", "logout", "--local-only")
+    local = run_here("auth", "logout", "--local-only")
     assert local.returncode == 0 and "without calling CJ" in local.stdout
     assert ACCESS not in store_file(tmp_path).read_text()
     assert len(server.received) == 2
@@ -535,31 +553,31 @@ def test_corrupted_store_is_one_line_and_exit_78(run: Runner, tmp_path: Path, co
         assert result.stdout == ""
 
 
-def test_corrupted_login_entry(run: Runner, mock: Mock, key_file: Path, tmp_path: Path) -> None:
-    assert run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
+def test_corrupted_login_entry(run_here: Runner, mock: ThreadMock, key_file: Path, tmp_path: Path) -> None:
+    assert run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key_file)).returncode == 0
     edit_store(tmp_path, lambda entry: entry["secrets"].update(access_token=["x"]))
-    result = run("auth", "status")
+    result = run_here("auth", "status")
     assert result.returncode == ExitStatus.CONFIG
     assert "access token" in one_stderr_line(result)
     edit_store(tmp_path, lambda entry: entry.update(issued_at="yesterday"))
-    assert run("auth", "status").returncode == ExitStatus.CONFIG
+    assert run_here("auth", "status").returncode == ExitStatus.CONFIG
 
 
-def test_unreadable_store(run: Runner, tmp_path: Path) -> None:
+def test_unreadable_store(run_here: Runner, tmp_path: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root reads files whatever their mode")
     path = store_file(tmp_path)
     path.parent.mkdir(parents=True)
     path.write_text("{}")
     path.chmod(0)
-    result = run("auth", "status")
+    result = run_here("auth", "status")
     assert result.returncode == ExitStatus.CONFIG
     assert "cannot read" in one_stderr_line(result)
 
 
-def test_store_is_a_directory(run: Runner, tmp_path: Path) -> None:
+def test_store_is_a_directory(run_here: Runner, tmp_path: Path) -> None:
     store_file(tmp_path).mkdir(parents=True)
-    result = run("auth", "status")
+    result = run_here("auth", "status")
     assert result.returncode == ExitStatus.CONFIG
     one_stderr_line(result)
 
@@ -744,16 +762,16 @@ def test_parse_cj_dates() -> None:
         assert tokens.parse_cj_date(bad) is None
 
 
-def test_auth_is_built_alone_and_listed_in_help(run: Runner) -> None:
+def test_auth_is_built_alone_and_listed_in_help(run_here: Runner) -> None:
     assert cli._requested_command(["auth", "status"], {}) == "auth"
     focused = cli._app_for(["auth", "status"], {})
     assert focused.registered_commands == [] and [group.name for group in focused.registered_groups] == ["auth"]
     assert cli._app_for(["lookup", "1"], {}).registered_groups == []
-    assert re.search(r"auth\s+Get, show, refresh", run("--help").stdout)
-    sub = run("auth", "--help")
+    assert re.search(r"auth\s+Get, show, refresh", run_here("--help").stdout)
+    sub = run_here("auth", "--help")
     for command in ("login", "status", "refresh", "logout"):
         assert command in sub.stdout
-    bare = run("auth")
+    bare = run_here("auth")
     assert bare.returncode == ExitStatus.USAGE and "login" in bare.stdout
 
 
@@ -790,7 +808,7 @@ def _normalized(line: str, home: Path, base_url: str) -> str:
     return line
 
 
-def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> None:
+def test_readme_first_token_session(run: Runner, mock: ThreadMock, tmp_path: Path) -> None:
     match = _SESSION.search(FIRST_TOKEN)
     assert match is not None, "docs/first-token.md lost its tested session"
     readme_base = "http://127.0.0.1:8765/api2.0/v1"
@@ -821,7 +839,7 @@ def test_readme_first_token_session(run: Runner, mock: Mock, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("extra", [[], ["--api-key-file", "-"]], ids=["no-option", "stdin"])
-def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str]) -> None:
+def test_hidden_prompt_on_a_terminal(mock_process: Mock, tmp_path: Path, extra: list[str]) -> None:
     """On a terminal (without --api-key-file, or with -), the key is asked for with echo off and never shown."""
     import pty
     import select
@@ -830,7 +848,7 @@ def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str
     env = clean_env(tmp_path)
     pid, fd = pty.fork()
     if pid == 0:  # the child: cjerr on the pseudo-terminal
-        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock.url, *extra], env)
+        os.execve(cjerr_executable(), ["cjerr", "auth", "login", "--base-url", mock_process.url, *extra], env)
     output = b""
     deadline = time.monotonic() + 30
     sent = False
@@ -854,4 +872,4 @@ def test_hidden_prompt_on_a_terminal(mock: Mock, tmp_path: Path, extra: list[str
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "logged in to" in text
     assert "0123456789abcdef" not in text, "the key was echoed"
-    assert login_calls(mock, 1) == 1
+    assert login_calls(mock_process, 1) == 1

@@ -34,8 +34,8 @@ def test_lookup_found_prints_plain_text_when_piped(run: Runner) -> None:
     assert result.stderr == ""
 
 
-def test_lookup_several_arguments_and_whitespace(run: Runner) -> None:
-    result = run("lookup", " 1600200 ", "No permission")
+def test_lookup_several_arguments_and_whitespace(run_here: Runner) -> None:
+    result = run_here("lookup", " 1600200 ", "No permission")
     assert result.returncode == 0
     assert "1600200  Rate limit hit" in result.stdout and "1600001  Invalid API key" in result.stdout
 
@@ -47,8 +47,8 @@ def test_lookup_unknown_code_exits_not_found_with_family_hint(run: Runner) -> No
     assert "1603xxx (order)" in result.stdout and "nearest:" in result.stdout
 
 
-def test_lookup_any_unknown_among_several_is_not_found(run: Runner) -> None:
-    assert run("lookup", "1600200", "no such message at all").returncode == 1
+def test_lookup_any_unknown_among_several_is_not_found(run_here: Runner) -> None:
+    assert run_here("lookup", "1600200", "no such message at all").returncode == 1
 
 
 def test_lookup_reads_standard_input(run: Runner) -> None:
@@ -57,8 +57,8 @@ def test_lookup_reads_standard_input(run: Runner) -> None:
     assert "1600200  Rate limit hit" in result.stdout and "16900500  API points exhausted" in result.stdout
 
 
-def test_lookup_empty_standard_input_is_a_usage_error(run: Runner) -> None:
-    result = run("lookup", "-", input="")
+def test_lookup_empty_standard_input_is_a_usage_error(run_here: Runner) -> None:
+    result = run_here("lookup", "-", input="")
     assert result.returncode == ExitStatus.USAGE
     _one_line_error(result)
 
@@ -78,8 +78,8 @@ LOOKUP_ENTRY_KEYS = {
 }  # fmt: skip
 
 
-def test_lookup_json_shape_is_pinned(run: Runner) -> None:
-    result = run("lookup", "--json", "1600200", "1603999")
+def test_lookup_json_shape_is_pinned(run_here: Runner) -> None:
+    result = run_here("lookup", "--json", "1600200", "1603999")
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert set(data) == {"cjerr_schema", "command", "exit_code", "results"}
@@ -106,11 +106,11 @@ def test_lookup_json_shape_is_pinned(run: Runner) -> None:
     assert [set(item) for item in missing["suggestions"]] == [{"code", "title"}] * 3
 
 
-def test_color_always_uses_rich_and_escapes_markup(run: Runner) -> None:
-    result = run("lookup", "--color", "always", "1600200")
+def test_color_always_uses_rich_and_escapes_markup(run_here: Runner) -> None:
+    result = run_here("lookup", "--color", "always", "1600200")
     assert result.returncode == 0 and ANSI.search(result.stdout)
     body = '{"code": 1600300, "result": false, "message": "[bold red]injected[/bold red] Param error"}'
-    explained = run("explain", "--color", "always", "-", input=body)
+    explained = run_here("explain", "--color", "always", "-", input=body)
     assert "[bold red]injected[/bold red]" in ANSI.sub("", explained.stdout).replace("\x1b", "")
 
 
@@ -119,25 +119,25 @@ def test_no_color_and_color_never_stay_plain(run: Runner) -> None:
     assert not ANSI.search(run("lookup", "1600200", env={"NO_COLOR": "1"}).stdout)
 
 
-def test_list_piped_is_code_tab_title(run: Runner) -> None:
-    result = run("list")
+def test_list_piped_is_code_tab_title(run_here: Runner) -> None:
+    result = run_here("list")
     lines = result.stdout.splitlines()
     assert result.returncode == 0 and len(lines) >= 90
     assert all(re.fullmatch(r"\d+\t[^\t]+", line) for line in lines)
     assert "1600200\tRate limit hit (too many requests)" in lines
 
 
-def test_list_family_filter_and_json(run: Runner) -> None:
-    quota = run("list", "--family", "quota").stdout.splitlines()
+def test_list_family_filter_and_json(run_here: Runner) -> None:
+    quota = run_here("list", "--family", "quota").stdout.splitlines()
     assert [line.split("\t")[0] for line in quota] == ["429", "1600201", "16900500"]
-    data = json.loads(run("list", "--family", "rate-limit", "--json").stdout)
+    data = json.loads(run_here("list", "--family", "rate-limit", "--json").stdout)
     assert data["command"] == "list" and [entry["code"] for entry in data["codes"]] == [1600200]
 
 
-def test_exit_codes_command_matches_the_enum(run: Runner) -> None:
-    plain = run("exit-codes").stdout.splitlines()
+def test_exit_codes_command_matches_the_enum(run_here: Runner) -> None:
+    plain = run_here("exit-codes").stdout.splitlines()
     assert [int(line.split()[0]) for line in plain] == [int(status) for status in ExitStatus]
-    data = json.loads(run("exit-codes", "--json").stdout)
+    data = json.loads(run_here("exit-codes", "--json").stdout)
     assert {row["exit_code"] for row in data["exit_codes"]} == {int(status) for status in ExitStatus}
     assert {row["name"] for row in data["exit_codes"]} >= {"quota", "auth", "temporary", "not_envelope"}
 
@@ -167,14 +167,14 @@ def test_explain_exit_status_follows_the_outcome(run: Runner, body: str, exit_co
     assert "Traceback" not in result.stderr
 
 
-def test_explain_shows_request_id_and_contradiction(run: Runner) -> None:
+def test_explain_shows_request_id_and_contradiction(run_here: Runner) -> None:
     body = '{"code":1600100,"result":false,"message":"Param error","data":null,"requestId":"ae543fd1-cdd7-4a61"}'
-    result = run("explain", "-", input=body)
+    result = run_here("explain", "-", input=body)
     assert "requestId:  ae543fd1-cdd7-4a61" in result.stdout
     assert "mismatch:" in result.stdout and "1600300" in result.stdout
 
 
-def test_explain_many_responses_prints_a_summary(run: Runner, tmp_path: Path) -> None:
+def test_explain_many_responses_prints_a_summary(run_here: Runner, tmp_path: Path) -> None:
     log = tmp_path / "cj.log"
     log.write_text(
         '2026-11-01T10:00:00 INFO resp={"code":200,"result":true,"message":"Success","requestId":"a"}\n'
@@ -184,12 +184,12 @@ def test_explain_many_responses_prints_a_summary(run: Runner, tmp_path: Path) ->
         '{"code":1600200,"result":false,"message":"Too Many Requests, QPS limit is 1 time/1second"}\n'
         '{\n  "code": 1600001,\n  "result": false,\n  "message": "No permission"\n}\n'
     )
-    result = run("explain", str(log))
+    result = run_here("explain", str(log))
     assert result.returncode == ExitStatus.AUTH
     assert "4 responses in" in result.stdout
     assert re.search(r"2\s+1600200\s+Rate limit hit .*\[retryable\]", result.stdout)
     assert re.search(r"1\s+1600001\s+Invalid API key or access token\s+\[not retryable\]", result.stdout)
-    data = json.loads(run("explain", "--json", str(log)).stdout)
+    data = json.loads(run_here("explain", "--json", str(log)).stdout)
     assert data["summary"]["responses"] == 4
     assert {row["code"]: row["count"] for row in data["summary"]["codes"]} == {1600200: 2, 200: 1, 1600001: 1}
 
@@ -223,25 +223,25 @@ def test_lookup_and_list_import_neither_httpx_nor_rich(argv: list[str]) -> None:
     assert result.stderr.split("LOADED=")[1] == ""
 
 
-def test_explain_each_json_is_json_lines_ending_with_the_summary(run: Runner) -> None:
+def test_explain_each_json_is_json_lines_ending_with_the_summary(run_here: Runner) -> None:
     body = '{"code":200,"result":true}\n{"code":1600200,"message":"x"}\n{"result":false,"message":"odd"}\n'
-    result = run("explain", "--each", "--json", "-", input=body)
+    result = run_here("explain", "--each", "--json", "-", input=body)
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [item.get("line") for item in objects[:-1]] == [1, 2, 3]
     assert objects[-1]["command"] == "explain" and objects[-1]["summary"]["responses"] == 3
     assert result.returncode == ExitStatus.API_ERROR
 
 
-def test_summary_keeps_codeless_successes_and_failures_apart(run: Runner) -> None:
+def test_summary_keeps_codeless_successes_and_failures_apart(run_here: Runner) -> None:
     body = '{"success":true,"message":"ok"}\n{"result":false,"message":"odd"}\n{"code":16900500}\n'
-    result = run("explain", "-", input=body)
+    result = run_here("explain", "-", input=body)
     assert re.search(r"1\s+200\s+Success\s+\[ok\]", result.stdout)
     assert re.search(r"1\s+-\s+failure without an error code\s+\[not retryable\]", result.stdout)
     assert re.search(r"1\s+16900500\s+API points exhausted for today\s+\[after 00:00 UTC reset\]", result.stdout)
 
 
-def test_empty_lookup_query_is_a_usage_error(run: Runner) -> None:
-    result = run("lookup", "")
+def test_empty_lookup_query_is_a_usage_error(run_here: Runner) -> None:
+    result = run_here("lookup", "")
     assert result.returncode == ExitStatus.USAGE
     _one_line_error(result)
 
@@ -251,8 +251,8 @@ def test_empty_lookup_query_is_a_usage_error(run: Runner) -> None:
 SEVERAL = ("1600200", "1600001", "Too much request")
 
 
-def test_several_queries_are_labelled_and_a_code_reached_twice_is_printed_once(run: Runner) -> None:
-    result = run("lookup", *SEVERAL)
+def test_several_queries_are_labelled_and_a_code_reached_twice_is_printed_once(run_here: Runner) -> None:
+    result = run_here("lookup", *SEVERAL)
     assert result.returncode == 0
     out = result.stdout
     assert [line for line in out.splitlines() if line.startswith("query ")] == [
@@ -269,13 +269,13 @@ def test_several_queries_are_labelled_and_a_code_reached_twice_is_printed_once(r
     assert "queries:" not in out.split('query 2: "1600001"')[1]  # 1600001 was reached once
 
 
-def test_one_query_has_no_label(run: Runner) -> None:
-    out = run("lookup", "1600200").stdout
+def test_one_query_has_no_label(run_here: Runner) -> None:
+    out = run_here("lookup", "1600200").stdout
     assert out.startswith("1600200  Rate limit hit") and "query 1" not in out and "queries:" not in out
 
 
-def test_several_queries_in_json_give_each_entry_once_and_say_who_reached_it(run: Runner) -> None:
-    result = run("lookup", "--json", *SEVERAL)
+def test_several_queries_in_json_give_each_entry_once_and_say_who_reached_it(run_here: Runner) -> None:
+    result = run_here("lookup", "--json", *SEVERAL)
     data = json.loads(result.stdout)
     first, second, third = data["results"]
     assert [r["query"] for r in data["results"]] == list(SEVERAL)
@@ -298,8 +298,8 @@ def test_several_queries_in_json_give_each_entry_once_and_say_who_reached_it(run
     assert result.stdout.count("Wait for the window") == 1
 
 
-def test_several_queries_in_the_rich_panel_are_labelled_and_shown_once(run: Runner) -> None:
-    result = run("lookup", "--color", "always", *SEVERAL)
+def test_several_queries_in_the_rich_panel_are_labelled_and_shown_once(run_here: Runner) -> None:
+    result = run_here("lookup", "--color", "always", *SEVERAL)
     text = ANSI_SEQUENCE.sub("", result.stdout)
     assert result.returncode == 0
     for number, query in enumerate(SEVERAL, start=1):
@@ -315,35 +315,35 @@ ANSI_SEQUENCE = re.compile(r"\x1b\[[0-9;]*m")
 # --- unknown codes --------------------------------------------------------------------------
 
 
-def test_a_code_outside_every_range_gets_no_nearest_codes(run: Runner) -> None:
-    result = run("lookup", "2000001", "300006", "404", "1234567")
+def test_a_code_outside_every_range_gets_no_nearest_codes(run_here: Runner) -> None:
+    result = run_here("lookup", "2000001", "300006", "404", "1234567")
     assert result.returncode == ExitStatus.NOT_FOUND
     assert "nearest:" not in result.stdout
-    data = json.loads(run("lookup", "--json", "2000001", "1234567", "1603999").stdout)
+    data = json.loads(run_here("lookup", "--json", "2000001", "1234567", "1603999").stdout)
     assert [r["suggestions"] for r in data["results"][:2]] == [[], []]
     assert len(data["results"][2]["suggestions"]) == 3  # inside 1603xxx, the nearest are still offered
 
 
-def test_codes_clients_mention_outside_the_openapi_carry_a_sourced_note(run: Runner) -> None:
-    out = run("lookup", "2000001", "300006").stdout
+def test_codes_clients_mention_outside_the_openapi_carry_a_sourced_note(run_here: Runner) -> None:
+    out = run_here("lookup", "2000001", "300006").stdout
     assert "  known:    one client's notes call it the rate-limit code" in out and "1600200" in out
     assert "  source:   https://github.com/OpenSIN-Code/cj-dropshipping-skill" in out
     assert "  known:    a code of CJ's website login, not of the OpenAPI: wrong account or password" in out
     assert "  source:   https://github.com/CJ-dropshipping/api-mcp" in out
-    data = json.loads(run("lookup", "--json", "300001").stdout)
+    data = json.loads(run_here("lookup", "--json", "300001").stdout)
     outside = data["results"][0]["known_outside"]
     assert outside["source"] == "https://github.com/CJ-dropshipping/api-mcp" and "account is locked" in outside["note"]
-    assert json.loads(run("lookup", "--json", "1234567").stdout)["results"][0]["known_outside"] is None
+    assert json.loads(run_here("lookup", "--json", "1234567").stdout)["results"][0]["known_outside"] is None
 
 
 # --- list and help ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("family", ["Quota", "QUOTA", " quota "])
-def test_list_family_takes_any_case(run: Runner, family: str) -> None:
-    result = run("list", "--family", family)
-    assert result.returncode == 0 and result.stdout == run("list", "--family", "quota").stdout
-    data = json.loads(run("list", "--json", "-f", family).stdout)
+def test_list_family_takes_any_case(run_here: Runner, family: str) -> None:
+    result = run_here("list", "--family", family)
+    assert result.returncode == 0 and result.stdout == run_here("list", "--family", "quota").stdout
+    data = json.loads(run_here("list", "--json", "-f", family).stdout)
     assert [entry["code"] for entry in data["codes"]] == [429, 1600201, 16900500]
 
 
@@ -356,28 +356,28 @@ def test_list_family_takes_any_case(run: Runner, family: str) -> None:
         (["help", "auth", "login"], ["auth", "login", "--help"]),
     ],
 )
-def test_help_works_like_dash_dash_help(run: Runner, alias: list[str], original: list[str]) -> None:
-    helped, direct = run(*alias), run(*original)
+def test_help_works_like_dash_dash_help(run_here: Runner, alias: list[str], original: list[str]) -> None:
+    helped, direct = run_here(*alias), run_here(*original)
     assert (helped.returncode, helped.stdout, helped.stderr) == (0, direct.stdout, direct.stderr)
     assert "Usage: cjerr" in helped.stdout
 
 
-def test_help_for_an_unknown_command_is_a_usage_error(run: Runner) -> None:
-    result = run("help", "nope")
+def test_help_for_an_unknown_command_is_a_usage_error(run_here: Runner) -> None:
+    result = run_here("help", "nope")
     assert result.returncode == ExitStatus.USAGE
     assert "nope" in _one_line_error(result)
 
 
-def test_lookup_help_names_every_accepted_form(run: Runner) -> None:
-    text = " ".join(run("lookup", "--help", env={"COLUMNS": "80"}).stdout.replace("│", " ").split())
+def test_lookup_help_names_every_accepted_form(run_here: Runner) -> None:
+    text = " ".join(run_here("lookup", "--help", env={"COLUMNS": "80"}).stdout.replace("│", " ").split())
     for form in ("1600200", "CJ1600200", '"code": 1600200', "16002", "1603xxx", "- for one query per line", "message"):
         assert form in text, form
 
 
-def test_probe_help_shows_the_base_url_default_whole_at_80_columns(run: Runner) -> None:
+def test_probe_help_shows_the_base_url_default_whole_at_80_columns(run_here: Runner) -> None:
     from cj_errors.table.catalog import BASE_URL
 
-    lines = run("probe", "--help", env={"COLUMNS": "80"}).stdout.splitlines()
+    lines = run_here("probe", "--help", env={"COLUMNS": "80"}).stdout.splitlines()
     assert any(BASE_URL in line for line in lines)
     assert all(len(line) <= 80 for line in lines)
 
@@ -399,8 +399,8 @@ def test_readme_documents_every_probe_option() -> None:
 EACH_BODY = '{"code":200,"result":true}\n{"code":1600200,"message":"x"}\n{"code":1600200,"message":"y"}\n'
 
 
-def test_each_json_lines_carry_the_schema_and_a_short_entry(run: Runner) -> None:
-    result = run("explain", "--each", "--json", "-", input=EACH_BODY)
+def test_each_json_lines_carry_the_schema_and_a_short_entry(run_here: Runner) -> None:
+    result = run_here("explain", "--each", "--json", "-", input=EACH_BODY)
     *items, summary = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(items) == 3 and summary["command"] == "explain"
     for item in items:
@@ -419,26 +419,26 @@ def test_each_json_lines_carry_the_schema_and_a_short_entry(run: Runner) -> None
     assert "Wait for the window" not in result.stdout
 
 
-def test_each_json_full_repeats_the_whole_entry(run: Runner) -> None:
-    result = run("explain", "--each", "--json", "--full", "-", input=EACH_BODY)
+def test_each_json_full_repeats_the_whole_entry(run_here: Runner) -> None:
+    result = run_here("explain", "--each", "--json", "--full", "-", input=EACH_BODY)
     *items, _ = [json.loads(line) for line in result.stdout.splitlines()]
-    looked_up = json.loads(run("lookup", "--json", "1600200").stdout)["results"][0]["matches"][0]
+    looked_up = json.loads(run_here("lookup", "--json", "1600200").stdout)["results"][0]["matches"][0]
     looked_up.pop("reached_by")
     assert items[1]["entry"] == items[2]["entry"] == looked_up
     assert items[0]["cjerr_schema"] == 3 and result.returncode == ExitStatus.TEMPORARY
-    compact = run("explain", "--each", "--json", "-", input=EACH_BODY).stdout
+    compact = run_here("explain", "--each", "--json", "-", input=EACH_BODY).stdout
     assert len(compact) < len(result.stdout) / 2
 
 
 @pytest.mark.parametrize("args", [("--full", "-"), ("--full", "--each", "-"), ("--full", "--json", "-")])
-def test_full_without_each_json_is_a_usage_error(run: Runner, args: tuple[str, ...]) -> None:
-    result = run("explain", *args, input=EACH_BODY)
+def test_full_without_each_json_is_a_usage_error(run_here: Runner, args: tuple[str, ...]) -> None:
+    result = run_here("explain", *args, input=EACH_BODY)
     assert result.returncode == ExitStatus.USAGE
     assert "--full" in _one_line_error(result)
 
 
-def test_exit_codes_piped_keep_one_aligned_line_per_code(run: Runner) -> None:
-    lines = run("exit-codes").stdout.splitlines()
+def test_exit_codes_piped_keep_one_aligned_line_per_code(run_here: Runner) -> None:
+    lines = run_here("exit-codes").stdout.splitlines()
     assert len(lines) == len(ExitStatus)
     starts = {line.index(status.when) for line, status in zip(lines, ExitStatus, strict=True)}
     assert len(starts) == 1

@@ -1,5 +1,6 @@
-"""Everyday friction a new user met (issue 28): each through the installed cjerr, against a live `cjerr mock`
-on 127.0.0.1 (started on port 0) or in a pty for what a terminal shows."""
+"""Everyday friction a new user met (issue 28): each through cjerr's entry point, against a live mock on
+127.0.0.1 (started on port 0 in a thread), a real cjerr process where the exit code or a listener is the
+subject, or in a pty for what a terminal shows."""
 
 from __future__ import annotations
 
@@ -14,25 +15,27 @@ import pytest
 
 from cj_errors.base.exits import ExitStatus
 from tests.conftest import Runner, cjerr_executable, clean_env
+from tests.in_process import ThreadMock
 from tests.test_auth import API_KEY, edit_store, past
-from tests.test_mock import PID, TOKEN, VID, Mock, launch
+from tests.test_mock import PID, TOKEN, VID
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes and ptys")
 
 
 @pytest.fixture
-def mock(tmp_path: Path) -> Iterator[Mock]:
-    running = launch(tmp_path, "--qps", "0", "--accept-any-key")
+def mock(tmp_path: Path) -> Iterator[ThreadMock]:
+    """`cjerr mock --qps 0 --accept-any-key` in a thread of the test process (tests/in_process.py)."""
+    running = ThreadMock(tmp_path, token=TOKEN, qps=0, accept_any_key=True)
     yield running
     running.stop()
 
 
 @pytest.fixture
-def logged_in(run: Runner, mock: Mock, tmp_path: Path) -> Mock:
+def logged_in(run_here: Runner, mock: ThreadMock, tmp_path: Path) -> ThreadMock:
     """`cjerr auth login --base-url <the mock>`: the mock answers with a token pair and an openId."""
     key = tmp_path / "api-key"
     key.write_text(API_KEY + "\n")
-    result = run("auth", "login", "--base-url", mock.url, "--api-key-file", str(key))
+    result = run_here("auth", "login", "--base-url", mock.url, "--api-key-file", str(key))
     assert result.returncode == 0, result.stdout + result.stderr
     return mock
 
@@ -72,23 +75,23 @@ def test_listen_without_an_open_id_does_not_exit_0(run: Runner, tmp_path: Path) 
     assert "1 message arrived with the signature not checked" in err and "--no-verify" in err
 
 
-def test_listen_with_no_verify_exits_0_for_an_unchecked_message(run: Runner, tmp_path: Path) -> None:
-    status, out, err = _received(run, tmp_path, "--no-verify", send_env={"CJ_OPEN_ID": "33689"})
+def test_listen_with_no_verify_exits_0_for_an_unchecked_message(run_here: Runner, tmp_path: Path) -> None:
+    status, out, err = _received(run_here, tmp_path, "--no-verify", send_env={"CJ_OPEN_ID": "33689"})
     assert status == 0, err
     assert "sign not checked" in out and "(--no-verify)" in err
 
 
-def test_no_verify_and_an_open_id_file_is_a_usage_error(run: Runner, tmp_path: Path) -> None:
+def test_no_verify_and_an_open_id_file_is_a_usage_error(run_here: Runner, tmp_path: Path) -> None:
     key = tmp_path / "open-id"
     key.write_text("33689\n")
-    result = run("webhook", "listen", "--port", "0", "--no-verify", "--open-id-file", str(key))
+    result = run_here("webhook", "listen", "--port", "0", "--no-verify", "--open-id-file", str(key))
     assert result.returncode == ExitStatus.USAGE and "--no-verify" in result.stderr
 
 
 # --- the stored login: token, openId, base URL ------------------------------------------------------
 
 
-def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in: ThreadMock, tmp_path: Path) -> None:
     result = run("auth", "token")
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
@@ -102,44 +105,46 @@ def test_auth_token_prints_the_stored_token_for_a_script(run: Runner, logged_in:
     assert open_id.returncode == 0 and open_id.stdout.strip() == stored["logins"][logged_in.url]["secrets"]["open_id"]
 
 
-def test_auth_token_refuses_an_expired_token_and_a_missing_login(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
+def test_auth_token_refuses_an_expired_token_and_a_missing_login(
+    run_here: Runner, logged_in: ThreadMock, tmp_path: Path
+) -> None:
     edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
-    result = run("auth", "token")
+    result = run_here("auth", "token")
     assert result.returncode == ExitStatus.AUTH and result.stdout == ""
     assert "has expired; run 'cjerr auth refresh' first" in result.stderr
-    missing = run("auth", "token", "--base-url", "http://127.0.0.1:9/api2.0/v1")
+    missing = run_here("auth", "token", "--base-url", "http://127.0.0.1:9/api2.0/v1")
     assert missing.returncode == ExitStatus.AUTH and missing.stdout == "" and "not logged in" in missing.stderr
 
 
-def test_auth_status_says_what_is_usable(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
-    fresh = run("auth", "status")
+def test_auth_status_says_what_is_usable(run_here: Runner, logged_in: ThreadMock, tmp_path: Path) -> None:
+    fresh = run_here("auth", "status")
     assert fresh.returncode == 0 and fresh.stdout.startswith(f"logged in to {logged_in.url}")
     assert "'cjerr auth token --open-id' prints it" in fresh.stdout
     edit_store(tmp_path, lambda entry: entry.update(access_expires=past()))
-    half = run("auth", "status")
+    half = run_here("auth", "status")
     assert half.returncode == 0 and "the access token has expired, the refresh token is usable" in half.stdout
     edit_store(tmp_path, lambda entry: entry.update(refresh_expires=past()))
-    dead = run("auth", "status")
+    dead = run_here("auth", "status")
     assert dead.returncode == ExitStatus.AUTH
     assert dead.stdout.startswith(f"login expired for {logged_in.url}") and "neither token is usable" in dead.stdout
     assert not dead.stdout.startswith("logged in")
 
 
-def test_webhook_commands_use_the_stored_open_id(run: Runner, logged_in: Mock, tmp_path: Path) -> None:
-    open_id = run("auth", "token", "--open-id").stdout.strip()
-    status, out, err = _received(run, tmp_path, send_env={"CJ_OPEN_ID": open_id})
+def test_webhook_commands_use_the_stored_open_id(run_here: Runner, logged_in: ThreadMock, tmp_path: Path) -> None:
+    open_id = run_here("auth", "token", "--open-id").stdout.strip()
+    status, out, err = _received(run_here, tmp_path, send_env={"CJ_OPEN_ID": open_id})
     assert status == 0, err
     assert "sign valid" in out and "the stored login for" in err
     assert open_id not in out + err
 
 
-def test_probe_uses_the_stored_logins_base_url_and_says_so(run: Runner, logged_in: Mock) -> None:
-    result = run("probe", "/setting/get")
+def test_probe_uses_the_stored_logins_base_url_and_says_so(run_here: Runner, logged_in: ThreadMock) -> None:
+    result = run_here("probe", "/setting/get")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"base URL {logged_in.url}: the stored login's" in result.stderr
     assert "/setting/get" in logged_in.log_after("/setting/get")
     # --base-url still chooses, without the note (and without the login's token: it stays with its host).
-    chosen = run("probe", "--dry-run", "--base-url", "http://127.0.0.1:9/api2.0/v1", "/setting/get")
+    chosen = run_here("probe", "--dry-run", "--base-url", "http://127.0.0.1:9/api2.0/v1", "/setting/get")
     assert chosen.returncode == ExitStatus.INVALID_INPUT and "stored login's" not in chosen.stderr
     assert re.search(r"127\.0\.0\.1:9/", chosen.stdout)
 
@@ -147,25 +152,25 @@ def test_probe_uses_the_stored_logins_base_url_and_says_so(run: Runner, logged_i
 # --- probe: listV2's documented ranges --------------------------------------------------------------
 
 
-def test_probe_checks_listv2_page_and_size_ranges(run: Runner, mock: Mock, tmp_path: Path) -> None:
+def test_probe_checks_listv2_page_and_size_ranges(run_here: Runner, mock: ThreadMock, tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("any-token\n")
     base = ("--base-url", mock.url, "--token-file", str(token))
     for param, problem in (("page=0", "at least 1"), ("page=1001", "at most 1000"), ("size=101", "at most 100")):
-        result = run("probe", *base, "/product/listV2", "-p", "keyWord=lamp", "-p", param)
+        result = run_here("probe", *base, "/product/listV2", "-p", "keyWord=lamp", "-p", param)
         assert result.returncode == ExitStatus.INVALID_INPUT, result.stdout
         name = param.split("=")[0]
         assert f"{name} is {param.split('=')[1]}; CJ's docs allow {problem}" in result.stdout
     assert "/product/listV2" not in mock.stderr  # nothing was sent
-    edges = run("probe", *base, "--dry-run", "/product/listV2", "-p", "page=1000", "-p", "size=100")
+    edges = run_here("probe", *base, "--dry-run", "/product/listV2", "-p", "page=1000", "-p", "size=100")
     assert edges.returncode == 0 and "CJ's docs allow" not in edges.stdout
 
 
 # --- lookup --brief ---------------------------------------------------------------------------------
 
 
-def test_lookup_brief_is_one_line_per_code(run: Runner) -> None:
-    result = run("lookup", "--brief", "1600200", "1600001", "16002", "9999999")
+def test_lookup_brief_is_one_line_per_code(run_here: Runner) -> None:
+    result = run_here("lookup", "--brief", "1600200", "1600001", "16002", "9999999")
     assert result.returncode == ExitStatus.NOT_FOUND
     lines = result.stdout.splitlines()
     assert lines[0].startswith("1600200  Rate limit hit") and "temporary (exit 75)" in lines[0]
@@ -173,7 +178,7 @@ def test_lookup_brief_is_one_line_per_code(run: Runner) -> None:
     assert lines[1].startswith("1600001  ") and "auth (exit 77)" in lines[1]
     assert sum(line.startswith("1600200 ") for line in lines) == 1  # the prefix 16002 reaches it again: once
     assert lines[-1] == "9999999  not in cjerr's code table"
-    both = run("lookup", "--brief", "--json", "200")
+    both = run_here("lookup", "--brief", "--json", "200")
     assert both.returncode == ExitStatus.USAGE
 
 
@@ -182,27 +187,27 @@ def test_lookup_brief_is_one_line_per_code(run: Runner) -> None:
 SUCCESS_BODY = '{"code": 200, "result": true, "message": "Success", "data": null, "requestId": "r1"}'
 
 
-def test_explain_summary_for_one_response_and_for_a_log_without_cj_lines(run: Runner, tmp_path: Path) -> None:
-    one = run("explain", "--summary", "--json", "-", input=SUCCESS_BODY + "\n")
+def test_explain_summary_for_one_response_and_for_a_log_without_cj_lines(run_here: Runner, tmp_path: Path) -> None:
+    one = run_here("explain", "--summary", "--json", "-", input=SUCCESS_BODY + "\n")
     assert one.returncode == 0
     document = json.loads(one.stdout)
     assert document["summary"]["responses"] == 1 and "explanation" not in document
     log = tmp_path / "app.log"
     log.write_text("INFO started\nINFO listening on 8080\n")
-    quiet = run("explain", "--summary", str(log))
+    quiet = run_here("explain", "--summary", str(log))
     assert quiet.returncode == 0 and "nothing to report" in quiet.stdout
     assert quiet.stdout.startswith("0 responses in 2 lines (2 lines without an envelope skipped)")
-    assert run("explain", str(log)).returncode == ExitStatus.NOT_ENVELOPE  # without --summary: unchanged
+    assert run_here("explain", str(log)).returncode == ExitStatus.NOT_ENVELOPE  # without --summary: unchanged
     broken = tmp_path / "broken.log"
     broken.write_text('INFO ok\n{"code": 1600200, "result": false, "message": "Too much\n')
-    cut = run("explain", "--summary", "--json", str(broken))
+    cut = run_here("explain", "--summary", "--json", str(broken))
     assert cut.returncode == ExitStatus.NOT_ENVELOPE
     assert json.loads(cut.stdout)["summary"]["unreadable"] == 1
 
 
-def test_summary_plurals(run: Runner) -> None:
+def test_summary_plurals(run_here: Runner) -> None:
     text = "noise\n" + SUCCESS_BODY + "\n" + SUCCESS_BODY + "\n"
-    result = run("explain", "-", input=text)
+    result = run_here("explain", "-", input=text)
     assert result.stdout.startswith("2 responses in 3 lines (1 line without an envelope skipped)")
     assert "1 lines" not in result.stdout
 
@@ -210,7 +215,7 @@ def test_summary_plurals(run: Runner) -> None:
 # --- --json: a document even when the run fails before any answer ----------------------------------
 
 
-def test_json_failures_before_any_answer_print_one_document(run: Runner, tmp_path: Path) -> None:
+def test_json_failures_before_any_answer_print_one_document(run_here: Runner, tmp_path: Path) -> None:
     broken = tmp_path / "config.toml"
     broken.write_text("access_token = \n")
     cases = [
@@ -221,12 +226,12 @@ def test_json_failures_before_any_answer_print_one_document(run: Runner, tmp_pat
         (("lookup", "--json", ""), {}, ExitStatus.USAGE, "lookup"),
     ]
     for args, env, status, command in cases:
-        result = run(*args, env=env, input="")
+        result = run_here(*args, env=env, input="")
         assert result.returncode == status, (args, result.stderr)
         document = json.loads(result.stdout)
         assert document["exit_code"] == status and document["command"] == command
         assert document["error"] and result.stderr.startswith("cjerr: ") and document["error"] in result.stderr
-    without = run("explain", str(tmp_path / "missing.json"))
+    without = run_here("explain", str(tmp_path / "missing.json"))
     assert without.stdout == "" and without.returncode == ExitStatus.NO_INPUT
 
 
@@ -234,17 +239,17 @@ def test_json_failures_before_any_answer_print_one_document(run: Runner, tmp_pat
 
 
 @pytest.fixture
-def token_mock(tmp_path: Path) -> Iterator[tuple[Mock, tuple[str, ...]]]:
+def token_mock(tmp_path: Path) -> Iterator[tuple[ThreadMock, tuple[str, ...]]]:
     """A mock that accepts TOKEN, and the probe options that send it there."""
     token = tmp_path / "token"
     token.write_text(TOKEN + "\n")
-    running = launch(tmp_path, "--qps", "0", "--token-file", str(token))
+    running = ThreadMock(tmp_path, token=TOKEN, qps=0, token_file=token)
     yield running, ("--base-url", running.url, "--token-file", str(token))
     running.stop()
 
 
 def test_a_successful_probe_shows_the_order_id_and_key_fields(
-    run: Runner, token_mock: tuple[Mock, tuple[str, ...]]
+    run_here: Runner, token_mock: tuple[ThreadMock, tuple[str, ...]]
 ) -> None:
     order = {
         "orderNumber": "friction-1", "shippingCountryCode": "US", "shippingCountry": "United States",
@@ -252,7 +257,7 @@ def test_a_successful_probe_shows_the_order_id_and_key_fields(
         "logisticName": "CJPacket Ordinary", "fromCountryCode": "CN", "products": [{"vid": VID, "quantity": 1}],
     }  # fmt: skip
     mock, base = token_mock
-    created = run("probe", *base, "/shopping/order/createOrderV2", "-d", json.dumps(order))
+    created = run_here("probe", *base, "/shopping/order/createOrderV2", "-d", json.dumps(order))
     assert created.returncode == 0, created.stdout + created.stderr
     found = re.search(r"^  result: +orderId=(\S+)$", created.stdout, re.MULTILINE)
     assert found, created.stdout
@@ -260,9 +265,9 @@ def test_a_successful_probe_shows_the_order_id_and_key_fields(
     detail = mock.get("/shopping/order/getOrderDetail", params={"orderId": found.group(1)}).json()
     assert detail["code"] == 200 and detail["data"]["orderNum"] == "friction-1"
     assert "orderNumber=friction-1" in created.stdout
-    product = run("probe", *base, "/product/query", "-p", f"pid={PID}")
+    product = run_here("probe", *base, "/product/query", "-p", f"pid={PID}")
     assert product.returncode == 0 and f"pid={PID}" in product.stdout and "--body prints the data" in product.stdout
-    failed = run("probe", *base, "/product/query", "-p", "pid=no-such-product")
+    failed = run_here("probe", *base, "/product/query", "-p", "pid=no-such-product")
     assert failed.returncode != 0 and "result:" not in failed.stdout
 
 
@@ -361,14 +366,14 @@ def test_the_rich_explain_panel_shows_the_wait_row(tmp_path: Path) -> None:
     assert re.search(r"│ wait +1 s at least", text), text
 
 
-def test_a_held_order_is_not_followed_by_an_entry_saying_nothing_failed(run: Runner, tmp_path: Path) -> None:
+def test_a_held_order_is_not_followed_by_an_entry_saying_nothing_failed(run_here: Runner, tmp_path: Path) -> None:
     body = json.dumps(
         {
             "code": 200, "result": True, "message": "Success", "requestId": "rq-held",
             "data": {"orderId": "SD1", "interceptOrderReasons": [{"code": 1001, "message": "phone"}]},
         }
     )  # fmt: skip
-    piped = run("explain", "-", input=body)
+    piped = run_here("explain", "-", input=body)
     status, terminal = on_a_terminal(tmp_path, "explain", "-", stdin=body)
     for exit_status, text in ((piped.returncode, piped.stdout), (status, terminal)):
         assert exit_status == ExitStatus.API_ERROR
@@ -379,7 +384,7 @@ def test_a_held_order_is_not_followed_by_an_entry_saying_nothing_failed(run: Run
 
 
 def test_webhook_set_warns_once_per_loopback_url_and_says_how_to_cancel(
-    run: Runner, tmp_path: Path, token_mock: tuple[Mock, tuple[str, ...]]
+    run_here: Runner, tmp_path: Path, token_mock: tuple[ThreadMock, tuple[str, ...]]
 ) -> None:
     mock, base = token_mock
     hook = "https://shop.example.com/cj/webhook"
@@ -389,7 +394,7 @@ def test_webhook_set_warns_once_per_loopback_url_and_says_how_to_cancel(
         "order": {"type": "ENABLE", "callbackUrls": ["http://127.0.0.1:8080/cj"]},
         "logistics": {"type": "ENABLE", "callbackUrls": [hook]},
     }
-    result = run("probe", *base, "/webhook/set", "-d", json.dumps(body))
+    result = run_here("probe", *base, "/webhook/set", "-d", json.dumps(body))
     assert result.returncode == ExitStatus.INVALID_INPUT and "/webhook/set" not in mock.stderr
     warnings = [line for line in result.stdout.splitlines() if "order.callbackUrls[0]" in line]
     assert len(warnings) == 1, result.stdout
@@ -398,7 +403,7 @@ def test_webhook_set_warns_once_per_loopback_url_and_says_how_to_cancel(
     # The body docs/webhooks.md shows is accepted: by probe's checks and by the mock, which keeps it.
     body["product"]["callbackUrls"] = [hook]
     body["order"]["callbackUrls"] = [hook]
-    sent = run("probe", *base, "/webhook/set", "-d", json.dumps(body))
+    sent = run_here("probe", *base, "/webhook/set", "-d", json.dumps(body))
     assert sent.returncode == 0, sent.stdout
     assert "result:     true" in sent.stdout
     callback = mock.get("/setting/get", token=TOKEN).json()["data"]["callback"]

@@ -18,6 +18,7 @@ from cj_errors.requests.findings import Severity
 from cj_errors.requests.reader import Reader
 from cj_errors.sdk.httpx_transport import CJTransport
 from tests.conftest import cjerr_executable, clean_env
+from tests.in_process import completed
 from tests.test_mock import CATALOGUE, TOKEN, Mock, launch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX process handling")
@@ -38,19 +39,36 @@ def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
     running.stop()
 
 
-@pytest.fixture
-def cjerr(mock: Mock, tmp_path: Path) -> Any:
-    """cjerr(*args, env=..., body=...) against the mock, with its token from a file."""
+def _against(mock: Mock, tmp_path: Path, *, real: bool) -> Any:
     token = tmp_path / "token"
     token.write_text(TOKEN + "\n", encoding="utf-8")
 
     def _run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        environment = clean_env(tmp_path, {"CJERR_BASE_URL": mock.url, "CJ_ACCESS_TOKEN": TOKEN, **(env or {})})
+        extra = {"CJERR_BASE_URL": mock.url, "CJ_ACCESS_TOKEN": TOKEN, **(env or {})}
+        if not real:
+            return completed(*args, home=tmp_path, env=extra, cwd=tmp_path)
         return subprocess.run(
-            [cjerr_executable(), *args], capture_output=True, text=True, env=environment, timeout=timeout, cwd=tmp_path
+            [cjerr_executable(), *args],
+            capture_output=True,
+            text=True,
+            env=clean_env(tmp_path, extra),
+            timeout=timeout,
+            cwd=tmp_path,
         )
 
     return _run
+
+
+@pytest.fixture
+def cjerr(mock: Mock, tmp_path: Path) -> Any:
+    """cjerr(*args, env=...) against the mock, with its token from a file: cjerr's entry point in this process."""
+    return _against(mock, tmp_path, real=False)
+
+
+@pytest.fixture
+def cjerr_process(mock: Mock, tmp_path: Path) -> Any:
+    """The same as a real cjerr process, for the exit codes a script sees."""
+    return _against(mock, tmp_path, real=True)
 
 
 def order_body(number: str, *, logistic: str = "CJPacket Ordinary", start: str = "CN", **extra: Any) -> str:
@@ -80,18 +98,18 @@ def journal_paths(mock: Mock) -> list[str]:
 # --- preflight ---------------------------------------------------------------------------------------
 
 
-def test_a_create_preflight_passes_then_succeeds(cjerr: Any) -> None:
+def test_a_create_preflight_passes_then_succeeds(cjerr_process: Any) -> None:
     body = order_body("PF-OK-1")
-    checked = cjerr("probe", "--preflight", "--json", CREATE, "-d", body)
+    checked = cjerr_process("probe", "--preflight", "--json", CREATE, "-d", body)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     report = json.loads(checked.stdout)
     assert report["blocked"] is False and report["findings"] == []
     assert "CJPacket Ordinary" in report["quoted"]
     assert report["create_points"] == 0 and report["check_points"] == 40
     assert all(call["path"] != CREATE for call in report["calls"])  # never sent the create
-    sent = cjerr("probe", "--json", CREATE, "-d", body)
+    sent = cjerr_process("probe", "--json", CREATE, "-d", body)
     assert sent.returncode == 0, sent.stdout
-    shown = cjerr("order", "PF-OK-1")
+    shown = cjerr_process("order", "PF-OK-1")
     assert shown.returncode == 0 and "CREATED" in shown.stdout
 
 
@@ -160,8 +178,8 @@ def test_order_follows_a_sandbox_order_to_its_tracking_number(cjerr: Any, mock: 
     assert "CJPKL7160102171YQ (from trackNumber)" in shipped.stdout and "tracking state: In transit" in shipped.stdout
 
 
-def test_an_order_cj_does_not_know_exits_69(cjerr: Any) -> None:
-    result = cjerr("order", "NO-SUCH-ORDER")
+def test_an_order_cj_does_not_know_exits_69(cjerr_process: Any) -> None:
+    result = cjerr_process("order", "NO-SUCH-ORDER")
     assert result.returncode == 69 and "not found" in result.stdout
 
 
@@ -195,8 +213,8 @@ def test_order_watch_gives_up_after_max_wait(cjerr: Any) -> None:
     assert result.returncode == 75 and "no change in 2 s" in result.stdout
 
 
-def test_order_without_a_token_is_a_config_error(cjerr: Any) -> None:
-    result = cjerr("order", "X", env={"CJ_ACCESS_TOKEN": ""})
+def test_order_without_a_token_is_a_config_error(cjerr_process: Any) -> None:
+    result = cjerr_process("order", "X", env={"CJ_ACCESS_TOKEN": ""})
     assert result.returncode == 78 and "no access token" in result.stderr
 
 

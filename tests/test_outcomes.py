@@ -36,6 +36,7 @@ from tests.hostile_servers import (
     http_response,
     run_cjerr,
 )
+from tests.in_process import call_cjerr
 
 ENV = {"CJ_ACCESS_TOKEN": TOKEN}
 CREATE = "/shopping/order/createOrderV2"
@@ -96,17 +97,17 @@ class OrderServer:
         self.raw.__exit__(*exc)
 
 
-def create_order(server: OrderServer, home: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return run_cjerr(
-        "probe", CREATE, "--base-url", server.raw.base_url, "-d", json.dumps(ORDER), "--timeout", "1",
-        "--retries", "3", *extra, home=home, env=ENV, timeout=60,
-    )  # fmt: skip
+def create_order(server: OrderServer, home: Path, *extra: str, real: bool = False):  # type: ignore[no-untyped-def]
+    """The create, in this process (tests/in_process.py) or, with ``real``, as an installed cjerr."""
+    args = ("probe", CREATE, "--base-url", server.raw.base_url, "-d", json.dumps(ORDER), "--timeout", "1",
+            "--retries", "3", *extra)  # fmt: skip
+    return run_cjerr(*args, home=home, env=ENV, timeout=60) if real else call_cjerr(*args, home=home, env=ENV)
 
 
 @pytest.mark.parametrize("fault", ["hang", "drop", "http502"])
 def test_create_order_without_an_answer_is_sent_once_and_exits_outcome_unknown(tmp_path: Path, fault: str) -> None:
     with OrderServer(fault, FOUND) as server:
-        ran = create_order(server, tmp_path)
+        ran = create_order(server, tmp_path, real=fault == "drop")
         base_url = server.raw.base_url
     assert_clean(ran, ExitStatus.OUTCOME_UNKNOWN)
     assert len(server.lines(of="createOrderV2")) == 1, server.events  # one send: no second order
@@ -167,9 +168,9 @@ def test_a_refused_connection_sent_nothing_so_it_is_a_network_failure(tmp_path: 
 
 def test_pay_call_without_an_answer_says_to_read_the_order_status(tmp_path: Path) -> None:
     with OrderServer("hang", FOUND) as server:
-        ran = run_cjerr(
+        ran = call_cjerr(
             "probe", "/shopping/pay/payBalance", "--base-url", server.raw.base_url, "-d", '{"orderId": "SD1"}',
-            "--timeout", "1", "--reconcile", home=tmp_path, env=ENV, timeout=60,
+            "--timeout", "1", "--reconcile", home=tmp_path, env=ENV,
         )  # fmt: skip
     assert_clean(ran, ExitStatus.OUTCOME_UNKNOWN)
     assert "read the order's status" in ran.err
@@ -179,9 +180,9 @@ def test_pay_call_without_an_answer_says_to_read_the_order_status(tmp_path: Path
 
 def test_a_read_call_that_times_out_is_still_temporary(tmp_path: Path) -> None:
     with OrderServer("hang", FOUND) as server:
-        ran = run_cjerr(
+        ran = call_cjerr(
             "probe", "/shopping/order/list", "--base-url", server.raw.base_url, "--timeout", "1", "--retries", "0",
-            home=tmp_path, env=ENV, timeout=60,
+            home=tmp_path, env=ENV,
         )  # fmt: skip
     assert_clean(ran, ExitStatus.TEMPORARY)
 
@@ -225,8 +226,10 @@ def server() -> Iterator[ScriptedServer]:
         yield running
 
 
-def probe(server: ScriptedServer, home: Path, target: str, *args: str):  # type: ignore[no-untyped-def]
-    return run_cjerr("probe", "--base-url", server.base_url, target, *args, home=home, env=ENV, timeout=60)
+def probe(server: ScriptedServer, home: Path, target: str, *args: str, real: bool = False):  # type: ignore[no-untyped-def]
+    """A probe, in this process (tests/in_process.py) or, with ``real``, as an installed cjerr."""
+    argv = ("probe", "--base-url", server.base_url, target, *args)
+    return run_cjerr(*argv, home=home, env=ENV, timeout=60) if real else call_cjerr(*argv, home=home, env=ENV)
 
 
 def test_429_naming_points_is_quota_and_never_retried(server: ScriptedServer, tmp_path: Path) -> None:
@@ -257,7 +260,7 @@ def test_429_answers_keep_their_exit_codes(server: ScriptedServer, tmp_path: Pat
     for answer, status in ((QPS_429, ExitStatus.TEMPORARY), (BARE_429, ExitStatus.TEMPORARY)):
         server.script(answer)
         server.received.clear()
-        ran = probe(server, tmp_path, "/product/query", "-p", "pid=1", "--retries", "0")
+        ran = probe(server, tmp_path, "/product/query", "-p", "pid=1", "--retries", "0", real=True)
         assert ran.returncode == status and len(server.received) == 1, ran.describe()
 
 
@@ -338,11 +341,19 @@ def test_mock_429_faults_have_the_bodies_cj_sends(mock429: str) -> None:
 def test_probe_against_the_mock_429_faults(
     mock429: str, tmp_path: Path, target: str, extra: tuple[str, ...], status: ExitStatus, sends: int
 ) -> None:
-    ran = run_cjerr("probe", "--base-url", mock429, target, *extra, home=tmp_path, env=ENV, timeout=60)
+    ran = call_cjerr("probe", "--base-url", mock429, target, *extra, home=tmp_path, env=ENV)
     assert ran.returncode == status, ran.describe()
-    log = (tmp_path / "mock.err").read_text()
     answered = re.compile(rf"/api2\.0/v1{re.escape(target)}(\?\S*)? -> 429 .*fault=http429")
-    assert len([line for line in log.splitlines() if answered.search(line)]) == sends, log
+    # The mock logs a call just after answering it: wait for the line of the last answer (a real cjerr's exit
+    # used to give it the time), then count.
+    deadline = time.monotonic() + 10
+    while True:
+        log = (tmp_path / "mock.err").read_text()
+        count = len([line for line in log.splitlines() if answered.search(line)])
+        if count >= sends or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert count == sends, log
 
 
 def test_mock_rejects_an_unknown_429_variant() -> None:
@@ -383,14 +394,14 @@ def test_plain_create_order_success_is_still_a_success() -> None:
 
 def test_explain_lists_held_reasons_with_their_inner_codes(tmp_path: Path) -> None:
     body = held_body(orderId="SD1", interceptOrderReasons=[{"code": 1001, "message": "phone"}, {"code": 4242}])
-    ran = run_cjerr("explain", "--json", "-", home=tmp_path, input=json.dumps(body).encode())
+    ran = call_cjerr("explain", "--json", "-", home=tmp_path, input=json.dumps(body).encode())
     assert ran.returncode == ExitStatus.API_ERROR
     explanation = json.loads(ran.out)["explanation"]
     assert explanation["ok"] is False and explanation["outcome"] == "held"
     first, second = explanation["held"]
     assert (first["code"], first["message"]) == (1001, "phone") and "inside data" in first["title"]
     assert (second["code"], second["title"]) == (4242, None)
-    plain = run_cjerr("explain", "-", home=tmp_path, input=json.dumps(body).encode())
+    plain = call_cjerr("explain", "-", home=tmp_path, input=json.dumps(body).encode())
     assert "held: interceptOrderReasons[0]: code 1001" in plain.out
 
 
@@ -537,7 +548,7 @@ def test_explain_of_an_unread_stream_says_to_read_it() -> None:
 def test_a_log_with_a_held_order_says_so_in_the_summary(tmp_path: Path) -> None:
     held = held_body(orderId="SD1", interceptOrderReasons=[{"code": 1001, "message": "phone"}])
     lines = json.dumps({"code": 200, "result": True}) + "\n" + json.dumps(held) + "\n"
-    ran = run_cjerr("explain", "--json", "-", home=tmp_path, input=lines.encode())
+    ran = call_cjerr("explain", "--json", "-", home=tmp_path, input=lines.encode())
     assert ran.returncode == ExitStatus.API_ERROR
     summary = json.loads(ran.out)["summary"]
     assert (summary["held_orders"], summary["first_held_line"]) == (1, 2)

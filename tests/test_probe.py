@@ -84,17 +84,17 @@ def test_retried_answers_keep_their_exit_codes(run: Runner, server: ScriptedServ
         assert result.returncode == ExitStatus.TEMPORARY and len(server.received) == 1, result.stdout
 
 
-def test_points_exhaustion_is_never_retried_and_says_when_it_resets(run: Runner, server: ScriptedServer) -> None:
+def test_points_exhaustion_is_never_retried_and_says_when_it_resets(run_here: Runner, server: ScriptedServer) -> None:
     server.script(POINTS)
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "5")
+    result = probe(run_here, server, "/product/query", "-p", "pid=1", "--retries", "5")
     assert result.returncode == ExitStatus.QUOTA
     assert len(server.received) == 1
     assert "00:00 UTC" in result.stdout and "used today 104890" in result.stdout
 
 
-def test_http_429_with_points_body_is_quota(run: Runner, server: ScriptedServer) -> None:
+def test_http_429_with_points_body_is_quota(run_here: Runner, server: ScriptedServer) -> None:
     server.script(Answer(status=429, body={"code": 429, "result": False, "message": "Insufficient points"}))
-    result = probe(run, server, "/product/query", "-p", "pid=1")
+    result = probe(run_here, server, "/product/query", "-p", "pid=1")
     assert result.returncode == ExitStatus.QUOTA and len(server.received) == 1
 
 
@@ -106,53 +106,56 @@ def test_html_502_is_retried_then_explained_with_a_preview() -> None:
     assert "HTTP 502" in ran.stdout and "<html><h1>502 Bad Gateway" in ran.stdout
 
 
-def test_empty_body_is_not_an_envelope(run: Runner, server: ScriptedServer) -> None:
+def test_empty_body_is_not_an_envelope(run_here: Runner, server: ScriptedServer) -> None:
     server.script(Answer(status=200, body=b""))
-    result = probe(run, server, "/product/query", "-p", "pid=1")
+    result = probe(run_here, server, "/product/query", "-p", "pid=1")
     assert result.returncode == ExitStatus.NOT_ENVELOPE and "empty body" in result.stdout
 
 
-def test_envelope_variants_count_as_success(run: Runner, server: ScriptedServer) -> None:
+def test_envelope_variants_count_as_success(run_here: Runner, server: ScriptedServer) -> None:
     server.script(Answer(body={"code": 0, "success": True, "message": None, "data": []}))
-    assert probe(run, server, "/product/globalWarehouseList").returncode == 0
+    assert probe(run_here, server, "/product/globalWarehouseList").returncode == 0
     server.script(Answer(body={"success": True, "message": "ok", "data": {"payId": "1"}}))
     assert (
-        probe(run, server, "/shopping/order/saveGenerateParentOrder", "-d", '{"shipmentOrderId":"S1"}').returncode == 0
+        probe(run_here, server, "/shopping/order/saveGenerateParentOrder", "-d", '{"shipmentOrderId":"S1"}').returncode
+        == 0
     )
 
 
-def test_rate_limit_without_result_field_is_still_an_error(run: Runner, server: ScriptedServer) -> None:
+def test_rate_limit_without_result_field_is_still_an_error(run_here: Runner, server: ScriptedServer) -> None:
     server.script(Answer(body={"code": 1600200, "message": "Too Many Requests, QPS limit is 1 time/1second"}))
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--retries", "0")
+    result = probe(run_here, server, "/product/query", "-p", "pid=1", "--retries", "0")
     assert result.returncode == ExitStatus.TEMPORARY
 
 
-def test_invalid_request_is_never_sent(run: Runner, server: ScriptedServer) -> None:
-    result = probe(run, server, "/product/query", "-d", '{"pid": 1')
+def test_invalid_request_is_never_sent(run_here: Runner, server: ScriptedServer) -> None:
+    result = probe(run_here, server, "/product/query", "-d", '{"pid": 1')
     assert result.returncode == ExitStatus.INVALID_INPUT
     assert server.received == []
     assert "nothing sent" in result.stdout
 
 
-def test_force_sends_despite_findings(run: Runner, server: ScriptedServer) -> None:
+def test_force_sends_despite_findings(run_here: Runner, server: ScriptedServer) -> None:
     server.script(OK)
-    result = probe(run, server, "/product/query", "--force")
+    result = probe(run_here, server, "/product/query", "--force")
     assert result.returncode == 0 and len(server.received) == 1
 
 
-def test_order_creation_is_never_retried_automatically(run: Runner, server: ScriptedServer) -> None:
+def test_order_creation_is_never_retried_automatically(run_here: Runner, server: ScriptedServer) -> None:
     server.script(BUSY)
     body = {
         "orderNumber": "A-1", "shippingCountryCode": "US", "shippingCountry": "United States",
         "shippingProvince": "CA", "shippingCity": "LA", "shippingCustomerName": "Ann", "shippingAddress": "1 Main St",
         "logisticName": "CJPacket", "fromCountryCode": "CN", "products": [{"vid": "v1", "quantity": 1}],
     }  # fmt: skip
-    result = probe(run, server, "/shopping/order/createOrderV2", "-d", json.dumps(body), "--retries", "3")
+    result = probe(run_here, server, "/shopping/order/createOrderV2", "-d", json.dumps(body), "--retries", "3")
     assert len(server.received) == 1
     assert "--retry-mutating" in result.stdout
     assert result.returncode == ExitStatus.TEMPORARY
     server.received.clear()
-    probe(run, server, "/shopping/order/createOrderV2", "-d", json.dumps(body), "--retries", "1", "--retry-mutating")
+    probe(
+        run_here, server, "/shopping/order/createOrderV2", "-d", json.dumps(body), "--retries", "1", "--retry-mutating"
+    )
     assert len(server.received) == 2
 
 
@@ -186,21 +189,24 @@ def test_missing_token_is_caught_before_sending(run: Runner, server: ScriptedSer
     assert "[1600002] no access token" in result.stdout and server.received == []
 
 
-def test_token_from_file_and_config(run: Runner, server: ScriptedServer, tmp_path: Path) -> None:
+def test_token_from_file_and_config(run_here: Runner, server: ScriptedServer, tmp_path: Path) -> None:
     server.script(OK)
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")
-    assert probe(run, server, "/product/query", "-p", "pid=1", "--token-file", str(token_file), env={}).returncode == 0
+    assert (
+        probe(run_here, server, "/product/query", "-p", "pid=1", "--token-file", str(token_file), env={}).returncode
+        == 0
+    )
     config = tmp_path / "config.toml"
     config.write_text(f'access_token = "{TOKEN}"\n')
-    assert probe(run, server, "/product/query", "-p", "pid=1", env={"CJERR_CONFIG": str(config)}).returncode == 0
+    assert probe(run_here, server, "/product/query", "-p", "pid=1", env={"CJERR_CONFIG": str(config)}).returncode == 0
     assert all(request.headers["CJ-Access-Token"] == TOKEN for request in server.received)
 
 
-def test_token_never_goes_to_another_host_or_over_plain_http(run: Runner) -> None:
-    other = run("probe", "https://example.org/api2.0/v1/product/query", env=ENV)
+def test_token_never_goes_to_another_host_or_over_plain_http(run_here: Runner) -> None:
+    other = run_here("probe", "https://example.org/api2.0/v1/product/query", env=ENV)
     assert other.returncode == ExitStatus.CONFIG and "--allow-other-host" in other.stderr
-    plain = run("probe", "--base-url", "http://cj.example/api2.0/v1", "/product/query", "-p", "pid=1", env=ENV)
+    plain = run_here("probe", "--base-url", "http://cj.example/api2.0/v1", "/product/query", "-p", "pid=1", env=ENV)
     assert plain.returncode == ExitStatus.CONFIG and "plain HTTP" in plain.stderr
 
 
@@ -210,11 +216,11 @@ PROBE_JSON_KEYS = {
 }  # fmt: skip
 
 
-def test_json_output_shape_and_redaction(run: Runner, server: ScriptedServer) -> None:
+def test_json_output_shape_and_redaction(run_here: Runner, server: ScriptedServer) -> None:
     issued = {"accessToken": TOKEN, "refreshToken": TOKEN[::-1], "accessTokenExpiryDate": "2027-02-14T13:31:52+08:00"}
     server.script(Answer(body={"code": 200, "result": True, "message": "Success", "data": issued, "requestId": "r"}))
     result = probe(
-        run,
+        run_here,
         server,
         "/authentication/getAccessToken",
         "-d",
@@ -234,9 +240,9 @@ def test_json_output_shape_and_redaction(run: Runner, server: ScriptedServer) ->
 
 
 @pytest.mark.parametrize("flags", [["--dry-run"], ["--curl"], ["--verbose"], ["--json"], ["--verbose", "--json"]])
-def test_token_is_masked_in_every_output_mode(run: Runner, server: ScriptedServer, flags: list[str]) -> None:
+def test_token_is_masked_in_every_output_mode(run_here: Runner, server: ScriptedServer, flags: list[str]) -> None:
     server.script(Answer(body={"code": 1600001, "result": False, "message": f"bad token {TOKEN}"}))
-    result = probe(run, server, "/product/query", "-p", "pid=1", *flags)
+    result = probe(run_here, server, "/product/query", "-p", "pid=1", *flags)
     assert TOKEN not in result.stdout + result.stderr
     assert "PROBE-SENTINEL-TOKEN" not in result.stdout + result.stderr
 
@@ -337,10 +343,10 @@ def test_auth_endpoints_are_never_retried_on_a_rate_limit(server: ScriptedServer
     assert any("strict rate limit of its own" in note and "every attempt" in note for note in outcome.notes)
 
 
-def test_auth_rate_limit_note_says_how_long_to_wait(run: Runner, server: ScriptedServer) -> None:
+def test_auth_rate_limit_note_says_how_long_to_wait(run_here: Runner, server: ScriptedServer) -> None:
     server.script(qps("1 time/300 seconds"), OK)
     body = '{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}'
-    result = probe(run, server, "/authentication/getAccessToken", "-d", body, "--retries", "3")
+    result = probe(run_here, server, "/authentication/getAccessToken", "-d", body, "--retries", "3")
     assert result.returncode == ExitStatus.TEMPORARY and len(server.received) == 1
     assert "note: not retrying: /authentication/getAccessToken has a strict rate limit" in result.stdout
     assert "wait 5 min, then call it once" in result.stdout
@@ -369,29 +375,29 @@ def test_connection_path_get_is_retried_but_post_and_delete_are_not(server: Scri
 # --- the URL actually sent -------------------------------------------------------------------------------------
 
 
-def test_query_in_a_path_target_is_kept(run: Runner, server: ScriptedServer) -> None:
+def test_query_in_a_path_target_is_kept(run_here: Runner, server: ScriptedServer) -> None:
     server.script(OK)
-    result = probe(run, server, "product/query?pid=1", "-p", "features=x")
+    result = probe(run_here, server, "product/query?pid=1", "-p", "features=x")
     assert result.returncode == 0, result.stdout + result.stderr
     (request,) = server.received
     assert request.path == "/api2.0/v1/product/query?pid=1&features=x"
 
 
-def test_base_url_without_the_api_prefix_is_an_error_naming_the_fix(run: Runner, server: ScriptedServer) -> None:
+def test_base_url_without_the_api_prefix_is_an_error_naming_the_fix(run_here: Runner, server: ScriptedServer) -> None:
     bare = server.base_url.removesuffix("/api2.0/v1")
-    result = run("probe", "--base-url", bare, "/product/query", "-p", "pid=1", env=ENV)
+    result = run_here("probe", "--base-url", bare, "/product/query", "-p", "pid=1", env=ENV)
     assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
     assert "[1600101]" in result.stdout and f"use --base-url {bare}/api2.0/v1" in result.stdout
     doubled = server.base_url + "/api2.0/v1"
-    result = run("probe", "--base-url", doubled, "/product/query", "-p", "pid=1", env=ENV)
+    result = run_here("probe", "--base-url", doubled, "/product/query", "-p", "pid=1", env=ENV)
     assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
     assert f"use --base-url {server.base_url}" in result.stdout
 
 
 @pytest.mark.parametrize("suffix", ["/api2.0/v1/api2.0/v1/product/query", "/product/query"])
-def test_full_url_must_name_the_api_prefix_exactly_once(run: Runner, server: ScriptedServer, suffix: str) -> None:
+def test_full_url_must_name_the_api_prefix_exactly_once(run_here: Runner, server: ScriptedServer, suffix: str) -> None:
     origin = server.base_url.removesuffix("/api2.0/v1")
-    result = probe(run, server, origin + suffix + "?pid=1")
+    result = probe(run_here, server, origin + suffix + "?pid=1")
     assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
     assert "[1600101]" in result.stdout and f"use {origin}/api2.0/v1/product/query" in result.stdout
 
@@ -407,32 +413,32 @@ def test_catalog_find_does_not_hide_a_doubled_prefix() -> None:
 # --- other hosts and credentials in URLs -----------------------------------------------------------------------
 
 
-def test_token_is_not_sent_to_another_host_even_when_allowed(run: Runner, server: ScriptedServer) -> None:
+def test_token_is_not_sent_to_another_host_even_when_allowed(run_here: Runner, server: ScriptedServer) -> None:
     server.script(OK)
     url = server.base_url + "/product/query?pid=1"
-    result = run("probe", "--base-url", "https://cj.example/api2.0/v1", url, "--allow-other-host", env=ENV)
+    result = run_here("probe", "--base-url", "https://cj.example/api2.0/v1", url, "--allow-other-host", env=ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     (request,) = server.received
     assert "CJ-Access-Token" not in request.headers and TOKEN not in str(request.headers)
     assert "the token is not sent to 127.0.0.1; set --base-url to that host if you mean to" in result.stdout
-    dry = run("probe", url, "--allow-other-host", "--dry-run", "--json", env=ENV)
+    dry = run_here("probe", url, "--allow-other-host", "--dry-run", "--json", env=ENV)
     data = json.loads(dry.stdout)
     assert dry.returncode == 0 and data["request"]["token"] == "absent"
     assert "CJ-Access-Token" not in data["request"]["headers"] and TOKEN not in dry.stdout + dry.stderr
     assert any("token is not sent to 127.0.0.1" in finding["message"] for finding in data["findings"])
-    curl = run("probe", url, "--allow-other-host", "--curl", env=ENV)
+    curl = run_here("probe", url, "--allow-other-host", "--curl", env=ENV)
     assert "CJ-Access-Token" not in curl.stdout
 
 
 @pytest.mark.parametrize("where", ["target", "base"])
 def test_userinfo_in_a_url_is_a_usage_error_without_the_password(
-    run: Runner, server: ScriptedServer, where: str
+    run_here: Runner, server: ScriptedServer, where: str
 ) -> None:
     with_userinfo = server.base_url.replace("http://", "http://user:hunter2secret@")
     if where == "target":
-        result = probe(run, server, with_userinfo + "/product/query?pid=1")
+        result = probe(run_here, server, with_userinfo + "/product/query?pid=1")
     else:
-        result = run("probe", "--base-url", with_userinfo, "/product/query", "-p", "pid=1", env=ENV)
+        result = run_here("probe", "--base-url", with_userinfo, "/product/query", "-p", "pid=1", env=ENV)
     assert result.returncode == ExitStatus.USAGE and server.received == []
     assert "user name or password" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "hunter2secret" not in result.stdout + result.stderr
@@ -458,8 +464,8 @@ def test_shown_query_masks_secret_names() -> None:
 
 
 @pytest.mark.parametrize("flags", [["--curl"], ["--dry-run"], ["--dry-run", "--json"]])
-def test_query_secrets_are_masked_in_the_shown_url(run: Runner, server: ScriptedServer, flags: list[str]) -> None:
-    result = probe(run, server, "/product/query", "-p", "pid=1", "-p", f"token={QUERY_SECRET}", *flags)
+def test_query_secrets_are_masked_in_the_shown_url(run_here: Runner, server: ScriptedServer, flags: list[str]) -> None:
+    result = probe(run_here, server, "/product/query", "-p", "pid=1", "-p", f"token={QUERY_SECRET}", *flags)
     if "--json" in flags:
         shown_url = json.loads(result.stdout)["request"]["url"]
         assert QUERY_SECRET not in shown_url and "pid=1" in shown_url
@@ -467,9 +473,9 @@ def test_query_secrets_are_masked_in_the_shown_url(run: Runner, server: Scripted
         assert QUERY_SECRET not in result.stdout + result.stderr
 
 
-def test_json_request_query_masks_secret_parameters(run: Runner) -> None:
+def test_json_request_query_masks_secret_parameters(run_here: Runner) -> None:
     secret = "f59ac98193d64d62a9e887abea830369"
-    result = run("probe", "-n", "--json", "/product/query", "-p", "pid=1", "-p", f"accessToken={secret}", env=ENV)
+    result = run_here("probe", "-n", "--json", "/product/query", "-p", "pid=1", "-p", f"accessToken={secret}", env=ENV)
     data = json.loads(result.stdout)
     assert ["pid", "1"] in data["request"]["query"]
     assert secret not in result.stdout + result.stderr

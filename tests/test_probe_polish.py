@@ -35,11 +35,11 @@ def bash(command: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedPr
 
 
 def test_curl_command_runs_as_printed_and_reads_the_token_from_the_environment(
-    run: Runner, server: ScriptedServer, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, tmp_path: Path
 ) -> None:
     server.script(OK)
     body = '{"startCountryCode": "CN", "endCountryCode": "US", "products": [{"vid": "it\'s V1", "quantity": 2}]}'
-    result = probe(run, server, "--curl", "/logistic/freightCalculate", "-d", body)
+    result = probe(run_here, server, "--curl", "/logistic/freightCalculate", "-d", body)
     assert result.returncode == 0, result.stderr
     command = result.stdout.strip()
     assert '-H "CJ-Access-Token: $CJ_ACCESS_TOKEN"' in command and TOKEN not in command
@@ -53,7 +53,7 @@ def test_curl_command_runs_as_printed_and_reads_the_token_from_the_environment(
 
 
 def test_curl_reads_a_body_file_and_a_token_file_when_it_runs(
-    run: Runner, server: ScriptedServer, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, tmp_path: Path
 ) -> None:
     server.script(OK)
     body_file = tmp_path / "my order.json"
@@ -61,7 +61,15 @@ def test_curl_reads_a_body_file_and_a_token_file_when_it_runs(
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")
     result = probe(
-        run, server, "--curl", "/product/addToMyProduct", "-d", f"@{body_file}", "--token-file", str(token_file), env={}
+        run_here,
+        server,
+        "--curl",
+        "/product/addToMyProduct",
+        "-d",
+        f"@{body_file}",
+        "--token-file",
+        str(token_file),
+        env={},
     )
     assert result.returncode == 0, result.stderr
     command = result.stdout.strip()
@@ -73,17 +81,17 @@ def test_curl_reads_a_body_file_and_a_token_file_when_it_runs(
     assert request.headers["CJ-Access-Token"] == TOKEN and request.body == body_file.read_bytes()
 
 
-def test_curl_prints_no_command_when_validation_finds_errors(run: Runner, server: ScriptedServer) -> None:
-    result = probe(run, server, "--curl", "/product/query", "-d", '{"pid": 1')
+def test_curl_prints_no_command_when_validation_finds_errors(run_here: Runner, server: ScriptedServer) -> None:
+    result = probe(run_here, server, "--curl", "/product/query", "-d", '{"pid": 1')
     assert result.returncode == ExitStatus.INVALID_INPUT and result.stdout == ""
     assert "invalid JSON" in result.stderr and "no command printed" in result.stderr
-    forced = probe(run, server, "--curl", "--force", "/product/query", "-p", "pid=1", "-p", "pageSize=x")
+    forced = probe(run_here, server, "--curl", "--force", "/product/query", "-p", "pid=1", "-p", "pageSize=x")
     assert forced.returncode == 0 and forced.stdout.startswith("curl ")
 
 
-def test_curl_masks_an_inline_secret_and_says_so(run: Runner, server: ScriptedServer) -> None:
+def test_curl_masks_an_inline_secret_and_says_so(run_here: Runner, server: ScriptedServer) -> None:
     key = "CJ4242@api@0123456789abcdef0123456789abcdef"
-    result = probe(run, server, "--curl", "/authentication/getAccessToken", "-d", json.dumps({"apiKey": key}))
+    result = probe(run_here, server, "--curl", "/authentication/getAccessToken", "-d", json.dumps({"apiKey": key}))
     assert result.returncode == 0 and key not in result.stdout + result.stderr
     assert "CJ-Access-Token" not in result.stdout  # getAccessToken takes no token
     assert "the body holds a secret" in result.stderr
@@ -99,26 +107,26 @@ def test_body_prints_only_the_data_for_jq(run: Runner, server: ScriptedServer) -
     assert json.loads(result.stdout) == DATA and "CJ success" not in result.stdout + result.stderr
 
 
-def test_body_prints_nothing_on_stdout_after_a_cj_error(run: Runner, server: ScriptedServer) -> None:
+def test_body_prints_nothing_on_stdout_after_a_cj_error(run_here: Runner, server: ScriptedServer) -> None:
     server.script(PARAM)
-    result = probe(run, server, "--body", "/product/query", "-p", "pid=P-1")
+    result = probe(run_here, server, "--body", "/product/query", "-p", "pid=P-1")
     assert result.returncode == ExitStatus.API_ERROR and result.stdout == ""
     assert "1600300" in result.stderr  # the explanation goes to stderr
 
 
-def test_body_masks_tokens_in_the_data(run: Runner, server: ScriptedServer, tmp_path: Path) -> None:
+def test_body_masks_tokens_in_the_data(run_here: Runner, server: ScriptedServer, tmp_path: Path) -> None:
     issued = {"accessToken": TOKEN, "refreshToken": TOKEN[::-1]}
     server.script(Answer(body={"code": 200, "result": True, "message": "Success", "data": issued}))
     key_file = tmp_path / "login.json"
     key_file.write_text('{"apiKey": "CJ4242@api@0123456789abcdef0123456789abcdef"}')
-    result = probe(run, server, "--body", "/authentication/getAccessToken", "-d", f"@{key_file}")
+    result = probe(run_here, server, "--body", "/authentication/getAccessToken", "-d", f"@{key_file}")
     assert result.returncode == 0 and set(json.loads(result.stdout)) == {"accessToken", "refreshToken"}
     assert TOKEN not in result.stdout and TOKEN[::-1] not in result.stdout
 
 
 @pytest.mark.parametrize("flags", [["--body", "--json"], ["--body", "--curl"], ["--body", "--dry-run"]])
-def test_body_conflicts_are_usage_errors(run: Runner, server: ScriptedServer, flags: list[str]) -> None:
-    result = probe(run, server, *flags, "/product/query", "-p", "pid=1")
+def test_body_conflicts_are_usage_errors(run_here: Runner, server: ScriptedServer, flags: list[str]) -> None:
+    result = probe(run_here, server, *flags, "/product/query", "-p", "pid=1")
     assert result.returncode == ExitStatus.USAGE and server.received == []
     if "--json" in flags:  # --json: even a usage error is one document on stdout (issue 28)
         assert json.loads(result.stdout)["exit_code"] == ExitStatus.USAGE
@@ -170,32 +178,32 @@ def test_no_response_still_reaches_stderr_when_stdout_goes_elsewhere(run: Runner
 
 
 def test_legacy_email_password_login_is_blocked_with_1600005(
-    run: Runner, server: ScriptedServer, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, tmp_path: Path
 ) -> None:
     body = tmp_path / "old.json"
     body.write_text('{"email": "me@example.com", "password": "hunter2-secret-password"}')
-    result = probe(run, server, "/authentication/getAccessToken", "-d", f"@{body}")
+    result = probe(run_here, server, "/authentication/getAccessToken", "-d", f"@{body}")
     assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
     assert "[1600005] getAccessToken no longer takes email + password" in result.stdout
     assert "apiKey can not be empty" not in result.stdout and "hunter2-secret-password" not in result.stdout
 
 
-def test_an_api_key_without_cjs_shape_is_a_warning(run: Runner, server: ScriptedServer, tmp_path: Path) -> None:
+def test_an_api_key_without_cjs_shape_is_a_warning(run_here: Runner, server: ScriptedServer, tmp_path: Path) -> None:
     server.script(OK)
     body = tmp_path / "key.json"
     body.write_text(json.dumps({"apiKey": TOKEN}))  # an access token where the key belongs
-    result = probe(run, server, "/authentication/getAccessToken", "-d", f"@{body}")
+    result = probe(run_here, server, "/authentication/getAccessToken", "-d", f"@{body}")
     assert result.returncode == 0 and len(server.received) == 1
     assert "warning  [1600005] apiKey looks like an access token" in result.stdout
 
 
 @pytest.mark.parametrize("wrapped", [f"Bearer {TOKEN}", f'"{TOKEN}"'])
 def test_a_token_file_with_bearer_or_quotes_is_blocked(
-    run: Runner, server: ScriptedServer, tmp_path: Path, wrapped: str
+    run_here: Runner, server: ScriptedServer, tmp_path: Path, wrapped: str
 ) -> None:
     token_file = tmp_path / "token"
     token_file.write_text(wrapped + "\n")
-    result = probe(run, server, "/product/query", "-p", "pid=1", "--token-file", str(token_file), env={})
+    result = probe(run_here, server, "/product/query", "-p", "pid=1", "--token-file", str(token_file), env={})
     assert result.returncode == ExitStatus.INVALID_INPUT and server.received == []
     assert "[1600001] the token from --token-file" in result.stdout
     assert "POLISH-SENTINEL" not in result.stdout + result.stderr
@@ -209,44 +217,44 @@ WEBHOOK_BODY = {
 }
 
 
-def test_webhook_set_with_http_or_localhost_urls_is_blocked_for_cj(run: Runner) -> None:
-    result = run("probe", "-n", "/webhook/set", "-d", json.dumps(WEBHOOK_BODY), env=ENV)
+def test_webhook_set_with_http_or_localhost_urls_is_blocked_for_cj(run_here: Runner) -> None:
+    result = run_here("probe", "-n", "/webhook/set", "-d", json.dumps(WEBHOOK_BODY), env=ENV)
     assert result.returncode == ExitStatus.INVALID_INPUT
     assert "error    [1607002] product.callbackUrls[0]: the scheme is http://" in result.stdout
     assert "error    [1607001] order.callbackUrls[0]: localhost is this machine" in result.stdout
 
 
-def test_webhook_set_local_urls_are_warnings_for_a_local_mock(run: Runner, server: ScriptedServer) -> None:
+def test_webhook_set_local_urls_are_warnings_for_a_local_mock(run_here: Runner, server: ScriptedServer) -> None:
     local = {**WEBHOOK_BODY, "product": {"type": "ENABLE", "callbackUrls": ["http://127.0.0.1:8766/cj"]}}
     local["order"] = {"type": "ENABLE", "callbackUrls": ["https://localhost/cj"]}
-    result = probe(run, server, "/webhook/set", "-d", json.dumps(local))
+    result = probe(run_here, server, "/webhook/set", "-d", json.dumps(local))
     assert result.returncode == 0 and len(server.received) == 1, result.stdout
     assert "accepts it" in result.stdout
 
 
-def test_documented_ranges_block_and_a_quoted_quantity_warns(run: Runner, server: ScriptedServer) -> None:
+def test_documented_ranges_block_and_a_quoted_quantity_warns(run_here: Runner, server: ScriptedServer) -> None:
     def body(quantity: object, country: str = "US") -> str:
         return json.dumps(
             {"startCountryCode": "CN", "endCountryCode": country, "products": [{"vid": "V1", "quantity": quantity}]}
         )
 
-    zero = probe(run, server, "/logistic/freightCalculate", "-d", body(0))
+    zero = probe(run_here, server, "/logistic/freightCalculate", "-d", body(0))
     assert zero.returncode == ExitStatus.INVALID_INPUT and "products[0].quantity is 0" in zero.stdout
-    country = probe(run, server, "/logistic/freightCalculate", "-d", body(1, "USA"))
+    country = probe(run_here, server, "/logistic/freightCalculate", "-d", body(1, "USA"))
     assert country.returncode == ExitStatus.INVALID_INPUT and "not a two-letter country code" in country.stdout
-    page = probe(run, server, "/product/list", "-p", "pageSize=500")
+    page = probe(run_here, server, "/product/list", "-p", "pageSize=500")
     assert page.returncode == ExitStatus.INVALID_INPUT and "pageSize is 500; CJ's docs allow at most 200" in page.stdout
     assert server.received == []
     server.script(OK)
-    quoted = probe(run, server, "/logistic/freightCalculate", "-d", body("2"))
+    quoted = probe(run_here, server, "/logistic/freightCalculate", "-d", body("2"))
     assert quoted.returncode == 0 and len(server.received) == 1
     assert "warning  [1600300] products[0].quantity must be integer, got a string" in quoted.stdout
 
 
-def test_dry_run_shows_the_points_cost(run: Runner) -> None:
-    result = run("probe", "-n", "/product/list", "-p", "pageNum=1", env=ENV)
+def test_dry_run_shows_the_points_cost(run_here: Runner) -> None:
+    result = run_here("probe", "-n", "/product/list", "-p", "pageNum=1", env=ENV)
     assert result.returncode == 0 and "points: 50 per call (CJ's points table)" in result.stdout
-    data = json.loads(run("probe", "-n", "--json", "/product/query", "-p", "pid=1", env=ENV).stdout)
+    data = json.loads(run_here("probe", "-n", "--json", "/product/query", "-p", "pid=1", env=ENV).stdout)
     assert data["request"]["points"] == 10
 
 
@@ -255,17 +263,19 @@ def test_dry_run_shows_the_points_cost(run: Runner) -> None:
 STAND_IN = "http://cj-mock.internal:8080/api2.0/v1"
 
 
-def test_allow_http_reaches_a_stand_in_with_a_test_token(run: Runner, server: ScriptedServer) -> None:
+def test_allow_http_reaches_a_stand_in_with_a_test_token(run_here: Runner, server: ScriptedServer) -> None:
     server.script(OK)
     # The stand-in's host name is reached through an HTTP proxy on 127.0.0.1 (this test's server).
     proxy = {"HTTP_PROXY": server.base_url.removesuffix("/api2.0/v1"), "NO_PROXY": ""}
-    refused = run("probe", "--base-url", STAND_IN, "/product/query", "-p", "pid=1", env={**ENV, **proxy})
+    refused = run_here("probe", "--base-url", STAND_IN, "/product/query", "-p", "pid=1", env={**ENV, **proxy})
     assert refused.returncode == ExitStatus.CONFIG and "--allow-http" in refused.stderr
-    real = run("probe", "--base-url", STAND_IN, "--allow-http", "/product/query", "-p", "pid=1", env={**ENV, **proxy})
+    real = run_here(
+        "probe", "--base-url", STAND_IN, "--allow-http", "/product/query", "-p", "pid=1", env={**ENV, **proxy}
+    )
     assert real.returncode == ExitStatus.CONFIG and "shaped like a real CJ token" in real.stderr
     assert server.received == []
     test_token = {"CJ_ACCESS_TOKEN": "docker-compose-test-token", **proxy}
-    sent = run("probe", "--base-url", STAND_IN, "--allow-http", "/product/query", "-p", "pid=1", env=test_token)
+    sent = run_here("probe", "--base-url", STAND_IN, "--allow-http", "/product/query", "-p", "pid=1", env=test_token)
     assert sent.returncode == 0, sent.stdout + sent.stderr
     (request,) = server.received
     assert request.path == STAND_IN + "/product/query?pid=1"
@@ -273,19 +283,19 @@ def test_allow_http_reaches_a_stand_in_with_a_test_token(run: Runner, server: Sc
 
 
 def test_config_base_url_is_used_and_unknown_keys_are_warned_about(
-    run: Runner, server: ScriptedServer, tmp_path: Path
+    run_here: Runner, server: ScriptedServer, tmp_path: Path
 ) -> None:
     server.script(OK)
     config = tmp_path / "config.toml"
     config.write_text(f'base_url = "{server.base_url}"\nacess_token = "x"\ncolour = "never"\n')
-    result = run("probe", "/product/query", "-p", "pid=1", env={**ENV, "CJERR_CONFIG": str(config)})
+    result = run_here("probe", "/product/query", "-p", "pid=1", env={**ENV, "CJERR_CONFIG": str(config)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(server.received) == 1
     assert "unknown key 'acess_token' is ignored; did you mean access_token?" in result.stderr
     assert "unknown key 'colour' is ignored (it reads access_token, token_file, base_url, no_spend)" in result.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("base_url = 5\n")
-    wrong = run("probe", "/product/query", "-p", "pid=1", env={**ENV, "CJERR_CONFIG": str(bad)})
+    wrong = run_here("probe", "/product/query", "-p", "pid=1", env={**ENV, "CJERR_CONFIG": str(bad)})
     assert wrong.returncode == ExitStatus.CONFIG and "base_url must be a non-empty string" in wrong.stderr
 
 

@@ -54,28 +54,28 @@ def _lookup(run: Runner, *queries: str) -> tuple[int, list[dict]]:  # type: igno
         ("CJ returned System busy", 1600000),
     ],
 )
-def test_lookup_finds_what_people_paste(run: Runner, query: str, code: int) -> None:
-    status, results = _lookup(run, query)
+def test_lookup_finds_what_people_paste(run_here: Runner, query: str, code: int) -> None:
+    status, results = _lookup(run_here, query)
     assert status == ExitStatus.SUCCESS
     assert results[0]["matches"][0]["code"] == code
 
 
-def test_the_code_decides_and_a_foreign_message_is_named(run: Runner) -> None:
-    status, (result,) = _lookup(run, "1600300: APIkey is wrong, please check and try again")
+def test_the_code_decides_and_a_foreign_message_is_named(run_here: Runner) -> None:
+    status, (result,) = _lookup(run_here, "1600300: APIkey is wrong, please check and try again")
     assert status == ExitStatus.SUCCESS
     assert result["code"] == 1600300 and result["read_as"] == "code+message"
     assert "1600005" in result["note"]
 
 
-def test_a_pasted_body_gives_its_code_and_points_to_explain(run: Runner) -> None:
+def test_a_pasted_body_gives_its_code_and_points_to_explain(run_here: Runner) -> None:
     text = "2026-01-01 ERROR {'code': 1600001, 'result': False, 'message': 'Invalid API key or access token'}"
-    status, (result,) = _lookup(run, text)
+    status, (result,) = _lookup(run_here, text)
     assert status == ExitStatus.SUCCESS and result["code"] == 1600001 and result["read_as"] == "body"
     assert "cjerr explain" in result["note"]
 
 
-def test_several_codes_in_one_argument_are_several_queries(run: Runner) -> None:
-    status, results = _lookup(run, "1600200, 1600201")
+def test_several_codes_in_one_argument_are_several_queries(run_here: Runner) -> None:
+    status, results = _lookup(run_here, "1600200, 1600201")
     assert status == ExitStatus.SUCCESS
     assert [result["code"] for result in results] == [1600200, 1600201]
 
@@ -89,8 +89,8 @@ def test_no_match_offers_did_you_mean_and_exits_1(run: Runner) -> None:
     assert data["did_you_mean"][0]["code"] in (1600100, 1600101)
 
 
-def test_a_typo_counts_as_found_and_says_which_wording(run: Runner) -> None:
-    result = run("lookup", "Variant not fuond")
+def test_a_typo_counts_as_found_and_says_which_wording(run_here: Runner) -> None:
+    result = run_here("lookup", "Variant not fuond")
     assert result.returncode == ExitStatus.SUCCESS
     assert result.stdout.startswith('note: "Variant not fuond": no exact wording matches; the closest is')
     assert "\n1602000  " in result.stdout
@@ -120,32 +120,32 @@ def test_a_mixed_log_exits_by_its_nested_auth_error(run: Runner) -> None:
     assert [line["code"] for line in lines[:-1]] == [200, 1600001, 16900500]
 
 
-def test_curl_i_gives_the_status_of_an_html_429(run: Runner) -> None:
+def test_curl_i_gives_the_status_of_an_html_429(run_here: Runner) -> None:
     text = "HTTP/2 429 \r\ncontent-type: text/html\r\ndate: Tue, 01 Dec 2026 10:00:00 GMT\r\n\r\n<html>busy</html>\r\n"
-    result = run("explain", "-", input=text)
+    result = run_here("explain", "-", input=text)
     assert result.returncode == ExitStatus.TEMPORARY
     assert result.stdout.startswith("HTTP 429: too many requests (HTML page)")
 
 
-def test_curl_v_and_httpie_transcripts(run: Runner) -> None:
+def test_curl_v_and_httpie_transcripts(run_here: Runner) -> None:
     curl_v = (
         "*   Trying 1.2.3.4:443...\n> GET /api2.0/v1/product/query?pid=1 HTTP/2\n"
         "> Host: developers.cjdropshipping.com\n"
         ">\n< HTTP/2 502\n< content-type: text/html\n<\n<html><body>502 Bad Gateway</body></html>\n"
         "* Connection #0 to host developers.cjdropshipping.com left intact\n"
     )
-    status, lines = _explain(run, curl_v)
+    status, lines = _explain(run_here, curl_v)
     assert status == ExitStatus.TEMPORARY and lines[0]["http_status"] == 502
     httpie = (
         "HTTP/1.1 200 OK\nContent-Type: application/json\n\n"
         '{\n    "code": 1600001,\n    "result": false,\n    "message": "Invalid API key or access token",\n'
         '    "data": null,\n    "requestId": "7f3c2a1b"\n}\n'
     )
-    status, lines = _explain(run, httpie)
+    status, lines = _explain(run_here, httpie)
     assert status == ExitStatus.AUTH and lines[0]["request_id"] == "7f3c2a1b"
 
 
-def test_node_and_python_literals_over_several_lines(run: Runner) -> None:
+def test_node_and_python_literals_over_several_lines(run_here: Runner) -> None:
     node = (
         "CJ API Error: {\n  code: 1600200,\n  result: false,\n"
         "  message: 'Too Many Requests, QPS limit is 1 time/1second',\n  data: null,\n  headers: [Object],\n}\n"
@@ -153,28 +153,28 @@ def test_node_and_python_literals_over_several_lines(run: Runner) -> None:
     python = (
         "{'code': 1603003, 'result': False, 'message': 'Order exist, please do not duplicate create', 'data': None}\n"
     )
-    status, lines = _explain(run, node + python)
+    status, lines = _explain(run_here, node + python)
     assert status == ExitStatus.API_ERROR
     assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600200), (8, 1603003)]
 
 
-def test_an_escaped_body_and_a_code_less_body(run: Runner) -> None:
+def test_an_escaped_body_and_a_code_less_body(run_here: Runner) -> None:
     escaped = '{"level":"error","body":"{\\"code\\":1600002,\\"result\\":false,\\"message\\":\\"x\\"}"}\n'
     code_less = '{"message": "Insufficient API points. Used today: 5, Remaining: 0, Required: 10"}\n'
-    status, lines = _explain(run, escaped + code_less)
+    status, lines = _explain(run_here, escaped + code_less)
     assert [line["code"] for line in lines[:-1]] == [1600002, 16900500]
     assert lines[1]["code_inferred"] is True
     assert status == ExitStatus.AUTH
 
 
-def test_a_cut_off_body_is_reported_and_counted(run: Runner) -> None:
+def test_a_cut_off_body_is_reported_and_counted(run_here: Runner) -> None:
     text = '{"code":200,"result":true}\n2026-01-01 WARN cj response {"result": false, "code": 16\n'
-    status, lines = _explain(run, text)
+    status, lines = _explain(run_here, text)
     summary = lines[-1]["summary"]
     assert summary["unreadable"] == 1 and summary["first_unreadable_line"] == 2
     assert lines[1]["readable"] is False
     assert status == ExitStatus.NOT_ENVELOPE
-    plain = run("explain", "-", input=text)
+    plain = run_here("explain", "-", input=text)
     assert "1 looked like a CJ response but could not be read (first at line 2" in plain.stdout
 
 
@@ -189,19 +189,19 @@ def test_utf16_from_powershell_is_read(run: Runner, tmp_path: Path) -> None:
     assert run("explain", str(path)).returncode == ExitStatus.AUTH
 
 
-def test_an_inline_body_is_explained_and_a_missing_file_is_named(run: Runner) -> None:
-    result = run("explain", '{"code":1600200,"message":"Too Many Requests, QPS limit is 1 time/1second"}')
+def test_an_inline_body_is_explained_and_a_missing_file_is_named(run_here: Runner) -> None:
+    result = run_here("explain", '{"code":1600200,"message":"Too Many Requests, QPS limit is 1 time/1second"}')
     assert result.returncode == ExitStatus.TEMPORARY
-    missing = run("explain", "no-such.log")
+    missing = run_here("explain", "no-such.log")
     assert missing.returncode == ExitStatus.NO_INPUT
     assert missing.stderr == "cjerr: cannot read 'no-such.log': no such file\n"
 
 
-def test_several_files_name_their_source(run: Runner, tmp_path: Path) -> None:
+def test_several_files_name_their_source(run_here: Runner, tmp_path: Path) -> None:
     first, second = tmp_path / "a.log", tmp_path / "b.log"
     first.write_text('{"code":200,"result":true}\n')
     second.write_text('{"code":1600200,"result":false}\n{"code":200}\n')
-    result = run("explain", "--json", "--each", str(first), str(second))
+    result = run_here("explain", "--json", "--each", str(first), str(second))
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(line["source"], line["line"]) for line in lines[:-1]] == [
         (str(first), 1),
@@ -210,7 +210,7 @@ def test_several_files_name_their_source(run: Runner, tmp_path: Path) -> None:
     ]
     assert lines[-1]["summary"]["responses"] == 3 and lines[-1]["summary"]["lines"] == 3
     assert result.returncode == ExitStatus.TEMPORARY
-    plain = run("explain", "--each", str(first), str(second))
+    plain = run_here("explain", "--each", str(first), str(second))
     assert plain.stdout.startswith(f"{first}:line 1: CJ success\n")
 
 
@@ -293,72 +293,72 @@ def test_long_text_is_not_compared_in_full() -> None:
     assert codes._candidates_in(codes.normalize("2026-08-18 INFO [CJ] sync product 1 done in 12 ms")) == []
 
 
-def test_a_body_cut_off_at_the_end_still_names_its_code(run: Runner) -> None:
+def test_a_body_cut_off_at_the_end_still_names_its_code(run_here: Runner) -> None:
     # Exit 76 as documented for a truncated body; the code its text names is in the verdict as a hint.
-    result = run("explain", '{"code":1600001,"result":false,"message":"Invalid API ke')
+    result = run_here("explain", '{"code":1600001,"result":false,"message":"Invalid API ke')
     assert result.returncode == ExitStatus.NOT_ENVELOPE
     assert result.stdout.startswith("looks like a CJ response (code 1600001: Invalid API key or access token), but")
     assert "could not be read whole (cut short?)" in result.stdout
-    pretty = run("explain", "-", input='{\n  "code": 1600200,\n  "result": false,\n  "message": "Too Many')
+    pretty = run_here("explain", "-", input='{\n  "code": 1600200,\n  "result": false,\n  "message": "Too Many')
     assert pretty.returncode == ExitStatus.NOT_ENVELOPE
     assert "the body is cut short: the input ends before its closing brace" in pretty.stdout
 
 
-def test_counts_are_singular_when_they_are_one(run: Runner) -> None:
-    result = run("explain", "-", input='[{"code":200},{"code":1600200}]\n')
+def test_counts_are_singular_when_they_are_one(run_here: Runner) -> None:
+    result = run_here("explain", "-", input='[{"code":200},{"code":1600200}]\n')
     assert result.stdout.startswith("2 responses in 1 line\n")
 
 
-def test_a_5xx_to_a_create_order_in_a_curl_transcript_is_an_unknown_outcome(run: Runner) -> None:
+def test_a_5xx_to_a_create_order_in_a_curl_transcript_is_an_unknown_outcome(run_here: Runner) -> None:
     transcript = (
         "> POST /api2.0/v1/shopping/order/createOrderV2 HTTP/1.1\n> Host: developers.cjdropshipping.com\n>\n"
         "< HTTP/1.1 504 Gateway Time-out\n< Content-Type: text/html\n<\n<html>504 Gateway Time-out</html>\n"
         "* Connection #0 to host developers.cjdropshipping.com left intact\n"
     )
-    result = run("explain", "-", input=transcript)
+    result = run_here("explain", "-", input=transcript)
     assert result.returncode == ExitStatus.OUTCOME_UNKNOWN
     assert result.stdout.startswith("outcome unknown: HTTP 504") and "orderNumber" in result.stdout
     read_only = transcript.replace("POST /api2.0/v1/shopping/order/createOrderV2", "GET /api2.0/v1/product/query")
-    assert run("explain", "-", input=read_only).returncode == ExitStatus.TEMPORARY
+    assert run_here("explain", "-", input=read_only).returncode == ExitStatus.TEMPORARY
 
 
-def test_a_transcripts_status_ends_with_its_body(run: Runner) -> None:
+def test_a_transcripts_status_ends_with_its_body(run_here: Runner) -> None:
     text = (
         "HTTP/1.1 502 Bad Gateway\nContent-Type: application/json\n\n"
         '{"code":1600000,"result":false,"message":"System busy"}\n'
         + '{"code":200,"result":true,"message":"Success"}\n'
         * 3
     )
-    status, lines = _explain(run, text)
+    status, lines = _explain(run_here, text)
     assert [line["http_status"] for line in lines[:-1]] == [502, 200, 200, 200]
     assert [line["ok"] for line in lines[:-1]] == [False, True, True, True]
     assert status == ExitStatus.TEMPORARY
 
 
-def test_follow_refuses_an_inline_body(run: Runner) -> None:
-    result = run("explain", "--follow", '{"code":1600001}')
+def test_follow_refuses_an_inline_body(run_here: Runner) -> None:
+    result = run_here("explain", "--follow", '{"code":1600001}')
     assert result.returncode == ExitStatus.USAGE and "--follow watches a FILE" in result.stderr
 
 
 @pytest.mark.parametrize("env", [{}, {"CJERR_NO_FAST_PATH": "1"}], ids=["fast-path", "full-cli"])
-def test_a_pasted_bullet_starting_with_a_dash_is_a_query_not_an_option(run: Runner, env: dict[str, str]) -> None:
+def test_a_pasted_bullet_starting_with_a_dash_is_a_query_not_an_option(run_here: Runner, env: dict[str, str]) -> None:
     # A markdown bullet pasted whole, as in OpenSIN-Code/cj-dropshipping-skill references/rate-limits.md:
     # Click took "- 429 or ..." for an option and stopped with "No such option: -".
     bullet = '- 429 or `code: 2000001` "Too Many Requests, QPS limit is 1 time/1second"'
-    ran = run("lookup", "--json", bullet, "1600201", env=env)
+    ran = run_here("lookup", "--json", bullet, "1600201", env=env)
     assert ran.returncode == 0, ran.stderr
     results = json.loads(ran.stdout)["results"]
     assert [result["query"] for result in results] == [bullet, "1600201"]
     assert results[0]["matches"][0]["code"] == 1600200
     # A real unknown option is still refused.
-    assert run("lookup", "-x", "1600200", env=env).returncode == ExitStatus.USAGE
+    assert run_here("lookup", "-x", "1600200", env=env).returncode == ExitStatus.USAGE
     # Queries after a "--" of the user's own stay queries, and options keep their values.
-    ran = run("lookup", "--json", bullet, "--color", "never", "--", "1600201", env=env)
+    ran = run_here("lookup", "--json", bullet, "--color", "never", "--", "1600201", env=env)
     assert ran.returncode == 0, ran.stderr
     assert [result["query"] for result in json.loads(ran.stdout)["results"]] == [bullet, "1600201"]
     # An option missing its value is named, as it is without a pasted bullet.
     for argv in (("lookup", bullet, "--color"), ("lookup", "--color")):
-        ran = run(*argv, env=env)
+        ran = run_here(*argv, env=env)
         assert ran.returncode == ExitStatus.USAGE
         assert "'--color' requires an argument" in ran.stderr, ran.stderr
 
@@ -378,27 +378,27 @@ _LABELLED = [
 ]
 
 
-def test_a_label_or_list_marker_before_a_message_is_read_as_the_message(run: Runner) -> None:
-    status, results = _lookup(run, *(query for query, _ in _LABELLED))
+def test_a_label_or_list_marker_before_a_message_is_read_as_the_message(run_here: Runner) -> None:
+    status, results = _lookup(run_here, *(query for query, _ in _LABELLED))
     assert status == 0
     for (query, code), result in zip(_LABELLED, results, strict=True):
         assert result["matches"][0]["code"] == code, query
     assert 'after "CJ API error:"' in results[1]["note"]
 
 
-def test_text_before_a_colon_that_is_a_wording_is_not_a_label(run: Runner) -> None:
+def test_text_before_a_colon_that_is_a_wording_is_not_a_label(run_here: Runner) -> None:
     # The code of the wording before the colon decides, as before labels were read; and an error
     # label never turns a success wording into an answer: "Error: Success" does not say a call worked.
-    status, results = _lookup(run, "Product not found: Success", "Order confirm fail: Too Many Requests")
+    status, results = _lookup(run_here, "Product not found: Success", "Order confirm fail: Too Many Requests")
     assert status == 0
     assert [result["matches"][0]["code"] for result in results] == [1602001, 1603001]
     for query in ("Error: Success", "warning: Success", "CJApiException: success"):
-        ran = run("lookup", "--json", query)
+        ran = run_here("lookup", "--json", query)
         assert ran.returncode == ExitStatus.NOT_FOUND, query
         assert all(match["code"] not in (0, 200) for match in json.loads(ran.stdout)["results"][0]["matches"])
 
 
-def test_a_code_logged_under_a_clients_own_key_is_read_with_its_own_message(run: Runner) -> None:
+def test_a_code_logged_under_a_clients_own_key_is_read_with_its_own_message(run_here: Runner) -> None:
     # The first line is the shape of a real client's test log (responseCode/responseMessage); the
     # others check that CJ's `code` key wins, that an HTTP status under a client key is not the code,
     # and that each code key takes the message under its own stem.
@@ -412,7 +412,7 @@ def test_a_code_logged_under_a_clients_own_key_is_read_with_its_own_message(run:
             "status_code=200 code=1600001 msg='Invalid API key or access token'",
         ]
     )
-    status, lines = _explain(run, log)
+    status, lines = _explain(run_here, log)
     assert status == ExitStatus.AUTH
     read = [(line["code"], line["message"]) for line in lines[:-1]]
     assert read == [
@@ -425,7 +425,7 @@ def test_a_code_logged_under_a_clients_own_key_is_read_with_its_own_message(run:
 
 
 def test_a_lines_cj_wording_cut_to_its_first_clause_names_its_code_only_when_no_other_begins_so(
-    run: Runner,
+    run_here: Runner,
 ) -> None:
     # Clients log the start of a wording ("APIkey is wrong" of 1600005's), as api-mcp-style request
     # loggers log the code after an arrow; a first clause that two codes' wordings begin with ("Too Many
@@ -438,13 +438,13 @@ def test_a_lines_cj_wording_cut_to_its_first_clause_names_its_code_only_when_no_
             "[CJ] sync: Too Many Requests",
         ]
     )
-    status, lines = _explain(run, log)
+    status, lines = _explain(run_here, log)
     assert status == ExitStatus.AUTH
     assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600005), (2, 1600200)]
     assert lines[-1]["summary"]["skipped_lines"] == 2
 
 
-def test_a_wording_is_matched_before_masking_hides_part_of_it(run: Runner) -> None:
+def test_a_wording_is_matched_before_masking_hides_part_of_it(run_here: Runner) -> None:
     # A client logs the path, then CJ's message: "getAccessToken: Email ..." has the shape of a token
     # field, so masking turns "Email" into [redacted]. Matched after masking, the line named no code
     # and was reported as a CJ success (exit 0); the wording is now matched as it came, and the printed
@@ -456,13 +456,13 @@ def test_a_wording_is_matched_before_masking_hides_part_of_it(run: Runner) -> No
             '{"result": false, "message": "getAccessToken: Email or password wrong, please check and try again"}',
         ]
     )
-    status, lines = _explain(run, log)
+    status, lines = _explain(run_here, log)
     assert status == ExitStatus.AUTH
     assert [(line["code"], line["code_inferred"], line["ok"]) for line in lines[:-1]] == [(1600005, True, False)] * 2
     assert all("getAccessToken: [redacted] or password" in line["message"] for line in lines[:-1])
 
 
-def test_a_known_code_in_brackets_counts_only_in_a_cj_line_that_says_a_call_failed(run: Runner) -> None:
+def test_a_known_code_in_brackets_counts_only_in_a_cj_line_that_says_a_call_failed(run_here: Runner) -> None:
     # The shape of a NestJS client's retry warning reads; process ids in brackets (syslog's name[pid],
     # gunicorn's [pid]), brackets in lines that say nothing failed, a bracket before the mention of CJ,
     # one in a line that names no CJ, and a CJ order number that contains a code all name nothing.
@@ -480,7 +480,7 @@ def test_a_known_code_in_brackets_counts_only_in_a_cj_line_that_says_a_call_fail
             "ERROR [CJ] order (2604151032471600300) failed",
         ]
     )
-    status, lines = _explain(run, log)
+    status, lines = _explain(run_here, log)
     assert status == ExitStatus.AUTH
     assert [(line["line"], line["code"]) for line in lines[:-1]] == [(1, 1600200), (2, 1601000)]
     assert lines[-1]["summary"]["skipped_lines"] == 7

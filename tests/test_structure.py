@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from cj_errors.base import inputs, limits
@@ -11,6 +12,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cj_errors"
 
 
 def _modules() -> dict[str, ast.Module]:
+    return dict(_parsed())
+
+
+@functools.cache
+def _parsed() -> dict[str, ast.Module]:
+    # Parsed once for the whole file: every check walks the same trees and none changes them.
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)

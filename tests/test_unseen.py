@@ -20,6 +20,7 @@ from cj_errors.reading import evidence, pasted
 from cj_errors.reading.scan import envelope_from_log_text
 from cj_errors.table import meaning
 from tests.conftest import cjerr_executable, clean_env
+from tests.in_process import completed
 from tests.real_world import HOLDOUT5, KINDS, NEGATIVES, PARAPHRASES, Case, load, replay_all
 
 SETS = {"holdout5": load(HOLDOUT5), "negatives": load(NEGATIVES), "paraphrases": load(PARAPHRASES)}
@@ -173,14 +174,8 @@ def test_lookup_code_does_not_load_the_meaning_index(tmp_path: Path) -> None:
 
 
 def _explain(text: str, home: Path) -> tuple[int, list[dict]]:  # type: ignore[type-arg]
-    ran = subprocess.run(
-        [cjerr_executable(), "explain", "--json", "--each", "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        env=clean_env(home),
-        timeout=60,
-    )
+    # cjerr's entry point in this process (tests/in_process.py); test_1600014_... keeps a real process
+    ran = completed("explain", "--json", "--each", "-", home=home, input=text)
     items = [json.loads(line) for line in ran.stdout.splitlines() if line.startswith("{")]
     return ran.returncode, [item for item in items if "verdict" in item]
 
@@ -252,12 +247,6 @@ def test_a_token_in_a_query_that_matches_by_meaning_is_never_shown(columns: str,
     # The list of matches names its query: masked before it is wrapped, so no piece of the token shows.
     token = "API@CJ999@CJ:eyJhbGciOiJIUzI1NiJ9.SENTINEL-TOKEN-7f3a.sig"
     for color in ("always", "never"):
-        ran = subprocess.run(
-            [cjerr_executable(), "lookup", "--color", color, f"token {token}"],
-            capture_output=True,
-            text=True,
-            env={**clean_env(tmp_path), "COLUMNS": columns},
-            timeout=60,
-        )
+        ran = completed("lookup", "--color", color, f"token {token}", home=tmp_path, env={"COLUMNS": columns})
         flat = "".join(ran.stdout.split())
         assert "SENTINEL" not in flat and "7f3a" not in flat, ran.stdout

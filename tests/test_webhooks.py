@@ -418,10 +418,10 @@ def test_cli_send_to_a_good_receiver_exits_0_and_signs_like_cj(run: Runner) -> N
 
 @pytest.mark.parametrize(("options", "expected"), [({"status": 500}, "HTTP 500"), ({"status": 302}, "redirect")])
 def test_cli_send_to_a_failing_receiver_says_what_cj_would_do(
-    run: Runner, options: dict[str, Any], expected: str
+    run_here: Runner, options: dict[str, Any], expected: str
 ) -> None:
     with receiver(**options) as target:
-        result = run("webhook", "send", "PRODUCT", "--to", target.url, env={"CJ_OPEN_ID": OPEN_ID})
+        result = run_here("webhook", "send", "PRODUCT", "--to", target.url, env={"CJ_OPEN_ID": OPEN_ID})
     assert result.returncode == 69, result.stdout + result.stderr
     assert expected in result.stdout
     assert "CJ counts this delivery as failed and retries it" in result.stdout
@@ -429,16 +429,16 @@ def test_cli_send_to_a_failing_receiver_says_what_cj_would_do(
     assert result.stderr.startswith("cjerr: delivery failed:") and result.stderr.count("\n") == 1
 
 
-def test_cli_send_to_a_slow_receiver_exits_69(run: Runner) -> None:
+def test_cli_send_to_a_slow_receiver_exits_69(run_here: Runner) -> None:
     with receiver(delay=3.3) as target:
-        result = run("webhook", "send", "LOGISTIC", "--to", target.url, "--wait", "5", env={"CJ_OPEN_ID": OPEN_ID})
+        result = run_here("webhook", "send", "LOGISTIC", "--to", target.url, "--wait", "5", env={"CJ_OPEN_ID": OPEN_ID})
     assert result.returncode == 69
     assert "HTTP 200 after 3." in result.stdout and "acknowledge first" in result.stdout
 
 
-def test_cli_send_retries_like_cj(run: Runner) -> None:
+def test_cli_send_retries_like_cj(run_here: Runner) -> None:
     with receiver(statuses=[500], open_id=OPEN_ID) as target:
-        result = run("webhook", "send", "STOCK", "--to", target.url, "--retries", "1", env={"CJ_OPEN_ID": OPEN_ID})
+        result = run_here("webhook", "send", "STOCK", "--to", target.url, "--retries", "1", env={"CJ_OPEN_ID": OPEN_ID})
         assert len(target.seen) == 2
     assert result.returncode == 0, result.stdout
     assert "try 1:     HTTP 500" in result.stdout and "try 2:     HTTP 200" in result.stdout
@@ -451,16 +451,18 @@ def test_cli_send_to_nothing_exits_68(run: Runner) -> None:
     assert result.returncode == 68 and "connection refused" in result.stdout
 
 
-def test_cli_send_with_data_params_and_a_whole_message(run: Runner, tmp_path: Path) -> None:
+def test_cli_send_with_data_params_and_a_whole_message(run_here: Runner, tmp_path: Path) -> None:
     params = tmp_path / "params.json"
     params.write_text('{"orderStatus": "DELIVERED", "orderNumber": "shop-1043"}')
     whole = tmp_path / "message.json"
     raw = b'{ "messageId": "m1", "type": "ORDER", "messageType": "DELETE", "params": {"cjOrderId": "9"} }\n'
     whole.write_bytes(raw)
     with receiver(open_id=OPEN_ID) as target:
-        merged = run("webhook", "send", "ORDER", "--to", target.url, "-d", f"@{params}", env={"CJ_OPEN_ID": OPEN_ID})
-        as_is = run("webhook", "send", "ORDER", "--to", target.url, "-d", f"@{whole}", env={"CJ_OPEN_ID": OPEN_ID})
-        wrong = run("webhook", "send", "STOCK", "--to", target.url, "-d", f"@{whole}", env={"CJ_OPEN_ID": OPEN_ID})
+        merged = run_here(
+            "webhook", "send", "ORDER", "--to", target.url, "-d", f"@{params}", env={"CJ_OPEN_ID": OPEN_ID}
+        )
+        as_is = run_here("webhook", "send", "ORDER", "--to", target.url, "-d", f"@{whole}", env={"CJ_OPEN_ID": OPEN_ID})
+        wrong = run_here("webhook", "send", "STOCK", "--to", target.url, "-d", f"@{whole}", env={"CJ_OPEN_ID": OPEN_ID})
         seen = target.seen
     assert merged.returncode == 0 and as_is.returncode == 0, merged.stderr + as_is.stderr
     first = json.loads(seen[0].body)["params"]
@@ -481,43 +483,43 @@ def test_cli_send_with_data_params_and_a_whole_message(run: Runner, tmp_path: Pa
         (["webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "--retries", "4"], 2, "--retries"),
     ],
 )
-def test_cli_send_refuses_bad_input_in_one_line(run: Runner, args: list[str], status: int, text: str) -> None:
-    result = run(*args, env={"CJ_OPEN_ID": OPEN_ID})
+def test_cli_send_refuses_bad_input_in_one_line(run_here: Runner, args: list[str], status: int, text: str) -> None:
+    result = run_here(*args, env={"CJ_OPEN_ID": OPEN_ID})
     assert result.returncode == status, result.stdout + result.stderr
     assert text in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_cli_send_without_an_openid_sends_unsigned_and_says_so(run: Runner) -> None:
+def test_cli_send_without_an_openid_sends_unsigned_and_says_so(run_here: Runner) -> None:
     with receiver() as target:
-        result = run("webhook", "send", "ORDER", "--to", target.url)
+        result = run_here("webhook", "send", "ORDER", "--to", target.url)
         seen = target.seen
     assert result.returncode == 0 and "not signed: no openId" in result.stdout
     assert "sign" not in seen[0].headers
 
 
-def test_cli_open_id_sources_and_the_command_line_warning(run: Runner, tmp_path: Path) -> None:
+def test_cli_open_id_sources_and_the_command_line_warning(run_here: Runner, tmp_path: Path) -> None:
     key_file = tmp_path / "open-id"
     key_file.write_text(OPEN_ID + "\n")
     two_lines = tmp_path / "two"
     two_lines.write_text("1\n2\n")
     with receiver(open_id=OPEN_ID) as target:
-        from_file = run("webhook", "send", "VARIANT", "--to", target.url, "--open-id-file", str(key_file))
-        from_argv = run("webhook", "send", "VARIANT", "--to", target.url, "--open-id", OPEN_ID)
-        from_stdin = run("webhook", "send", "VARIANT", "--to", target.url, "--open-id-file", "-", input=OPEN_ID)
+        from_file = run_here("webhook", "send", "VARIANT", "--to", target.url, "--open-id-file", str(key_file))
+        from_argv = run_here("webhook", "send", "VARIANT", "--to", target.url, "--open-id", OPEN_ID)
+        from_stdin = run_here("webhook", "send", "VARIANT", "--to", target.url, "--open-id-file", "-", input=OPEN_ID)
         assert all(item.valid for item in target.seen) and len(target.seen) == 3
     assert from_file.returncode == from_argv.returncode == from_stdin.returncode == 0
     assert "--open-id-file" in from_file.stdout and "warning: --open-id shows in ps" in from_argv.stderr
-    bad = run("webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "--open-id-file", str(two_lines))
+    bad = run_here("webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "--open-id-file", str(two_lines))
     assert bad.returncode == 78 and "must hold one line" in bad.stderr
-    both = run("webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "--open-id", "1", "--open-id-file", "x")
+    both = run_here("webhook", "send", "ORDER", "--to", "http://127.0.0.1:9/", "--open-id", "1", "--open-id-file", "x")
     assert both.returncode == 2
     for result in (from_file, from_argv, from_stdin):
         assert_masked(result.stdout + result.stderr)
 
 
-def test_cli_send_json_document(run: Runner) -> None:
+def test_cli_send_json_document(run_here: Runner) -> None:
     with receiver() as target:
-        result = run(
+        result = run_here(
             "webhook", "send", "MAKEUP", "-t", "PAID", "--to", target.url, "--json", env={"CJ_OPEN_ID": OPEN_ID}
         )
     document = json.loads(result.stdout)
@@ -563,23 +565,23 @@ def test_cli_verify_valid_invalid_and_from_stdin(run: Runner, tmp_path: Path) ->
         ("", "1607000"),
     ],
 )
-def test_cli_check_refuses_with_exit_65(run: Runner, url: str, code: str) -> None:
-    result = run("webhook", "check", "--no-resolve", url)
+def test_cli_check_refuses_with_exit_65(run_here: Runner, url: str, code: str) -> None:
+    result = run_here("webhook", "check", "--no-resolve", url)
     assert result.returncode == 65, result.stdout + result.stderr
     assert f"[{code}]" in result.stdout and "CJ would refuse this URL" in result.stdout
 
 
-def test_cli_check_accepts_a_public_https_url_without_resolving(run: Runner) -> None:
-    result = run("webhook", "check", "--no-resolve", "https://shop.example.com/cj/webhook")
+def test_cli_check_accepts_a_public_https_url_without_resolving(run_here: Runner) -> None:
+    result = run_here("webhook", "check", "--no-resolve", "https://shop.example.com/cj/webhook")
     assert result.returncode == 0 and "CJ's URL rules pass" in result.stdout
     assert "not resolved (--no-resolve)" in result.stdout
-    document = json.loads(run("webhook", "check", "--no-resolve", "https://shop.example.com/", "--json").stdout)
+    document = json.loads(run_here("webhook", "check", "--no-resolve", "https://shop.example.com/", "--json").stdout)
     assert document["accepted"] is True and document["resolution"] == "not tried" and document["exit_code"] == 0
 
 
-def test_cli_check_send_never_posts_to_a_refused_url(run: Runner) -> None:
+def test_cli_check_send_never_posts_to_a_refused_url(run_here: Runner) -> None:
     with receiver() as target:
-        result = run("webhook", "check", "--send", target.url, env={"CJ_OPEN_ID": OPEN_ID})
+        result = run_here("webhook", "check", "--send", target.url, env={"CJ_OPEN_ID": OPEN_ID})
         assert target.seen == []
     assert result.returncode == 65 and "[1607002]" in result.stdout and "[1607001]" in result.stdout
 
@@ -869,8 +871,8 @@ def test_listen_whose_reader_went_away_exits_141(run: Runner, tmp_path: Path) ->
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:9/a\r\nX-Evil: 1", "http://127.0.0.1:9/a b", "http://127.0.0.1:9/\u2028"]
 )
-def test_cli_send_refuses_urls_that_would_inject_or_break_in_one_line(run: Runner, url: str) -> None:
-    result = run("webhook", "send", "ORDER", "--to", url)
+def test_cli_send_refuses_urls_that_would_inject_or_break_in_one_line(run_here: Runner, url: str) -> None:
+    result = run_here("webhook", "send", "ORDER", "--to", url)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
