@@ -394,10 +394,12 @@ class _Options:
         clock: Callable[[], float] = time.monotonic,
         pacing_url: str | None = None,
         max_body: int = limits.RESPONSE_BODY_BYTES,
+        no_spend: bool | None = None,
     ) -> None:
         if max_body <= 0:
             raise ValueError("max_body must be a positive number of bytes")
         self.max_body = max_body
+        self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
         self._policy = _Policy(
             qps,
             retries,
@@ -422,8 +424,6 @@ class _Options:
     def last_explanation(self) -> Explanation | None:
         """The explanation of the last answer this transport read."""
         return self._policy.last_explanation
-
-    no_spend = False
 
     def _refuse_spending(self, request: httpx.Request, call: _Call) -> None:
         """no_spend (or $CJERR_NO_SPEND): a call that pays, confirms or deletes raises before it is sent."""
@@ -494,10 +494,10 @@ class CJTransport(_Options, httpx.BaseTransport):
             clock=clock,
             pacing_url=pacing_url,
             max_body=max_body,
+            no_spend=no_spend,
         )
         self._inner = transport if transport is not None else httpx.HTTPTransport()
         self._sleep = sleep
-        self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         call = self._policy.plan(request)
@@ -572,10 +572,10 @@ class AsyncCJTransport(_Options, httpx.AsyncBaseTransport):
             clock=clock,
             pacing_url=pacing_url,
             max_body=max_body,
+            no_spend=no_spend,
         )
         self._inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._sleep = sleep
-        self.no_spend = nospend.env_enabled() if no_spend is None else no_spend
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         call = self._policy.plan(request)
