@@ -37,7 +37,30 @@ class _Shape:
         self.settled = False
 
 
-class _ShapeMemo:
+class _RunReading:
+    """What both memos do with a run of JSON Lines read in chunks: decode it with msgspec once, and when one of its
+    lines goes to the exact path, give the rest back to ``ChunkedLines`` without decoding it again."""
+
+    read_block: shapes.BlockReader | None
+    # A run given back after one of its lines went to the exact path: the run, where the rest starts,
+    # what msgspec read of the whole run, and the index of the rest's first line in that.
+    resume: tuple[list[bytes], int, list[Any], int] | None = None
+
+    def _decoded(self, run: list[bytes], start: int) -> tuple[list[Any], int]:
+        """What msgspec read of ``run[start:]``, and the index of ``run[start]`` in it."""
+        assert self.read_block is not None  # noqa: S101 - only called with one
+        resume, self.resume = self.resume, None
+        if resume is not None and resume[0] is run and resume[1] == start:
+            return resume[2], resume[3]
+        return self.read_block.read(run[start:] if start else run), 0
+
+    def _give_back(self, lines: ChunkedLines, run: list[bytes], at: int, found: list[Any], index: int) -> None:
+        """Give back the lines of ``run`` after ``run[at]`` (which is ``found[index]``), read already."""
+        lines.give_back(run, at + 1)
+        self.resume = (run, at + 1, found, index + 1)
+
+
+class _ShapeMemo(_RunReading):
     """Per stream: what the exact path made of each plain envelope shape seen (bounded).
 
     ``run`` reads most lines of a big log, so its loops are written flat: no helper calls on
@@ -52,9 +75,6 @@ class _ShapeMemo:
         self.shapes: list[_Shape] = []  # those in ``known``, whose lines ``flush`` adds to the summary
         self.read = shapes.reader()
         self.read_block = shapes.block_reader(self.read)
-        # A run given back after one of its lines went to the exact path: the run, where the rest starts,
-        # what msgspec read of the whole run, and the index of the rest's first line in that.
-        self.resume: tuple[list[bytes], int, list[Any], int] | None = None
 
     def run(
         self, lines: Iterator[tuple[str | None, bool]], number: int, summary: Summary
@@ -78,20 +98,14 @@ class _ShapeMemo:
                     return number, pair
                 continue
             run, start = taken
-            resume = self.resume
-            if resume is not None and resume[0] is run and resume[1] == start:
-                found, index = resume[2], resume[3]
-            else:
-                found, index = self.read_block.read(run[start:] if start else run), 0
-            self.resume = None
+            found, index = self._decoded(run, start)
             number, stop = self._run_found(found, index, number, summary)
             if stop == len(found):
                 continue
             # A line the run's reading does not settle (a new shape, odd values, a log prefix) is read on its
             # own, as a line read alone would be; the rest of the run is given back, read already.
             at = start + stop - index  # the line's index in ``run``
-            lines.give_back(run, at + 1)
-            self.resume = (run, at + 1, found, stop + 1)
+            self._give_back(lines, run, at, found, stop)
             alone = ((run[at].decode("utf-8", errors="replace") + "\n", False),)
             number, pair = self._run_lines(iter(alone), number, summary)
             if pair is not None:
@@ -248,10 +262,7 @@ class _ShapeMemo:
         """Add the lines counted but not yet in the summary to it."""
         for entry in self.shapes:
             if entry.lines:
-                counted, number = entry.counted, entry.lines
-                summary.per_code[counted.key] += number
-                summary.per_status[counted.exit_status] += number
-                summary.responses += number
+                summary.count_settled(entry.counted, entry.lines)
                 entry.lines = 0
 
     def _classify(self, line: str) -> _Counted | None:
@@ -275,7 +286,7 @@ class _Known(NamedTuple):
     lines: list[int]
 
 
-class _ItemMemo:
+class _ItemMemo(_RunReading):
     """Per stream, for ``explain --each``: the explanation of each plain envelope shape seen (bounded).
 
     A line holding one top-level envelope of a shape already explained gets that explanation with its
@@ -291,7 +302,6 @@ class _ItemMemo:
         self.tallied: list[_Known] = []  # shapes whose lines ``run`` counted but the summary does not have yet
         self.read = shapes.reader()
         self.read_block = shapes.block_reader(self.read)
-        self.resume: tuple[list[bytes], int, list[Any], int] | None = None  # as in _ShapeMemo
         self.counted: _Counted | None = None  # of the item last returned, when it came from the memo
 
     def counted_item(self, line: str, number: int, summary: Summary) -> Item | None:
@@ -347,12 +357,7 @@ class _ItemMemo:
             pair = next(lines, None)  # split lines come first (or the end): the caller reads them as usual
             return number + (pair is not None), pair, pair is None
         run, start = taken
-        resume = self.resume
-        if resume is not None and resume[0] is run and resume[1] == start:
-            found, index = resume[2], resume[3]
-        else:
-            found, index = self.read_block.read(run[start:] if start else run), 0
-        self.resume = None
+        found, index = self._decoded(run, start)
         data_object, no_keys = self.read_block.data_object, self.read_block.no_keys
         known_shapes, tallied = self.known, self.tallied
         if len(tallied) > shapes.MAX_SHAPES:  # a log of ever-new shapes: memory must not grow with it
@@ -409,8 +414,7 @@ class _ItemMemo:
         finally:
             summary.lines += number - first
         at = start + number - first  # the line's index in ``run`` (found[index] is run[start])
-        lines.give_back(run, at + 1)
-        self.resume = (run, at + 1, found, index + number - first + 1)
+        self._give_back(lines, run, at, found, index + number - first)
         return number + 1, (run[at].decode("utf-8", errors="replace") + "\n", False), False
 
     def runs(self, lines: Iterator[tuple[str | None, bool]]) -> bool:
@@ -420,14 +424,8 @@ class _ItemMemo:
     def flush(self, summary: Summary) -> None:
         """Add the lines ``run`` counted but did not add to the summary yet."""
         for known in self.tallied:
-            number = known.lines[0]
-            if number:
-                counted = known.counted
-                summary.per_code[counted.key] += number
-                summary.per_status[counted.exit_status] += number
-                summary.responses += number
-                if counted.held:
-                    summary.held += number
+            if known.lines[0]:
+                summary.count_settled(known.counted, known.lines[0])
                 known.lines[0] = 0
 
     def _learn(self, shape: tuple[Any, ...], line: str, fields: shapes.Fields, number: int) -> Item | None:

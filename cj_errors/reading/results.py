@@ -106,6 +106,14 @@ class Summary:
             text = request_id if isinstance(request_id, str) else request_id_text(request_id)
         self._itemize(key, 1, line, text)
 
+    def count_settled(self, counted: _Counted, count: int) -> None:
+        """Count ``count`` more responses of a code already itemized, whose first line and requestId are kept."""
+        self.per_code[counted.key] += count
+        self.per_status[counted.exit_status] += count
+        self.responses += count
+        if counted.held:
+            self.held += count
+
     def _itemize(self, key: int | None, count: int, line: int, request_id: str | None) -> None:
         """Count ``count`` responses of ``key`` under their code, first seen on ``line``, unless over the cap."""
         if key not in self.per_code and len(self.per_code) >= MAX_SUMMARY_CODES:
