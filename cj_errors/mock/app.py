@@ -342,34 +342,37 @@ class MockApp:
         changed the state while it was built) and it is small; the cache starts over past its bounds."""
         code = success_body_code(endpoint)
         halves = self._bodies.get((endpoint.path, key))
-        if halves is not None:
-            head, tail = halves
-            body = head if tail is None else b"".join((head, request_id().encode(), tail))
-            return MockResponse(body=body, code=code)
-        document = success_body(endpoint, build())
-        _fill_documented(document, endpoint.path)
-        if "requestId" not in document:
-            halves = (json_response(document, code).body, None)
-        else:
-            document["requestId"] = _REQUEST_ID_SLOT
-            raw = json_response(document, code).body
-            if raw.count(_REQUEST_ID_SLOT_BYTES) != 1:  # the call echoed the slot's text back: not cached
-                document["requestId"] = request_id()
-                return json_response(document, code)
-            before, _slot, after = raw.partition(_REQUEST_ID_SLOT_BYTES)
-            halves = (before, after)
-        size = len(halves[0]) + len(halves[1] or b"") + _key_size(key)
-        if size <= limits.MOCK_CACHED_ANSWER_BYTES and key_now() == key:
-            with self._bodies_lock:
-                full = self._bodies_size + size > limits.MOCK_CACHED_BYTES
-                if full or len(self._bodies) >= limits.MOCK_CACHED_ANSWERS:
-                    self._bodies.clear()  # keys hold what callers send (keyWord...): bounded, the oldest state's go too
-                    self._bodies_size = 0
-                self._bodies[(endpoint.path, key)] = halves
-                self._bodies_size += size
+        if halves is None:
+            document = success_body(endpoint, build())
+            _fill_documented(document, endpoint.path)
+            if "requestId" not in document:
+                halves = (json_response(document, code).body, None)
+            else:
+                document["requestId"] = _REQUEST_ID_SLOT
+                raw = json_response(document, code).body
+                if raw.count(_REQUEST_ID_SLOT_BYTES) != 1:  # the call echoed the slot's text back: not cached
+                    document["requestId"] = request_id()
+                    return json_response(document, code)
+                before, _slot, after = raw.partition(_REQUEST_ID_SLOT_BYTES)
+                halves = (before, after)
+            if key_now() == key:
+                self._keep((endpoint.path, key), halves)
         head, tail = halves
         body = head if tail is None else b"".join((head, request_id().encode(), tail))
         return MockResponse(body=body, code=code)
+
+    def _keep(self, key: tuple[str, Hashable], halves: tuple[bytes, bytes | None]) -> None:
+        """Keep a serialised answer when it is small; the cache starts over past its bounds."""
+        size = len(halves[0]) + len(halves[1] or b"") + _key_size(key)
+        if size > limits.MOCK_CACHED_ANSWER_BYTES:
+            return
+        with self._bodies_lock:
+            full = self._bodies_size + size > limits.MOCK_CACHED_BYTES
+            if full or len(self._bodies) >= limits.MOCK_CACHED_ANSWERS:
+                self._bodies.clear()  # keys hold what callers send (keyWord...): bounded, the oldest state's go too
+                self._bodies_size = 0
+            self._bodies[key] = halves
+            self._bodies_size += size
 
     def _data(self, endpoint: Endpoint, call: Call, token: str, owner: int) -> Any:
         path = endpoint.path
