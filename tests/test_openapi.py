@@ -6,12 +6,18 @@ import json
 from typing import Any
 
 import pytest
-from openapi_spec_validator import validate
 
 from cj_errors.requests.openapi import field_schema, known_codes, openapi_document, openapi_json
 from cj_errors.table import catalog
 from cj_errors.table.catalog import Location
 from tests.conftest import Runner
+
+
+def validate(document: dict[str, Any]) -> None:
+    # Imported here: the validator's schemas take half a second to load, paid only by the two tests that use it.
+    from openapi_spec_validator import validate as validate_openapi
+
+    validate_openapi(document)
 
 
 @pytest.fixture(scope="module")
