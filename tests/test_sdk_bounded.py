@@ -28,7 +28,6 @@ def _bomb() -> bytes:
     return gzip.compress(bytes(200 * 1000 * 1000), compresslevel=6)
 
 
-
 class _Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
