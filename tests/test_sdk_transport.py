@@ -18,7 +18,7 @@ import pytest
 
 from cj_errors.reading.explanation import explain_document
 from cj_errors.requests import retrypolicy
-from cj_errors.sdk import pacing
+from cj_errors.sdk import limiter, pacing
 from cj_errors.sdk.budget import PointsBudget, points_for
 from cj_errors.sdk.exceptions import QuotaError, RateLimitError, raise_for_cj
 from cj_errors.sdk.httpx_transport import AsyncCJTransport, CJTransport
@@ -260,6 +260,43 @@ def test_two_processes_with_one_token_never_send_two_calls_within_a_second(
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
     assert TOKEN not in files[0].name and TOKEN not in files[0].read_text()
     assert "sdk-test-token" not in files[0].read_text()
+
+
+def test_a_call_whose_wait_ends_late_books_again_instead_of_crowding_the_next(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # Another process on the same token books the slot after ours while we wait; our wait then ends 0.8 s late
+    # (a loaded machine). Sent then, the call would reach CJ 0.25 s before the other's: it books again, after it.
+    now = [1000.0]
+    other = limiter.FileBackend(tmp_path / "state", clock=lambda: now[0]).bucket(limiter.token_key(TOKEN), 1, 1.0)
+    waits: list[float] = []
+    sent_at: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 1:
+            other.reserve()  # the slot after ours, 1.05 s after it
+            now[0] += seconds + 0.8
+        else:
+            now[0] += seconds
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent_at.append(now[0])
+        return httpx.Response(200, json={"code": 200, "result": True, "message": "Success", "data": None})
+
+    transport = CJTransport(
+        qps=1,
+        state_dir=tmp_path / "state",
+        sleep=sleep,
+        jitter=0.0,
+        clock=lambda: now[0],
+        transport=httpx.MockTransport(record),
+    )
+    with httpx.Client(base_url=server.base_url, headers={"CJ-Access-Token": TOKEN}, transport=transport) as http:
+        http.get("/product/query")  # at 1000.0, no wait
+        http.get("/product/query")  # booked for 1001.05; woke at 1001.85, after the other's 1002.10 was booked
+    assert waits[0] == pytest.approx(1.05) and len(waits) == 2
+    assert sent_at[1] >= 1002.10 + 1.0, (sent_at, waits)
 
 
 def test_different_tokens_are_paced_apart(server: ScriptedServer, tmp_path: Path) -> None:

@@ -226,6 +226,12 @@ class _FileBucket:
 # A sender that wakes this much later than its slot (a loaded machine, a slow round trip) books a new slot
 # instead of sending out of turn: the calls booked after it counted on it going on time.
 LATE = 0.05
+TURN_ATTEMPTS = 3  # bookings for one call at most: the last one is kept however late its wait ends
+
+
+def woke_late(delay: float, took: float) -> bool:
+    """Whether a wait for a slot ``delay`` seconds away, which took ``took`` seconds, ended too late to use it."""
+    return took - delay > LATE
 
 
 def take_turn(
@@ -234,7 +240,7 @@ def take_turn(
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-    attempts: int = 3,
+    attempts: int = TURN_ATTEMPTS,
 ) -> float:
     """Book a slot and wait for it; book again (at most ``attempts`` in all) when the wait ended too late.
 
@@ -248,7 +254,7 @@ def take_turn(
             sleep(delay)
         took = clock() - started
         spent += took
-        if took - delay <= LATE or attempt == attempts:
+        if not woke_late(delay, took) or attempt == attempts:
             break
     return spent
 
