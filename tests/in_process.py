@@ -2,7 +2,7 @@
 
 For tests whose subject is what a command decides and prints (an exit status, a
 finding, no secret in any output, one clean line on stderr), not the process:
-each call runs the same ``fastpath.main`` the installed script runs, with the
+each call runs the same ``fastpath.run_cli`` the installed script's ``main`` runs, with the
 same environment ``clean_env`` gives a real process (TZ applied, the working
 folder if given), stdin and stdout as pipes (not a terminal), and ``SystemExit``
 read as the exit status. It saves the interpreter start and the imports, about
@@ -96,7 +96,7 @@ def call_cjerr(
     status = 0
     with _process_state(["cjerr", *argv], clean_env(home, env), input or b"", cwd) as (out, err):
         try:
-            fastpath.main()
+            fastpath.run_cli()
         except SystemExit as exiting:
             code = exiting.code
             status = code if isinstance(code, int) else (0 if code is None else 1)

@@ -467,3 +467,61 @@ def test_piped_help_is_plain_and_loads_no_rich(tmp_path: Path, args: list[str]) 
 def test_forced_colour_keeps_the_help_panels(run: Runner) -> None:
     panels = run("probe", "--help", env={"FORCE_COLOR": "1", "COLUMNS": "100"})
     assert panels.returncode == 0 and "╭" in panels.stdout
+
+
+# --- how the installed script ends (cli/process.end_process) ------------------------------------------------
+
+_ENDING = """
+import atexit, sys, threading, time
+from cj_errors.cli.process import end_process
+atexit.register(lambda: sys.stdout.write("atexit ran\\n"))
+sys.stdout.write("buffered, not flushed\\n")
+if sys.argv[1] == "thread":
+    threading.Thread(target=lambda: (time.sleep(0.2), sys.stdout.write("thread finished\\n"))).start()
+end_process(int(sys.argv[2]) if sys.argv[2].isdigit() else sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "status", "stdout", "stderr"),
+    [
+        # Without teardown, but what it would do for cjerr is still done: buffers flushed, atexit handlers run.
+        ("plain", "3", 3, "buffered, not flushed\natexit ran\n", ""),
+        ("plain", "0", 0, "buffered, not flushed\natexit ran\n", ""),
+        # A thread still running gets the normal exit, which waits for it.
+        ("thread", "0", 0, "buffered, not flushed\nthread finished\natexit ran\n", ""),
+        # A code that is not a number: Python's own meaning (printed, status 1).
+        ("plain", "bye", 1, "buffered, not flushed\natexit ran\n", "bye\n"),
+    ],
+)
+def test_the_process_ends_with_its_buffers_flushed_and_atexit_run(
+    case: str, code: str, status: int, stdout: str, stderr: str
+) -> None:
+    ran = subprocess.run([sys.executable, "-c", _ENDING, case, code], capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (status, stdout, stderr)
+
+
+def test_the_installed_script_ends_without_teardown() -> None:
+    from importlib.metadata import entry_points
+
+    [script] = [point for point in entry_points(group="console_scripts") if point.name == "cjerr"]
+    assert script.value == "cj_errors.cli.fastpath:main"
+
+    def lookup_ending_with(entry: str) -> tuple[int, str, str]:
+        # An object whose finalizer runs at teardown (module globals are cleared then) shows how the process ended.
+        program = (
+            "import sys\n"
+            "class Marker:\n"
+            "    def __del__(self):\n"
+            "        sys.stderr.write('torn down\\n')\n"
+            "marker = Marker()\n"
+            "sys.argv = ['cjerr', 'lookup', '1600200']\n"
+            f"from cj_errors.cli.fastpath import {entry}\n"
+            f"{entry}()\n"
+        )
+        ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+        return ran.returncode, ran.stdout, ran.stderr
+
+    status, stdout, stderr = lookup_ending_with("main")
+    assert status == 0 and stdout.startswith("1600200") and stderr == ""
+    assert lookup_ending_with("run_cli") == (0, stdout, "torn down\n")  # the same run, with teardown

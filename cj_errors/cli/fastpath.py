@@ -199,7 +199,19 @@ def complete(environ: Mapping[str, str]) -> tuple[str, int] | None:
 
 
 def main() -> None:
-    """Console-script entry point: the fast path when it applies, else the full CLI."""
+    """Console-script entry point: ``run_cli`` in a process of its own, ended without the interpreter's
+    teardown (``process.end_process``)."""
+    try:
+        run_cli()
+    except SystemExit as exiting:
+        from cj_errors.cli.process import end_process
+
+        end_process(exiting.code)
+
+
+def run_cli() -> None:
+    """The fast path when it applies, else the full CLI; ends in SystemExit with the exit status, as any
+    Python program would (tests call it in their own process)."""
     answer = complete(os.environ)
     if answer is not None:
         text, completion_status = answer
