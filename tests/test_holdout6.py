@@ -2,7 +2,8 @@
 
 Gathered from sources no other set cites: CJ's webhook page, test fixtures and comments found by the code
 index, and the log formats of twelve client repositories, each filled with a (code, message) pair drawn
-by a seeded pick from CJ's code table. The set was split in halves A and B at random (seeded) and replayed
+by a seeded pick from CJ's code table (random.Random(20261207)). The set was split in halves A and B at
+random (positives and negatives shuffled apart with random.Random(6), then dealt A, B, A, ...) and replayed
 through the installed cjerr before anything was changed:
 
     half A: 27/27 read as the source says, 0/19 false alarms
