@@ -27,6 +27,7 @@ HOLDOUT2 = DATA / "real_world_holdout2.jsonl"  # a second held-out set, gathered
 HOLDOUT3 = DATA / "real_world_holdout3.jsonl"  # a third, gathered after the label and client-key rules
 HOLDOUT4 = DATA / "real_world_holdout4.jsonl"  # a fourth, from 14 repositories none of the others used
 HOLDOUT5 = DATA / "real_world_holdout5.jsonl"  # a fifth, split in halves A/B (issue 25)
+HOLDOUT6 = DATA / "real_world_holdout6.jsonl"  # a sixth, positives and negatives together, halves A/B
 NEGATIVES = DATA / "real_world_negatives.jsonl"  # lines that mention CJ but carry no CJ error
 PARAPHRASES = DATA / "paraphrases.jsonl"  # what people type, checked first-match
 KINDS = frozenset(
