@@ -370,6 +370,10 @@ def _exchange(
         wait = policy.judge(call, number, outcome.status_code, outcome.headers, body)
         if wait is None:
             unknown = policy.after_doubt(call, request) if sent else None
+            if unknown is None and raw is not None and decoded is None:
+                # The caller's read would raise httpx.DecodingError, which says nothing of a change the call made.
+                undecodable = httpx.DecodingError("the answer's Content-Encoding does not decode")
+                unknown = policy.unknown(call, request, undecodable, True)
             if unknown is not None:
                 raise unknown
             return outcome if raw is None else _copy(outcome, request, raw, decoded)
