@@ -451,6 +451,26 @@ def test_userinfo_in_a_url_is_a_usage_error_without_the_password(
     assert "hunter2secret" not in result.stdout + result.stderr
 
 
+# --- secrets the request carries, echoed by the server ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("flags", [[], ["--verbose"], ["--json"]])
+def test_a_body_secret_the_server_echoes_is_masked(
+    run: Runner, server: ScriptedServer, tmp_path: Path, flags: list[str]
+) -> None:
+    """A refresh token in the shape of CJ's older docs (32 hex) matches no credential shape; it is masked anyway."""
+    refresh = "0f59ac98193d64d62a9e887abea83036"
+    echoed = {"code": 1600003, "result": False, "message": f"refresh token {refresh} expired", "data": None}
+    server.script(Answer(body=echoed))
+    body = tmp_path / "refresh.json"
+    body.write_text(json.dumps({"refreshToken": refresh}), encoding="utf-8")
+    result = probe(run, server, "/authentication/refreshAccessToken", "-d", f"@{body}", "--retries", "0", *flags)
+    assert result.returncode == ExitStatus.AUTH, result.stdout + result.stderr
+    assert server.received[0].body == body.read_bytes()  # sent as given; only what is printed is masked
+    assert refresh not in result.stdout + result.stderr
+    assert "refresh token 0f59...[redacted, 32 chars] expired" in result.stdout
+
+
 # --- secrets in the query string ------------------------------------------------------------------------------
 
 QUERY_SECRET = "query-secret-value-5f1e2d"

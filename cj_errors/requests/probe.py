@@ -302,6 +302,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
     if token is not None and scheme == "http" and not inputs.is_loopback(host):
         check_plain_http(host, token, options.allow_http)
     extra_findings += traps.token_findings(token, options.token_origin)
+    redact.register_sent(query, body)  # masked wherever a server echoes them
     if query:
         url += "?" + urllib.parse.urlencode(query)
     plan = RequestPlan(
