@@ -158,7 +158,7 @@ def sent_secrets(query: Iterable[tuple[str, str]], body: bytes | None) -> list[s
 
 
 def register_sent(query: Iterable[tuple[str, str]], body: bytes | None) -> None:
-    """register() each of sent_secrets(): for a one-call process such as probe (a proxy hides them per call)."""
+    """register() each of sent_secrets(), for probe and the SDK transports (the proxy hides them per call)."""
     for secret in sent_secrets(query, body):
         register(secret)
 

@@ -141,6 +141,11 @@ class _Policy:
 
     def plan(self, request: httpx.Request) -> _Call:
         redact.register(request.headers.get(TOKEN_HEADER))  # masked in any error it may be echoed in
+        try:
+            content: bytes | None = request.content
+        except httpx.RequestNotRead:  # a streamed body: nothing to look into before it is sent
+            content = None
+        redact.register_sent(request.url.params.multi_items(), content)  # a refreshToken, say
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
