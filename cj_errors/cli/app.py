@@ -17,7 +17,7 @@ from cj_errors.base import inputs, limits
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.cli.auth import auth_app
-from cj_errors.cli.common import ColorOption, JsonOption, new_app, terminal_for
+from cj_errors.cli.common import ColorOption, JsonOption, new_app, refuse_non_finite, terminal_for
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.mock import mock as mock_command
@@ -434,7 +434,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         arguments = _pasted_text_after_separator(given)
         plain_help_when_piped(arguments)
-        result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
+        click_command = typer.main.get_command(_app_for(arguments, dict(os.environ)))
+        refuse_non_finite(click_command)
+        result = click_command.main(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:
         # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised
