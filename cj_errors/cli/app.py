@@ -23,7 +23,7 @@ from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.mock import mock as mock_command
 from cj_errors.cli.orders import order_command, points_app
 from cj_errors.cli.probe import probe as probe_command
-from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_stdout
+from cj_errors.cli.process import buffer_stdout, fail, json_command, reserve_standard_streams, silence_stdout
 from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
@@ -426,6 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     from cj_errors.cli.shellcomplete import plain_help_when_piped, use_plain_help
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
+    reserve_standard_streams()  # again for `python -m cj_errors`, which does not come through the fast path
     buffer_stdout()
     given = sys.argv[1:] if argv is None else argv
     # With --json, a failure before any answer still prints one JSON document (process.fail).

@@ -200,6 +200,9 @@ def complete(environ: Mapping[str, str]) -> tuple[str, int] | None:
 
 def main() -> None:
     """Console-script entry point: the fast path when it applies, else the full CLI."""
+    from cj_errors.cli.process import reserve_standard_streams
+
+    reserve_standard_streams()
     answer = complete(os.environ)
     if answer is not None:
         text, completion_status = answer
