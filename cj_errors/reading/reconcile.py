@@ -68,10 +68,12 @@ def leaves_outcome_unknown(explanation: Explanation) -> bool:
     """For a call that changes data: True when this answer does not say whether it took effect.
 
     No readable CJ envelope (whatever the HTTP status: a proxy's page, an empty body, a redirect, a bare
-    429 or 403 without CJ's body, truncated or non-CJ JSON), any HTTP 5xx, or CJ's own "System busy" or
-    "Read timed out" (``CJ_SIDE_TROUBLE``).
+    429 or 403 without CJ's body, truncated or non-CJ JSON, a `code` that is no CJ code), any HTTP 5xx, or
+    CJ's own "System busy" or "Read timed out" (``CJ_SIDE_TROUBLE``).
     """
     if explanation.envelope is None or (explanation.http_status or 0) >= 500:
+        return True
+    if explanation.exit_status is ExitStatus.NOT_ENVELOPE:  # an envelope, but its `code` is none of CJ's (1.5, "abc")
         return True
     # Only as the temporary fault: a wording that gives 1600000 another meaning has its own outcome.
     return explanation.code in CJ_SIDE_TROUBLE and explanation.exit_status is ExitStatus.TEMPORARY
