@@ -476,6 +476,19 @@ def test_a_body_secret_the_server_echoes_is_masked(
 QUERY_SECRET = "query-secret-value-5f1e2d"
 
 
+@pytest.mark.parametrize("where", ["param", "target"])
+def test_a_secret_typed_into_the_query_gets_the_shell_history_warning(run: Runner, where: str) -> None:
+    """As for an inline -d body: a -p value or a query in the path stays in shell history and shows in ps."""
+    secret = f"refreshToken={QUERY_SECRET}"
+    args = ["-p", secret] if where == "param" else []
+    target = "/product/query?pid=1" + ("" if where == "param" else f"&{secret}")
+    result = run("probe", "-n", target, "-p", "pid=2", *args, env=ENV)
+    assert "refreshToken: it stays in your shell history and shows in ps" in result.stdout, result.stdout
+    assert QUERY_SECRET not in result.stdout + result.stderr
+    quiet = run("probe", "-n", "/product/query", "-p", "pid=1", env=ENV)
+    assert "shell history" not in quiet.stdout
+
+
 def test_shown_query_masks_secret_names() -> None:
     prepared = probing.prepare(
         probing.ProbeOptions(

@@ -22,7 +22,7 @@ from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import idkinds, nospend, retrypolicy, traps
 from cj_errors.requests.findings import Finding, Severity
-from cj_errors.requests.inline_secrets import inline_body_findings
+from cj_errors.requests.inline_secrets import inline_body_findings, inline_query_findings
 from cj_errors.requests.parts import (
     SEVERITY_RANK,
     after_first_prefix,
@@ -294,7 +294,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         headers.append(("Content-Type", "application/json"))
     headers.insert(0, ("Accept", "application/json"))
     token = options.token if endpoint is None or endpoint.needs_token else None
-    extra_findings = [*found_in_path, *inline_body_findings(options.data)]
+    extra_findings = [*found_in_path, *inline_body_findings(options.data), *inline_query_findings(query)]
     if token is not None and other_host:
         # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
         token = None
