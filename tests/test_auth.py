@@ -410,6 +410,18 @@ def test_refresh_answered_by_a_proxy_page_is_an_unknown_outcome_and_keeps_the_pa
     assert len(server.received) == 2  # sent once, never repeated
 
 
+def test_refresh_answered_system_busy_says_outcome_unknown_in_its_one_line(
+    run: Runner, server: ScriptedServer, key_file: Path, tmp_path: Path
+) -> None:
+    server.script(token_answer(ACCESS, REFRESH), Answer(body={"code": 1600000, "result": False, "message": "busy"}))
+    assert run("auth", "login", "--base-url", server.base_url, "--api-key-file", str(key_file)).returncode == 0
+    result = run("auth", "refresh")
+    assert result.returncode == ExitStatus.OUTCOME_UNKNOWN, result.stdout + result.stderr
+    line = one_stderr_line(result)
+    assert "outcome unknown" in line and "failed" not in line, line  # exit 80 is no failure to act on
+    assert ACCESS in store_file(tmp_path).read_text() and len(server.received) == 2
+
+
 def test_refresh_without_a_login(run_here: Runner) -> None:
     result = run_here("auth", "refresh")
     assert result.returncode == ExitStatus.AUTH

@@ -525,3 +525,57 @@ def test_the_installed_script_ends_without_teardown() -> None:
     status, stdout, stderr = lookup_ending_with("main")
     assert status == 0 and stdout.startswith("1600200") and stderr == ""
     assert lookup_ending_with("run_cli") == (0, stdout, "torn down\n")  # the same run, with teardown
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["probe", "/product/query", "-p", "pid=1", "--timeout", "nan"],
+        ["probe", "/product/query", "-p", "pid=1", "--timeout", "inf"],
+        ["probe", "/product/query", "-p", "pid=1", "--connect-timeout", "nan"],
+        ["order", "SHOP-1", "--watch", "--interval", "nan"],
+        ["order", "SHOP-1", "--watch", "--max-wait", "inf"],
+        ["points", "plan", "--json", "--qps", "nan", "/product/query:10"],
+        ["points", "plan", "--json", "--qps", "inf", "/product/query:10"],
+    ],
+)
+def test_a_number_option_that_is_not_finite_is_a_usage_error(run: Runner, argv: list[str]) -> None:
+    """NaN passes every 'at least' check and infinity every lower bound: before, these waited on NaN seconds
+    (exit 68 or 70) or planned calls at 'nan calls a second' with exit 0 and "qps": Infinity, which is no JSON."""
+    if argv[0] == "points":
+        result = run(*argv)
+        document = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in {result.stdout}"))
+        assert document["exit_code"] == ExitStatus.USAGE
+    else:  # nothing listens on port 9: had the value passed, the run would have tried to connect
+        result = run(*argv, "--base-url", "http://127.0.0.1:9/api2.0/v1", env={"CJ_ACCESS_TOKEN": "token-1234"})
+    assert result.returncode == ExitStatus.USAGE, result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("cjerr: ") and "finite" in line, line
+
+
+def test_every_float_option_refuses_nan_and_infinity() -> None:
+    """The rule holds for every number option of every command, including ones added later."""
+    import typer
+
+    from cj_errors.cli.app import app
+    from cj_errors.cli.common import refuse_non_finite
+
+    root = typer.main.get_command(app)
+    refuse_non_finite(root)
+    commands = [root]
+    checked = 0
+    while commands:
+        command = commands.pop()
+        commands.extend(getattr(command, "commands", {}).values())
+        for param in command.params:
+            if getattr(param.type, "name", "") in ("float", "float range"):
+                checked += 1
+                for word in ("nan", "NaN", "-nan"):  # passes every bound
+                    with pytest.raises(Exception, match="finite"):
+                        param.type.convert(word, param, None)
+                for word in ("inf", "infinity", "-inf"):  # an upper or lower bound may say it first
+                    with pytest.raises(Exception, match="finite|range"):
+                        param.type.convert(word, param, None)
+                low = getattr(param.type, "min", None) or 0.0
+                assert param.type.convert(str(low + 1.5), param, None) == low + 1.5  # a finite value still passes
+    assert checked >= 10

@@ -549,3 +549,41 @@ def test_every_reader_words_a_missing_file_and_a_directory_alike(tmp_path: Path)
             runs += 1
             line = assert_fails_with_one_line(ran, ExitStatus.NO_INPUT)
             assert line.endswith(f": {reason}") or f": {reason} (" in line, (args, line)
+
+
+@pytest.mark.parametrize(
+    ("args", "closed", "status"),
+    [
+        (["list"], 1, ExitStatus.SUCCESS),
+        (["lookup", "1600200"], 1, ExitStatus.SUCCESS),
+        (["lookup", "9999999"], 1, ExitStatus.NOT_FOUND),
+        (["exit-codes", "--json"], 1, ExitStatus.SUCCESS),
+        (["lookup", "-"], 0, ExitStatus.USAGE),
+        (["explain", "-"], 0, ExitStatus.NOT_ENVELOPE),
+        (["explain", "missing.json"], 2, ExitStatus.NO_INPUT),
+        (["probe", "/product/query", "-p", "pid=1", "-n"], 2, ExitStatus.INVALID_INPUT),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
+)
+def test_a_standard_stream_closed_at_start_is_neither_a_crash_nor_an_odd_status(
+    tmp_path: Path, args: list[str], closed: int, status: ExitStatus
+) -> None:
+    """`cjerr list >&-`, `cjerr lookup - <&-`, `cjerr explain FILE 2>&-`: before, stdin or stdout closed at start
+    was an AttributeError on None (exit 70), stderr closed exit 1. Closed, a stream reads empty or writes nowhere,
+    and the exit code is the command's own."""
+    process = subprocess.Popen(
+        [cjerr_executable(), *args],
+        env=clean_env(tmp_path, {}),
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(closed),  # noqa: PLW1509 - only closes one descriptor before exec
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == status, err
+    assert b"Traceback" not in err and b"internal error" not in err
+    if closed != 2:
+        assert len(err.splitlines()) <= 1, err
+    if closed == 1:
+        assert out == b""

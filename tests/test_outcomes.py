@@ -589,6 +589,36 @@ def test_probe_reports_a_held_create_order_as_held_and_sends_it_once(server: Scr
     assert [reason["field"] for reason in data["explanation"]["held"]] == ["interceptOrderReasons[0]", "logisticsMiss"]
 
 
+@pytest.mark.parametrize("code", [1600000, 1600301])
+def test_cj_busy_or_timed_out_on_a_create_is_outcome_unknown(server: ScriptedServer, tmp_path: Path, code: int) -> None:
+    """CJ's own entries say a write answered 1600000 or 1600301 may have gone through: check, never resend."""
+    message = {1600000: "System busy, please contact CJ IT", 1600301: "Read timed out"}[code]
+    server.script(Answer(body={"code": code, "result": False, "message": message, "data": None, "requestId": "rq"}))
+    ran = probe(server, tmp_path, CREATE, "-d", json.dumps(ORDER), "--retries", "3", "--json", real=True)
+    assert ran.returncode == ExitStatus.OUTCOME_UNKNOWN and len(server.received) == 1, ran.describe()
+    data = json.loads(ran.out)
+    assert data["outcome"] == "unknown" and "getOrderDetail?orderId=shop-1001" in data["next_step"]
+    # A call that changes nothing keeps the retry CJ advises.
+    server.received.clear()
+    ran = probe(server, tmp_path, "/product/query", "-p", "pid=1", "--retries", "0", real=True)
+    assert ran.returncode == ExitStatus.TEMPORARY, ran.describe()
+
+
+@pytest.mark.parametrize("code", [200.5, True, "abc", [200]])
+def test_an_unusable_code_after_a_create_is_outcome_unknown_not_76(
+    server: ScriptedServer, tmp_path: Path, code: object
+) -> None:
+    """`code` present but no CJ code: exit 76 is 'not a CJ envelope', which for a call that changes data is 80."""
+    server.script(Answer(body={"code": code, "result": True, "message": "Success", "data": {"orderId": "SD1"}}))
+    ran = probe(server, tmp_path, CREATE, "-d", json.dumps(ORDER), "--retries", "3", real=True)
+    assert ran.returncode == ExitStatus.OUTCOME_UNKNOWN and len(server.received) == 1, ran.describe()
+    with pytest.raises(cj_errors.OutcomeUnknownError):
+        cj_errors.raise_for_cj(server.answers[0].body, path=CREATE)  # type: ignore[arg-type]
+    # A read keeps exit 76.
+    ran = probe(server, tmp_path, "/product/query", "-p", "pid=1", "--retries", "0", real=True)
+    assert ran.returncode == ExitStatus.NOT_ENVELOPE, ran.describe()
+
+
 def test_exit_codes_lists_the_unknown_outcome(tmp_path: Path) -> None:
     ran = run_cjerr("exit-codes", "--json", home=tmp_path)
     rows = {row["exit_code"]: row for row in json.loads(ran.out)["exit_codes"]}

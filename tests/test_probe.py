@@ -142,7 +142,7 @@ def test_force_sends_despite_findings(run_here: Runner, server: ScriptedServer) 
 
 
 def test_order_creation_is_never_retried_automatically(run_here: Runner, server: ScriptedServer) -> None:
-    server.script(BUSY)
+    server.script(RATE)  # CJ refused it unread, so only the retry rule keeps it from a second send
     body = {
         "orderNumber": "A-1", "shippingCountryCode": "US", "shippingCountry": "United States",
         "shippingProvince": "CA", "shippingCity": "LA", "shippingCustomerName": "Ann", "shippingAddress": "1 Main St",
@@ -364,12 +364,19 @@ def test_connection_path_get_is_retried_but_post_and_delete_are_not(server: Scri
     outcome, _, _ = send_in_process(server, "/product/conn/connection")
     assert outcome.exit_status is ExitStatus.SUCCESS and len(server.received) == 2
     for method, data in (("POST", "{}"), ("DELETE", None)):
-        server.script(BUSY, OK)
+        server.script(RATE, OK)
         server.received.clear()
         outcome, _, _ = send_in_process(server, "/product/conn/connection", method=method, data=data)
         assert [request.method for request in server.received] == [method]
         assert outcome.exit_status is ExitStatus.TEMPORARY
         assert any("--retry-mutating" in note for note in outcome.notes)
+        # "System busy" may have come after the change was made: check first, no advice to repeat.
+        server.script(BUSY, OK)
+        server.received.clear()
+        outcome, _, _ = send_in_process(server, "/product/conn/connection", method=method, data=data)
+        assert [request.method for request in server.received] == [method]
+        assert outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN
+        assert not any("--retry-mutating" in note for note in outcome.notes)
 
 
 # --- the URL actually sent -------------------------------------------------------------------------------------
@@ -444,9 +451,42 @@ def test_userinfo_in_a_url_is_a_usage_error_without_the_password(
     assert "hunter2secret" not in result.stdout + result.stderr
 
 
+# --- secrets the request carries, echoed by the server ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("flags", [[], ["--verbose"], ["--json"]])
+def test_a_body_secret_the_server_echoes_is_masked(
+    run: Runner, server: ScriptedServer, tmp_path: Path, flags: list[str]
+) -> None:
+    """A refresh token in the shape of CJ's older docs (32 hex) matches no credential shape; it is masked anyway."""
+    refresh = "0f59ac98193d64d62a9e887abea83036"
+    echoed = {"code": 1600003, "result": False, "message": f"refresh token {refresh} expired", "data": None}
+    server.script(Answer(body=echoed))
+    body = tmp_path / "refresh.json"
+    body.write_text(json.dumps({"refreshToken": refresh}), encoding="utf-8")
+    result = probe(run, server, "/authentication/refreshAccessToken", "-d", f"@{body}", "--retries", "0", *flags)
+    assert result.returncode == ExitStatus.AUTH, result.stdout + result.stderr
+    assert server.received[0].body == body.read_bytes()  # sent as given; only what is printed is masked
+    assert refresh not in result.stdout + result.stderr
+    assert "refresh token 0f59...[redacted, 32 chars] expired" in result.stdout
+
+
 # --- secrets in the query string ------------------------------------------------------------------------------
 
 QUERY_SECRET = "query-secret-value-5f1e2d"
+
+
+@pytest.mark.parametrize("where", ["param", "target"])
+def test_a_secret_typed_into_the_query_gets_the_shell_history_warning(run: Runner, where: str) -> None:
+    """As for an inline -d body: a -p value or a query in the path stays in shell history and shows in ps."""
+    secret = f"refreshToken={QUERY_SECRET}"
+    args = ["-p", secret] if where == "param" else []
+    target = "/product/query?pid=1" + ("" if where == "param" else f"&{secret}")
+    result = run("probe", "-n", target, "-p", "pid=2", *args, env=ENV)
+    assert "refreshToken: it stays in your shell history and shows in ps" in result.stdout, result.stdout
+    assert QUERY_SECRET not in result.stdout + result.stderr
+    quiet = run("probe", "-n", "/product/query", "-p", "pid=1", env=ENV)
+    assert "shell history" not in quiet.stdout
 
 
 def test_shown_query_masks_secret_names() -> None:

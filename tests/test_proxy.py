@@ -541,6 +541,26 @@ def test_a_token_cj_echoes_is_masked_in_the_live_line_and_the_journal(
     assert hex_token not in journal_file.read_text(encoding="utf-8")
 
 
+def test_a_refresh_token_the_call_carries_and_cj_echoes_is_masked_everywhere_the_proxy_writes(
+    launch: Callable[..., Server], token_file: Path, tmp_path: Path
+) -> None:
+    refresh = "0f59ac98193d64d62a9e887abea83036"  # the older docs' shape: 32 hex, nothing to recognise it by
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
+    journal_file, recorded = tmp_path / "journal.jsonl", tmp_path / "rec"
+    proxy = launch(
+        "proxy", "--to", mock.url, "--pacing", "memory:", "--journal", str(journal_file), "--record", str(recorded)
+    )
+    path = "/authentication/refreshAccessToken"
+    _fault(mock, path, f'{{"code":1600003,"result":false,"message":"refresh token {refresh} expired"}}')
+    status, _, answer = call(proxy.url + path, "POST", json.dumps({"refreshToken": refresh}).encode(), token=None)
+    assert status == 200 and refresh.encode() in answer  # the app gets CJ's answer as it was
+    out, _ = proxy.stop()
+    assert "1600003" in out and refresh not in out
+    assert "1600003" in journal_file.read_text(encoding="utf-8")
+    assert refresh not in journal_file.read_text(encoding="utf-8")
+    assert all(refresh not in file.read_text(encoding="utf-8") for file in recorded.glob("*.json"))
+
+
 def test_logins_through_the_proxy_to_a_loopback_stand_in_follow_the_server(
     launch: Callable[..., Server], token_file: Path
 ) -> None:

@@ -412,10 +412,12 @@ def test_with_retry_mutating_a_failure_after_a_try_that_may_have_worked_stays_un
     assert len(ran.received) == 2  # allowed to repeat, so it did
     # CJ's 1600000 on the second try says nothing of the first, which the gateway may have forwarded.
     assert ran.outcome.exit_status is ExitStatus.OUTCOME_UNKNOWN and ran.outcome.unknown
-    # Without an earlier doubtful try, the same busy answer stays temporary.
+    # Without an earlier doubtful try, a rate limit (CJ refused the call unread) stays temporary.
+    limited = {"code": 1600200, "result": False, "message": "Too Many Requests", "data": None, "requestId": "rq-qps"}
     alone = probe_in_process(
-        CREATE, Answer(body=busy), token=TOKEN, data=json.dumps(order_body("retry-2")), retries=0, retry_mutating=True
-    )
+        CREATE, Answer(body=limited), token=TOKEN, data=json.dumps(order_body("retry-2")), retries=0,
+        retry_mutating=True,
+    )  # fmt: skip
     assert alone.outcome.exit_status is ExitStatus.TEMPORARY
 
 

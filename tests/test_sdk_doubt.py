@@ -13,6 +13,7 @@ import pytest
 from cj_errors.sdk import limiter, pacing
 from cj_errors.sdk.exceptions import OutcomeUnknownError
 from cj_errors.sdk.httpx_transport import CJTransport, ResponseTooLargeError
+from tests.hostile_servers import Connection, RawServer, http_response, read_request
 
 BASE = "https://developers.cjdropshipping.com/api2.0/v1"
 CREATE = BASE + "/shopping/order/createOrderV2"
@@ -93,3 +94,21 @@ def test_pacing_state_lost_while_an_answer_is_read_keeps_the_answer(monkeypatch:
     with httpx.Client(transport=transport, headers={"CJ-Access-Token": "t"}) as client:
         answered = client.post(CREATE, json=ORDER)
     assert json.loads(answered.content)["data"] == {"orderId": "O1"} and len(sent) == 1
+
+
+def test_a_create_answered_with_a_body_that_cannot_be_inflated_is_outcome_unknown() -> None:
+    """A gzip header over a body that is no gzip: the create was sent, and its answer cannot be read."""
+
+    def bad_gzip(connection: Connection) -> None:
+        read_request(connection)
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        connection.send(http_response(200, b"\x1f\x8b\x08\x00 not gzip at all", headers))
+
+    with RawServer(bad_gzip) as server:
+        transport = CJTransport(qps=0, share_pacing=False)
+        with httpx.Client(base_url=server.base_url, transport=transport, headers={"CJ-Access-Token": "t"}) as client:
+            with pytest.raises(OutcomeUnknownError) as raised:
+                client.post("/shopping/order/createOrderV2", json=ORDER)
+            assert raised.value.order_number == "doubt-1"
+            with pytest.raises(httpx.DecodingError):
+                client.get("/product/list")  # a read: httpx's own error, safe to send again

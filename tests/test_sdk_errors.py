@@ -260,3 +260,25 @@ def test_client_code_using_the_classes_type_checks(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_refresh_token_the_call_carried_is_masked_in_the_error_that_quotes_it() -> None:
+    """CJ's message quoting the request's refresh token (older 32-hex shape): the exception never holds it."""
+    from tests.hostile_servers import Connection, RawServer, http_response, read_request
+
+    refresh = "7a1c0e95d2b84f36a0c9e1d4b7f25e68"
+
+    def echoes(connection: Connection) -> None:
+        read_request(connection)
+        message = f"refreshToken {refresh} is invalid"
+        body = json.dumps({"code": 1600003, "result": False, "message": message, "data": None})
+        connection.send(http_response(200, body.encode()))
+
+    with RawServer(echoes) as server:
+        transport = cj_errors.CJTransport(qps=0, share_pacing=False)
+        with httpx.Client(base_url=server.base_url, transport=transport) as client:
+            answer = client.post("/authentication/refreshAccessToken", json={"refreshToken": refresh})
+            assert refresh.encode() in answer.content  # the answer itself is CJ's, as it came
+            with pytest.raises(AuthError) as raised:
+                cj_errors.raise_for_cj(answer)
+    assert refresh not in str(raised.value) and "7a1c...[redacted, 32 chars]" in str(raised.value)

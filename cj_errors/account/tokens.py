@@ -181,6 +181,9 @@ def _failure_lines(outcome: ProbeOutcome, what: str) -> tuple[ExitStatus, str, t
     message = explanation.envelope.message if explanation.envelope is not None else None
     said = f": {redact.scrub(message)}" if message else ""
     error = f"{what} failed: CJ answered {code} ({title}){said}" if code is not None else f"{what} failed: {title}"
+    if outcome.unknown:  # exit 80: it may have worked, so no "failed"
+        detail = f"CJ answered {code} ({title}){said}" if code is not None else title.removeprefix("outcome unknown: ")
+        error = f"{what}: outcome unknown: {detail}"
     notes: list[str] = []
     if code in _HINTS:
         notes.append(_HINTS[code])

@@ -110,8 +110,9 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ExitStatus.OUTCOME_UNKNOWN: (
         "outcome unknown: the call may have worked",
         "probe: a call that changes data (create, pay, confirm, delete, refresh) got no answer that says whether "
-        "it worked: a timeout, a dropped connection or Ctrl-C after sending, HTTP 5xx, or any answer that is no "
-        "readable CJ envelope (a proxy's 403/404/502 page, an empty or HTML body, a redirect, a bare 429); "
+        "it worked: a timeout, a dropped connection or Ctrl-C after sending, HTTP 5xx, CJ's 1600000 or 1600301, "
+        "or any answer that is no readable CJ envelope (a proxy's 403/404/502 page, an empty or HTML body, a "
+        "redirect, a bare 429); "
         "check before repeating it with the read-only command the hint names (getOrderDetail by orderNumber)",
     ),
     ExitStatus.INTERRUPTED: (

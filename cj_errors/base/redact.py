@@ -7,7 +7,7 @@ output path (dry run, curl, verbose, JSON, error messages) goes through here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cj_errors.base import limits
@@ -126,6 +126,41 @@ def register(secret: str | None) -> None:
 
         # The percent-encoded forms too: a URL carries the secret that way.
         _registered.update({secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)})
+
+
+def sent_secrets(query: Iterable[tuple[str, str]], body: bytes | None) -> list[str]:
+    """The secrets a request carries under a secret name (a body's refreshToken, a query's token).
+
+    A server may echo one in an error message; free text is masked only by shape and by value, and a
+    refresh token of the older 32-hex shape matches no shape, so its value is what finds it.
+    """
+    found = [value for name, value in query if is_secret_name(name) and len(value) >= 8]
+    if not body or b":" not in body:
+        return found
+    import json  # here: lookup, list and TAB never send a request
+
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return found
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for name, value in item.items():
+                if isinstance(value, str) and is_secret_name(str(name)) and len(value) >= 8:
+                    found.append(value)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def register_sent(query: Iterable[tuple[str, str]], body: bytes | None) -> None:
+    """register() each of sent_secrets(), for probe and the SDK transports (the proxy hides them per call)."""
+    for secret in sent_secrets(query, body):
+        register(secret)
 
 
 def scrub(text: str, *, fields: bool = True) -> str:

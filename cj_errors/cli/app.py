@@ -17,13 +17,13 @@ from cj_errors.base import inputs, limits
 from cj_errors.base.errors import CliError
 from cj_errors.base.exits import ExitStatus
 from cj_errors.cli.auth import auth_app
-from cj_errors.cli.common import ColorOption, JsonOption, new_app, terminal_for
+from cj_errors.cli.common import ColorOption, JsonOption, new_app, refuse_non_finite, terminal_for
 from cj_errors.cli.completers import complete_code, complete_endpoint, complete_family
 from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.mock import mock as mock_command
 from cj_errors.cli.orders import order_command, points_app
 from cj_errors.cli.probe import probe as probe_command
-from cj_errors.cli.process import buffer_stdout, fail, json_command, silence_stdout
+from cj_errors.cli.process import buffer_stdout, fail, json_command, reserve_standard_streams, silence_stdout
 from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
@@ -426,6 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     from cj_errors.cli.shellcomplete import plain_help_when_piped, use_plain_help
 
     use_plain_help()  # on a TAB press only: plain one-line descriptions, no Rich import
+    reserve_standard_streams()  # again for `python -m cj_errors`, which does not come through the fast path
     buffer_stdout()
     given = sys.argv[1:] if argv is None else argv
     # With --json, a failure before any answer still prints one JSON document (process.fail).
@@ -434,7 +435,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         arguments = _pasted_text_after_separator(given)
         plain_help_when_piped(arguments)
-        result = _app_for(arguments, dict(os.environ))(args=arguments, prog_name="cjerr", standalone_mode=False)
+        click_command = typer.main.get_command(_app_for(arguments, dict(os.environ)))
+        refuse_non_finite(click_command)
+        result = click_command.main(args=arguments, prog_name="cjerr", standalone_mode=False)
         sys.stdout.flush()
     except SystemExit as exiting:
         # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised

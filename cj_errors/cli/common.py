@@ -26,6 +26,40 @@ def new_app(name: str, help: str, **settings: Any) -> typer.Typer:
     )
 
 
+def refuse_non_finite(command: Any) -> None:
+    """Make every float option of ``command`` and its subcommands refuse nan and infinity (a usage error).
+
+    Click's bounds cannot: nan passes every comparison and inf every lower bound, and a timeout, an interval or
+    a rate of nan or inf then reaches a socket or a sleep (a ValueError, an OverflowError) or a JSON document.
+    """
+    commands = [command]
+    while commands:
+        current = commands.pop()
+        commands.extend(getattr(current, "commands", {}).values())
+        for param in current.params:
+            if getattr(param.type, "name", "") in ("float", "float range") and not hasattr(param.type, "finite"):
+                param.type = _finite(param.type)
+
+
+def _finite(kind: Any) -> Any:
+    """A copy of the Click float type ``kind`` (bounds kept) whose conversion also refuses nan and infinity."""
+    import copy
+    import math
+
+    class Finite(type(kind)):  # type: ignore[misc]
+        finite = True
+
+        def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+            number = super().convert(value, param, ctx)
+            if isinstance(number, float) and not math.isfinite(number):
+                self.fail(f"{value!r} is not a finite number", param, ctx)
+            return number
+
+    finite = copy.copy(kind)
+    finite.__class__ = Finite
+    return finite
+
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a stable JSON document (docs/exit-codes-and-json.md).")]
 ColorOption = Annotated[
     ColorChoice,

@@ -212,6 +212,9 @@ def main() -> None:
 def run_cli() -> None:
     """The fast path when it applies, else the full CLI; ends in SystemExit with the exit status, as any
     Python program would (tests call it in their own process)."""
+    from cj_errors.cli.process import reserve_standard_streams
+
+    reserve_standard_streams()
     answer = complete(os.environ)
     if answer is not None:
         text, completion_status = answer

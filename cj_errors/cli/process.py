@@ -17,6 +17,33 @@ if TYPE_CHECKING:
     from cj_errors.base.exits import ExitStatus
 
 
+def reserve_standard_streams() -> None:
+    """Put /dev/null where standard input, output or error was closed at start (`<&-`, `>&-`, `2>&-`).
+
+    Python leaves sys.stdin (or stdout, stderr) None then, and the first file cjerr opens would take the
+    descriptor: a token store or a journal opened as descriptor 2 would receive what is written to stderr.
+    Reserved, a closed input reads as empty and a closed output goes nowhere; the exit code is the command's.
+    """
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+            continue  # something else holds the descriptor now: never read or write it as a standard stream
+        except OSError:
+            pass
+        try:
+            opened = os.open(os.devnull, os.O_RDONLY if mode == "r" else os.O_WRONLY)
+        except OSError:
+            continue
+        if opened != fd:  # a lower descriptor was closed too and took it: move it where it belongs
+            os.dup2(opened, fd)
+            os.close(opened)
+        stream = open(fd, mode, encoding="utf-8", errors="surrogateescape", closefd=False)  # noqa: SIM115
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
 def fail(message: str, status: ExitStatus, *, json_command: str | None = None) -> NoReturn:
     """Print ``cjerr: message`` as one line on stderr and exit with ``status``.
 

@@ -12,7 +12,8 @@ Python API and explain: for a call that changes data, any answer that is not a
 readable CJ envelope (an empty body, an HTML page, a proxy's 403/404/502 page, a
 redirect, truncated or non-CJ JSON), and any HTTP 5xx, may have come after the
 call took effect: a proxy or load balancer can forward a create and still
-answer the app with its own page.
+answer the app with its own page. So may CJ's own 1600000 (system busy) and
+1600301 (read timed out on CJ's side).
 
 ``probe --reconcile`` makes that one read call itself, the way an idempotency
 key makes a retry safe elsewhere (Stripe: https://docs.stripe.com/api/idempotent_requests):
@@ -54,6 +55,9 @@ _STATUS_CALLS = frozenset(
     }
 )
 _NOT_FOUND_CODES = frozenset({1600300, 1603100})
+# CJ's servers were busy or timed out while handling the call: CJ's entries for both say to check whether a
+# write went through before resending it, so they leave a call that changes data unknown.
+CJ_SIDE_TROUBLE = frozenset({1600000, 1600301})
 _MAX_ORDER_NUMBER = 200
 
 
@@ -64,9 +68,15 @@ def leaves_outcome_unknown(explanation: Explanation) -> bool:
     """For a call that changes data: True when this answer does not say whether it took effect.
 
     No readable CJ envelope (whatever the HTTP status: a proxy's page, an empty body, a redirect, a bare
-    429 or 403 without CJ's body, truncated or non-CJ JSON), or any HTTP 5xx.
+    429 or 403 without CJ's body, truncated or non-CJ JSON, a `code` that is no CJ code), any HTTP 5xx, or
+    CJ's own "System busy" or "Read timed out" (``CJ_SIDE_TROUBLE``).
     """
-    return explanation.envelope is None or (explanation.http_status or 0) >= 500
+    if explanation.envelope is None or (explanation.http_status or 0) >= 500:
+        return True
+    if explanation.exit_status is ExitStatus.NOT_ENVELOPE:  # an envelope, but its `code` is none of CJ's (1.5, "abc")
+        return True
+    # Only as the temporary fault: a wording that gives 1600000 another meaning has its own outcome.
+    return explanation.code in CJ_SIDE_TROUBLE and explanation.exit_status is ExitStatus.TEMPORARY
 
 
 def unknown_outcome(

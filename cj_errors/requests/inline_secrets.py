@@ -1,4 +1,4 @@
-"""A warning for secrets typed into a command line: ``probe -d '{"apiKey": "..."}'``.
+"""A warning for secrets typed into a command line: ``probe -d '{"apiKey": "..."}'``, ``-p refreshToken=...``.
 
 What is typed on a command line stays in the shell history and shows in ``ps``
 to every user of the machine. The body still goes out (it is a warning, not an
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from cj_errors.base.redact import is_secret_name
 from cj_errors.requests.findings import Finding, Severity
 
 # The names CJ's token endpoints take secrets under, as JSON keys (quoted or not).
@@ -32,6 +33,27 @@ def inline_body_findings(data: str | None) -> list[Finding]:
             f"the -d body on the command line holds {listed}: it stays in your shell history and shows in ps; "
             "put the body in a file and pass -d @file (or -d @- for standard input), or let 'cjerr auth login' "
             "handle the API key and tokens",
+            None,
+            field=names[0],
+        )
+    ]
+
+
+def inline_query_findings(pairs: list[tuple[str, str]]) -> list[Finding]:
+    """A WARNING when a query parameter typed on the command line (-p or the path's query) has a secret's name."""
+    names: list[str] = []
+    for name, value in pairs:
+        if value and is_secret_name(name) and name not in names:
+            names.append(name)
+    if not names:
+        return []
+    listed = " and ".join(names)
+    return [
+        Finding(
+            Severity.WARNING,
+            f"the query typed on the command line holds {listed}: it stays in your shell history and shows in ps; "
+            "give the access token with --token-file, $CJ_ACCESS_TOKEN or 'cjerr auth login', and other secrets "
+            "in a -d @file body",
             None,
             field=names[0],
         )

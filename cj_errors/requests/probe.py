@@ -22,7 +22,7 @@ from cj_errors.reading import reconcile
 from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import idkinds, nospend, retrypolicy, traps
 from cj_errors.requests.findings import Finding, Severity
-from cj_errors.requests.inline_secrets import inline_body_findings
+from cj_errors.requests.inline_secrets import inline_body_findings, inline_query_findings
 from cj_errors.requests.parts import (
     SEVERITY_RANK,
     after_first_prefix,
@@ -294,7 +294,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
         headers.append(("Content-Type", "application/json"))
     headers.insert(0, ("Accept", "application/json"))
     token = options.token if endpoint is None or endpoint.needs_token else None
-    extra_findings = [*found_in_path, *inline_body_findings(options.data)]
+    extra_findings = [*found_in_path, *inline_body_findings(options.data), *inline_query_findings(query)]
     if token is not None and other_host:
         # --allow-other-host lets the request go there, but the CJ token stays with the base URL's host.
         token = None
@@ -302,6 +302,7 @@ def prepare(options: ProbeOptions, stdin: BinaryIO | None = None) -> PreparedPro
     if token is not None and scheme == "http" and not inputs.is_loopback(host):
         check_plain_http(host, token, options.allow_http)
     extra_findings += traps.token_findings(token, options.token_origin)
+    redact.register_sent(query, body)  # masked wherever a server echoes them
     if query:
         url += "?" + urllib.parse.urlencode(query)
     plan = RequestPlan(

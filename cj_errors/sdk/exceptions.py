@@ -154,12 +154,13 @@ class OutcomeUnknownError(CJError):
 
     Raised instead of TemporaryError, NotEnvelopeError or AuthError when such a call was answered with no
     readable CJ envelope (a proxy's 502/504/403/404 page, an empty or HTML body, a redirect, truncated or
-    non-CJ JSON, a bare 429) or with HTTP 5xx, and by ``CJTransport`` when the connection broke off or timed
-    out after the request may have been sent. It is not a TemporaryError: sending the call again can create
-    a second order or pay twice. ``outcome`` is ``Outcome.UNKNOWN``; ``path`` and ``method`` name the call;
-    ``order_number`` is the request's orderNumber (create calls) and ``order_id`` its orderId (pay, confirm,
-    delete), where known; ``check`` is the read call that shows whether it took effect (for example
-    ``/shopping/order/getOrderDetail?orderId=shop-1001``), or None; ``next_step`` says what to do.
+    non-CJ JSON, a bare 429), with HTTP 5xx or with CJ's 1600000 or 1600301, and by ``CJTransport`` when the
+    connection broke off or timed out after the request may have been sent. It is not a TemporaryError:
+    sending the call again can create a second order or pay twice. ``outcome`` is ``Outcome.UNKNOWN``;
+    ``path`` and ``method`` name the call; ``order_number`` is the request's orderNumber (create calls) and
+    ``order_id`` its orderId (pay, confirm, delete), where known; ``check`` is the read call that shows
+    whether it took effect (for example ``/shopping/order/getOrderDetail?orderId=shop-1001``), or None;
+    ``next_step`` says what to do.
     """
 
     default_outcome = Outcome.UNKNOWN
@@ -464,7 +465,7 @@ def raise_for_cj(
 
     For a call that changes data (the catalog knows which; an ``httpx.Response`` names its request, else
     give ``path`` and, for a path that takes several methods, ``method``), an answer that is no readable
-    CJ envelope, or HTTP 5xx, raises ``OutcomeUnknownError``: the call may have worked. ``request_body``
+    CJ envelope, HTTP 5xx, 1600000 or 1600301 raises ``OutcomeUnknownError``: the call may have worked. ``request_body``
     (for a body or dict ``response``) gives the orderNumber or orderId it carries.
     """
     from cj_errors.reading import reconcile

@@ -141,6 +141,11 @@ class _Policy:
 
     def plan(self, request: httpx.Request) -> _Call:
         redact.register(request.headers.get(TOKEN_HEADER))  # masked in any error it may be echoed in
+        try:
+            content: bytes | None = request.content
+        except httpx.RequestNotRead:  # a streamed body: nothing to look into before it is sent
+            content = None
+        redact.register_sent(request.url.params.multi_items(), content)  # a refreshToken, say
         path = catalog_path(request.url.path)
         endpoint = catalog.find(path)
         mutating = catalog.is_mutating(endpoint, request.method)
@@ -376,6 +381,10 @@ def _exchange(
         wait = policy.judge(call, number, outcome.status_code, outcome.headers, body)
         if wait is None:
             unknown = policy.after_doubt(call, request) if sent else None
+            if unknown is None and raw is not None and decoded is None:
+                # The caller's read would raise httpx.DecodingError, which says nothing of a change the call made.
+                undecodable = httpx.DecodingError("the answer's Content-Encoding does not decode")
+                unknown = policy.unknown(call, request, undecodable, True)
             if unknown is not None:
                 raise unknown
             return outcome if raw is None else _copy(outcome, request, raw, decoded)

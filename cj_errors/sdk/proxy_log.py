@@ -10,13 +10,13 @@ import json
 import os
 import threading
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from cj_errors.base import limits
 from cj_errors.base.errors import CliError
 from cj_errors.base.escaping import escaped
 from cj_errors.base.exits import ExitStatus
-from cj_errors.base.redact import json_value, mask, scrub
+from cj_errors.base.redact import json_value, mask, scrub, sent_secrets
 from cj_errors.sdk.forwarding import ProxyConfig, Result, catalog_relative
 from cj_errors.sdk.recording import Recorder, canonical_query
 
@@ -74,11 +74,13 @@ class Reporter:
     def _call(self, method: str, target: str, token: str | None, body: bytes, result: Result, elapsed: float) -> None:
         split = urlsplit(target)
         path = catalog_relative(split.path)
+        # The call's own secrets, masked wherever CJ echoed them: its token, and what its body or query carries.
+        secrets = [token or "", *sent_secrets(parse_qsl(split.query), body)]
         explanation = result.explanation
         code = explanation.code if explanation is not None else None
         failed = result.outcome != "answered" or (explanation is not None and not explanation.ok)
         if failed:
-            self.out(_hidden(event_line(method, path, token, result), token))
+            self.out(_hidden(event_line(method, path, token, result), secrets))
         if self._journal is not None:
             entry = {
                 "time": _now(),
@@ -94,7 +96,7 @@ class Reporter:
                 "token": mask(token) if token else None,
                 "body": _journal_body(result),
             }
-            line = _hidden(json.dumps(entry), token)  # ASCII: a lone surrogate in a body cannot break the file
+            line = _hidden(json.dumps(entry), secrets)  # ASCII: a lone surrogate in a body cannot break the file
             with self._lock:
                 try:
                     self._journal.write(line + "\n")
@@ -104,7 +106,7 @@ class Reporter:
         if self._recorder is not None and result.outcome == "answered":
             try:
                 headers = dict(result.headers)
-                answer = _hidden_bytes(result.decoded, token)
+                answer = _hidden_bytes(result.decoded, secrets)
                 self._recorder.record(method, path, split.query, body, result.status, headers, answer)
             except OSError as error:
                 self.err(f"cjerr proxy: cannot write a recording: {error}")
@@ -115,15 +117,19 @@ class Reporter:
                 self._journal.close()
 
 
-def _hidden(text: str, token: str | None) -> str:
-    """``text`` with the call's own token masked wherever CJ echoed it (a 32-hex token has no shape to find)."""
-    token = (token or "").strip()
-    return text.replace(token, mask(token)) if len(token) >= 8 else text
+def _hidden(text: str, secrets: list[str]) -> str:
+    """``text`` with the call's own secrets masked wherever CJ echoed them (a 32-hex token has no shape to find)."""
+    for secret in (secret.strip() for secret in secrets):
+        if len(secret) >= 8:
+            text = text.replace(secret, mask(secret))
+    return text
 
 
-def _hidden_bytes(body: bytes, token: str | None) -> bytes:
-    token = (token or "").strip()
-    return body.replace(token.encode("utf-8", "replace"), mask(token).encode()) if len(token) >= 8 else body
+def _hidden_bytes(body: bytes, secrets: list[str]) -> bytes:
+    for secret in (secret.strip() for secret in secrets):
+        if len(secret) >= 8:
+            body = body.replace(secret.encode("utf-8", "replace"), mask(secret).encode())
+    return body
 
 
 def _journal_body(result: Result) -> Any:
