@@ -415,3 +415,30 @@ def test_preflight_shows_the_local_errors_without_asking_cj(cjerr: Any, mock: Mo
     assert result.returncode == 65 and "is an id inside a wrapper" in result.stdout
     assert len(journal_paths(mock)) == before
     assert cjerr("probe", "--preflight", "-n", CREATE, "-d", order_body("PF-N-1")).returncode == 2
+
+
+@pytest.mark.parametrize("status", [None, "SOMETHING_NEW"])
+def test_an_order_whose_status_says_nothing_of_payment_is_not_called_paid(tmp_path: Path, status: str | None) -> None:
+    # Before: any status outside CJ's seven, or none at all, printed "payment: paid" with nothing behind it.
+    from tests.cj_server import Answer, ScriptedServer
+    from tests.hostile_servers import TOKEN, run_cjerr
+
+    order: dict[str, object] = {"orderId": "SD9", "orderNum": "shop-9"}
+    if status is not None:
+        order["orderStatus"] = status
+    body = {"code": 200, "result": True, "message": "Success", "data": order, "requestId": "r9"}
+    with ScriptedServer() as server:
+        server.script(Answer(body=body))
+        plain = run_cjerr(
+            "order", "shop-9", "--base-url", server.base_url, home=tmp_path, env={"CJ_ACCESS_TOKEN": TOKEN}
+        )
+        server.script(Answer(body=body))
+        ran = run_cjerr(
+            "order", "shop-9", "--base-url", server.base_url, "--watch", "--interval", "1", "--max-wait", "1",
+            "--json", home=tmp_path, env={"CJ_ACCESS_TOKEN": TOKEN},
+        )  # fmt: skip
+    assert plain.returncode == 0 and "paid" not in plain.out.split("payment:")[1].splitlines()[0], plain.describe()
+    assert ran.returncode == 75 and json.loads(ran.out)["payment"].startswith("unknown"), ran.describe()
+    assert "None" not in ran.err + json.loads(ran.out)["message"], ran.describe()
+    paid = orderstatus.describe("SD9", {**order, "paymentDate": "2026-12-01 10:00:00"}, None)
+    assert paid.payment == "paid on 2026-12-01 10:00:00"

@@ -106,7 +106,8 @@ def order_command(
     if watch:
 
         def announce(report: orderstatus.OrderReport) -> None:
-            terminal.stderr.write(f"cjerr: order {report.ref} is {report.status}; looking again every {interval:g} s\n")
+            status = report.status or "without a status"
+            terminal.stderr.write(f"cjerr: order {report.ref} is {status}; looking again every {interval:g} s\n")
             sys.stderr.flush()
 
         report = orderstatus.watch(reader, ref, interval, max_wait, on_poll=announce)

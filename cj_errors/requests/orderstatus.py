@@ -25,6 +25,7 @@ TRACK_PATH = "/logistic/trackInfo"
 # The fields CJ's endpoints put the tracking number in, in the order they are read.
 TRACK_FIELDS = ("trackNumber", "trackingNumber", "logisticTrackNumber", "trackNo")
 UNPAID = ("CREATED", "IN_CART", "UNPAID")
+PAID = ("UNSHIPPED", "SHIPPED", "DELIVERED")
 
 # status -> (what it means, the next step)
 STATUSES: dict[str, tuple[str, str]] = {
@@ -135,7 +136,10 @@ def _payment(order: Mapping[str, Any], status: str | None, sandbox: bool) -> str
         return "not paid" + total
     if sandbox:
         return "sandbox: simulated, nothing was charged" + total
-    return ("paid" + (f" on {paid_at}" if paid_at else "")) + total
+    if status in PAID or paid_at:
+        return ("paid" + (f" on {paid_at}" if paid_at else "")) + total
+    # A status cjerr does not know (or none) says nothing of payment: never claim "paid" without a sign of it.
+    return "unknown: neither the status nor a paymentDate says" + total
 
 
 def _no_tracking_reason(status: str | None, sandbox: bool) -> str:
@@ -255,7 +259,8 @@ def watch(
                 first,
                 exit_status=ExitStatus.TEMPORARY,
                 polls=polls,
-                message=f"no change in {max_wait:g} s ({polls} looks); the order is still {first.status}",
+                message=f"no change in {max_wait:g} s ({polls} looks); the order is still "
+                f"{first.status or 'without a status'}",
             )
         reader.sleep(interval)
         current = read_order(reader, ref)
