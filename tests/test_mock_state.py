@@ -299,6 +299,17 @@ def test_bad_state_file_is_one_line(run: Runner, tmp_path: Path) -> None:
     assert folder.returncode == ExitStatus.CONFIG and "not a regular file" in folder.stderr
 
 
+@pytest.mark.parametrize("content", [b"\n", b"x", b"\xff"], ids=["newline", "letter", "byte"])
+def test_a_one_byte_file_is_refused_not_overwritten(run: Runner, tmp_path: Path, content: bytes) -> None:
+    # SQLite reads a 1-byte file as an empty database: the mock used to start and write its tables over it.
+    mine = tmp_path / "notes.txt"
+    mine.write_bytes(content)
+    result = run("mock", "--port", "0", "--state", str(mine), timeout=20)
+    assert result.returncode == ExitStatus.CONFIG, result.stderr
+    assert result.stderr.startswith(f"cjerr: --state {mine}: not a cjerr mock state file")
+    assert len(result.stderr.strip().splitlines()) == 1 and mine.read_bytes() == content
+
+
 # --- the admin API -----------------------------------------------------------------------------------------
 
 

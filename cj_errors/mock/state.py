@@ -44,6 +44,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 _FORMAT = 1
+_SQLITE_HEADER = b"SQLite format 3\x00"  # https://www.sqlite.org/fileformat.html#the_database_header
 _TABLES = frozenset({"orders", "tokens", "meta"})
 
 
@@ -181,6 +182,10 @@ class Store:
         """Refuse (exit 78) a file that is not empty and not a cjerr state file, reading it only."""
         if os.path.getsize(path) == 0:
             return
+        with open(path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+        if header != _SQLITE_HEADER:  # SQLite takes a 1-byte file for an empty database, and would write over it
+            raise _refuse(path, "not a cjerr mock state file (not an SQLite file); nothing was changed")
         uri = "file:" + os.path.abspath(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
         probe = sqlite3.connect(uri, uri=True)
         try:
