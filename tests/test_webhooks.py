@@ -880,3 +880,14 @@ def test_post_signed_never_raises_for_a_bad_url() -> None:
     for url in ("http://127.0.0.1:9/a\nb", "ftp://127.0.0.1/", "http://[::1/"):
         attempt = webhooks.post_signed(url, b"{}", None, timeout=1)
         assert not attempt.ok and attempt.error_kind in ("invalid", "dns", "connect", "timeout")
+
+
+def test_cli_check_of_a_host_label_too_long_to_resolve_is_a_finding_not_a_traceback(run: Runner) -> None:
+    # Python's resolver refuses a label over 63 characters with UnicodeError, before any query is sent: the
+    # resolver thread died with a traceback on stderr and the check went on as if the name had no address.
+    url = "https://" + "a" * 64 + ".example/hook"
+    result = run("webhook", "check", url, "--json")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    data = json.loads(result.stdout)
+    assert data["resolution"].startswith("failed:") and data["resolved"] == []
+    assert any(finding["code"] == 1606001 for finding in data["findings"])

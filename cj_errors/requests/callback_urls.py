@@ -85,6 +85,8 @@ def resolve_host(host: str, port: int | None, timeout: float = 2.0) -> list[str]
             outcome["addresses"] = sorted({str(info[4][0]) for info in infos})
         except OSError as error:
             outcome["error"] = error
+        except UnicodeError as error:  # a label over 63 characters, or empty: refused before any query
+            outcome["error"] = OSError(f"not a host name DNS can look up: {error}")
 
     worker = threading.Thread(target=work, name="cjerr-resolve", daemon=True)
     worker.start()
