@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -621,3 +622,23 @@ def test_a_proxy_brackets_an_ipv6_stand_in_in_the_host_header(launch: Callable[.
         upstream.shutdown()
         upstream.server_close()
     assert status == 200 and seen == [f"[::1]:{port}"]
+
+
+def test_a_request_line_that_is_not_ascii_is_answered_not_sent(launch: Callable[..., Server], token_file: Path) -> None:
+    # http.client refuses to send a non-ASCII request target: the proxy logged "request failed" and closed the
+    # connection without an answer, which an app reads as a lost answer ("it may have worked").
+    mock = launch("mock", "--qps", "0", "--token-file", str(token_file))
+    proxy = launch("proxy", "--to", mock.url, "--pacing", "memory:")
+    host, port = urllib.parse.urlsplit(proxy.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(
+            b"POST /api2.0/v1/shopping/order/createOrderV2?note=\xe9t\xe9 HTTP/1.1\r\nHost: x\r\n"
+            b"CJ-Access-Token: " + TOKEN.encode() + b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"X-Cjerr-Outcome: not-sent" in head, answer
+    assert "not ASCII" in json.loads(body)["cjerr"]["message"]
+    assert journal(mock, "/shopping/order/createOrderV2") == []

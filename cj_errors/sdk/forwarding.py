@@ -204,6 +204,9 @@ class Forwarder:
         mutating = catalog.is_mutating(endpoint, method)
         token = next((value for name, value in headers if name.lower() == TOKEN_HEADER.lower()), None)
         upstream_target = self.prefix + path + (f"?{split.query}" if split.query else "")
+        if not upstream_target.isascii():  # http.client cannot send it: say so rather than drop the connection
+            message = "the path or query holds characters that are not ASCII; percent-encode them (UTF-8)"
+            return _own_answer(400, "not-sent", message, 0, 0.0)
         sent_headers = [(name, value) for name, value in headers if name.lower() not in _HOP_BY_HOP]
         max_tries = 1 + self.config.retries
         waited = 0.0
