@@ -4,6 +4,8 @@ the caller gets OutcomeUnknownError or the answer itself, never an error that sa
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
 from collections.abc import Iterator
 
@@ -12,7 +14,7 @@ import pytest
 
 from cj_errors.sdk import limiter, pacing
 from cj_errors.sdk.exceptions import OutcomeUnknownError
-from cj_errors.sdk.httpx_transport import CJTransport, ResponseTooLargeError
+from cj_errors.sdk.httpx_transport import AsyncCJTransport, CJTransport, ResponseTooLargeError
 from tests.hostile_servers import Connection, RawServer, http_response, read_request
 
 BASE = "https://developers.cjdropshipping.com/api2.0/v1"
@@ -112,3 +114,32 @@ def test_a_create_answered_with_a_body_that_cannot_be_inflated_is_outcome_unknow
             assert raised.value.order_number == "doubt-1"
             with pytest.raises(httpx.DecodingError):
                 client.get("/product/list")  # a read: httpx's own error, safe to send again
+
+
+def test_a_create_answered_with_a_gzip_bomb_is_outcome_unknown() -> None:
+    """64 KiB of zeros in a few hundred bytes, against a 1 KiB limit: the create was sent, its answer cannot be read."""
+    bomb = gzip.compress(bytes(64 * 1024))
+
+    def gzipped(connection: Connection) -> None:
+        read_request(connection)
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        connection.send(http_response(200, bomb, headers))
+
+    with RawServer(gzipped) as server:
+        transport = CJTransport(qps=0, share_pacing=False, max_body=1024)
+        with httpx.Client(base_url=server.base_url, transport=transport, headers={"CJ-Access-Token": "t"}) as client:
+            with pytest.raises(OutcomeUnknownError) as raised:
+                client.post("/shopping/order/createOrderV2", json=ORDER)
+            assert raised.value.order_number == "doubt-1"
+            with pytest.raises(ResponseTooLargeError):
+                client.get("/product/list")  # a read: refused as too large, safe to send again
+
+        async def create() -> None:
+            async_transport = AsyncCJTransport(qps=0, share_pacing=False, max_body=1024)
+            async with httpx.AsyncClient(
+                base_url=server.base_url, transport=async_transport, headers={"CJ-Access-Token": "t"}
+            ) as client:
+                await client.post("/shopping/order/createOrderV2", json=ORDER)
+
+        with pytest.raises(OutcomeUnknownError):
+            asyncio.run(create())

@@ -376,7 +376,11 @@ def _exchange(
                 raise
             assert isinstance(read, bytes)
             raw = read
-            decoded = _decoded(outcome, raw, max_body)
+            try:
+                decoded = _decoded(outcome, raw, max_body)
+            except ResponseTooLargeError as too_large:  # a gzip bomb: the answer cannot be read
+                unknown = policy.unknown(call, request, too_large, True)
+                raise (unknown or too_large) from None
             body = raw if decoded is None else decoded
         wait = policy.judge(call, number, outcome.status_code, outcome.headers, body)
         if wait is None:
