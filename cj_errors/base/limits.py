@@ -59,6 +59,7 @@ SCAN_NODES = 4096  # nodes visited inside one parsed literal
 SCAN_DEPTH = 32  # nesting followed inside one parsed literal
 LITERAL_DEPTH = 64  # nesting a literal may have before it is refused
 LOOKUP_NEAR_MISS_QUERIES = 1000  # queries of one lookup run searched for a near miss (a typo); the rest match exactly
+LARGEST_NUMBER_OPTION = 1_000_000_000  # a number option (seconds, a rate, a balance): more overflows a sleep or a clock
 INT_DIGITS = 40  # a longer integer is kept as text: no CJ value is that long, and int() of it is slow
 
 # --- text compared or shown -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cj_errors.base import limits
 from cj_errors.output.terminal import ColorChoice, Terminal, choose_terminal
 
 
@@ -27,10 +28,12 @@ def new_app(name: str, help: str, **settings: Any) -> typer.Typer:
 
 
 def refuse_non_finite(command: Any) -> None:
-    """Make every float option of ``command`` and its subcommands refuse nan and infinity (a usage error).
+    """Make every float option of ``command`` and its subcommands refuse nan, infinity and numbers past
+    ``limits.LARGEST_NUMBER_OPTION`` either way (a usage error).
 
     Click's bounds cannot: nan passes every comparison and inf every lower bound, and a timeout, an interval or
-    a rate of nan or inf then reaches a socket or a sleep (a ValueError, an OverflowError) or a JSON document.
+    a rate of nan or inf (or 1e11 seconds) then reaches a socket or a sleep (a ValueError, an OverflowError) or
+    a JSON document.
     """
     commands = [command]
     while commands:
@@ -53,6 +56,8 @@ def _finite(kind: Any) -> Any:
             number = super().convert(value, param, ctx)
             if isinstance(number, float) and not math.isfinite(number):
                 self.fail(f"{value!r} is not a finite number", param, ctx)
+            if isinstance(number, float) and abs(number) > limits.LARGEST_NUMBER_OPTION:
+                self.fail(f"{value!r} is too large (at most {limits.LARGEST_NUMBER_OPTION:,})", param, ctx)
             return number
 
     finite = copy.copy(kind)
