@@ -366,6 +366,44 @@ def test_a_gateway_page_after_a_create_passes_through_marked_unknown(
     assert (status, headers["X-Cjerr-Outcome"]) == (200, "answered")
 
 
+def test_a_redirect_is_never_passed_on_so_no_app_follows_it_elsewhere(launch: Callable[..., Server]) -> None:
+    """An app that followed a redirect would send the call, with its token, to another address outside the pace:
+    a create gets 502 unknown (it may have worked), a read 502 no-answer, and neither carries the Location."""
+    followed: list[str] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _answer(self) -> None:
+            if self.path.startswith("/elsewhere"):
+                followed.append(self.headers.get("CJ-Access-Token", ""))
+                self.send_response(200)
+            else:
+                self.send_response(307)
+                self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = _answer
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{upstream.server_address[1]}/api2.0/v1"
+        proxy = launch("proxy", "--to", base, "--pacing", "memory:", "--retries", "0")
+        order = json.dumps({"orderNumber": "R1", "shippingCountryCode": "US", "products": []}).encode()
+        status, headers, body = call(proxy.url + "/shopping/order/createOrderV2", "POST", order)
+        assert (status, headers["X-Cjerr-Outcome"], "Location" in headers) == (502, "unknown", False)
+        assert "redirect" in json.loads(body)["cjerr"]["message"]
+        status, headers, _ = call(proxy.url + "/product/list?pageNum=1")
+        assert (status, headers["X-Cjerr-Outcome"], "Location" in headers) == (502, "no-answer", False)
+        assert followed == [], "nobody went to the redirect's address"
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
+
+
 def test_each_cj_error_prints_one_line_with_the_token_masked_and_the_journal_feeds_explain(
     launch: Callable[..., Server],
     token_file: Path,

@@ -96,6 +96,19 @@ def _own_answer(status: int, outcome: str, message: str, tries: int, waited: flo
     return Result(status, headers, body + b"\n", outcome, tries, waited, note=message)
 
 
+def _redirect_answer(
+    method: str, path: str, status: int, location: str, mutating: bool, tries: int, waited: float
+) -> Result:
+    """What the app gets instead of a redirect: CJ's API never sends one, and an app that followed it would send the
+    call, with its CJ-Access-Token, to another address and outside the pace."""
+    where = location if len(location) <= 200 else location[:200] + "..."
+    said = f"{method} {path} was answered {status}, a redirect to {where}; the proxy does not pass redirects on"
+    if mutating:
+        advice = "It changes data and may have worked: check before sending it again (list the orders by order number)"
+        return _own_answer(502, "unknown", f"{said}. {advice}", tries, waited)
+    return _own_answer(502, "no-answer", f"{said}. Check --to", tries, waited)
+
+
 def _decoded(headers: list[tuple[str, str]], raw: bytes) -> bytes:
     """The body as the app will read it (gzip or deflate undone, bounded), for the explanation and recordings."""
     encoding = next((value.lower().strip() for name, value in headers if name.lower() == "content-encoding"), "")
@@ -252,6 +265,9 @@ class Forwarder:
                 self._sleep(wait)
                 waited += wait
                 continue
+            location = next((v for k, v in answer_headers if k.lower() == "location"), None)
+            if 300 <= status < 400 and location is not None:
+                return _redirect_answer(method, path, status, location, mutating, number, waited)
             decoded = _decoded(answer_headers, raw)
             content_type = next((v for k, v in answer_headers if k.lower() == "content-type"), None)
             explanation = explain_response(decoded, status, content_type, path=path)
