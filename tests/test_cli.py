@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -497,7 +498,11 @@ end_process(int(sys.argv[2]) if sys.argv[2].isdigit() else sys.argv[2])
 def test_the_process_ends_with_its_buffers_flushed_and_atexit_run(
     case: str, code: str, status: int, stdout: str, stderr: str
 ) -> None:
-    ran = subprocess.run([sys.executable, "-c", _ENDING, case, code], capture_output=True, text=True, timeout=60)
+    # Block-buffered stdout (no PYTHONUNBUFFERED), so that what is not flushed would be lost.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    ran = subprocess.run(
+        [sys.executable, "-c", _ENDING, case, code], capture_output=True, text=True, timeout=60, env=env
+    )
     assert (ran.returncode, ran.stdout, ran.stderr) == (status, stdout, stderr)
 
 

@@ -79,13 +79,21 @@ def end_process(code: object) -> NoReturn:
     if not isinstance(code, int | None) or _other_threads():
         raise SystemExit(code)
     try:
-        for stream in (sys.stdout, sys.__stdout__, sys.stderr, sys.__stderr__):
-            if stream is not None:
-                stream.flush()
+        _flush_standard_streams()
     except (OSError, ValueError):
         raise SystemExit(code) from None
     atexit._run_exitfuncs()
+    try:
+        _flush_standard_streams()  # what a handler wrote
+    except (OSError, ValueError):
+        pass
     os._exit(code or 0)
+
+
+def _flush_standard_streams() -> None:
+    for stream in (sys.stdout, sys.__stdout__, sys.stderr, sys.__stderr__):
+        if stream is not None:
+            stream.flush()
 
 
 def _other_threads() -> bool:
