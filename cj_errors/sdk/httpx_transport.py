@@ -335,16 +335,16 @@ def _exchange(
         # Book a slot and wait for it; a wait that ends too late books again (limiter.take_turn's rule, which the
         # proxy follows): the calls booked after this one counted on it going on time.
         for turn in range(1, limiter.TURN_ATTEMPTS + 1):
-            started = policy.clock()
             try:
                 delay = policy.pace(call)
             except (RateLimitError, pacing.PacingUnavailable) as refused:
                 if sent and call.mutating:  # an earlier try may have worked: "not sent" would invite a repeat
                     raise policy.not_tried_again(call, request, refused) from refused
                 raise
+            booked = policy.clock()  # a slow booking (Redis, a busy lock file) is not a late wake-up
             if delay > 0:
                 yield _Sleep(delay)
-            if turn == limiter.TURN_ATTEMPTS or not limiter.woke_late(delay, policy.clock() - started):
+            if turn == limiter.TURN_ATTEMPTS or not limiter.woke_late(delay, policy.clock() - booked):
                 break
         outcome = yield _SEND
         if isinstance(outcome, httpx.TransportError):

@@ -250,11 +250,12 @@ def take_turn(
     for attempt in range(1, attempts + 1):
         started = clock()
         delay = bucket.reserve(max_wait)
+        booked = clock()  # the wait is counted from here: a slow booking (Redis, a busy lock) is not a late wake
         if delay > 0:
             sleep(delay)
-        took = clock() - started
-        spent += took
-        if not woke_late(delay, took) or attempt == attempts:
+        ended = clock()
+        spent += ended - started
+        if not woke_late(delay, ended - booked) or attempt == attempts:
             break
     return spent
 
