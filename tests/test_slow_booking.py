@@ -61,3 +61,30 @@ def test_the_transport_does_not_book_again_when_only_the_booking_was_slow(
     ) as client:
         client.get("/product/query")
     assert len(bookings) == 1, f"booked {len(bookings)} slots for one call that waited for none"
+
+
+def test_max_wait_bounds_the_whole_turn_not_each_booking() -> None:
+    """Each wait ends 0.5 s late, so the call books again; the later bookings may wait only what is left of 10 s."""
+    now = [0.0]
+    allowances: list[float | None] = []
+
+    class Bucket:
+        calls, window, slowdown = 1, 1.0, 1.0
+
+        def reserve(self, max_wait: float | None = None) -> float:
+            allowances.append(max_wait)
+            if max_wait is not None and max_wait < 4.0:
+                raise limiter.pacing.PaceRefused(4.0, 1, 1.0)
+            return 4.0
+
+        def slow_down(self) -> None: ...
+
+        def recover(self) -> None: ...
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds + 0.5
+
+    with pytest.raises(limiter.pacing.PaceRefused):
+        limiter.take_turn(Bucket(), 10.0, sleep=sleep, clock=lambda: now[0])
+    # 10 s at first, 5.5 s after the first late wait of 4.5 s, 1 s after the second: refused, never 3 waits of 4 s.
+    assert allowances == pytest.approx([10.0, 5.5, 1.0])

@@ -37,6 +37,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -153,11 +154,12 @@ class _Policy:
         pacer = self.limiter.bucket_for(path, request.url.host, token, login_limit=self.login_pacing)
         return _Call(path, endpoint, mutating, pacer, token)
 
-    def pace(self, call: _Call) -> float:
+    def pace(self, call: _Call, allowance: float | None) -> float:
+        """Book the call's next slot, waiting at most ``allowance`` (what is left of max_pace_wait)."""
         if call.pacer is None:
             return 0.0
         try:
-            return call.pacer.reserve(self.max_pace_wait)
+            return call.pacer.reserve(allowance)
         except pacing.PaceRefused as refused:
             raise RateLimitError(
                 f"not sent: {refused}; that is longer than max_pace_wait ({self.max_pace_wait:g} s)"
@@ -332,20 +334,13 @@ def _exchange(
     sent = False  # an earlier try of a call that changes data may have worked (only with retry_mutating)
     while True:
         number += 1
-        # Book a slot and wait for it; a wait that ends too late books again (limiter.take_turn's rule, which the
-        # proxy follows): the calls booked after this one counted on it going on time.
-        for turn in range(1, limiter.TURN_ATTEMPTS + 1):
-            try:
-                delay = policy.pace(call)
-            except (RateLimitError, pacing.PacingUnavailable) as refused:
-                if sent and call.mutating:  # an earlier try may have worked: "not sent" would invite a repeat
-                    raise policy.not_tried_again(call, request, refused) from refused
-                raise
-            booked = policy.clock()  # a slow booking (Redis, a busy lock file) is not a late wake-up
-            if delay > 0:
+        try:
+            for delay in limiter.turn_waits(partial(policy.pace, call), policy.max_pace_wait, clock=policy.clock):
                 yield _Sleep(delay)
-            if turn == limiter.TURN_ATTEMPTS or not limiter.woke_late(delay, policy.clock() - booked):
-                break
+        except (RateLimitError, pacing.PacingUnavailable) as refused:
+            if sent and call.mutating:  # an earlier try may have worked: "not sent" would invite a repeat
+                raise policy.not_tried_again(call, request, refused) from refused
+            raise
         outcome = yield _SEND
         if isinstance(outcome, httpx.TransportError):
             wait = policy.judge_error(call, number, outcome)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -234,6 +234,32 @@ def woke_late(delay: float, took: float) -> bool:
     return took - delay > LATE
 
 
+def turn_waits(
+    reserve: Callable[[float | None], float],
+    max_wait: float | None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    attempts: int = TURN_ATTEMPTS,
+) -> Iterator[float]:
+    """The waits of one turn, for the caller to sleep: book a slot with ``reserve(allowance)`` and wait for it; when
+    the wait ended too late, book again (at most ``attempts`` bookings).
+
+    ``max_wait`` bounds the whole turn: a later booking may wait only what is left of it. The wait is counted from
+    the booking, so a slow booking (Redis, a busy lock file) is not a late wake. ``PaceRefused`` and
+    ``PacingUnavailable`` from ``reserve`` pass through: the call is not sent. The sync transport, the async one
+    and the proxy all take their turn through here.
+    """
+    started = clock()
+    for attempt in range(1, attempts + 1):
+        allowance = None if max_wait is None else max(max_wait - (clock() - started), 0.0)
+        delay = reserve(allowance)
+        booked = clock()
+        if delay > 0:
+            yield delay
+        if attempt == attempts or not woke_late(delay, clock() - booked):
+            return
+
+
 def take_turn(
     bucket: Bucket,
     max_wait: float | None,
@@ -242,22 +268,11 @@ def take_turn(
     clock: Callable[[], float] = time.monotonic,
     attempts: int = TURN_ATTEMPTS,
 ) -> float:
-    """Book a slot and wait for it; book again (at most ``attempts`` in all) when the wait ended too late.
-
-    Returns the seconds spent. ``PaceRefused`` and ``PacingUnavailable`` pass through: the call is not sent.
-    """
-    spent = 0.0
-    for attempt in range(1, attempts + 1):
-        started = clock()
-        delay = bucket.reserve(max_wait)
-        booked = clock()  # the wait is counted from here: a slow booking (Redis, a busy lock) is not a late wake
-        if delay > 0:
-            sleep(delay)
-        ended = clock()
-        spent += ended - started
-        if not woke_late(delay, ended - booked) or attempt == attempts:
-            break
-    return spent
+    """``turn_waits`` slept through with ``sleep``; returns the seconds spent."""
+    started = clock()
+    for delay in turn_waits(bucket.reserve, max_wait, clock=clock, attempts=attempts):
+        sleep(delay)
+    return clock() - started
 
 
 def pacing_url_from_env(environ: dict[str, str] | None = None) -> str | None:
