@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from cj_errors.sdk import limiter, pacing
-from cj_errors.sdk.exceptions import OutcomeUnknownError
+from cj_errors.sdk.exceptions import NotEnvelopeError, OutcomeUnknownError
 from cj_errors.sdk.httpx_transport import AsyncCJTransport, CJTransport, ResponseTooLargeError
 from tests.hostile_servers import Connection, RawServer, http_response, read_request
 
@@ -143,3 +143,40 @@ def test_a_create_answered_with_a_gzip_bomb_is_outcome_unknown() -> None:
 
         with pytest.raises(OutcomeUnknownError):
             asyncio.run(create())
+
+
+def test_a_redirect_is_never_followed_with_the_token() -> None:
+    """A client set to follow redirects would send the create again, and its token, to the Location: the create is
+    outcome unknown, a read is not CJ's envelope, and nothing reaches the other address."""
+    followed: list[str] = []
+
+    def redirecting(connection: Connection) -> None:
+        line, _, _ = read_request(connection)
+        if " /elsewhere" in line:
+            followed.append(line)
+            connection.send(http_response(200, b"{}", {"Content-Type": "application/json"}))
+            return
+        connection.send(http_response(307, b"", {"Location": "/elsewhere"}))
+
+    with RawServer(redirecting) as server:
+        transport = CJTransport(qps=0, share_pacing=False)
+        with httpx.Client(
+            base_url=server.base_url, transport=transport, headers={"CJ-Access-Token": "t"}, follow_redirects=True
+        ) as client:
+            with pytest.raises(OutcomeUnknownError) as raised:
+                client.post("/shopping/order/createOrderV2", json=ORDER)
+            assert "redirect" in str(raised.value) and raised.value.order_number == "doubt-1"
+            with pytest.raises(NotEnvelopeError):
+                client.get("/product/list")
+
+        async def create() -> None:
+            async_transport = AsyncCJTransport(qps=0, share_pacing=False)
+            headers = {"CJ-Access-Token": "t"}
+            async with httpx.AsyncClient(
+                base_url=server.base_url, transport=async_transport, headers=headers, follow_redirects=True
+            ) as client:
+                await client.post("/shopping/order/createOrderV2", json=ORDER)
+
+        with pytest.raises(OutcomeUnknownError):
+            asyncio.run(create())
+    assert followed == []

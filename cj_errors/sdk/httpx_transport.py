@@ -48,7 +48,7 @@ from cj_errors.reading.explanation import Explanation, explain_response
 from cj_errors.requests import nospend, retrypolicy
 from cj_errors.sdk import limiter, pacing
 from cj_errors.sdk.budget import PointsBudget
-from cj_errors.sdk.exceptions import OutcomeUnknownError, RateLimitError, outcome_unknown
+from cj_errors.sdk.exceptions import NotEnvelopeError, OutcomeUnknownError, RateLimitError, outcome_unknown
 from cj_errors.table import catalog
 
 __all__ = ["AsyncCJTransport", "CJTransport", "ResponseTooLargeError"]
@@ -353,6 +353,12 @@ def _exchange(
             yield _Sleep(wait)
             continue
         assert isinstance(outcome, httpx.Response)
+        if outcome.is_redirect:  # 301/302/303/307/308 with a Location
+            try:
+                yield _Read(outcome)  # read (bounded) and closed: no client gets it to follow
+            except (httpx.TransportError, httpx.DecodingError):
+                pass  # the redirect is the answer either way
+            raise _redirect_error(call, request, outcome)
         raw: bytes | None = None
         decoded: bytes | None = None
         if outcome.is_stream_consumed:  # a chained transport that read the body itself
@@ -389,6 +395,17 @@ def _exchange(
             return outcome if raw is None else _copy(outcome, request, raw, decoded)
         sent = sent or policy.doubtful(call)
         yield _Sleep(wait)
+
+
+def _redirect_error(call: _Call, request: httpx.Request, response: httpx.Response) -> Exception:
+    """The error for a redirect: CJ's API sends none, and a client that followed it would send the call, with its
+    CJ-Access-Token, to another address outside the pace (``cjerr proxy`` refuses them too)."""
+    where = response.headers.get("location", "")[:200]
+    what = f"was answered {response.status_code}, a redirect to {where}, which cjerr does not follow"
+    if call.mutating:
+        query = request.url.query.decode("ascii", "replace")
+        return outcome_unknown(call.path, request.method, request.content, what, query=query)
+    return NotEnvelopeError(f"{request.method} {call.path} {what}", http_status=response.status_code)
 
 
 class _Options:
