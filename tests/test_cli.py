@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cj_errors.base.exits import ExitStatus
-from tests.conftest import ROOT, Runner
+from tests.conftest import ROOT, Runner, cjerr_executable, clean_env
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -588,3 +588,26 @@ def test_every_float_option_refuses_nan_and_infinity() -> None:
                 low = getattr(param.type, "min", None) or 0.0
                 assert param.type.convert(str(low + 1.5), param, None) == low + 1.5  # a finite value still passes
     assert checked >= 10
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("path", ["fast", "typer"])
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [
+        (["lookup", "1600200"], 141),  # a success whose output was lost: as for a reader that went away
+        (["lookup", "99999999"], 1),  # a failure's status stands
+        (["explain", "-"], 77),  # so does the outcome of an answer
+    ],
+)
+def test_output_that_cannot_be_written_is_one_line_and_keeps_a_failing_status(
+    tmp_path: Path, argv: list[str], status: int, path: str
+) -> None:
+    # Before: "internal error: OSError" (70), then Python's "Exception ignored" lines and exit 120.
+    env = clean_env(tmp_path, {"CJERR_NO_FAST_PATH": "1"} if path == "typer" else {})
+    body = b'{"code":1600001,"result":false,"message":"Invalid API key","data":null}\n'
+    with open("/dev/full", "wb") as full:
+        command = [cjerr_executable(), *argv]
+        ran = subprocess.run(command, input=body, stdout=full, stderr=subprocess.PIPE, env=env, timeout=60)
+    assert ran.returncode == status
+    assert ran.stderr.decode() == "cjerr: could not write the output: No space left on device\n"

@@ -121,6 +121,7 @@ _SUMMARIES: dict[ExitStatus, tuple[str, str]] = {
     ),
     ExitStatus.BROKEN_PIPE: (
         "output closed",
-        "the reader of stdout went away (for example `cjerr list | head -1`)",
+        "the reader of stdout went away (for example `cjerr list | head -1`), or stdout could not be written "
+        "(a full disk: one line on stderr says so; a failing status, such as 80 after a create, stands)",
     ),
 }

@@ -23,7 +23,15 @@ from cj_errors.cli.lookup_command import is_pasted_text, show_lookup
 from cj_errors.cli.mock import mock as mock_command
 from cj_errors.cli.orders import order_command, points_app
 from cj_errors.cli.probe import probe as probe_command
-from cj_errors.cli.process import buffer_stdout, fail, json_command, reserve_standard_streams, silence_stdout
+from cj_errors.cli.process import (
+    buffer_stdout,
+    fail,
+    json_command,
+    output_failed,
+    report_lost_output,
+    reserve_standard_streams,
+    silence_stdout,
+)
 from cj_errors.cli.proxy import proxy as proxy_command
 from cj_errors.cli.webhook import webhook_app
 from cj_errors.output import renderer_for
@@ -438,7 +446,15 @@ def main(argv: list[str] | None = None) -> None:
         click_command = typer.main.get_command(_app_for(arguments, dict(os.environ)))
         refuse_non_finite(click_command)
         result = click_command.main(args=arguments, prog_name="cjerr", standalone_mode=False)
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            # The command is done: its status stands (for a call it made, that status says what became of it);
+            # a success whose output was lost is 141, as for a reader that went away.
+            report_lost_output(error)
+            raise SystemExit((result if isinstance(result, int) else 0) or int(ExitStatus.BROKEN_PIPE)) from None
     except SystemExit as exiting:
         # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised
         # while handling the BrokenPipeError; the contract says 141.
@@ -459,6 +475,8 @@ def main(argv: list[str] | None = None) -> None:
     except MemoryError:
         fail("out of memory while processing the input", ExitStatus.INTERNAL, json_command=asked)
     except Exception as error:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if (lost := output_failed(error)) is not None:
+            raise SystemExit(lost) from None
         if type(error).__name__ == "NoArgsIsHelpError":
             sys.stdout.write(error.format_message() + "\n")  # type: ignore[attr-defined]
             raise SystemExit(int(ExitStatus.USAGE)) from None

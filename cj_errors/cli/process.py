@@ -72,22 +72,37 @@ def end_process(code: object) -> NoReturn:
 
     Freeing every module a run imported (Typer, httpx, the tables) is 10-15% of a short command's CPU: about
     25 ms of a 180 ms probe send, 6 ms of a 40 ms ``list``. What that teardown still does for cjerr is done
-    here first: standard output and error flushed, then the atexit handlers (logging, multiprocessing).
-    cjerr closes the files it writes itself. While another thread runs, for an exit code that is not a
-    number, or when a flush fails, the normal exit runs instead.
+    here first: standard output and error flushed (what cannot be written is dropped, and the exit code
+    stands), then the atexit handlers (logging, multiprocessing). cjerr closes the files it writes itself.
+    While another thread runs, or for an exit code that is not a number, the normal exit runs instead.
     """
     if not isinstance(code, int | None) or _other_threads():
         raise SystemExit(code)
     try:
         _flush_standard_streams()
     except (OSError, ValueError):
-        raise SystemExit(code) from None
+        _drop_standard_output()  # the exit code stands: for a call that was sent it says what became of it
     atexit._run_exitfuncs()
     try:
         _flush_standard_streams()  # what a handler wrote
     except (OSError, ValueError):
         pass
     os._exit(code or 0)
+
+
+def _drop_standard_output() -> None:
+    """Point stdout and stderr at devnull where they cannot be written, so what is left of them goes nowhere."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
 
 
 def _flush_standard_streams() -> None:
@@ -121,6 +136,37 @@ def silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
+        pass
+
+
+def output_failed(error: BaseException) -> int | None:
+    """When ``error``, raised while a command ran, is standard output failing (a full disk, an I/O error; a closed
+    pipe is handled apart): ``report_lost_output`` and exit 141, as for a reader that went away. None otherwise.
+
+    What could not be written is still buffered, so a flush that fails again says it was stdout. Without this the
+    error read as "internal error" (70), and the interpreter's last flush failed again with "Exception ignored"
+    lines and exit 120.
+    """
+    if not isinstance(error, OSError) or isinstance(error, BrokenPipeError):
+        return None
+    try:
+        sys.stdout.flush()
+        return None
+    except OSError:
+        pass
+    except ValueError:
+        return None
+    report_lost_output(error)
+    return 141  # ExitStatus.BROKEN_PIPE (exits is not imported here: every TAB press ends through this module)
+
+
+def report_lost_output(error: OSError) -> None:
+    """Say in one line on stderr that standard output could not be written, and drop what is left of it."""
+    silence_stdout()
+    try:
+        sys.stderr.write(f"cjerr: could not write the output: {error.strerror or error}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
         pass
 
 
