@@ -611,3 +611,14 @@ def test_output_that_cannot_be_written_is_one_line_and_keeps_a_failing_status(
         ran = subprocess.run(command, input=body, stdout=full, stderr=subprocess.PIPE, env=env, timeout=60)
     assert ran.returncode == status
     assert ran.stderr.decode() == "cjerr: could not write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_the_process_ending_keeps_its_status_when_stdout_cannot_be_flushed() -> None:
+    # The code says what became of a call (80 after a create): a full disk must not turn it into Python's 120.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "wb") as full:
+        ran = subprocess.run(
+            [sys.executable, "-c", _ENDING, "plain", "80"], stdout=full, stderr=subprocess.PIPE, env=env, timeout=60
+        )
+    assert (ran.returncode, ran.stderr) == (80, b"")
