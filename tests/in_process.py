@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -138,9 +139,51 @@ def completed(
     return subprocess.CompletedProcess(["cjerr", *args], ran.returncode, _text(ran.stdout), _text(ran.stderr))
 
 
-class ThreadMock:
-    """``cjerr mock`` serving from a thread of this process (``cj_errors.mock.start``), shaped like
-    tests/test_mock.py's ``Mock``: ``url``, the log it writes (``stderr``, ``log_after``), ``get``/``post``.
+class OwnToken:
+    """The token argument left out: send the mock's own ``token``."""
+
+
+OWN_TOKEN = OwnToken()
+
+
+class MockClient:
+    """What tests call a running mock with, a ``cjerr mock`` process (tests/test_mock.py's ``Mock``) or a
+    ``ThreadMock``: the log it writes (``stderr``, ``log_after``) and ``get``/``post``/``call`` with its token."""
+
+    url: str
+    client: httpx.Client
+    token: str | None
+    stderr_path: Path
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_after(self, text: str, timeout: float = 5.0) -> str:
+        """The log once it holds ``text``: the mock writes a request's line just after sending the answer."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.stderr
+
+    def get(self, path: str, token: str | OwnToken | None = OWN_TOKEN, **kwargs: Any) -> httpx.Response:
+        return self.call("GET", path, token, **kwargs)
+
+    def post(self, path: str, token: str | OwnToken | None = OWN_TOKEN, **kwargs: Any) -> httpx.Response:
+        return self.call("POST", path, token, **kwargs)
+
+    def call(self, method: str, path: str, token: str | OwnToken | None = OWN_TOKEN, **kwargs: Any) -> httpx.Response:
+        """``token`` left out sends the mock's own ``token``; None sends none."""
+        headers = dict(kwargs.pop("headers", {}))
+        sent = self.token if isinstance(token, OwnToken) else token
+        if sent is not None:
+            headers["CJ-Access-Token"] = sent
+        return self.client.request(method, self.url + path, headers=headers, **kwargs)
+
+
+class ThreadMock(MockClient):
+    """``cjerr mock`` serving from a thread of this process (``cj_errors.mock.start``), called as
+    tests/test_mock.py's ``Mock`` is (``MockClient``).
 
     A real server on 127.0.0.1 all the same; what it saves is the interpreter and imports of a ``cjerr mock``
     process per test. Tests of the mock command itself (its options, Ctrl-C, its exit) keep launching it.
@@ -151,8 +194,8 @@ class ThreadMock:
         from cj_errors.mock import start
 
         index = len(list(directory.glob("thread-mock-*.log")))
-        self.log_path = directory / f"thread-mock-{index}.log"
-        self._log = self.log_path.open("w", encoding="utf-8")
+        self.stderr_path = directory / f"thread-mock-{index}.log"
+        self._log = self.stderr_path.open("w", encoding="utf-8")
         try:
             self._running = start(log=self._log, **options)
         except BaseException:
@@ -161,31 +204,6 @@ class ThreadMock:
         self.url = self._running.url
         self.client = httpx.Client(timeout=20)
         self.token = token
-
-    @property
-    def stderr(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def log_after(self, text: str, timeout: float = 5.0) -> str:
-        """The log once it holds ``text``: the mock writes a request's line just after sending the answer."""
-        deadline = time.monotonic() + timeout
-        while text not in self.stderr and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.stderr
-
-    def get(self, path: str, token: str | None = "", **kwargs: object) -> httpx.Response:
-        return self.call("GET", path, token, **kwargs)
-
-    def post(self, path: str, token: str | None = "", **kwargs: object) -> httpx.Response:
-        return self.call("POST", path, token, **kwargs)
-
-    def call(self, method: str, path: str, token: str | None = "", **kwargs: object) -> httpx.Response:
-        """``token`` "" (the default) sends the mock's own ``token``, None sends none."""
-        headers = dict(kwargs.pop("headers", {}))  # type: ignore[call-overload]
-        token = self.token if token == "" else token
-        if token is not None:
-            headers["CJ-Access-Token"] = token
-        return self.client.request(method, self.url + path, headers=headers, **kwargs)  # type: ignore[arg-type]
 
     def stop(self) -> None:
         self._running.close()

@@ -27,6 +27,7 @@ from cj_errors.mock.catalogue import Catalogue
 from cj_errors.table import catalog
 from cj_errors.table.catalog import Endpoint, FieldSpec, Location
 from tests.conftest import Runner, cjerr_executable, clean_env
+from tests.in_process import MockClient
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGINT and POSIX process handling")
 
@@ -50,34 +51,14 @@ STOP_TIMEOUT = 15.0
 
 
 @dataclass
-class Mock:
+class Mock(MockClient):
+    """A ``cjerr mock`` process; ``get``/``post`` send TOKEN unless told otherwise."""
+
     process: subprocess.Popen[str]
     url: str
     stderr_path: Path
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=20))
-
-    @property
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    def log_after(self, text: str, timeout: float = 5.0) -> str:
-        """The log once it holds ``text``: the mock writes a request's line just after sending the answer."""
-        deadline = time.monotonic() + timeout
-        while text not in self.stderr and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.stderr
-
-    def get(self, path: str, token: str | None = TOKEN, **kwargs: Any) -> httpx.Response:
-        return self.call("GET", path, token, **kwargs)
-
-    def post(self, path: str, token: str | None = TOKEN, **kwargs: Any) -> httpx.Response:
-        return self.call("POST", path, token, **kwargs)
-
-    def call(self, method: str, path: str, token: str | None = TOKEN, **kwargs: Any) -> httpx.Response:
-        headers = dict(kwargs.pop("headers", {}))
-        if token is not None:
-            headers["CJ-Access-Token"] = token
-        return self.client.request(method, self.url + path, headers=headers, **kwargs)
+    token: str | None = TOKEN
 
     def stop(self, sig: int = signal.SIGINT) -> int:
         if self.process.poll() is None:
