@@ -20,24 +20,8 @@ from cj_errors.mock import server as mock_server
 from cj_errors.mock.bodies import MockResponse
 
 
-class _Reference(BaseHTTPRequestHandler):
-    """The standard library's parse_request and header writing, on a byte string."""
-
-    protocol_version = "HTTP/1.1"
-
-    def __init__(self, raw: bytes) -> None:  # no socket: set up what handle_one_request would
-        self.rfile = io.BufferedReader(io.BytesIO(raw))  # type: ignore[assignment]
-        self.wfile = io.BytesIO()
-        self.raw_requestline = self.rfile.readline(65537)
-        self.request_version = "HTTP/0.9"
-        self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Plain(mock_server._Handler):
-    """The mock's handler on a byte string: only its fast path (``_parse_plain``)."""
+class _OnBytes(BaseHTTPRequestHandler):
+    """A request handler on a byte string: no socket, set up as handle_one_request would."""
 
     def __init__(self, raw: bytes) -> None:
         self.rfile = io.BufferedReader(io.BytesIO(raw))  # type: ignore[assignment]
@@ -48,6 +32,16 @@ class _Plain(mock_server._Handler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+class _Reference(_OnBytes):
+    """The standard library's parse_request and header writing, on a byte string."""
+
+    protocol_version = "HTTP/1.1"
+
+
+class _Plain(_OnBytes, mock_server._Handler):
+    """The mock's handler on a byte string: only its fast path (``_parse_plain``)."""
 
 
 def _compare(raw: bytes) -> bool:
