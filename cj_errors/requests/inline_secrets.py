@@ -24,19 +24,8 @@ def inline_body_findings(data: str | None) -> list[Finding]:
     for match in _SECRET_KEY.finditer(data):
         if match.group(1) not in names:
             names.append(match.group(1))
-    if not names:
-        return []
-    listed = " and ".join(names)
-    return [
-        Finding(
-            Severity.WARNING,
-            f"the -d body on the command line holds {listed}: it stays in your shell history and shows in ps; "
-            "put the body in a file and pass -d @file (or -d @- for standard input), or let 'cjerr auth login' "
-            "handle the API key and tokens",
-            None,
-            field=names[0],
-        )
-    ]
+    advice = "put the body in a file and pass -d @file (or -d @- for standard input), or let 'cjerr auth login' "
+    return _typed_secrets("the -d body on the command line", names, advice + "handle the API key and tokens")
 
 
 def inline_query_findings(pairs: list[tuple[str, str]]) -> list[Finding]:
@@ -45,16 +34,14 @@ def inline_query_findings(pairs: list[tuple[str, str]]) -> list[Finding]:
     for name, value in pairs:
         if value and is_secret_name(name) and name not in names:
             names.append(name)
+    advice = "give the access token with --token-file, $CJ_ACCESS_TOKEN or 'cjerr auth login', and other secrets "
+    return _typed_secrets("the query typed on the command line", names, advice + "in a -d @file body")
+
+
+def _typed_secrets(where: str, names: list[str], advice: str) -> list[Finding]:
+    """The warning for secrets ``names`` in ``where``, a part of the command line, or none when there are none."""
     if not names:
         return []
-    listed = " and ".join(names)
-    return [
-        Finding(
-            Severity.WARNING,
-            f"the query typed on the command line holds {listed}: it stays in your shell history and shows in ps; "
-            "give the access token with --token-file, $CJ_ACCESS_TOKEN or 'cjerr auth login', and other secrets "
-            "in a -d @file body",
-            None,
-            field=names[0],
-        )
-    ]
+    held = " and ".join(names)
+    message = f"{where} holds {held}: it stays in your shell history and shows in ps; "
+    return [Finding(Severity.WARNING, message + advice, None, field=names[0])]
