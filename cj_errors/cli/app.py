@@ -26,9 +26,9 @@ from cj_errors.cli.probe import probe as probe_command
 from cj_errors.cli.process import (
     buffer_stdout,
     fail,
+    flush_output,
     json_command,
     output_failed,
-    report_lost_output,
     reserve_standard_streams,
     silence_stdout,
 )
@@ -446,15 +446,7 @@ def main(argv: list[str] | None = None) -> None:
         click_command = typer.main.get_command(_app_for(arguments, dict(os.environ)))
         refuse_non_finite(click_command)
         result = click_command.main(args=arguments, prog_name="cjerr", standalone_mode=False)
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            # The command is done: its status stands (for a call it made, that status says what became of it);
-            # a success whose output was lost is 141, as for a reader that went away.
-            report_lost_output(error)
-            raise SystemExit((result if isinstance(result, int) else 0) or int(ExitStatus.BROKEN_PIPE)) from None
+        result = flush_output(result if isinstance(result, int) else 0)
     except SystemExit as exiting:
         # Typer (like Click) and Rich turn a closed pipe into SystemExit(1) raised
         # while handling the BrokenPipeError; the contract says 141.

@@ -89,7 +89,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     if plain is None and listing is None:
         return None
     from cj_errors.base.exits import ExitStatus
-    from cj_errors.cli.process import buffer_stdout, fail, output_failed, report_lost_output, silence_stdout
+    from cj_errors.cli.process import buffer_stdout, fail, flush_output, output_failed, silence_stdout
     from cj_errors.output.terminal import choose_terminal
 
     buffer_stdout()
@@ -100,13 +100,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
             assert plain is not None  # noqa: S101 - one of the two is set
             queries, json_output, brief = plain
             status = show_lookup(choose_terminal(json_output=json_output), queries, brief=brief)
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:  # as in cli.main: the status stands; a success whose output was lost is 141
-            report_lost_output(error)
-            return int(status) or int(ExitStatus.BROKEN_PIPE)
+        status = flush_output(int(status))
     except BrokenPipeError:
         silence_stdout()
         return int(ExitStatus.BROKEN_PIPE)

@@ -97,11 +97,10 @@ def _drop_standard_output() -> None:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
+            _to_devnull(stream)
             try:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, stream.fileno())
                 stream.flush()
-            except (OSError, ValueError, AttributeError):
+            except (OSError, ValueError):
                 pass
 
 
@@ -132,16 +131,20 @@ def json_command(argv: list[str], commands: frozenset[str], groups: frozenset[st
 def silence_stdout() -> None:
     # After a closed pipe, point stdout at devnull so the interpreter's final
     # flush does not print "Exception ignored ... BrokenPipeError".
+    _to_devnull(sys.stdout)
+
+
+def _to_devnull(stream: object) -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
     except (OSError, ValueError, AttributeError):
         pass
 
 
 def output_failed(error: BaseException) -> int | None:
     """When ``error``, raised while a command ran, is standard output failing (a full disk, an I/O error; a closed
-    pipe is handled apart): ``report_lost_output`` and exit 141, as for a reader that went away. None otherwise.
+    pipe is handled apart): ``settled_output``'s status for it (141). None otherwise.
 
     What could not be written is still buffered, so a flush that fails again says it was stdout. Without this the
     error read as "internal error" (70), and the interpreter's last flush failed again with "Exception ignored"
@@ -156,8 +159,28 @@ def output_failed(error: BaseException) -> int | None:
         pass
     except ValueError:
         return None
+    return settled_output(error, 0)
+
+
+def flush_output(status: int) -> int:
+    """Flush what a command that ended with ``status`` printed, and return the status to exit with: ``status``,
+    or ``settled_output``'s when stdout cannot be written. A closed pipe (BrokenPipeError) passes through."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        return settled_output(error, status)
+    return status
+
+
+def settled_output(error: OSError, status: int) -> int:
+    """Stdout could not be written: one line on stderr, the rest dropped. A failing ``status`` stands (for a call
+    the command made it says what became of it); a success whose output was lost is 141, as for a closed pipe."""
+    from cj_errors.base.exits import ExitStatus  # only now: every TAB press ends through this module
+
     report_lost_output(error)
-    return 141  # ExitStatus.BROKEN_PIPE (exits is not imported here: every TAB press ends through this module)
+    return status or int(ExitStatus.BROKEN_PIPE)
 
 
 def report_lost_output(error: OSError) -> None:
